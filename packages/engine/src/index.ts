@@ -1,0 +1,61 @@
+export { EventType, EVENT_TYPES, toIso } from "./core/history.js";
+export type { FailureDetails, HistoryEvent, NewHistoryEvent, Tags } from "./core/history.js";
+export { Task, AtomicTask, EventTask, WhenAllTask, WhenAnyTask } from "./core/tasks.js";
+export type {
+  ActivityOptions,
+  OrchestrationContext,
+  Orchestrator,
+  SubOrchestratorOptions,
+  TimerOptions,
+  WaitForEventOptions,
+  YieldResult,
+} from "./core/context.js";
+export { ReplayExecutor } from "./core/executor.js";
+export type { Completion, ExecutorInit, ExecutorStats, OpenWait } from "./core/executor.js";
+export { retryDelayMs, retryPolicyProblem, DEFAULT_BACKOFF_COEFFICIENT, DEFAULT_FIRST_INTERVAL_MS } from "./core/retry-policy.js";
+export type { RetryPolicy } from "./core/retry-policy.js";
+export type { Action, ActionKind } from "./core/actions.js";
+export { systemClock, randomIdGenerator } from "./core/clock.js";
+export type { Clock, IdGenerator } from "./core/clock.js";
+export { createRandom, guidFrom } from "./core/deterministic.js";
+export {
+  EngineError,
+  InstanceExistsError,
+  InstanceNotFoundError,
+  InstanceStateError,
+  LeaseLostError,
+  NonDeterminismError,
+  NonRetryableError,
+  StoreError,
+  SubOrchestrationFailedError,
+  TaskFailedError,
+  TimeoutError,
+  toFailureDetails,
+} from "./core/errors.js";
+
+export { InstanceStatus, INSTANCE_STATUSES, isTerminal } from "./runtime/instance.js";
+export type { InstanceRecord, InstanceSummary, PendingWait } from "./runtime/instance.js";
+export type {
+  ActivityResult,
+  ActivityWorkItem,
+  ClaimRequest,
+  EnqueueResult,
+  InboxMessage,
+  InstancePage,
+  InstanceQuery,
+  InstanceUpdate,
+  NewActivityTask,
+  NewInstance,
+  NewMessage,
+  OrchestrationWorkItem,
+  Store,
+  StoreNotification,
+  TurnCommit,
+} from "./runtime/store.js";
+export type { ActivityContext, ActivityFunction } from "./runtime/activity.js";
+export { createWorker } from "./runtime/worker.js";
+export type { Worker, WorkerMetrics, WorkerOptions } from "./runtime/worker.js";
+export { createClient } from "./runtime/client.js";
+export type { ClientOptions, EngineClient, InstanceChange, StartOptions, SubscribeOptions } from "./runtime/client.js";
+export { runTurn } from "./runtime/orchestration-turn.js";
+export type { CachedExecutor, OrchestratorResolver, TurnEnvironment, TurnResult } from "./runtime/orchestration-turn.js";

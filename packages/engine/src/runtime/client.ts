@@ -1,0 +1,293 @@
+import { type Clock, type IdGenerator, randomIdGenerator, systemClock } from "../core/clock.js";
+import { EngineError, InstanceNotFoundError, InstanceStateError } from "../core/errors.js";
+import { type EventType, type HistoryEvent, toIso } from "../core/history.js";
+import { type InstanceRecord, type InstanceStatus, isTerminal } from "./instance.js";
+import type { InstancePage, InstanceQuery, Store } from "./store.js";
+
+export interface ClientOptions {
+  store: Store;
+  clock?: Clock;
+  ids?: IdGenerator;
+}
+
+export interface StartOptions {
+  /** Default: a random UUID. An id is reusable only once its instance is terminal. */
+  instanceId?: string;
+  tags?: Record<string, string>;
+  /** Delayed start. */
+  startAt?: Date;
+}
+
+export type InstanceChange =
+  | { type: "history"; event: HistoryEvent }
+  | { type: "status"; instance: InstanceRecord };
+
+export interface SubscribeOptions {
+  /** Only history after this seq (resume point). Default 0: the whole history. */
+  afterSeq?: number;
+  signal?: AbortSignal;
+}
+
+export interface EngineClient {
+  /**
+   * Starts an orchestration; resolves once the instance exists.
+   * @example const id = await client.start("processOrder", { orderId: "o-1" });
+   */
+  start(name: string, input?: unknown, options?: StartOptions): Promise<string>;
+  /** @example const instance = await client.get(id); */
+  get(instanceId: string): Promise<InstanceRecord | undefined>;
+  /** @example const { items, nextCursor } = await client.list({ status: ["running"], limit: 20 }); */
+  list(query?: InstanceQuery): Promise<InstancePage>;
+  /** @example const events = await client.history(id, { afterSeq: 10 }); */
+  history(instanceId: string, options?: { afterSeq?: number; limit?: number }): Promise<HistoryEvent[]>;
+  /** @example await client.raiseEvent(id, "OrderApprovalResult", { decision: "Approved" }); */
+  raiseEvent(instanceId: string, name: string, payload?: unknown): Promise<void>;
+  /** @example await client.terminate(id, "cancelled by the customer"); */
+  terminate(instanceId: string, reason?: string): Promise<void>;
+  /** A suspended instance keeps its inbox and runs nothing until resumed. @example await client.suspend(id); */
+  suspend(instanceId: string, reason?: string): Promise<void>;
+  /** @example await client.resume(id); */
+  resume(instanceId: string, reason?: string): Promise<void>;
+  /** A new run with the same orchestrator, input and tags. @example const newId = await client.restart(id); */
+  restart(instanceId: string, options?: { newInstanceId?: string | boolean }): Promise<string>;
+  /** Re-runs a failed instance's failed steps. @example await client.rewind(id); */
+  rewind(instanceId: string, reason?: string): Promise<void>;
+  /** Deletes a terminal instance and its history. @example await client.purge(id); */
+  purge(instanceId: string): Promise<void>;
+  /** @example const done = await client.waitForCompletion(id, { timeoutMs: 60_000 }); */
+  waitForCompletion(instanceId: string, options?: { timeoutMs?: number; signal?: AbortSignal }): Promise<InstanceRecord>;
+  /**
+   * History and status changes, live, from a seq on; ends after the terminal status.
+   * @example for await (const change of client.subscribe(id)) console.log(change);
+   */
+  subscribe(instanceId: string, options?: SubscribeOptions): AsyncIterable<InstanceChange>;
+}
+
+/** Statuses from which each lifecycle message may be sent. */
+const ALLOWED_FROM: Record<string, readonly InstanceStatus[]> = {
+  event: ["pending", "running", "suspended"],
+  terminate: ["pending", "running", "suspended"],
+  suspend: ["pending", "running"],
+  resume: ["suspended"],
+  rewind: ["failed"],
+};
+
+export function createClient(options: ClientOptions): EngineClient {
+  const { store } = options;
+  const clock = options.clock ?? systemClock;
+  const ids = options.ids ?? randomIdGenerator;
+
+  async function send(
+    instanceId: string,
+    action: keyof typeof ALLOWED_FROM,
+    verb: string,
+    type: EventType,
+    fields: { name?: string; input?: unknown; reason?: string } = {},
+  ): Promise<void> {
+    const result = await store.enqueueMessage(
+      { instanceId, event: { type, at: toIso(clock.now()), ...fields }, visibleAt: clock.now() },
+      { onlyIfStatus: ALLOWED_FROM[action] ?? [] },
+    );
+    if (result === "not-found") throw new InstanceNotFoundError(instanceId);
+    if (result === "rejected") {
+      const instance = await store.getInstance(instanceId);
+      throw new InstanceStateError(instanceId, instance?.status ?? "gone", verb);
+    }
+  }
+
+  async function mustGet(instanceId: string): Promise<InstanceRecord> {
+    const instance = await store.getInstance(instanceId);
+    if (!instance) throw new InstanceNotFoundError(instanceId);
+    return instance;
+  }
+
+  const client: EngineClient = {
+    async start(name, input, startOptions = {}) {
+      const instanceId = startOptions.instanceId ?? ids.newId();
+      if (!instanceId || instanceId.length > 200) {
+        throw new EngineError("bad-instance-id", "An instance id must be 1 to 200 characters long.");
+      }
+      await store.createInstance(
+        {
+          instanceId,
+          name,
+          executionId: ids.newId(),
+          input,
+          tags: startOptions.tags ?? {},
+          ...(startOptions.startAt ? { visibleAt: startOptions.startAt.getTime() } : {}),
+        },
+        clock.now(),
+      );
+      return instanceId;
+    },
+    get: (instanceId) => store.getInstance(instanceId),
+    list: (query = {}) => store.listInstances(query),
+    async history(instanceId, historyOptions) {
+      await mustGet(instanceId);
+      return store.getHistory(instanceId, historyOptions);
+    },
+    raiseEvent: (instanceId, name, payload) =>
+      send(instanceId, "event", `raise event '${name}' on`, "EventRaised", { name, input: payload }),
+    terminate: (instanceId, reason) =>
+      send(instanceId, "terminate", "terminate", "ExecutionTerminated", reason === undefined ? {} : { reason }),
+    suspend: (instanceId, reason) =>
+      send(instanceId, "suspend", "suspend", "ExecutionSuspended", reason === undefined ? {} : { reason }),
+    resume: (instanceId, reason) =>
+      send(instanceId, "resume", "resume", "ExecutionResumed", reason === undefined ? {} : { reason }),
+    rewind: (instanceId, reason) =>
+      send(instanceId, "rewind", "rewind", "ExecutionRewound", reason === undefined ? {} : { reason }),
+    async restart(instanceId, restartOptions = {}) {
+      const previous = await mustGet(instanceId);
+      const input = previous.input;
+      const newId =
+        restartOptions.newInstanceId === false
+          ? instanceId
+          : typeof restartOptions.newInstanceId === "string"
+            ? restartOptions.newInstanceId
+            : ids.newId();
+      return client.start(previous.name, input, { instanceId: newId, tags: previous.tags });
+    },
+    async purge(instanceId) {
+      const result = await store.purgeInstance(instanceId);
+      if (result === "not-found") throw new InstanceNotFoundError(instanceId);
+      if (result === "not-terminal") {
+        const instance = await store.getInstance(instanceId);
+        throw new InstanceStateError(instanceId, instance?.status ?? "running", "purge");
+      }
+    },
+    async waitForCompletion(instanceId, waitOptions = {}) {
+      const deadline = waitOptions.timeoutMs === undefined ? undefined : clock.now() + waitOptions.timeoutMs;
+      return new Promise<InstanceRecord>((resolve, reject) => {
+        let settled = false;
+        let checking = false;
+        let again = false;
+        const cleanups: (() => void)[] = [];
+        const finish = (fn: () => void): void => {
+          if (settled) return;
+          settled = true;
+          for (const cleanup of cleanups) cleanup();
+          fn();
+        };
+        const check = async (): Promise<void> => {
+          if (checking) {
+            again = true;
+            return;
+          }
+          checking = true;
+          try {
+            do {
+              again = false;
+              const instance = await store.getInstance(instanceId);
+              if (!instance) return finish(() => reject(new InstanceNotFoundError(instanceId)));
+              if (isTerminal(instance.status)) return finish(() => resolve(instance));
+            } while (again && !settled);
+          } catch (error) {
+            finish(() => reject(error));
+          } finally {
+            checking = false;
+          }
+        };
+        cleanups.push(
+          store.subscribe((n) => {
+            if (n.kind === "instance-changed" && n.instanceId === instanceId) void check();
+          }),
+        );
+        // A slow safety net for stores whose notifications can be missed (a dropped LISTEN connection).
+        const poll = (): void => {
+          cleanups.push(
+            clock.setTimer(() => {
+              void check();
+              if (!settled) poll();
+            }, 1000),
+          );
+        };
+        poll();
+        if (deadline !== undefined) {
+          cleanups.push(
+            clock.setTimer(
+              () =>
+                finish(() =>
+                  reject(new EngineError("timeout", `Instance '${instanceId}' did not finish within ${waitOptions.timeoutMs} ms.`)),
+                ),
+              deadline - clock.now(),
+            ),
+          );
+        }
+        if (waitOptions.signal) {
+          const onAbort = (): void => finish(() => reject(waitOptions.signal?.reason ?? new Error("Aborted")));
+          waitOptions.signal.addEventListener("abort", onAbort, { once: true });
+          cleanups.push(() => waitOptions.signal?.removeEventListener("abort", onAbort));
+        }
+        void check();
+      });
+    },
+    subscribe(instanceId, subscribeOptions = {}) {
+      return subscribeToInstance(store, clock, instanceId, subscribeOptions);
+    },
+  };
+  return client;
+}
+
+/**
+ * Yields the current status, then history after `afterSeq`, then live changes;
+ * ends after the terminal status once every event has been yielded.
+ */
+async function* subscribeToInstance(
+  store: Store,
+  clock: Clock,
+  instanceId: string,
+  options: SubscribeOptions,
+): AsyncGenerator<InstanceChange> {
+  let lastSeq = options.afterSeq ?? 0;
+  let lastStatusKey = "";
+  let wake: (() => void) | undefined;
+  let dirty = true;
+  const unsubscribe = store.subscribe((n) => {
+    if (n.kind === "instance-changed" && n.instanceId === instanceId) {
+      dirty = true;
+      wake?.();
+    }
+  });
+  const onAbort = (): void => wake?.();
+  options.signal?.addEventListener("abort", onAbort);
+  try {
+    const first = await store.getInstance(instanceId);
+    if (!first) throw new InstanceNotFoundError(instanceId);
+    while (!options.signal?.aborted) {
+      if (!dirty) {
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          // Safety net, as in waitForCompletion.
+          const cancel = clock.setTimer(resolve, 1000);
+          const original = resolve;
+          wake = () => {
+            cancel();
+            original();
+          };
+        });
+        wake = undefined;
+        continue;
+      }
+      dirty = false;
+      const instance = await store.getInstance(instanceId);
+      if (!instance) return;
+      const statusKey = `${instance.status}|${JSON.stringify(instance.customStatus ?? null)}`;
+      if (statusKey !== lastStatusKey && !isTerminal(instance.status)) {
+        lastStatusKey = statusKey;
+        yield { type: "status", instance };
+      }
+      const events = await store.getHistory(instanceId, { afterSeq: lastSeq });
+      for (const event of events) {
+        lastSeq = event.seq;
+        yield { type: "history", event };
+      }
+      if (isTerminal(instance.status) && lastSeq >= instance.lastSeq) {
+        yield { type: "status", instance };
+        return;
+      }
+    }
+  } finally {
+    unsubscribe();
+    options.signal?.removeEventListener("abort", onAbort);
+  }
+}

@@ -1,0 +1,488 @@
+import type { Action } from "../core/actions.js";
+import type { Orchestrator } from "../core/context.js";
+import { type Completion, ReplayExecutor } from "../core/executor.js";
+import { type FailureDetails, type HistoryEvent, type NewHistoryEvent, toIso } from "../core/history.js";
+import { isTerminal, type InstanceRecord, type PendingWait } from "./instance.js";
+import type { InboxMessage, NewMessage, OrchestrationWorkItem, TurnCommit } from "./store.js";
+
+/** A live executor kept between turns; valid while the instance's execution and lastSeq match. */
+export interface CachedExecutor {
+  executor: ReplayExecutor;
+  executionId: string;
+  lastSeq: number;
+}
+
+export type OrchestratorResolver = (
+  name: string,
+  instance: InstanceRecord,
+) => Orchestrator<unknown, unknown> | undefined | Promise<Orchestrator<unknown, unknown> | undefined>;
+
+export interface TurnEnvironment {
+  now: number;
+  newId(): string;
+  resolveOrchestrator: OrchestratorResolver;
+  loadHistory(instanceId: string): Promise<HistoryEvent[]>;
+}
+
+export interface TurnResult {
+  commit: TurnCommit;
+  /** Events the orchestrator was run over in this turn (history replayed on a miss + new ones). */
+  eventsProcessed: number;
+  /** What to cache once the commit succeeds; undefined means evict. */
+  cache?: CachedExecutor;
+}
+
+/**
+ * One orchestration turn: turns a claimed instance's inbox messages into new
+ * history, runs the orchestrator over them, and describes everything that must
+ * commit together. Pure with respect to the store: it reads history through
+ * `env.loadHistory` only on a cache miss, and writes nothing.
+ */
+export async function runTurn(
+  item: OrchestrationWorkItem,
+  cached: CachedExecutor | undefined,
+  env: TurnEnvironment,
+): Promise<TurnResult> {
+  const builder = new TurnBuilder(item, env);
+  const result = await builder.run(cached);
+  // The cached executor has seen every event this turn records.
+  if (result.cache) result.cache.lastSeq = result.commit.update.lastSeq;
+  return result;
+}
+
+class TurnBuilder {
+  readonly #item: OrchestrationWorkItem;
+  readonly #env: TurnEnvironment;
+  readonly #instance: InstanceRecord;
+  readonly #commit: TurnCommit & {
+    consumedMessageIds: number[];
+    events: HistoryEvent[];
+    messages: NewMessage[];
+    activities: TurnCommit["activities"][number][];
+    instances: TurnCommit["instances"][number][];
+  };
+  #lastSeq: number;
+  #status: InstanceRecord["status"];
+  #executor: ReplayExecutor | undefined;
+  #eventsBefore = 0;
+
+  constructor(item: OrchestrationWorkItem, env: TurnEnvironment) {
+    this.#item = item;
+    this.#env = env;
+    this.#instance = item.instance;
+    this.#lastSeq = item.instance.lastSeq;
+    this.#status = item.instance.status;
+    this.#commit = {
+      instanceId: item.instance.instanceId,
+      leaseToken: item.leaseToken,
+      consumedMessageIds: [],
+      events: [],
+      update: { lastSeq: item.instance.lastSeq },
+      messages: [],
+      activities: [],
+      instances: [],
+    };
+  }
+
+  async run(cached: CachedExecutor | undefined): Promise<TurnResult> {
+    const instance = this.#instance;
+    const current = this.#item.messages.filter(
+      (m) => m.executionId === undefined || m.executionId === instance.executionId,
+    );
+    // Messages of a finished execution are consumed without effect.
+    for (const m of this.#item.messages) if (!current.includes(m)) this.#consume(m);
+
+    if (isTerminal(instance.status)) {
+      const rewind = instance.status === "failed" ? current.find((m) => m.event.type === "ExecutionRewound") : undefined;
+      for (const m of current) this.#consume(m);
+      if (rewind) return this.#rewind(rewind);
+      return this.#finish(undefined);
+    }
+
+    const work: InboxMessage[] = [];
+    for (const message of current) {
+      const type = message.event.type;
+      if (type === "ExecutionTerminated") {
+        for (const m of current) this.#consume(m);
+        return this.#terminate(message);
+      }
+      if (type === "ExecutionSuspended") {
+        this.#consume(message);
+        if (this.#status === "suspended") continue;
+        // Work that arrived before the suspension still runs in this turn; the rest waits.
+        const result = await this.#runWork(work, cached);
+        this.#record({ type: "ExecutionSuspended", at: toIso(this.#env.now), ...reasonOf(message.event) });
+        this.#setStatus("suspended");
+        return result;
+      }
+      if (type === "ExecutionResumed") {
+        this.#consume(message);
+        if (this.#status !== "suspended") continue;
+        this.#record({ type: "ExecutionResumed", at: toIso(this.#env.now), ...reasonOf(message.event) });
+        this.#setStatus(instance.lastSeq === 0 ? "pending" : "running");
+        continue;
+      }
+      if (type === "ExecutionRewound") {
+        // Only a failed instance rewinds; for any other it is a no-op.
+        this.#consume(message);
+        continue;
+      }
+      if (this.#status === "suspended") continue; // left in the inbox until resumed
+      this.#consume(message);
+      work.push(message);
+    }
+    return this.#runWork(work, cached);
+  }
+
+  // ---- the orchestrator's own work ---------------------------------------------
+
+  async #runWork(work: InboxMessage[], cached: CachedExecutor | undefined): Promise<TurnResult> {
+    if (work.length === 0) return this.#finish(this.#isCurrent(cached) ? cached : undefined);
+    const instance = this.#instance;
+    const started = work.find((m) => m.event.type === "ExecutionStarted");
+    let executor: ReplayExecutor;
+    let orchestrator: Orchestrator<unknown, unknown> | undefined;
+    try {
+      orchestrator = await this.#env.resolveOrchestrator(instance.name, instance);
+    } catch (error) {
+      return this.#complete({ kind: "failed", error: resolveFailure(instance.name, error) });
+    }
+    if (!orchestrator) {
+      return this.#complete({
+        kind: "failed",
+        error: {
+          name: "UnknownOrchestratorError",
+          message: `No orchestrator named '${instance.name}' is registered with this worker. Register it (or publish the workflow) and restart the instance.`,
+        },
+      });
+    }
+    const init = {
+      instanceId: instance.instanceId,
+      executionId: instance.executionId,
+      name: instance.name,
+      orchestrator,
+      tags: instance.tags,
+      ...(instance.parentInstanceId ? { parentInstanceId: instance.parentInstanceId } : {}),
+    };
+    if (started) {
+      // A fresh execution (first start, continue-as-new, or reuse): the old history goes.
+      if (instance.lastSeq > 0) this.#commit.deleteHistoryThroughSeq = instance.lastSeq;
+      executor = new ReplayExecutor(init);
+    } else if (cached && this.#isCurrent(cached)) {
+      executor = cached.executor;
+      this.#eventsBefore = executor.stats.eventsApplied;
+    } else {
+      executor = new ReplayExecutor(init);
+      await executor.replay(await this.#env.loadHistory(instance.instanceId));
+    }
+
+    this.#executor = executor;
+    const ordered = started ? [started, ...work.filter((m) => m !== started)] : work;
+    const newEvents: HistoryEvent[] = [this.#record({ type: "OrchestratorStarted", at: toIso(this.#env.now) })];
+    for (const message of ordered) newEvents.push(this.#record(message.event));
+    if (this.#status === "pending") this.#setStatus("running");
+    await executor.apply(newEvents, false);
+    for (const action of executor.takeActions()) this.#perform(action, executor);
+    this.#commit.update.pendingWaits = executor.openWaits().map(
+      (w): PendingWait => ({
+        name: w.name,
+        since: toIso(w.since),
+        ...(w.timeoutAt !== undefined ? { timeoutAt: toIso(w.timeoutAt) } : {}),
+        ...(w.tags ? { tags: w.tags } : {}),
+      }),
+    );
+    const completion = executor.completion;
+    if (completion) return this.#complete(completion, executor);
+    return this.#finish({ executor, executionId: instance.executionId, lastSeq: this.#lastSeq });
+  }
+
+  #perform(action: Action, executor: ReplayExecutor): void {
+    const instance = this.#instance;
+    const at = toIso(this.#env.now);
+    switch (action.kind) {
+      case "ScheduleTask":
+        this.#record({
+          type: "TaskScheduled",
+          at,
+          taskId: action.id,
+          name: action.name,
+          input: action.input,
+          attempt: action.attempt,
+          ...(action.tags ? { tags: action.tags } : {}),
+          ...(action.timeoutMs !== undefined ? { timeoutMs: action.timeoutMs } : {}),
+        });
+        this.#commit.activities.push({
+          instanceId: instance.instanceId,
+          executionId: instance.executionId,
+          taskId: action.id,
+          name: action.name,
+          input: action.input,
+          attempt: action.attempt,
+          ...(action.tags ? { tags: action.tags } : {}),
+          ...(action.timeoutMs !== undefined ? { timeoutMs: action.timeoutMs } : {}),
+        });
+        return;
+      case "CreateTimer": {
+        const fireAt = toIso(action.fireAt);
+        const tags = action.tags ? { tags: action.tags } : {};
+        this.#record({ type: "TimerCreated", at, taskId: action.id, fireAt, ...tags });
+        this.#commit.messages.push({
+          instanceId: instance.instanceId,
+          executionId: instance.executionId,
+          event: { type: "TimerFired", at: fireAt, taskId: action.id, fireAt, ...tags },
+          visibleAt: action.fireAt,
+        });
+        return;
+      }
+      case "CreateSubOrchestration":
+        this.#record({
+          type: "SubOrchestrationCreated",
+          at,
+          taskId: action.id,
+          name: action.name,
+          instanceId: action.instanceId,
+          input: action.input,
+          ...(action.tags ? { tags: action.tags } : {}),
+        });
+        this.#commit.instances.push({
+          instanceId: action.instanceId,
+          name: action.name,
+          executionId: this.#env.newId(),
+          input: action.input,
+          parentInstanceId: instance.instanceId,
+          parentTaskId: action.id,
+        });
+        return;
+      case "SendEvent":
+        this.#record({
+          type: "EventSent",
+          at,
+          taskId: action.id,
+          instanceId: action.instanceId,
+          name: action.name,
+          input: action.input,
+        });
+        this.#commit.messages.push({
+          instanceId: action.instanceId,
+          event: { type: "EventRaised", at, name: action.name, input: action.input },
+        });
+        return;
+      case "SetCustomStatus":
+        this.#record({ type: "CustomStatusSet", at, taskId: action.id, result: action.status });
+        this.#commit.update.customStatus = executor.customStatus;
+        return;
+    }
+  }
+
+  // ---- endings -------------------------------------------------------------------
+
+  #complete(completion: Completion, executor?: ReplayExecutor): TurnResult {
+    const instance = this.#instance;
+    const at = toIso(this.#env.now);
+    const update = this.#commit.update;
+    if (completion.kind === "continuedAsNew") {
+      const executionId = this.#env.newId();
+      this.#record({ type: "ContinuedAsNew", at, input: completion.input, executionId });
+      update.executionId = executionId;
+      update.input = completion.input;
+      update.pendingWaits = [];
+      this.#commit.cancelActivities = true;
+      this.#commit.messages.push({
+        instanceId: instance.instanceId,
+        executionId,
+        event: { type: "ExecutionStarted", at, name: instance.name, input: completion.input, executionId },
+      });
+      // Events raised but not yet consumed carry over to the new execution, in order.
+      for (const { name, payload } of executor?.unconsumedEvents() ?? []) {
+        this.#commit.messages.push({ instanceId: instance.instanceId, event: { type: "EventRaised", at, name, input: payload } });
+      }
+      return this.#finish(undefined);
+    }
+    if (completion.kind === "completed") {
+      this.#record({ type: "ExecutionCompleted", at, status: "completed", result: completion.output });
+      this.#setStatus("completed");
+      update.output = completion.output;
+    } else {
+      this.#record({ type: "ExecutionCompleted", at, status: "failed", error: completion.error });
+      this.#setStatus("failed");
+      update.error = completion.error;
+    }
+    this.#endInstance(at);
+    this.#notifyParent(
+      completion.kind === "completed"
+        ? { type: "SubOrchestrationCompleted", at, result: completion.output }
+        : { type: "SubOrchestrationFailed", at, error: completion.error },
+    );
+    return this.#finish(undefined);
+  }
+
+  async #terminate(message: InboxMessage): Promise<TurnResult> {
+    const instance = this.#instance;
+    const at = toIso(this.#env.now);
+    const reason = message.event.reason ?? "Terminated";
+    this.#record({ type: "ExecutionTerminated", at, reason });
+    this.#setStatus("terminated");
+    this.#endInstance(at);
+    this.#commit.update.output = { reason };
+    // Children still running are terminated too: nothing is left working for a dead parent.
+    const history = instance.lastSeq > 0 ? await this.#env.loadHistory(instance.instanceId) : [];
+    for (const childId of runningChildren(history)) {
+      this.#commit.messages.push({
+        instanceId: childId,
+        event: { type: "ExecutionTerminated", at, reason: `Parent '${instance.instanceId}' was terminated: ${reason}` },
+      });
+    }
+    this.#notifyParent({
+      type: "SubOrchestrationFailed",
+      at,
+      error: { name: "TerminatedError", message: `Instance '${instance.instanceId}' was terminated: ${reason}` },
+    });
+    return this.#finish(undefined);
+  }
+
+  /**
+   * Rewind a failed instance: the failures delivered in its last turn, and the
+   * failed completion itself, are listed in an ExecutionRewound event so replay
+   * skips them; the failed activities are queued again and failed children are
+   * rewound. The orchestrator then waits on those steps as if they never failed.
+   */
+  async #rewind(message: InboxMessage): Promise<TurnResult> {
+    const instance = this.#instance;
+    const history = await this.#env.loadHistory(instance.instanceId);
+    const completedAt = findLastIndex(history, (e) => e.type === "ExecutionCompleted" && e.status === "failed");
+    if (completedAt < 0) return this.#finish(undefined);
+    const turnStart = findLastIndex(history.slice(0, completedAt), (e) => e.type === "OrchestratorStarted");
+    const failed = history
+      .slice(turnStart + 1, completedAt)
+      .filter((e) => e.type === "TaskFailed" || e.type === "SubOrchestrationFailed");
+    const completed = history[completedAt] as HistoryEvent;
+    const at = toIso(this.#env.now);
+    const newEvents = [
+      this.#record({ type: "OrchestratorStarted", at }),
+      this.#record({
+        type: "ExecutionRewound",
+        at,
+        reason: message.event.reason ?? "Rewound",
+        rewound: [...failed.map((e) => e.seq), completed.seq],
+      }),
+    ];
+    const orchestrator = await this.#env.resolveOrchestrator(instance.name, instance);
+    if (!orchestrator) return this.#finish(undefined);
+    const executor = new ReplayExecutor({
+      instanceId: instance.instanceId,
+      executionId: instance.executionId,
+      name: instance.name,
+      orchestrator,
+      tags: instance.tags,
+      ...(instance.parentInstanceId ? { parentInstanceId: instance.parentInstanceId } : {}),
+    });
+    this.#executor = executor;
+    await executor.replay([...history, ...newEvents]);
+    for (const failure of failed) {
+      const scheduled = history.find(
+        (e) =>
+          e.taskId === failure.taskId && (e.type === "TaskScheduled" || e.type === "SubOrchestrationCreated"),
+      );
+      if (!scheduled) continue;
+      if (scheduled.type === "TaskScheduled") {
+        this.#commit.activities.push({
+          instanceId: instance.instanceId,
+          executionId: instance.executionId,
+          taskId: scheduled.taskId ?? 0,
+          name: scheduled.name ?? "",
+          input: scheduled.input,
+          attempt: scheduled.attempt ?? 1,
+          ...(scheduled.tags ? { tags: scheduled.tags } : {}),
+          ...(scheduled.timeoutMs !== undefined ? { timeoutMs: scheduled.timeoutMs } : {}),
+        });
+      } else if (scheduled.instanceId) {
+        this.#commit.messages.push({
+          instanceId: scheduled.instanceId,
+          event: { type: "ExecutionRewound", at, reason: `Parent '${instance.instanceId}' was rewound` },
+        });
+      }
+    }
+    this.#setStatus("running");
+    Object.assign(this.#commit.update, { error: null, output: null, completedAt: null });
+    if (executor.completion) return this.#complete(executor.completion, executor);
+    this.#commit.update.pendingWaits = executor.openWaits().map((w) => ({
+      name: w.name,
+      since: toIso(w.since),
+      ...(w.timeoutAt !== undefined ? { timeoutAt: toIso(w.timeoutAt) } : {}),
+      ...(w.tags ? { tags: w.tags } : {}),
+    }));
+    return this.#finish({ executor, executionId: instance.executionId, lastSeq: this.#lastSeq });
+  }
+
+  #endInstance(at: string): void {
+    this.#commit.update.completedAt = at;
+    this.#commit.update.pendingWaits = [];
+    this.#commit.cancelActivities = true;
+    this.#commit.dropInbox = true;
+  }
+
+  #notifyParent(event: NewHistoryEvent): void {
+    const instance = this.#instance;
+    if (!instance.parentInstanceId || instance.parentTaskId === undefined) return;
+    this.#commit.messages.push({
+      instanceId: instance.parentInstanceId,
+      event: { ...event, taskId: instance.parentTaskId, instanceId: instance.instanceId },
+    });
+  }
+
+  // ---- bookkeeping ---------------------------------------------------------------
+
+  #record(event: NewHistoryEvent): HistoryEvent {
+    const recorded: HistoryEvent = { ...event, seq: ++this.#lastSeq };
+    this.#commit.events.push(recorded);
+    this.#commit.update.lastSeq = this.#lastSeq;
+    return recorded;
+  }
+
+  #consume(message: InboxMessage): void {
+    this.#commit.consumedMessageIds.push(message.id);
+  }
+
+  #setStatus(status: InstanceRecord["status"]): void {
+    this.#status = status;
+    this.#commit.update.status = status;
+  }
+
+  #isCurrent(cached: CachedExecutor | undefined): cached is CachedExecutor {
+    return cached !== undefined && cached.executionId === this.#instance.executionId && cached.lastSeq === this.#instance.lastSeq;
+  }
+
+  #finish(cache: CachedExecutor | undefined): TurnResult {
+    const eventsProcessed = this.#executor ? this.#executor.stats.eventsApplied - this.#eventsBefore : 0;
+    return cache ? { commit: this.#commit, eventsProcessed, cache } : { commit: this.#commit, eventsProcessed };
+  }
+}
+
+function reasonOf(event: NewHistoryEvent): { reason?: string } {
+  return event.reason === undefined ? {} : { reason: event.reason };
+}
+
+function resolveFailure(name: string, error: unknown): FailureDetails {
+  const message = error instanceof Error ? error.message : String(error);
+  return { name: "UnknownOrchestratorError", message: `Could not load orchestrator '${name}': ${message}` };
+}
+
+function runningChildren(history: readonly HistoryEvent[]): string[] {
+  const open = new Map<number, string>();
+  for (const event of history) {
+    if (event.type === "SubOrchestrationCreated" && event.taskId !== undefined && event.instanceId) {
+      open.set(event.taskId, event.instanceId);
+    } else if (
+      (event.type === "SubOrchestrationCompleted" || event.type === "SubOrchestrationFailed") &&
+      event.taskId !== undefined
+    ) {
+      open.delete(event.taskId);
+    }
+  }
+  return [...open.values()];
+}
+
+function findLastIndex<T>(items: readonly T[], predicate: (item: T) => boolean): number {
+  for (let i = items.length - 1; i >= 0; i--) if (predicate(items[i] as T)) return i;
+  return -1;
+}

@@ -1,0 +1,45 @@
+import type { CachedExecutor } from "./orchestration-turn.js";
+
+/**
+ * A bounded LRU of live executors, so a turn feeds only new events to an
+ * orchestrator that is already in memory. A miss costs one full replay.
+ */
+export class ReplayCache {
+  readonly #entries = new Map<string, CachedExecutor>();
+  readonly #capacity: number;
+  hits = 0;
+  misses = 0;
+
+  constructor(capacity: number) {
+    this.#capacity = Math.max(0, capacity);
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  get(instanceId: string): CachedExecutor | undefined {
+    const entry = this.#entries.get(instanceId);
+    if (entry) {
+      // Re-insert to mark as most recently used.
+      this.#entries.delete(instanceId);
+      this.#entries.set(instanceId, entry);
+    }
+    return entry;
+  }
+
+  set(instanceId: string, entry: CachedExecutor): void {
+    if (this.#capacity === 0) return;
+    this.#entries.delete(instanceId);
+    this.#entries.set(instanceId, entry);
+    while (this.#entries.size > this.#capacity) {
+      const oldest = this.#entries.keys().next();
+      if (oldest.done) break;
+      this.#entries.delete(oldest.value);
+    }
+  }
+
+  delete(instanceId: string): void {
+    this.#entries.delete(instanceId);
+  }
+}

@@ -1,0 +1,256 @@
+import type { HistoryEvent, NewHistoryEvent, Tags } from "../core/history.js";
+import type { InstanceRecord, InstanceStatus, PendingWait } from "./instance.js";
+
+/**
+ * The Store port: everything durable. The engine owns this interface and its
+ * contract suite (`@weft/engine/testing`); every store runs that suite unchanged.
+ *
+ * Invariants every implementation keeps:
+ * - History is append-only per instance, `seq` strictly increasing by 1.
+ * - Everything one turn produces (`commitTurns`) commits atomically, or not at all.
+ * - A turn or activity result whose lease was lost (expired and re-claimed,
+ *   or released) is rejected: nothing of it is written ("fencing").
+ * - Times passed in (`now`) come from the engine's Clock; the store never reads
+ *   the wall clock for visibility or lease decisions, so fake clocks work.
+ */
+export interface Store {
+  /** "sqlite" | "postgres" | "memory" … */
+  readonly kind: string;
+
+  // ---- instances ---------------------------------------------------------
+
+  /**
+   * Creates an instance (status `pending`, lastSeq 0) and enqueues its
+   * ExecutionStarted message (visible at `init.visibleAt ?? now`) in one
+   * transaction. If an instance with this id exists and is not terminal, throws
+   * `InstanceExistsError`. If it exists and is terminal, it is replaced: its
+   * history, inbox and activity tasks are deleted first.
+   */
+  createInstance(init: NewInstance, now: number): Promise<void>;
+
+  getInstance(instanceId: string): Promise<InstanceRecord | undefined>;
+
+  /** Newest first (createdAt desc, then instanceId desc); cursor paging. */
+  listInstances(query: InstanceQuery): Promise<InstancePage>;
+
+  /** Events with seq > afterSeq (default 0), in seq order, at most `limit` (default all). */
+  getHistory(instanceId: string, options?: { afterSeq?: number; limit?: number }): Promise<HistoryEvent[]>;
+
+  /**
+   * Puts a message in an instance's inbox. Atomically checks the instance: returns
+   * "not-found" if it does not exist, "rejected" if `onlyIfStatus` is given and
+   * the instance's status is not in it (nothing is written then), else "ok".
+   */
+  enqueueMessage(message: NewMessage, options?: { onlyIfStatus?: readonly InstanceStatus[] }): Promise<EnqueueResult>;
+
+  /**
+   * Deletes a terminal instance with its history, inbox and activity tasks.
+   * "not-terminal" (nothing deleted) while it is pending, running or suspended.
+   */
+  purgeInstance(instanceId: string): Promise<"purged" | "not-found" | "not-terminal">;
+
+  // ---- orchestration work ------------------------------------------------
+
+  /**
+   * Claims up to `limit` instances that have work: at least one inbox message
+   * with visibleAt <= now, and no live lease (none, or leaseExpiresAt <= now).
+   * A `suspended` instance counts only messages of type ExecutionResumed,
+   * ExecutionTerminated; a suspended instance's other messages stay put.
+   * Each claimed instance gets a fresh lease token (a new token per claim, so a
+   * worker whose lease lapsed and was re-claimed can no longer commit), and its
+   * visible messages (for a suspended instance: only the ones that count), in
+   * message-id order, at most `maxMessages` (default 1000).
+   * Instances are claimed oldest-work-first (by their oldest visible message id).
+   */
+  claimOrchestrations(request: ClaimRequest & { maxMessages?: number }): Promise<OrchestrationWorkItem[]>;
+
+  /**
+   * Commits turns. Each turn is fenced by its lease token: a turn whose lease is
+   * no longer held (token differs, or the lease expired before `now`) is rejected
+   * and writes nothing; the others commit. Returns one boolean per turn
+   * (true = committed). Implementations may commit the batch in one transaction
+   * (group commit) as long as a rejected turn writes nothing.
+   */
+  commitTurns(turns: readonly TurnCommit[], now: number): Promise<boolean[]>;
+
+  /** Gives up a claim without consuming anything (e.g. on shutdown). */
+  releaseOrchestration(instanceId: string, leaseToken: string): Promise<void>;
+
+  // ---- activity work -----------------------------------------------------
+
+  /**
+   * Claims up to `limit` activity tasks with visibleAt <= now and no live lease,
+   * oldest first; optionally only tasks whose name is in `names`. Each claim
+   * gets a fresh lease token and increments the task's `claimCount`.
+   */
+  claimActivities(request: ClaimRequest & { names?: readonly string[] }): Promise<ActivityWorkItem[]>;
+
+  /**
+   * Extends the leases of tasks still held by these tokens; returns the ids
+   * still held (a task whose lease was lost is not in the result).
+   */
+  renewActivityLeases(leases: readonly { id: string; leaseToken: string }[], leaseMs: number, now: number): Promise<string[]>;
+
+  /**
+   * For each result, atomically: if the task exists and its lease token matches
+   * (and has not expired before `now`), deletes the task and enqueues
+   * `result.message` into the owning instance's inbox; else writes nothing.
+   * Returns one boolean per result.
+   */
+  completeActivities(results: readonly ActivityResult[], now: number): Promise<boolean[]>;
+
+  // ---- timing and notifications -------------------------------------------
+
+  /**
+   * The earliest time (epoch ms) after `now` at which an inbox message or an
+   * activity task becomes visible or a lease expires; undefined if none.
+   * Dispatchers sleep until then (or until notified).
+   */
+  nextWakeAt(now: number): Promise<number | undefined>;
+
+  /**
+   * Change notifications, after commit. In-process for SQLite; across
+   * processes (LISTEN/NOTIFY) for PostgreSQL. Returns an unsubscribe function.
+   */
+  subscribe(listener: (notification: StoreNotification) => void): () => void;
+
+  /** Releases connections and locks. Idempotent. */
+  close(): Promise<void>;
+}
+
+export type EnqueueResult = "ok" | "not-found" | "rejected";
+
+export interface NewInstance {
+  instanceId: string;
+  name: string;
+  executionId: string;
+  input: unknown;
+  tags?: Record<string, string>;
+  parentInstanceId?: string;
+  parentTaskId?: number;
+  /** Delayed start; default now. */
+  visibleAt?: number;
+}
+
+export interface InstanceQuery {
+  status?: readonly InstanceStatus[];
+  name?: string;
+  /** Every given tag must match exactly. */
+  tags?: Record<string, string>;
+  /** createdAt >= createdFrom (ISO). */
+  createdFrom?: string;
+  /** createdAt < createdTo (ISO). */
+  createdTo?: string;
+  /** Instance id contains this text (case-sensitive). */
+  idContains?: string;
+  parentInstanceId?: string;
+  /** Default 50, max 1000. */
+  limit?: number;
+  /** Opaque, from a previous page's nextCursor. */
+  cursor?: string;
+}
+
+export interface InstancePage {
+  items: InstanceRecord[];
+  nextCursor?: string;
+}
+
+/** A message in an instance's orchestration inbox; becomes a history event when consumed. */
+export interface InboxMessage {
+  id: number;
+  instanceId: string;
+  /**
+   * When set, the message belongs to that execution; the runtime drops it if the
+   * instance has moved on (continue-as-new, id reuse).
+   */
+  executionId?: string;
+  event: NewHistoryEvent;
+  visibleAt: number;
+}
+
+export type NewMessage = Omit<InboxMessage, "id" | "visibleAt"> & { visibleAt?: number };
+
+export interface ClaimRequest {
+  /** Identifies the worker, for diagnostics. */
+  owner: string;
+  limit: number;
+  leaseMs: number;
+  now: number;
+}
+
+export interface OrchestrationWorkItem {
+  instance: InstanceRecord;
+  leaseToken: string;
+  messages: InboxMessage[];
+}
+
+export interface TurnCommit {
+  instanceId: string;
+  leaseToken: string;
+  /** Inbox message ids this turn consumed (deleted on commit). */
+  consumedMessageIds: readonly number[];
+  /**
+   * Deletes the instance's history with seq <= this before appending (continue-as-new
+   * starts the new execution's history; seqs keep increasing).
+   */
+  deleteHistoryThroughSeq?: number;
+  /** New history, seqs continuing the instance's lastSeq without gaps. */
+  events: readonly HistoryEvent[];
+  /** Fields to set on the instance; `lastSeq` is required, `updatedAt` is set to now. */
+  update: InstanceUpdate;
+  /** Inbox messages for this or other instances (timers, events, results for a parent). Messages to unknown instances are dropped. */
+  messages: readonly NewMessage[];
+  activities: readonly NewActivityTask[];
+  /** Sub-orchestrations: created like createInstance, but an existing id is left as is. */
+  instances: readonly NewInstance[];
+  /** Delete this instance's queued and leased activity tasks (on terminate/complete). */
+  cancelActivities?: boolean;
+  /** Delete this instance's remaining inbox messages (on reaching a terminal status). */
+  dropInbox?: boolean;
+}
+
+export interface InstanceUpdate {
+  lastSeq: number;
+  status?: InstanceStatus;
+  executionId?: string;
+  input?: unknown;
+  /** `null` clears. */
+  output?: unknown;
+  error?: InstanceRecord["error"] | null;
+  customStatus?: unknown;
+  completedAt?: string | null;
+  pendingWaits?: PendingWait[];
+}
+
+export interface NewActivityTask {
+  instanceId: string;
+  executionId: string;
+  taskId: number;
+  name: string;
+  input: unknown;
+  attempt: number;
+  tags?: Tags;
+  timeoutMs?: number;
+  visibleAt?: number;
+}
+
+export interface ActivityWorkItem extends Required<Omit<NewActivityTask, "tags" | "timeoutMs" | "visibleAt">> {
+  id: string;
+  tags?: Tags;
+  timeoutMs?: number;
+  leaseToken: string;
+  leaseExpiresAt: number;
+  /** How many times this task has been claimed, this claim included. */
+  claimCount: number;
+}
+
+export interface ActivityResult {
+  id: string;
+  leaseToken: string;
+  /** A TaskCompleted or TaskFailed message for the owning instance. */
+  message: NewMessage;
+}
+
+export type StoreNotification =
+  | { kind: "instance-changed"; instanceId: string }
+  | { kind: "work-available"; queue: "orchestration" | "activity" };

@@ -1,0 +1,408 @@
+import { type Clock, type IdGenerator, randomIdGenerator, systemClock } from "../core/clock.js";
+import type { Orchestrator } from "../core/context.js";
+import { TimeoutError, toFailureDetails } from "../core/errors.js";
+import { toIso } from "../core/history.js";
+import type { ActivityContext, ActivityFunction } from "./activity.js";
+import { type OrchestratorResolver, runTurn, type TurnResult } from "./orchestration-turn.js";
+import { ReplayCache } from "./replay-cache.js";
+import type { ActivityResult, ActivityWorkItem, OrchestrationWorkItem, Store } from "./store.js";
+import { Wakeup } from "./wakeup.js";
+
+export interface WorkerOptions {
+  store: Store;
+  /** Orchestrators by name. */
+  // biome-ignore lint/suspicious/noExplicitAny: each orchestrator types its own input and output
+  orchestrators?: Record<string, Orchestrator<any, any>>;
+  /** Consulted for names not in `orchestrators` (the definition interpreter resolves workflows here). */
+  resolveOrchestrator?: OrchestratorResolver;
+  activities?: Record<string, ActivityFunction>;
+  clock?: Clock;
+  ids?: IdGenerator;
+  /** Identifies this worker in leases. Default: a random id. */
+  workerId?: string;
+  /** Instances claimed, run and committed together (one transaction). Default 64. */
+  orchestrationBatchSize?: number;
+  /** Activities running at once in this process. Default 32: activities mostly wait on IO. */
+  activityConcurrency?: number;
+  /** Default 30 s; renewed while an activity runs. */
+  leaseMs?: number;
+  /** The longest a dispatcher sleeps without a notification. Default 1000 ms. */
+  pollIntervalMs?: number;
+  /** Live executors kept in memory. Default 10,000. */
+  cacheSize?: number;
+  /** How long stop() lets running activities finish before aborting them. Default 10 s. */
+  shutdownGraceMs?: number;
+  /** Which dispatchers run. Default both. */
+  dispatch?: { orchestrations?: boolean; activities?: boolean };
+  /** Unexpected errors (store failures and the like); the worker keeps going. */
+  onError?: (error: unknown, where: string) => void;
+}
+
+export interface WorkerMetrics {
+  turns: number;
+  turnsRejected: number;
+  cacheHits: number;
+  cacheMisses: number;
+  /** Events orchestrators were run over, replays included: the cost the cache keeps flat. */
+  eventsProcessed: number;
+  activitiesStarted: number;
+  activitiesFailed: number;
+}
+
+export interface Worker {
+  readonly workerId: string;
+  start(): void;
+  /** Graceful: stops claiming, lets running activities finish (up to the grace period), flushes results. */
+  stop(): Promise<void>;
+  /** Wakes the dispatchers now (after a fake clock advanced, say). */
+  poke(): void;
+  metrics(): WorkerMetrics;
+}
+
+/**
+ * A worker runs the two dispatchers of the task hub against a store: one claims
+ * instances with visible inbox messages and runs their turns, the other claims
+ * activity tasks and runs them.
+ *
+ * @example
+ * const worker = createWorker({ store, orchestrators: { greet }, activities: { hello } });
+ * worker.start();
+ * // … later
+ * await worker.stop();
+ */
+export function createWorker(options: WorkerOptions): Worker {
+  return new TaskHubWorker(options);
+}
+
+class TaskHubWorker implements Worker {
+  readonly workerId: string;
+  readonly #store: Store;
+  readonly #clock: Clock;
+  readonly #ids: IdGenerator;
+  readonly #options: WorkerOptions;
+  readonly #cache: ReplayCache;
+  readonly #orchestrationWake: Wakeup;
+  readonly #activityWake: Wakeup;
+  readonly #leaseMs: number;
+  readonly #pollMs: number;
+  readonly #activityConcurrency: number;
+  readonly #metrics: WorkerMetrics = {
+    turns: 0,
+    turnsRejected: 0,
+    cacheHits: 0,
+    cacheMisses: 0,
+    eventsProcessed: 0,
+    activitiesStarted: 0,
+    activitiesFailed: 0,
+  };
+  #running = false;
+  #loops: Promise<void>[] = [];
+  #unsubscribe: (() => void) | undefined;
+  readonly #runningActivities = new Map<string, { item: ActivityWorkItem; abort: AbortController; done: Promise<void> }>();
+  #completions: ActivityResult[] = [];
+  #flushing: Promise<void> | undefined;
+  #renewTimer: (() => void) | undefined;
+
+  constructor(options: WorkerOptions) {
+    this.#options = options;
+    this.#store = options.store;
+    this.#clock = options.clock ?? systemClock;
+    this.#ids = options.ids ?? randomIdGenerator;
+    this.workerId = options.workerId ?? `worker-${this.#ids.newId().slice(0, 8)}`;
+    this.#cache = new ReplayCache(options.cacheSize ?? 10_000);
+    this.#orchestrationWake = new Wakeup(this.#clock);
+    this.#activityWake = new Wakeup(this.#clock);
+    this.#leaseMs = options.leaseMs ?? 30_000;
+    this.#pollMs = options.pollIntervalMs ?? 1000;
+    this.#activityConcurrency = options.activityConcurrency ?? 32;
+  }
+
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    this.#unsubscribe = this.#store.subscribe((notification) => {
+      if (notification.kind !== "work-available") return;
+      if (notification.queue === "orchestration") this.#orchestrationWake.notify();
+      else this.#activityWake.notify();
+    });
+    const dispatch = this.#options.dispatch ?? {};
+    if (dispatch.orchestrations !== false) this.#loops.push(this.#orchestrationLoop());
+    if (dispatch.activities !== false) {
+      this.#loops.push(this.#activityLoop());
+      this.#scheduleRenewal();
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (!this.#running) return;
+    this.#running = false;
+    this.#orchestrationWake.notify();
+    this.#activityWake.notify();
+    await Promise.all(this.#loops);
+    this.#loops = [];
+    const inFlight = [...this.#runningActivities.values()];
+    if (inFlight.length > 0) {
+      let cancelGrace: (() => void) | undefined;
+      const grace = new Promise<void>((resolve) => {
+        cancelGrace = this.#clock.setTimer(resolve, this.#options.shutdownGraceMs ?? 10_000);
+      });
+      await Promise.race([Promise.all(inFlight.map((a) => a.done)), grace]);
+      cancelGrace?.();
+      // Whatever is still running is abandoned: its lease lapses and another worker runs it again.
+      for (const activity of this.#runningActivities.values()) activity.abort.abort(new Error("Worker stopped"));
+    }
+    await this.#flushCompletions();
+    this.#renewTimer?.();
+    this.#unsubscribe?.();
+  }
+
+  poke(): void {
+    this.#orchestrationWake.notify();
+    this.#activityWake.notify();
+  }
+
+  metrics(): WorkerMetrics {
+    return { ...this.#metrics };
+  }
+
+  // ---- orchestrations ----------------------------------------------------------
+
+  async #orchestrationLoop(): Promise<void> {
+    while (this.#running) {
+      let claimed = 0;
+      try {
+        const items = await this.#store.claimOrchestrations({
+          owner: this.workerId,
+          limit: this.#options.orchestrationBatchSize ?? 64,
+          leaseMs: this.#leaseMs,
+          now: this.#clock.now(),
+        });
+        claimed = items.length;
+        if (claimed > 0) await this.#runTurns(items);
+      } catch (error) {
+        this.#report(error, "orchestration dispatcher");
+      }
+      if (claimed === 0 && this.#running) await this.#sleep(this.#orchestrationWake);
+    }
+  }
+
+  async #runTurns(items: OrchestrationWorkItem[]): Promise<void> {
+    const now = this.#clock.now();
+    const env = {
+      now,
+      newId: () => this.#ids.newId(),
+      resolveOrchestrator: this.#resolve,
+      loadHistory: (instanceId: string) => this.#store.getHistory(instanceId),
+    };
+    const results = await Promise.all(
+      items.map(async (item): Promise<TurnResult | undefined> => {
+        const id = item.instance.instanceId;
+        const cached = this.#cache.get(id);
+        const hit = cached !== undefined && cached.lastSeq === item.instance.lastSeq;
+        if (hit) this.#metrics.cacheHits += 1;
+        else this.#metrics.cacheMisses += 1;
+        // The executor is mutated by the turn: take it out until the commit succeeds.
+        this.#cache.delete(id);
+        try {
+          return await runTurn(item, cached, env);
+        } catch (error) {
+          // Left leased: the lease lapses and the turn is retried, instead of spinning on it.
+          this.#report(error, `turn of instance '${id}'`);
+          return undefined;
+        }
+      }),
+    );
+    const ready = results.filter((r): r is TurnResult => r !== undefined);
+    if (ready.length === 0) return;
+    const committed = await this.#store.commitTurns(
+      ready.map((r) => r.commit),
+      this.#clock.now(),
+    );
+    ready.forEach((result, i) => {
+      this.#metrics.turns += 1;
+      this.#metrics.eventsProcessed += result.eventsProcessed;
+      if (committed[i] && result.cache) this.#cache.set(result.commit.instanceId, result.cache);
+      if (!committed[i]) this.#metrics.turnsRejected += 1;
+    });
+  }
+
+  readonly #resolve: OrchestratorResolver = (name, instance) => {
+    const own = this.#options.orchestrators?.[name];
+    if (own) return own as Orchestrator<unknown, unknown>;
+    return this.#options.resolveOrchestrator?.(name, instance);
+  };
+
+  // ---- activities ----------------------------------------------------------------
+
+  async #activityLoop(): Promise<void> {
+    while (this.#running) {
+      const capacity = this.#activityConcurrency - this.#runningActivities.size;
+      let claimed = 0;
+      if (capacity > 0) {
+        try {
+          const names = this.#options.activities ? undefined : [];
+          const items = await this.#store.claimActivities({
+            owner: this.workerId,
+            limit: capacity,
+            leaseMs: this.#leaseMs,
+            now: this.#clock.now(),
+            ...(names ? { names } : {}),
+          });
+          claimed = items.length;
+          for (const item of items) this.#startActivity(item);
+        } catch (error) {
+          this.#report(error, "activity dispatcher");
+        }
+      }
+      if (claimed === 0 && this.#running) await this.#sleep(this.#activityWake);
+    }
+  }
+
+  #startActivity(item: ActivityWorkItem): void {
+    const abort = new AbortController();
+    this.#metrics.activitiesStarted += 1;
+    const done = this.#runActivity(item, abort).finally(() => {
+      this.#runningActivities.delete(item.id);
+      this.#activityWake.notify();
+    });
+    this.#runningActivities.set(item.id, { item, abort, done });
+  }
+
+  async #runActivity(item: ActivityWorkItem, abort: AbortController): Promise<void> {
+    const startedAt = toIso(this.#clock.now());
+    const fn = this.#options.activities?.[item.name];
+    const context: ActivityContext = {
+      instanceId: item.instanceId,
+      executionId: item.executionId,
+      taskId: item.taskId,
+      attempt: item.attempt,
+      name: item.name,
+      tags: item.tags,
+      idempotencyKey: `${item.instanceId}:${item.executionId}:${item.taskId}`,
+      signal: abort.signal,
+      heartbeat: () => {
+        void this.#renew([item]);
+      },
+    };
+    let outcome: { result: unknown } | { error: unknown };
+    let cancelTimeout: (() => void) | undefined;
+    try {
+      if (!fn) {
+        outcome = {
+          error: Object.assign(
+            new Error(`No activity named '${item.name}' is registered with this worker.`),
+            { name: "UnknownActivityError", nonRetryable: true },
+          ),
+        };
+      } else {
+        const run = Promise.resolve().then(() => fn(item.input, context));
+        const timeout =
+          item.timeoutMs === undefined
+            ? undefined
+            : new Promise<never>((_, reject) => {
+                cancelTimeout = this.#clock.setTimer(() => {
+                  const error = new TimeoutError(`Activity '${item.name}' did not finish within ${item.timeoutMs} ms.`);
+                  abort.abort(error);
+                  reject(error);
+                }, item.timeoutMs ?? 0);
+              });
+        outcome = { result: await (timeout ? Promise.race([run, timeout]) : run) };
+      }
+    } catch (error) {
+      outcome = { error };
+    } finally {
+      cancelTimeout?.();
+    }
+    // A stop() that aborted us means the lease is abandoned: another worker will run it.
+    if (abort.signal.aborted && !(abort.signal.reason instanceof TimeoutError)) return;
+    const at = toIso(this.#clock.now());
+    const base = { taskId: item.taskId, attempt: item.attempt, startedAt, at, name: item.name };
+    if ("error" in outcome) this.#metrics.activitiesFailed += 1;
+    this.#completions.push({
+      id: item.id,
+      leaseToken: item.leaseToken,
+      message: {
+        instanceId: item.instanceId,
+        executionId: item.executionId,
+        event:
+          "error" in outcome
+            ? { type: "TaskFailed", ...base, error: toFailureDetails(outcome.error) }
+            : { type: "TaskCompleted", ...base, result: outcome.result },
+      },
+    });
+    await this.#flushSoon();
+  }
+
+  /** Results that finish in the same tick go to the store in one call (one transaction). */
+  #flushSoon(): Promise<void> {
+    if (!this.#flushing) {
+      this.#flushing = Promise.resolve().then(async () => {
+        this.#flushing = undefined;
+        await this.#flushCompletions();
+      });
+    }
+    return this.#flushing;
+  }
+
+  async #flushCompletions(): Promise<void> {
+    if (this.#completions.length === 0) return;
+    const batch = this.#completions;
+    this.#completions = [];
+    try {
+      await this.#store.completeActivities(batch, this.#clock.now());
+    } catch (error) {
+      // Keep the results and try again shortly; the leases are renewed meanwhile.
+      this.#report(error, "completing activities");
+      this.#completions.unshift(...batch);
+      if (this.#running) this.#clock.setTimer(() => void this.#flushSoon(), this.#pollMs);
+    }
+  }
+
+  #scheduleRenewal(): void {
+    const every = Math.max(10, Math.floor(this.#leaseMs / 3));
+    const tick = (): void => {
+      if (!this.#running) return;
+      void this.#renew([...this.#runningActivities.values()].map((a) => a.item)).finally(() => {
+        if (this.#running) this.#renewTimer = this.#clock.setTimer(tick, every);
+      });
+    };
+    this.#renewTimer = this.#clock.setTimer(tick, every);
+  }
+
+  async #renew(items: ActivityWorkItem[]): Promise<void> {
+    if (items.length === 0) return;
+    try {
+      const held = new Set(
+        await this.#store.renewActivityLeases(
+          items.map((i) => ({ id: i.id, leaseToken: i.leaseToken })),
+          this.#leaseMs,
+          this.#clock.now(),
+        ),
+      );
+      for (const item of items) {
+        if (!held.has(item.id)) this.#runningActivities.get(item.id)?.abort.abort(new Error("Lease lost"));
+      }
+    } catch (error) {
+      this.#report(error, "renewing activity leases");
+    }
+  }
+
+  // ---- shared ----------------------------------------------------------------------
+
+  async #sleep(wakeup: Wakeup): Promise<void> {
+    let delay = this.#pollMs;
+    try {
+      const now = this.#clock.now();
+      const next = await this.#store.nextWakeAt(now);
+      if (next !== undefined) delay = Math.min(delay, Math.max(0, next - now));
+    } catch (error) {
+      this.#report(error, "reading the next wake-up time");
+    }
+    await wakeup.wait(delay);
+  }
+
+  #report(error: unknown, where: string): void {
+    if (this.#options.onError) this.#options.onError(error, where);
+    else console.error(`[weft worker ${this.workerId}] ${where}:`, error);
+  }
+}

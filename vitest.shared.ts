@@ -1,0 +1,18 @@
+import { fileURLToPath } from "node:url";
+
+/**
+ * Tests import sibling packages from their TypeScript sources, so `vitest`
+ * in one package never needs another package built first (the build and
+ * typecheck still go through each package's dist, as users get it).
+ */
+const root = fileURLToPath(new URL(".", import.meta.url));
+
+export const workspaceAliases = [
+  { find: /^@weft\/engine\/testing$/, replacement: `${root}packages/engine/src/testing/index.ts` },
+  { find: /^@weft\/engine$/, replacement: `${root}packages/engine/src/index.ts` },
+  { find: /^@weft\/store-sqlite$/, replacement: `${root}packages/store-sqlite/src/index.ts` },
+  { find: /^@weft\/store-postgres$/, replacement: `${root}packages/store-postgres/src/index.ts` },
+  { find: /^@weft\/definition$/, replacement: `${root}packages/definition/src/index.ts` },
+  { find: /^@weft\/activities$/, replacement: `${root}packages/activities/src/index.ts` },
+  { find: /^@weft\/client$/, replacement: `${root}packages/client/src/index.ts` },
+];
