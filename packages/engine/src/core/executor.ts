@@ -145,8 +145,12 @@ export class ReplayExecutor {
   /** Applies events (new ones with `replaying` false) and runs the orchestrator as far as they allow. */
   async apply(events: readonly AnyEvent[], replaying: boolean): Promise<void> {
     for (const event of events) {
-      if (this.#completion) return;
       if ("seq" in event && this.#skipSeqs.has(event.seq)) continue;
+      if (this.#completion) {
+        // Events that arrive with the one that ended the execution are kept for continue-as-new.
+        if (event.type === "EventRaised") this.#deliver(event.name ?? "", event.input);
+        continue;
+      }
       this.stats.eventsApplied += 1;
       try {
         await this.#process(event, replaying);
