@@ -1,5 +1,5 @@
 export { EventType, EVENT_TYPES, toIso } from "./core/history.js";
-export type { FailureDetails, HistoryEvent, NewHistoryEvent, Tags } from "./core/history.js";
+export type { FailureDetails, HistoryEvent, JsonValue, NewHistoryEvent, Tags } from "./core/history.js";
 export { Task, AtomicTask, EventTask, WhenAllTask, WhenAnyTask } from "./core/tasks.js";
 export type {
   ActivityOptions,

@@ -8,7 +8,15 @@ import type { Tags } from "./history.js";
 export type Action =
   | { kind: "ScheduleTask"; id: number; name: string; input: unknown; attempt: number; tags?: Tags; timeoutMs?: number }
   | { kind: "CreateTimer"; id: number; fireAt: number; tags?: Tags }
-  | { kind: "CreateSubOrchestration"; id: number; name: string; instanceId: string; input: unknown; tags?: Tags }
+  | {
+      kind: "CreateSubOrchestration";
+      id: number;
+      name: string;
+      instanceId: string;
+      input: unknown;
+      tags?: Tags;
+      instanceTags?: Record<string, string>;
+    }
   | { kind: "SendEvent"; id: number; instanceId: string; name: string; input: unknown }
   | { kind: "SetCustomStatus"; id: number; status: unknown };
 

@@ -14,7 +14,10 @@ export interface SubOrchestratorOptions {
   /** Default: derived from the parent's id, execution and the task id. */
   instanceId?: string;
   retry?: RetryPolicy;
+  /** Recorded on the SubOrchestrationCreated event (and retry timers). */
   tags?: Tags;
+  /** Tags the child instance starts with (the server puts the child workflow's version here). */
+  instanceTags?: Record<string, string>;
 }
 
 export interface TimerOptions {

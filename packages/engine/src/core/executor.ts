@@ -377,6 +377,7 @@ export class ReplayExecutor {
             : `${options.instanceId}#${n}`
           : `${this.#init.instanceId}:${this.#init.executionId.slice(0, 8)}:${id}`,
         ...(options.tags ? { tags: options.tags } : {}),
+        ...(options.instanceTags ? { instanceTags: options.instanceTags } : {}),
       }));
       return this.openTask<T>(action.id);
     };

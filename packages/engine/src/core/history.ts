@@ -32,8 +32,15 @@ export type EventType = (typeof EventType)[keyof typeof EventType];
 
 export const EVENT_TYPES: readonly EventType[] = Object.values(EventType);
 
-/** Free-form labels on scheduled work; the definition interpreter puts `nodeId` and `index` here. */
-export type Tags = Record<string, string | number | boolean | null>;
+/** A JSON value. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/**
+ * Free-form JSON labels on scheduled work and waits; the definition interpreter
+ * puts `nodeId` and `index` here (and an approval's title and choices on a wait),
+ * which is how history is laid over the drawing.
+ */
+export type Tags = Record<string, JsonValue | undefined>;
 
 /**
  * A failure recorded in history: plain data, recognised by `name`, never by

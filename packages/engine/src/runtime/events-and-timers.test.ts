@@ -164,6 +164,7 @@ describe("fan-out and fan-in", () => {
         *o(ctx: OrchestrationContext) {
           try {
             yield ctx.all([ctx.callActivity("ok"), ctx.callActivity("bad"), ctx.callActivity("ok")]);
+            return "not reached";
           } catch (error) {
             return (error as Error).message;
           }

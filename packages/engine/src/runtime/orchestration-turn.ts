@@ -251,6 +251,7 @@ class TurnBuilder {
           input: action.input,
           parentInstanceId: instance.instanceId,
           parentTaskId: action.id,
+          ...(action.instanceTags ? { tags: action.instanceTags } : {}),
         });
         return;
       case "SendEvent":
