@@ -1,0 +1,195 @@
+import { expect, onTestFinished } from "vitest";
+import { toIso, type EventType, type HistoryEvent, type NewHistoryEvent } from "../../core/history.js";
+import type {
+  ActivityWorkItem,
+  NewActivityTask,
+  NewInstance,
+  NewMessage,
+  OrchestrationWorkItem,
+  Store,
+  TurnCommit,
+} from "../../runtime/store.js";
+
+/** What each section of the contract suite gets: a way to open a fresh store for the current test. */
+export interface ContractContext {
+  /** Opens a store from the factory; it is closed (and cleaned up) when the test finishes. */
+  open(): Promise<Store>;
+}
+
+export type StoreFactory = () => Promise<{ store: Store; cleanup?: () => Promise<void> }>;
+
+export function createContractContext(factory: StoreFactory): ContractContext {
+  return {
+    async open() {
+      const { store, cleanup } = await factory();
+      onTestFinished(async () => {
+        await store.close();
+        await cleanup?.();
+      });
+      return store;
+    },
+  };
+}
+
+/**
+ * A fake-clock epoch in the past: stores must decide visibility and leases by
+ * the `now` they are given, never by the wall clock.
+ */
+export const T0 = Date.UTC(2020, 0, 1, 12, 0, 0);
+export const SECOND = 1_000;
+export const LEASE_MS = 30_000;
+/** Far enough ahead that everything scheduled by a test is visible and every lease has expired. */
+export const FAR_FUTURE = T0 + 365 * 24 * 3600 * SECOND;
+
+const runId = Math.random().toString(36).slice(2, 8);
+let counter = 0;
+
+/** Fresh ids per test instead of cleanup coupling. */
+export function freshId(label: string): string {
+  counter += 1;
+  return `${label}-${runId}-${counter}`;
+}
+
+export function newInstance(overrides: Partial<NewInstance> = {}): NewInstance {
+  return {
+    instanceId: freshId("inst"),
+    name: "contract-orchestrator",
+    executionId: freshId("exec"),
+    input: { n: 1 },
+    ...overrides,
+  };
+}
+
+/** Creates an instance and returns what it was created with. */
+export async function start(store: Store, overrides: Partial<NewInstance> = {}, now = T0): Promise<NewInstance> {
+  const init = newInstance(overrides);
+  await store.createInstance(init, now);
+  return init;
+}
+
+export function claimAll(
+  store: Store,
+  now: number,
+  options: { limit?: number; leaseMs?: number; maxMessages?: number; owner?: string } = {},
+): Promise<OrchestrationWorkItem[]> {
+  return store.claimOrchestrations({
+    owner: options.owner ?? "contract-worker",
+    limit: options.limit ?? 100,
+    leaseMs: options.leaseMs ?? LEASE_MS,
+    now,
+    ...(options.maxMessages === undefined ? {} : { maxMessages: options.maxMessages }),
+  });
+}
+
+/**
+ * Claims and returns the work item of one instance; fails the test if it was not
+ * claimed. The port claims whatever has work, so the other claims are released.
+ */
+export async function claimOne(store: Store, instanceId: string, now = T0, leaseMs = LEASE_MS): Promise<OrchestrationWorkItem> {
+  const items = await claimAll(store, now, { leaseMs });
+  const item = items.find((candidate) => candidate.instance.instanceId === instanceId);
+  for (const other of items) {
+    if (other !== item) await store.releaseOrchestration(other.instance.instanceId, other.leaseToken);
+  }
+  expect(item, `instance ${instanceId} should be claimable at ${toIso(now)}`).toBeDefined();
+  return item as OrchestrationWorkItem;
+}
+
+export function ids(items: readonly OrchestrationWorkItem[]): string[] {
+  return items.map((item) => item.instance.instanceId);
+}
+
+export function event(seq: number, type: EventType, extra: Partial<HistoryEvent> = {}, at = T0): HistoryEvent {
+  return { seq, type, at: toIso(at), ...extra };
+}
+
+export function message(instanceId: string, type: EventType, extra: Partial<NewHistoryEvent> = {}, visibleAt?: number): NewMessage {
+  const msg: NewMessage = { instanceId, event: { type, at: toIso(T0), ...extra } };
+  if (visibleAt !== undefined) msg.visibleAt = visibleAt;
+  return msg;
+}
+
+/** A turn that consumes everything it was given, appends nothing and keeps lastSeq. */
+export function turnFor(item: OrchestrationWorkItem, patch: Partial<TurnCommit> = {}): TurnCommit {
+  return {
+    instanceId: item.instance.instanceId,
+    leaseToken: item.leaseToken,
+    consumedMessageIds: item.messages.map((m) => m.id),
+    events: [],
+    update: { lastSeq: item.instance.lastSeq },
+    messages: [],
+    activities: [],
+    instances: [],
+    ...patch,
+  };
+}
+
+/** The first turn of a claimed instance: records ExecutionStarted + OrchestratorStarted and marks it running. */
+export function firstTurn(item: OrchestrationWorkItem, patch: Partial<TurnCommit> = {}, now = T0): TurnCommit {
+  return turnFor(item, {
+    events: [
+      event(1, "ExecutionStarted", { name: item.instance.name, input: item.instance.input }, now),
+      event(2, "OrchestratorStarted", {}, now),
+    ],
+    update: { lastSeq: 2, status: "running" },
+    ...patch,
+  });
+}
+
+export async function commitOne(store: Store, turn: TurnCommit, now = T0): Promise<boolean> {
+  const [committed] = await store.commitTurns([turn], now);
+  return committed === true;
+}
+
+/** Creates an instance, runs its first turn (now running) and returns its id. */
+export async function startRunning(store: Store, overrides: Partial<NewInstance> = {}, patch: Partial<TurnCommit> = {}, now = T0): Promise<NewInstance> {
+  const init = await start(store, overrides, now);
+  const item = await claimOne(store, init.instanceId, now);
+  expect(await commitOne(store, firstTurn(item, patch, now), now)).toBe(true);
+  return init;
+}
+
+export function activityTask(instance: NewInstance, overrides: Partial<NewActivityTask> = {}): NewActivityTask {
+  return {
+    instanceId: instance.instanceId,
+    executionId: instance.executionId,
+    taskId: 1,
+    name: "contract.activity",
+    input: { x: 1 },
+    attempt: 1,
+    ...overrides,
+  };
+}
+
+/** Starts a running instance whose first turn scheduled these activity tasks. */
+export async function scheduleActivities(
+  store: Store,
+  tasks: readonly Partial<NewActivityTask>[],
+  now = T0,
+): Promise<NewInstance> {
+  const init = newInstance();
+  await store.createInstance(init, now);
+  const item = await claimOne(store, init.instanceId, now);
+  const activities = tasks.map((task, index) => activityTask(init, { taskId: index + 1, ...task }));
+  expect(await commitOne(store, firstTurn(item, { activities }, now), now)).toBe(true);
+  return init;
+}
+
+export function claimTasks(
+  store: Store,
+  now: number,
+  options: { limit?: number; leaseMs?: number; names?: readonly string[]; owner?: string } = {},
+): Promise<ActivityWorkItem[]> {
+  return store.claimActivities({
+    owner: options.owner ?? "contract-worker",
+    limit: options.limit ?? 100,
+    leaseMs: options.leaseMs ?? LEASE_MS,
+    now,
+    ...(options.names === undefined ? {} : { names: options.names }),
+  });
+}
+
+/** Activity results carry a TaskCompleted message for the owning instance. */
+export function taskCompleted(task: ActivityWorkItem, result: unknown = { ok: true }): NewMessage {
+  return message(task.instanceId, "TaskCompleted", { taskId: task.taskId, attempt: task.attempt, result });
+}

@@ -1,0 +1,111 @@
+/**
+ * The schema, as an ordered list of migrations. A migration is never edited once
+ * released: a change is a new entry with the next version. `migrations.ts`
+ * applies the missing ones at open, in one transaction.
+ *
+ * Conventions: times the engine decides on (visibility, leases) are epoch
+ * milliseconds in INTEGER columns, so claims compare numbers; times shown to
+ * people (createdAt …) are ISO 8601 TEXT, as the port returns them. JSON values
+ * are TEXT written by JSON.stringify; SQL NULL means "absent" (undefined),
+ * the text 'null' means JSON null.
+ */
+export interface Migration {
+  version: number;
+  description: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: "instances, tags, history, inbox, activity tasks",
+    sql: `
+      CREATE TABLE instances (
+        instance_id        TEXT PRIMARY KEY,
+        name               TEXT NOT NULL,
+        execution_id       TEXT NOT NULL,
+        status             TEXT NOT NULL,
+        input              TEXT,
+        output             TEXT,
+        error              TEXT,
+        custom_status      TEXT,
+        created_at         TEXT NOT NULL,
+        updated_at         TEXT NOT NULL,
+        completed_at       TEXT,
+        parent_instance_id TEXT,
+        parent_task_id     INTEGER,
+        tags               TEXT NOT NULL DEFAULT '{}',
+        last_seq           INTEGER NOT NULL DEFAULT 0,
+        pending_waits      TEXT NOT NULL DEFAULT '[]',
+        lease_token        TEXT,
+        lease_owner        TEXT,
+        lease_expires_at   INTEGER
+      ) WITHOUT ROWID;
+
+      -- listInstances: newest first, optionally within one name / status / parent.
+      CREATE INDEX instances_by_created ON instances (created_at DESC, instance_id DESC);
+      CREATE INDEX instances_by_name ON instances (name, created_at DESC, instance_id DESC);
+      CREATE INDEX instances_by_status ON instances (status, created_at DESC, instance_id DESC);
+      CREATE INDEX instances_by_parent ON instances (parent_instance_id) WHERE parent_instance_id IS NOT NULL;
+      -- nextWakeAt: the earliest live lease.
+      CREATE INDEX instances_by_lease ON instances (lease_expires_at) WHERE lease_token IS NOT NULL;
+
+      -- Tags are also in instances.tags (returned as is); this table makes them filterable.
+      CREATE TABLE instance_tags (
+        instance_id TEXT NOT NULL,
+        key         TEXT NOT NULL,
+        value       TEXT NOT NULL,
+        PRIMARY KEY (instance_id, key)
+      ) WITHOUT ROWID;
+      CREATE INDEX instance_tags_by_value ON instance_tags (key, value, instance_id);
+
+      CREATE TABLE history (
+        instance_id TEXT NOT NULL,
+        seq         INTEGER NOT NULL,
+        type        TEXT NOT NULL,
+        at          TEXT NOT NULL,
+        event       TEXT NOT NULL,
+        PRIMARY KEY (instance_id, seq)
+      ) WITHOUT ROWID;
+
+      -- AUTOINCREMENT: message ids never go back, even after the newest is deleted,
+      -- so "message-id order" is arrival order for the life of the database.
+      CREATE TABLE inbox (
+        id           INTEGER PRIMARY KEY AUTOINCREMENT,
+        instance_id  TEXT NOT NULL,
+        execution_id TEXT,
+        event_type   TEXT NOT NULL,
+        event        TEXT NOT NULL,
+        visible_at   INTEGER NOT NULL
+      );
+      -- claimOrchestrations scans visible messages; nextWakeAt seeks the first future one.
+      CREATE INDEX inbox_by_visible ON inbox (visible_at, instance_id);
+      CREATE INDEX inbox_by_instance ON inbox (instance_id, id);
+
+      -- available_at = visible_at while queued, lease_expires_at while leased: one
+      -- indexed column answers "claimable at now?" (available_at <= now).
+      CREATE TABLE activity_tasks (
+        id               INTEGER PRIMARY KEY AUTOINCREMENT,
+        instance_id      TEXT NOT NULL,
+        execution_id     TEXT NOT NULL,
+        task_id          INTEGER NOT NULL,
+        name             TEXT NOT NULL,
+        input            TEXT,
+        attempt          INTEGER NOT NULL,
+        tags             TEXT,
+        timeout_ms       INTEGER,
+        visible_at       INTEGER NOT NULL,
+        available_at     INTEGER NOT NULL,
+        lease_token      TEXT,
+        lease_owner      TEXT,
+        lease_expires_at INTEGER,
+        claim_count      INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE INDEX activity_tasks_by_available ON activity_tasks (available_at, id);
+      CREATE INDEX activity_tasks_by_name ON activity_tasks (name, available_at, id);
+      CREATE INDEX activity_tasks_by_instance ON activity_tasks (instance_id);
+    `,
+  },
+];
+
+export const SCHEMA_VERSION: number = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

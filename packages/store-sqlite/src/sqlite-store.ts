@@ -1,0 +1,429 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import Database from "better-sqlite3";
+import {
+  EngineError,
+  InstanceExistsError,
+  StoreError,
+  isTerminal,
+  type ActivityResult,
+  type ActivityWorkItem,
+  type ClaimRequest,
+  type EnqueueResult,
+  type HistoryEvent,
+  type InstancePage,
+  type InstanceQuery,
+  type InstanceRecord,
+  type InstanceStatus,
+  type NewInstance,
+  type NewMessage,
+  type OrchestrationWorkItem,
+  type Store,
+  type StoreNotification,
+  type TurnCommit,
+} from "@weft/engine";
+import { InstanceLister } from "./list-query.js";
+import { migrate, type MigrationResult } from "./migrations.js";
+import { tryAcquireOwnerLock, type OwnerLock } from "./owner-lock.js";
+import {
+  toActivityWorkItem,
+  toHistoryEvent,
+  toInboxMessage,
+  toInstanceRecord,
+  type ActivityRow,
+  type HistoryRow,
+  type InboxRow,
+  type InstanceRow,
+} from "./rows.js";
+import { prepareStatements, type Statements } from "./statements.js";
+import {
+  applyTurn,
+  deleteInstance,
+  insertInstance,
+  insertMessage,
+  newLeaseToken,
+  noChanges,
+  type Changes,
+} from "./writes.js";
+
+export interface SqliteStoreOptions {
+  /** A file path, or ":memory:" for a private in-memory database (tests). */
+  path: string;
+  /**
+   * FULL (default) fsyncs the WAL on every commit, so a committed turn survives
+   * power loss; NORMAL can lose the last commits on power loss (not on a crash).
+   */
+  synchronous?: "FULL" | "NORMAL";
+  /** How long a statement waits for another connection's lock. Default 5000. */
+  busyTimeoutMs?: number;
+  /**
+   * Own the file for as long as the store is open (default true for file paths):
+   * a second process is refused, and on open the predecessor's leases are cleared.
+   */
+  ownerLock?: boolean;
+}
+
+export interface SqliteStore extends Store {
+  readonly kind: "sqlite";
+  readonly path: string;
+  /** What the migrations did at open. */
+  readonly migration: MigrationResult;
+}
+
+const DEFAULT_MAX_MESSAGES = 1000;
+
+/**
+ * Opens (creating and migrating as needed) a SQLite store.
+ *
+ * @example
+ * const store = await createSqliteStore({ path: ".weft/weft.db" });
+ * const worker = createWorker({ store, ... });
+ */
+export async function createSqliteStore(options: SqliteStoreOptions): Promise<SqliteStore> {
+  return SqliteStoreImpl.open(options);
+}
+
+function isMemoryPath(path: string): boolean {
+  return path === ":memory:" || path === "" || path.startsWith("file::memory:");
+}
+
+class SqliteStoreImpl implements SqliteStore {
+  readonly kind = "sqlite" as const;
+  readonly path: string;
+  readonly migration: MigrationResult;
+  readonly #db: Database.Database;
+  readonly #s: Statements;
+  readonly #lister: InstanceLister;
+  readonly #lock: OwnerLock | undefined;
+  readonly #listeners = new Set<(notification: StoreNotification) => void>();
+  #closed = false;
+
+  static open(options: SqliteStoreOptions): SqliteStoreImpl {
+    const { path } = options;
+    const memory = isMemoryPath(path);
+    let lock: OwnerLock | undefined;
+    let db: Database.Database | undefined;
+    try {
+      if (!memory) mkdirSync(dirname(path), { recursive: true });
+      if (options.ownerLock ?? !memory) {
+        const attempt = tryAcquireOwnerLock(path);
+        if (!attempt.acquired) {
+          const who = attempt.ownerPid === undefined ? "" : ` (pid ${attempt.ownerPid})`;
+          throw new StoreError(
+            `SQLite database ${path} is in use by another Weft process${who}; stop that process, or point this one at another database file.`,
+            { cause: attempt.cause },
+          );
+        }
+        lock = attempt.lock;
+      }
+      db = new Database(path, { timeout: options.busyTimeoutMs ?? 5000 });
+      db.pragma("journal_mode = WAL");
+      db.pragma(`synchronous = ${options.synchronous === "NORMAL" ? "NORMAL" : "FULL"}`);
+      const migration = migrate(db, path);
+      const store = new SqliteStoreImpl(path, db, lock, migration);
+      // As the new owner, nobody else can hold a lease: whatever leases are
+      // recorded belong to a predecessor that died (or closed mid-claim).
+      if (lock) store.#clearLeases();
+      return store;
+    } catch (error) {
+      db?.close();
+      lock?.release();
+      if (error instanceof EngineError) throw error;
+      throw new StoreError(`Could not open SQLite database ${path}: ${messageOf(error)}`, { cause: error });
+    }
+  }
+
+  private constructor(path: string, db: Database.Database, lock: OwnerLock | undefined, migration: MigrationResult) {
+    this.path = path;
+    this.migration = migration;
+    this.#db = db;
+    this.#lock = lock;
+    this.#s = prepareStatements(db);
+    this.#lister = new InstanceLister(db);
+    this.#txCreate = db.transaction((init: NewInstance, now: number) => this.#createInstance(init, now));
+    this.#txEnqueue = db.transaction((message: NewMessage, only: readonly InstanceStatus[] | undefined) => this.#enqueue(message, only));
+    this.#txPurge = db.transaction((instanceId: string) => this.#purge(instanceId));
+    this.#txClaimOrchestrations = db.transaction((request: ClaimRequest & { maxMessages?: number }) => this.#claimOrchestrations(request));
+    this.#txCommit = db.transaction((turns: readonly TurnCommit[], now: number) => this.#commitTurns(turns, now));
+    this.#txClaimActivities = db.transaction((request: ClaimRequest & { names?: readonly string[] }) => this.#claimActivities(request));
+    this.#txRenew = db.transaction((leases: readonly { id: string; leaseToken: string }[], leaseMs: number, now: number) =>
+      this.#renew(leases, leaseMs, now),
+    );
+    this.#txComplete = db.transaction((results: readonly ActivityResult[], now: number) => this.#complete(results, now));
+    this.#txClearLeases = db.transaction(() => {
+      this.#s.clearInstanceLeases.run();
+      this.#s.clearActivityLeases.run();
+    });
+  }
+
+  // Transactions are built once, like the statements. IMMEDIATE: they all write,
+  // so they take the write lock up front instead of upgrading (and failing) midway.
+  readonly #txCreate: Database.Transaction<(init: NewInstance, now: number) => void>;
+  readonly #txEnqueue: Database.Transaction<(message: NewMessage, only: readonly InstanceStatus[] | undefined) => EnqueueResult>;
+  readonly #txPurge: Database.Transaction<(instanceId: string) => "purged" | "not-found" | "not-terminal">;
+  readonly #txClaimOrchestrations: Database.Transaction<(request: ClaimRequest & { maxMessages?: number }) => OrchestrationWorkItem[]>;
+  readonly #txCommit: Database.Transaction<(turns: readonly TurnCommit[], now: number) => boolean[]>;
+  readonly #txClaimActivities: Database.Transaction<(request: ClaimRequest & { names?: readonly string[] }) => ActivityWorkItem[]>;
+  readonly #txRenew: Database.Transaction<(leases: readonly { id: string; leaseToken: string }[], leaseMs: number, now: number) => string[]>;
+  readonly #txComplete: Database.Transaction<(results: readonly ActivityResult[], now: number) => boolean[]>;
+  readonly #txClearLeases: Database.Transaction<() => void>;
+  /** What the running transaction touched; turned into notifications after it commits. */
+  #changes: Changes = noChanges();
+
+  // ---- instances ---------------------------------------------------------
+
+  async createInstance(init: NewInstance, now: number): Promise<void> {
+    this.#write("create instance", () => this.#txCreate.immediate(init, now));
+  }
+
+  async getInstance(instanceId: string): Promise<InstanceRecord | undefined> {
+    return this.#read("get instance", () => {
+      const row = this.#s.getInstance.get(instanceId) as InstanceRow | undefined;
+      return row ? toInstanceRecord(row) : undefined;
+    });
+  }
+
+  async listInstances(query: InstanceQuery): Promise<InstancePage> {
+    return this.#read("list instances", () => this.#lister.list(query));
+  }
+
+  async getHistory(instanceId: string, options: { afterSeq?: number; limit?: number } = {}): Promise<HistoryEvent[]> {
+    return this.#read("get history", () => {
+      const rows = this.#s.getHistory.all(instanceId, options.afterSeq ?? 0, options.limit ?? -1) as HistoryRow[];
+      return rows.map(toHistoryEvent);
+    });
+  }
+
+  async enqueueMessage(message: NewMessage, options: { onlyIfStatus?: readonly InstanceStatus[] } = {}): Promise<EnqueueResult> {
+    return this.#write("enqueue message", () => this.#txEnqueue.immediate(message, options.onlyIfStatus));
+  }
+
+  async purgeInstance(instanceId: string): Promise<"purged" | "not-found" | "not-terminal"> {
+    return this.#write("purge instance", () => this.#txPurge.immediate(instanceId));
+  }
+
+  // ---- orchestration work ------------------------------------------------
+
+  async claimOrchestrations(request: ClaimRequest & { maxMessages?: number }): Promise<OrchestrationWorkItem[]> {
+    return this.#write("claim orchestrations", () => this.#txClaimOrchestrations.immediate(request));
+  }
+
+  async commitTurns(turns: readonly TurnCommit[], now: number): Promise<boolean[]> {
+    if (turns.length === 0) return [];
+    return this.#write("commit turns", () => this.#txCommit.immediate(turns, now));
+  }
+
+  async releaseOrchestration(instanceId: string, leaseToken: string): Promise<void> {
+    this.#write("release orchestration", () => {
+      const released = this.#s.releaseLease.run(instanceId, leaseToken).changes > 0;
+      if (released && this.#s.hasMessages.get(instanceId) !== undefined) this.#changes.orchestrationWork = true;
+    });
+  }
+
+  // ---- activity work -----------------------------------------------------
+
+  async claimActivities(request: ClaimRequest & { names?: readonly string[] }): Promise<ActivityWorkItem[]> {
+    return this.#write("claim activities", () => this.#txClaimActivities.immediate(request));
+  }
+
+  async renewActivityLeases(leases: readonly { id: string; leaseToken: string }[], leaseMs: number, now: number): Promise<string[]> {
+    if (leases.length === 0) return [];
+    return this.#write("renew activity leases", () => this.#txRenew.immediate(leases, leaseMs, now));
+  }
+
+  async completeActivities(results: readonly ActivityResult[], now: number): Promise<boolean[]> {
+    if (results.length === 0) return [];
+    return this.#write("complete activities", () => this.#txComplete.immediate(results, now));
+  }
+
+  // ---- timing and notifications -------------------------------------------
+
+  async nextWakeAt(now: number): Promise<number | undefined> {
+    return this.#read("compute next wake-up", () => {
+      const row = this.#s.nextWakeAt.get({ now }) as { t: number | null } | undefined;
+      return row?.t ?? undefined;
+    });
+  }
+
+  subscribe(listener: (notification: StoreNotification) => void): () => void {
+    this.#listeners.add(listener);
+    return () => {
+      this.#listeners.delete(listener);
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#listeners.clear();
+    try {
+      this.#db.close();
+    } finally {
+      this.#lock?.release();
+    }
+  }
+
+  // ---- transaction bodies (run inside this.#tx*) ---------------------------
+
+  #createInstance(init: NewInstance, now: number): void {
+    const existing = this.#s.instanceStatus.get(init.instanceId) as { status: InstanceStatus } | undefined;
+    if (existing && !isTerminal(existing.status)) throw new InstanceExistsError(init.instanceId, existing.status);
+    if (existing) deleteInstance(this.#s, init.instanceId);
+    insertInstance(this.#s, init, now, this.#changes);
+  }
+
+  #enqueue(message: NewMessage, onlyIfStatus: readonly InstanceStatus[] | undefined): EnqueueResult {
+    const row = this.#s.instanceStatus.get(message.instanceId) as { status: InstanceStatus } | undefined;
+    if (!row) return "not-found";
+    if (onlyIfStatus && !onlyIfStatus.includes(row.status)) return "rejected";
+    // enqueueMessage has no `now`, and the store never reads the wall clock:
+    // a message without visibleAt is visible at once (epoch 0).
+    insertMessage(this.#s, message, 0, this.#changes);
+    return "ok";
+  }
+
+  #purge(instanceId: string): "purged" | "not-found" | "not-terminal" {
+    const row = this.#s.instanceStatus.get(instanceId) as { status: InstanceStatus } | undefined;
+    if (!row) return "not-found";
+    if (!isTerminal(row.status)) return "not-terminal";
+    deleteInstance(this.#s, instanceId);
+    this.#changes.instances.add(instanceId);
+    return "purged";
+  }
+
+  #claimOrchestrations(request: ClaimRequest & { maxMessages?: number }): OrchestrationWorkItem[] {
+    const { now, limit, leaseMs, owner } = request;
+    if (limit <= 0) return [];
+    const maxMessages = request.maxMessages ?? DEFAULT_MAX_MESSAGES;
+    const candidates = this.#s.claimableInstances.all({ now, limit }) as { instance_id: string }[];
+    const items: OrchestrationWorkItem[] = [];
+    for (const { instance_id: instanceId } of candidates) {
+      const token = newLeaseToken();
+      this.#s.leaseInstance.run(token, owner, now + leaseMs, instanceId);
+      const row = this.#s.getInstance.get(instanceId) as InstanceRow;
+      const suspended = row.status === "suspended" ? 1 : 0;
+      const messages = this.#s.claimMessages.all({ instanceId, now, suspended, maxMessages }) as InboxRow[];
+      items.push({ instance: toInstanceRecord(row), leaseToken: token, messages: messages.map(toInboxMessage) });
+    }
+    return items;
+  }
+
+  #commitTurns(turns: readonly TurnCommit[], now: number): boolean[] {
+    // Group commit: one transaction for the batch. Each turn is fenced before it
+    // writes anything, so a rejected turn leaves no trace while the others commit.
+    return turns.map((turn) => {
+      const lease = this.#s.leaseOf.get(turn.instanceId) as { lease_token: string | null; lease_expires_at: number | null } | undefined;
+      const held = lease !== undefined && lease.lease_token === turn.leaseToken && (lease.lease_expires_at ?? 0) > now;
+      if (!held) return false;
+      applyTurn(this.#s, turn, now, this.#changes);
+      return true;
+    });
+  }
+
+  #claimActivities(request: ClaimRequest & { names?: readonly string[] }): ActivityWorkItem[] {
+    const { now, limit, leaseMs, owner } = request;
+    if (limit <= 0) return [];
+    const candidates = (
+      request.names === undefined
+        ? this.#s.claimableActivities.all({ now, limit })
+        : this.#s.claimableActivitiesNamed.all({ now, limit, names: JSON.stringify(request.names) })
+    ) as { id: number }[];
+    return candidates.map(({ id }) => {
+      const row = this.#s.leaseActivity.get({ id, token: newLeaseToken(), owner, expiresAt: now + leaseMs }) as ActivityRow;
+      return toActivityWorkItem(row);
+    });
+  }
+
+  #renew(leases: readonly { id: string; leaseToken: string }[], leaseMs: number, now: number): string[] {
+    const held: string[] = [];
+    for (const { id, leaseToken } of leases) {
+      const rowId = parseTaskId(id);
+      if (rowId === undefined) continue;
+      const renewed = this.#s.renewActivity.run({ id: rowId, token: leaseToken, expiresAt: now + leaseMs, now }).changes > 0;
+      if (renewed) held.push(id);
+    }
+    return held;
+  }
+
+  #complete(results: readonly ActivityResult[], now: number): boolean[] {
+    return results.map((result) => {
+      const rowId = parseTaskId(result.id);
+      if (rowId === undefined) return false;
+      const lease = this.#s.activityLease.get(rowId) as { lease_token: string | null; lease_expires_at: number | null } | undefined;
+      const held = lease !== undefined && lease.lease_token === result.leaseToken && (lease.lease_expires_at ?? 0) > now;
+      if (!held) return false;
+      this.#s.deleteActivity.run(rowId);
+      // The owning instance may be gone (purged, replaced): the task still completes.
+      if (this.#s.instanceStatus.get(result.message.instanceId) !== undefined) {
+        insertMessage(this.#s, result.message, now, this.#changes);
+      }
+      return true;
+    });
+  }
+
+  #clearLeases(): void {
+    this.#write("clear the previous owner's leases", () => this.#txClearLeases.immediate());
+  }
+
+  // ---- plumbing ------------------------------------------------------------
+
+  #read<T>(operation: string, fn: () => T): T {
+    this.#assertOpen(operation);
+    try {
+      return fn();
+    } catch (error) {
+      throw this.#wrap(operation, error);
+    }
+  }
+
+  /** Runs a write, then (only once it has committed) notifies the listeners. */
+  #write<T>(operation: string, fn: () => T): T {
+    this.#assertOpen(operation);
+    this.#changes = noChanges();
+    let result: T;
+    try {
+      result = fn();
+    } catch (error) {
+      this.#changes = noChanges();
+      throw this.#wrap(operation, error);
+    }
+    const changes = this.#changes;
+    this.#changes = noChanges();
+    this.#notify(changes);
+    return result;
+  }
+
+  #notify(changes: Changes): void {
+    if (this.#listeners.size === 0) return;
+    const notifications: StoreNotification[] = [...changes.instances].map((instanceId) => ({ kind: "instance-changed", instanceId }));
+    if (changes.orchestrationWork) notifications.push({ kind: "work-available", queue: "orchestration" });
+    if (changes.activityWork) notifications.push({ kind: "work-available", queue: "activity" });
+    for (const notification of notifications) {
+      for (const listener of [...this.#listeners]) {
+        try {
+          listener(notification);
+        } catch {
+          // A listener's failure must not undo or fail a committed write.
+        }
+      }
+    }
+  }
+
+  #assertOpen(operation: string): void {
+    if (this.#closed) throw new StoreError(`Cannot ${operation}: the SQLite store for ${this.path} is closed.`);
+  }
+
+  #wrap(operation: string, error: unknown): Error {
+    if (error instanceof EngineError) return error;
+    return new StoreError(`SQLite store ${this.path}: could not ${operation}: ${messageOf(error)}`, { cause: error });
+  }
+}
+
+/** Activity ids are the row ids, as decimal strings. */
+function parseTaskId(id: string): number | undefined {
+  return /^[1-9][0-9]{0,15}$/.test(id) ? Number(id) : undefined;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,156 @@
+import type Database from "better-sqlite3";
+
+/**
+ * Every fixed statement the store runs, prepared once at open. (listInstances,
+ * whose WHERE clause depends on the filters given, caches one statement per
+ * filter shape in `list-query.ts`.)
+ */
+export interface Statements {
+  // instances
+  getInstance: Database.Statement;
+  instanceStatus: Database.Statement;
+  insertInstance: Database.Statement;
+  updateInstance: Database.Statement;
+  deleteInstance: Database.Statement;
+  insertTag: Database.Statement;
+  deleteTags: Database.Statement;
+  // history
+  getHistory: Database.Statement;
+  insertEvent: Database.Statement;
+  deleteHistory: Database.Statement;
+  deleteHistoryThrough: Database.Statement;
+  // inbox and orchestration leases
+  insertMessage: Database.Statement;
+  deleteMessage: Database.Statement;
+  deleteInbox: Database.Statement;
+  hasMessages: Database.Statement;
+  claimableInstances: Database.Statement;
+  claimMessages: Database.Statement;
+  leaseOf: Database.Statement;
+  leaseInstance: Database.Statement;
+  releaseLease: Database.Statement;
+  clearInstanceLeases: Database.Statement;
+  // activity tasks
+  insertActivity: Database.Statement;
+  claimableActivities: Database.Statement;
+  claimableActivitiesNamed: Database.Statement;
+  leaseActivity: Database.Statement;
+  renewActivity: Database.Statement;
+  activityLease: Database.Statement;
+  deleteActivity: Database.Statement;
+  deleteActivities: Database.Statement;
+  clearActivityLeases: Database.Statement;
+  // timing
+  nextWakeAt: Database.Statement;
+}
+
+/** A suspended instance is woken only by these; its other messages wait. */
+const RUNS_WHEN_SUSPENDED = "('ExecutionResumed', 'ExecutionTerminated')";
+
+export function prepareStatements(db: Database.Database): Statements {
+  const p = (sql: string): Database.Statement => db.prepare(sql);
+  return {
+    getInstance: p("SELECT * FROM instances WHERE instance_id = ?"),
+    instanceStatus: p("SELECT status FROM instances WHERE instance_id = ?"),
+    insertInstance: p(
+      `INSERT INTO instances (instance_id, name, execution_id, status, input, created_at, updated_at,
+                              parent_instance_id, parent_task_id, tags, last_seq, pending_waits)
+       VALUES (@instanceId, @name, @executionId, 'pending', @input, @at, @at,
+               @parentInstanceId, @parentTaskId, @tags, 0, '[]')`,
+    ),
+    // One statement for every shape of InstanceUpdate: each optional field comes
+    // with a set_* flag, so the statement is prepared once. Committing releases the lease.
+    updateInstance: p(
+      `UPDATE instances SET
+         last_seq      = @lastSeq,
+         updated_at    = @updatedAt,
+         status        = CASE WHEN @setStatus THEN @status ELSE status END,
+         execution_id  = CASE WHEN @setExecutionId THEN @executionId ELSE execution_id END,
+         input         = CASE WHEN @setInput THEN @input ELSE input END,
+         output        = CASE WHEN @setOutput THEN @output ELSE output END,
+         error         = CASE WHEN @setError THEN @error ELSE error END,
+         custom_status = CASE WHEN @setCustomStatus THEN @customStatus ELSE custom_status END,
+         completed_at  = CASE WHEN @setCompletedAt THEN @completedAt ELSE completed_at END,
+         pending_waits = CASE WHEN @setPendingWaits THEN @pendingWaits ELSE pending_waits END,
+         lease_token = NULL, lease_owner = NULL, lease_expires_at = NULL
+       WHERE instance_id = @instanceId`,
+    ),
+    deleteInstance: p("DELETE FROM instances WHERE instance_id = ?"),
+    insertTag: p("INSERT INTO instance_tags (instance_id, key, value) VALUES (?, ?, ?)"),
+    deleteTags: p("DELETE FROM instance_tags WHERE instance_id = ?"),
+
+    getHistory: p("SELECT seq, event FROM history WHERE instance_id = ? AND seq > ? ORDER BY seq LIMIT ?"),
+    insertEvent: p("INSERT INTO history (instance_id, seq, type, at, event) VALUES (?, ?, ?, ?, ?)"),
+    deleteHistory: p("DELETE FROM history WHERE instance_id = ?"),
+    deleteHistoryThrough: p("DELETE FROM history WHERE instance_id = ? AND seq <= ?"),
+
+    insertMessage: p("INSERT INTO inbox (instance_id, execution_id, event_type, event, visible_at) VALUES (?, ?, ?, ?, ?)"),
+    deleteMessage: p("DELETE FROM inbox WHERE id = ? AND instance_id = ?"),
+    deleteInbox: p("DELETE FROM inbox WHERE instance_id = ?"),
+    hasMessages: p("SELECT 1 FROM inbox WHERE instance_id = ? LIMIT 1"),
+    // Oldest work first: instances ordered by their oldest message that counts.
+    claimableInstances: p(
+      `SELECT i.instance_id AS instance_id, MIN(m.id) AS first_id
+         FROM inbox m JOIN instances i ON i.instance_id = m.instance_id
+        WHERE m.visible_at <= @now
+          AND (i.lease_token IS NULL OR i.lease_expires_at <= @now)
+          AND (i.status <> 'suspended' OR m.event_type IN ${RUNS_WHEN_SUSPENDED})
+        GROUP BY i.instance_id
+        ORDER BY first_id
+        LIMIT @limit`,
+    ),
+    claimMessages: p(
+      `SELECT id, instance_id, execution_id, event, visible_at FROM inbox
+        WHERE instance_id = @instanceId AND visible_at <= @now
+          AND (@suspended = 0 OR event_type IN ${RUNS_WHEN_SUSPENDED})
+        ORDER BY id LIMIT @maxMessages`,
+    ),
+    leaseOf: p("SELECT lease_token, lease_expires_at FROM instances WHERE instance_id = ?"),
+    leaseInstance: p("UPDATE instances SET lease_token = ?, lease_owner = ?, lease_expires_at = ? WHERE instance_id = ?"),
+    releaseLease: p(
+      "UPDATE instances SET lease_token = NULL, lease_owner = NULL, lease_expires_at = NULL WHERE instance_id = ? AND lease_token = ?",
+    ),
+    clearInstanceLeases: p(
+      "UPDATE instances SET lease_token = NULL, lease_owner = NULL, lease_expires_at = NULL WHERE lease_token IS NOT NULL",
+    ),
+
+    insertActivity: p(
+      `INSERT INTO activity_tasks (instance_id, execution_id, task_id, name, input, attempt, tags, timeout_ms, visible_at, available_at)
+       VALUES (@instanceId, @executionId, @taskId, @name, @input, @attempt, @tags, @timeoutMs, @visibleAt, @visibleAt)`,
+    ),
+    claimableActivities: p("SELECT id FROM activity_tasks WHERE available_at <= @now ORDER BY visible_at, id LIMIT @limit"),
+    claimableActivitiesNamed: p(
+      `SELECT id FROM activity_tasks
+        WHERE available_at <= @now AND name IN (SELECT value FROM json_each(@names))
+        ORDER BY visible_at, id LIMIT @limit`,
+    ),
+    leaseActivity: p(
+      `UPDATE activity_tasks
+          SET lease_token = @token, lease_owner = @owner, lease_expires_at = @expiresAt, available_at = @expiresAt,
+              claim_count = claim_count + 1
+        WHERE id = @id
+       RETURNING *`,
+    ),
+    renewActivity: p(
+      `UPDATE activity_tasks SET lease_expires_at = @expiresAt, available_at = @expiresAt
+        WHERE id = @id AND lease_token = @token AND lease_expires_at > @now`,
+    ),
+    activityLease: p("SELECT lease_token, lease_expires_at FROM activity_tasks WHERE id = ?"),
+    deleteActivity: p("DELETE FROM activity_tasks WHERE id = ?"),
+    deleteActivities: p("DELETE FROM activity_tasks WHERE instance_id = ?"),
+    clearActivityLeases: p(
+      `UPDATE activity_tasks SET lease_token = NULL, lease_owner = NULL, lease_expires_at = NULL, available_at = visible_at
+        WHERE lease_token IS NOT NULL`,
+    ),
+
+    // A queued task becomes claimable at visible_at, a leased one at its expiry:
+    // both are available_at.
+    nextWakeAt: p(
+      `SELECT MIN(t) AS t FROM (
+         SELECT MIN(visible_at) AS t FROM inbox WHERE visible_at > @now
+         UNION ALL SELECT MIN(available_at) FROM activity_tasks WHERE available_at > @now
+         UNION ALL SELECT MIN(lease_expires_at) FROM instances WHERE lease_token IS NOT NULL AND lease_expires_at > @now
+       )`,
+    ),
+  };
+}
