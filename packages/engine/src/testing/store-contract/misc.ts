@@ -158,7 +158,7 @@ export function describeMisc(ctx: ContractContext): void {
 
       const item = await claimOne(store, init.instanceId);
       expect(item.messages[0]?.event.input).toEqual(awkward);
-      const waits = [{ name: "ünïcode wait", since: toIso(T0), tags: { n: 1, b: true, z: null, s: "✓" } }];
+      const waits = [{ name: "ünïcode wait", since: toIso(T0), tags: { n: 1, b: true, z: null, s: "✓", choices: ["Approved", "Rejected"] } }];
       const events = [
         event(1, "ExecutionStarted", { input: awkward, tags: { n: 1.5, b: false, z: null, s: "日本" } }),
         event(2, "TaskCompleted", { taskId: 1, result: awkward, error: { name: "E", message: "✗", details: awkward } }),
@@ -167,7 +167,7 @@ export function describeMisc(ctx: ContractContext): void {
         events,
         update: { lastSeq: 2, status: "completed", output: awkward, customStatus: awkward, pendingWaits: waits, completedAt: toIso(T0) },
         messages: [message(init.instanceId, "EventRaised", { name: "späť", input: awkward }, T0 + SECOND)],
-        activities: [activityTask(init, { input: awkward, tags: { nodeId: "ノード", index: 2, flag: true, none: null } })],
+        activities: [activityTask(init, { input: awkward, tags: { nodeId: "ノード", index: 2, flag: true, none: null, meta: { a: [1, { b: null }] } } })],
       });
       expect(await commitOne(store, turn)).toBe(true);
 
@@ -176,7 +176,7 @@ export function describeMisc(ctx: ContractContext): void {
       const [next] = await claimAll(store, T0 + SECOND);
       expect(next?.messages[0]?.event).toMatchObject({ name: "späť", input: awkward });
       const [task] = await claimTasks(store, T0);
-      expect(task).toMatchObject({ input: awkward, tags: { nodeId: "ノード", index: 2, flag: true, none: null } });
+      expect(task).toMatchObject({ input: awkward, tags: { nodeId: "ノード", index: 2, flag: true, none: null, meta: { a: [1, { b: null }] } } });
     });
 
     it("keeps scalar inputs exactly, null apart from absent", async () => {
