@@ -7,7 +7,7 @@ import { createSqliteStore } from "@weft/store-sqlite";
 import { describe, expect, it } from "vitest";
 
 const script = fileURLToPath(new URL("./crash-worker.ts", import.meta.url));
-const INSTANCES = 20;
+const INSTANCES = 40;
 
 function runWorker(dir: string, killAfterMs?: number): Promise<"exited" | "killed"> {
   return new Promise((resolve, reject) => {
@@ -34,10 +34,13 @@ describe("crash recovery on SQLite", () => {
   it("finishes every instance after the worker process is SIGKILLed mid-run, losing and duplicating nothing", async () => {
     const dir = mkdtempSync(join(tmpdir(), "weft-crash-"));
     try {
+      // Kill the worker at varied moments until a run gets to finish on its own.
       let kills = 0;
-      for (const delay of [400, 250, 600, 300, 500]) {
-        if ((await runWorker(dir, delay)) === "killed") kills += 1;
+      for (const delay of [700, 450, 900, 600, 800, 500, 1000, 650]) {
+        if ((await runWorker(dir, delay)) === "exited") break;
+        kills += 1;
       }
+      expect(kills).toBeGreaterThanOrEqual(3);
       expect(await runWorker(dir)).toBe("exited");
 
       const store = await createSqliteStore({ path: join(dir, "weft.db") });

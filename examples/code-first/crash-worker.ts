@@ -27,12 +27,14 @@ const worker = createWorker({
   orchestrators: { pipeline },
   activities: {
     step: async (n: number, ctx) => {
-      await new Promise((r) => setTimeout(r, 5 + Math.random() * 20));
+      await new Promise((r) => setTimeout(r, 20 + Math.random() * 60));
       appendFileSync(join(dir, "runs.log"), `${ctx.instanceId} ${ctx.taskId}\n`);
       return n + 1;
     },
   },
   pollIntervalMs: 50,
+  // Few at once, so a run takes seconds and the kills land in the middle of it.
+  activityConcurrency: 4,
 });
 worker.start();
 for (let i = 0; i < count; i++) {

@@ -293,7 +293,7 @@ export class MemoryStore implements Store {
       {
         instanceId: init.instanceId,
         executionId: init.executionId,
-        event: { type: "ExecutionStarted", at, name: init.name, input: init.input, executionId: init.executionId, ...(init.parentInstanceId ? { instanceId: init.parentInstanceId } : {}) },
+        event: { type: "ExecutionStarted", at, name: init.name, input: init.input, executionId: init.executionId, ...(init.parentInstanceId ? { instanceId: init.parentInstanceId } : {}), ...(init.parentTaskId !== undefined ? { taskId: init.parentTaskId } : {}) },
         ...(init.visibleAt !== undefined ? { visibleAt: init.visibleAt } : {}),
       },
       now,
