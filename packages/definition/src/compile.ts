@@ -1,0 +1,121 @@
+import { parseDefinition } from './parse-definition.js';
+import type { Problem } from './problem.js';
+import type { WorkflowDefinition, WorkflowNode } from './schema.js';
+import type { ValidationCatalog } from './settings-rules.js';
+import { validate } from './validate.js';
+
+/**
+ * The executable form of a valid definition: every node with its outgoing edges
+ * sorted by kind, so the interpreter never searches the edge list. Plain JSON,
+ * so a server may cache or ship it.
+ */
+export interface Plan {
+  workflowId: string;
+  name: string;
+  /** The published version this plan was compiled from (0 for a draft). */
+  version: number;
+  start: string;
+  nodes: Record<string, PlanNode>;
+}
+
+export interface PlanNode {
+  id: string;
+  /** The node as drawn: type and settings. */
+  node: WorkflowNode;
+  /** Targets of `next` edges in edge order: a parallel's branches, or the one next node. */
+  next: string[];
+  /** A choice's conditional edges in edge order, then (separately) its default. */
+  choices: { edgeId: string; condition: string; target: string }[];
+  defaultTarget?: string;
+  errorTarget?: string;
+  timeoutTarget?: string;
+  /** The map whose body holds this node. */
+  scope?: string;
+  /** For a map: its body's entry node. */
+  bodyEntry?: string;
+}
+
+/** A definition that cannot be compiled; `problems` says why, node by node. */
+export class DefinitionError extends Error {
+  override name = 'DefinitionError';
+  readonly code = 'invalid-definition';
+  constructor(readonly problems: Problem[]) {
+    const errors = problems.filter((p) => p.severity === 'error');
+    super(
+      `The workflow definition has ${errors.length} error${errors.length === 1 ? '' : 's'}: ${errors
+        .slice(0, 3)
+        .map((p) => p.message)
+        .join(' ')}${errors.length > 3 ? ' …' : ''}`,
+    );
+  }
+}
+
+export interface CompileOptions {
+  version?: number;
+  /** Also check activity and workflow names against the server's catalog. */
+  catalog?: ValidationCatalog;
+}
+
+/**
+ * Validates and compiles a definition into a plan; throws a `DefinitionError`
+ * listing every error when it is not valid.
+ *
+ * @example const plan = compile(JSON.parse(readFileSync("examples/order-processing.json", "utf8")));
+ */
+export function compile(definition: unknown, options: CompileOptions = {}): Plan {
+  const problems = validate(definition, options.catalog);
+  if (problems.some((p) => p.severity === 'error')) throw new DefinitionError(problems);
+  const parsed = parseDefinition(definition);
+  if (!parsed.ok) throw new DefinitionError(parsed.problems);
+  return buildPlan(parsed.definition, options.version ?? 0);
+}
+
+function buildPlan(definition: WorkflowDefinition, version: number): Plan {
+  const nodes: Record<string, PlanNode> = Object.create(null) as Record<string, PlanNode>;
+  for (const node of definition.nodes) {
+    nodes[node.id] = {
+      id: node.id,
+      node,
+      next: [],
+      choices: [],
+      ...(node.parentId ? { scope: node.parentId } : {}),
+    };
+  }
+  for (const edge of definition.edges) {
+    const source = nodes[edge.source];
+    if (!source || !nodes[edge.target]) continue;
+    const kind = edge.kind ?? 'next';
+    if (kind === 'error') source.errorTarget = edge.target;
+    else if (kind === 'timeout') source.timeoutTarget = edge.target;
+    else if (source.node.type === 'choice') {
+      if (edge.default) source.defaultTarget = edge.target;
+      else source.choices.push({ edgeId: edge.id, condition: edge.condition ?? 'false', target: edge.target });
+    } else source.next.push(edge.target);
+  }
+  for (const plan of Object.values(nodes)) {
+    if (plan.node.type !== 'map') continue;
+    const body = Object.values(nodes).filter((n) => n.scope === plan.id);
+    const targetsInside = new Set<string>();
+    for (const member of body) {
+      for (const target of outgoingTargets(member)) targetsInside.add(target);
+    }
+    const entry = body.find((member) => !targetsInside.has(member.id));
+    if (entry) plan.bodyEntry = entry.id;
+  }
+  const start = definition.nodes.find((n) => n.type === 'start' && !n.parentId);
+  return {
+    workflowId: definition.id,
+    name: definition.name,
+    version,
+    start: start?.id ?? '',
+    nodes,
+  };
+}
+
+export function outgoingTargets(node: PlanNode): string[] {
+  const targets = [...node.next, ...node.choices.map((c) => c.target)];
+  if (node.defaultTarget) targets.push(node.defaultTarget);
+  if (node.errorTarget) targets.push(node.errorTarget);
+  if (node.timeoutTarget) targets.push(node.timeoutTarget);
+  return targets;
+}
