@@ -30,6 +30,7 @@ export {
   SubOrchestrationFailedError,
   TaskFailedError,
   TimeoutError,
+  WorkflowNotFoundError,
   toFailureDetails,
 } from "./core/errors.js";
 
@@ -51,6 +52,11 @@ export type {
   Store,
   StoreNotification,
   TurnCommit,
+  NewOutboxEntry,
+  OutboxEntry,
+  WorkflowDraft,
+  WorkflowRecord,
+  WorkflowVersion,
 } from "./runtime/store.js";
 export type { ActivityContext, ActivityFunction } from "./runtime/activity.js";
 export { createWorker } from "./runtime/worker.js";

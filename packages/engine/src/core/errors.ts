@@ -27,6 +27,13 @@ export class InstanceExistsError extends EngineError {
   }
 }
 
+export class WorkflowNotFoundError extends EngineError {
+  override name = "WorkflowNotFoundError";
+  constructor(readonly workflowId: string) {
+    super("workflow-not-found", `No workflow with id '${workflowId}' exists.`);
+  }
+}
+
 /** The instance's state forbids the operation (raise an event on a completed instance, purge a running one …). */
 export class InstanceStateError extends EngineError {
   override name = "InstanceStateError";

@@ -114,8 +114,87 @@ export interface Store {
    */
   subscribe(listener: (notification: StoreNotification) => void): () => void;
 
+  // ---- workflow definitions (drafts and immutable published versions) -----------
+
+  /** Creates or replaces a workflow's draft (any JSON); `name` and `trigger` are kept for listing. */
+  saveWorkflowDraft(draft: WorkflowDraft, now: number): Promise<WorkflowRecord>;
+
+  /** The draft and the list of published versions; undefined if unknown. */
+  getWorkflow(workflowId: string): Promise<WorkflowRecord | undefined>;
+
+  /** Every workflow, by id. */
+  listWorkflows(): Promise<WorkflowRecord[]>;
+
+  /**
+   * Freezes `definition` as the next version (1, 2, 3 …) atomically: two
+   * concurrent publishes get different numbers. The workflow must exist
+   * (a draft saved first), else throws `WorkflowNotFoundError`.
+   */
+  publishWorkflowVersion(workflowId: string, definition: unknown, now: number): Promise<number>;
+
+  getWorkflowVersion(workflowId: string, version: number): Promise<WorkflowVersion | undefined>;
+
+  /** Deletes the workflow with its draft and versions; false if unknown. */
+  deleteWorkflow(workflowId: string): Promise<boolean>;
+
+  // ---- small durable facts for the server -------------------------------------------
+
+  /**
+   * Records `key` if it is not recorded (or its previous record expired before `now`),
+   * and says whether this call recorded it. Used so that a webhook signature is
+   * accepted once and a schedule tick fires once, across restarts and processes.
+   */
+  claimOnce(key: string, expiresAt: number, now: number): Promise<boolean>;
+
+  /** A durable string value by key (e.g. a schedule's last fired tick); undefined if unset. */
+  getValue(key: string): Promise<string | undefined>;
+  setValue(key: string, value: string): Promise<void>;
+
+  /** Appends a message to the outbox (what notify.send and the demo steps "sent"). */
+  appendOutbox(entry: NewOutboxEntry, now: number): Promise<OutboxEntry>;
+
+  /** Newest first; `beforeId` pages back. Default limit 50, max 1000. */
+  listOutbox(options?: { limit?: number; beforeId?: number; instanceId?: string }): Promise<OutboxEntry[]>;
+
   /** Releases connections and locks. Idempotent. */
   close(): Promise<void>;
+}
+
+export interface WorkflowDraft {
+  workflowId: string;
+  name: string;
+  /** The draft definition as saved (it only has to parse, not validate). */
+  draft: unknown;
+  trigger?: unknown;
+}
+
+export interface WorkflowRecord extends WorkflowDraft {
+  createdAt: string;
+  updatedAt: string;
+  /** 0 when nothing is published yet. */
+  latestVersion: number;
+  versions: { version: number; publishedAt: string }[];
+}
+
+export interface WorkflowVersion {
+  workflowId: string;
+  version: number;
+  definition: unknown;
+  publishedAt: string;
+}
+
+export interface NewOutboxEntry {
+  channel: string;
+  to?: string;
+  subject?: string;
+  body?: unknown;
+  instanceId?: string;
+  taskId?: number;
+}
+
+export interface OutboxEntry extends NewOutboxEntry {
+  id: number;
+  createdAt: string;
 }
 
 export type EnqueueResult = "ok" | "not-found" | "rejected";
