@@ -1,0 +1,97 @@
+export {
+  ProblemCode,
+  Severity,
+  PROBLEM_CODES,
+  hasErrors,
+} from './problem.js';
+export {
+  NodeType,
+  NODE_TYPES,
+  EdgeKind,
+  EDGE_KINDS,
+  JoinMode,
+  isNodeType,
+  isEdgeKind,
+} from './node-types.js';
+export {
+  WORKFLOW_ID_PATTERN,
+  WEBHOOK_PATH_PATTERN,
+  VARIABLE_NAME_PATTERN,
+  CRON_PATTERN,
+  RESERVED_KEYS,
+  retryPolicySchema,
+  positionSchema,
+  approvalSchema,
+  startNodeSchema,
+  activityNodeSchema,
+  parallelNodeSchema,
+  joinNodeSchema,
+  mapNodeSchema,
+  waitForEventNodeSchema,
+  delayNodeSchema,
+  choiceNodeSchema,
+  subWorkflowNodeSchema,
+  transformNodeSchema,
+  setStatusNodeSchema,
+  endNodeSchema,
+  failNodeSchema,
+  workflowNodeSchema,
+  workflowEdgeSchema,
+  manualTriggerSchema,
+  webhookTriggerSchema,
+  scheduleTriggerSchema,
+  triggerSchema,
+  workflowDefinitionSchema,
+  definitionJsonSchema,
+} from './schema.js';
+export { parseDefinition } from './parse-definition.js';
+export {
+  parseExpression,
+  evaluateExpression,
+  clearExpressionCache,
+  DEFAULT_EXPRESSION_TIMEOUT_MS,
+  DEFAULT_EXPRESSION_MAX_DEPTH,
+  DEFAULT_EXPRESSION_MAX_SEQUENCE,
+} from './expressions.js';
+export { ExpressionError, ExpressionErrorCode } from './expression-error.js';
+export { validate } from './validate.js';
+export { nodeExpressionFields } from './settings-rules.js';
+export { GUARANTEED_ACTIVITY_NAMES } from './catalog.js';
+
+export type { Problem, ProblemTarget } from './problem.js';
+export type {
+  RetryPolicy,
+  Position,
+  Approval,
+  StartNode,
+  ActivityNode,
+  ParallelNode,
+  JoinNode,
+  MapNode,
+  WaitForEventNode,
+  DelayNode,
+  ChoiceNode,
+  SubWorkflowNode,
+  TransformNode,
+  SetStatusNode,
+  EndNode,
+  FailNode,
+  WorkflowNode,
+  WorkflowEdge,
+  ManualTrigger,
+  WebhookTrigger,
+  ScheduleTrigger,
+  Trigger,
+  WorkflowDefinition,
+  NodeOfType,
+} from './schema.js';
+export type { ParseDefinitionResult } from './parse-definition.js';
+export type {
+  ExpressionContext,
+  EvaluateExpressionOptions,
+  ExpressionSyntaxError,
+  ParseExpressionResult,
+} from './expressions.js';
+export type { ExpressionErrorDetails } from './expression-error.js';
+export type { ValidationCatalog, ExpressionField } from './settings-rules.js';
+export type { GuaranteedActivityName } from './catalog.js';
