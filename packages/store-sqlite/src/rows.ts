@@ -5,8 +5,11 @@ import type {
   InstanceRecord,
   InstanceStatus,
   NewHistoryEvent,
+  OutboxEntry,
   PendingWait,
   Tags,
+  WorkflowRecord,
+  WorkflowVersion,
 } from "@weft/engine";
 
 /**
@@ -136,4 +139,70 @@ export function toActivityWorkItem(row: ActivityRow): ActivityWorkItem {
   if (row.tags !== null) item.tags = JSON.parse(row.tags) as Tags;
   if (row.timeout_ms !== null) item.timeoutMs = row.timeout_ms;
   return item;
+}
+
+// ---- the server's tables (server-tables.ts) -----------------------------------
+
+export interface WorkflowRow {
+  workflow_id: string;
+  name: string;
+  draft: string | null;
+  trigger_def: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface WorkflowVersionRow {
+  workflow_id: string;
+  version: number;
+  definition: string | null;
+  published_at: string;
+}
+
+export interface OutboxRow {
+  id: number;
+  channel: string;
+  recipient: string | null;
+  subject: string | null;
+  body: string | null;
+  instance_id: string | null;
+  task_id: number | null;
+  created_at: string;
+}
+
+/** `versions` are the workflow's version rows in version order. */
+export function toWorkflowRecord(row: WorkflowRow, versions: readonly Pick<WorkflowVersionRow, "version" | "published_at">[]): WorkflowRecord {
+  const record: WorkflowRecord = {
+    workflowId: row.workflow_id,
+    name: row.name,
+    draft: fromJson(row.draft),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    latestVersion: versions[versions.length - 1]?.version ?? 0,
+    versions: versions.map((v) => ({ version: v.version, publishedAt: v.published_at })),
+  };
+  if (row.draft === null) delete (record as { draft?: unknown }).draft;
+  if (row.trigger_def !== null) record.trigger = fromJson(row.trigger_def);
+  return record;
+}
+
+export function toWorkflowVersion(row: WorkflowVersionRow): WorkflowVersion {
+  const version: WorkflowVersion = {
+    workflowId: row.workflow_id,
+    version: row.version,
+    definition: fromJson(row.definition),
+    publishedAt: row.published_at,
+  };
+  if (row.definition === null) delete (version as { definition?: unknown }).definition;
+  return version;
+}
+
+export function toOutboxEntry(row: OutboxRow): OutboxEntry {
+  const entry: OutboxEntry = { id: row.id, channel: row.channel, createdAt: row.created_at };
+  if (row.recipient !== null) entry.to = row.recipient;
+  if (row.subject !== null) entry.subject = row.subject;
+  if (row.body !== null) entry.body = fromJson(row.body);
+  if (row.instance_id !== null) entry.instanceId = row.instance_id;
+  if (row.task_id !== null) entry.taskId = row.task_id;
+  return entry;
 }

@@ -106,6 +106,58 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX activity_tasks_by_instance ON activity_tasks (instance_id);
     `,
   },
+  {
+    version: 2,
+    description: "workflows, workflow versions, once keys, values, outbox",
+    sql: `
+      -- The draft as last saved. (TRIGGER is an SQL keyword, hence trigger_def.)
+      CREATE TABLE workflows (
+        workflow_id TEXT PRIMARY KEY,
+        name        TEXT NOT NULL,
+        draft       TEXT,
+        trigger_def TEXT,
+        created_at  TEXT NOT NULL,
+        updated_at  TEXT NOT NULL
+      ) WITHOUT ROWID;
+
+      -- Published versions are immutable: rows are inserted (version = MAX + 1, in an
+      -- IMMEDIATE transaction) and deleted only with their workflow, never updated.
+      CREATE TABLE workflow_versions (
+        workflow_id  TEXT NOT NULL,
+        version      INTEGER NOT NULL,
+        definition   TEXT,
+        published_at TEXT NOT NULL,
+        PRIMARY KEY (workflow_id, version)
+      ) WITHOUT ROWID;
+
+      -- claimOnce: a key is taken while expires_at > now. The index lets a claim
+      -- sweep expired keys, so webhook signatures do not pile up forever.
+      CREATE TABLE once_keys (
+        key        TEXT PRIMARY KEY,
+        expires_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX once_keys_by_expiry ON once_keys (expires_at);
+
+      CREATE TABLE kv (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      ) WITHOUT ROWID;
+
+      -- AUTOINCREMENT: ids never go back, so beforeId paging is stable. (TO is an
+      -- SQL keyword, hence recipient.)
+      CREATE TABLE outbox (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        channel     TEXT NOT NULL,
+        recipient   TEXT,
+        subject     TEXT,
+        body        TEXT,
+        instance_id TEXT,
+        task_id     INTEGER,
+        created_at  TEXT NOT NULL
+      );
+      CREATE INDEX outbox_by_instance ON outbox (instance_id, id) WHERE instance_id IS NOT NULL;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION: number = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

@@ -94,6 +94,24 @@ describe("SQLite store", () => {
       expect(rawDb(path).pragma("journal_mode", { simple: true })).toBe("wal");
     });
 
+    it("upgrades a version-1 database in place, keeping its instances", async () => {
+      const path = await freshPath();
+      const v1 = new Database(path);
+      v1.exec("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL)");
+      v1.exec(MIGRATIONS.find((m) => m.version === 1)?.sql ?? "");
+      v1.prepare("INSERT INTO schema_version (version, description, applied_at) VALUES (1, 'v1', 'x')").run();
+      v1.prepare(
+        "INSERT INTO instances (instance_id, name, execution_id, status, input, created_at, updated_at) VALUES ('old-1', 'wf', 'e1', 'completed', '[1]', ?, ?)",
+      ).run(toIso(T0), toIso(T0));
+      v1.close();
+
+      const store = await open({ path });
+      expect(store.migration).toEqual({ from: 1, to: SCHEMA_VERSION });
+      expect(await store.getInstance("old-1")).toMatchObject({ status: "completed", input: [1] });
+      await store.saveWorkflowDraft({ workflowId: "wf-1", name: "Upgraded", draft: {} }, T0);
+      expect(await store.publishWorkflowVersion("wf-1", { v: 1 }, T0)).toBe(1);
+    });
+
     it("creates the database's directory when it is missing", async () => {
       const path = join(await freshPath(), "..", "nested", "deeper", "weft.db");
       await open({ path });
@@ -120,6 +138,26 @@ describe("SQLite store", () => {
       expect((await reopened.claimActivities({ owner: "t", limit: 10, leaseMs: LEASE_MS, now: T0 })).map((t) => t.input)).toEqual([[1, 2]]);
       const later = await reopened.claimOrchestrations({ owner: "t", limit: 10, leaseMs: LEASE_MS, now: T0 + 60_000 });
       expect(later[0]?.messages.map((m) => m.event.type)).toEqual(["TimerFired"]);
+    });
+
+    it("keeps workflows, versions, once keys, values and the outbox across close and reopen", async () => {
+      const path = await freshPath();
+      const store = await createSqliteStore({ path });
+      await store.saveWorkflowDraft({ workflowId: "wf-keep", name: "Kept", draft: { d: 1 }, trigger: { kind: "manual" } }, T0);
+      await store.publishWorkflowVersion("wf-keep", { v: 1 }, T0 + 1_000);
+      await store.claimOnce("sig-1", T0 + 60_000, T0);
+      await store.setValue("schedule:wf-keep", "tick-7");
+      const sent = await store.appendOutbox({ channel: "email", to: "a@example.com", body: { n: 1 } }, T0);
+      await store.close();
+
+      const reopened = await open({ path });
+      expect(await reopened.getWorkflow("wf-keep")).toMatchObject({ draft: { d: 1 }, trigger: { kind: "manual" }, latestVersion: 1 });
+      expect((await reopened.getWorkflowVersion("wf-keep", 1))?.definition).toEqual({ v: 1 });
+      expect(await reopened.claimOnce("sig-1", T0 + 60_000, T0 + 30_000)).toBe(false);
+      expect(await reopened.getValue("schedule:wf-keep")).toBe("tick-7");
+      expect(await reopened.listOutbox()).toEqual([sent]);
+      // Outbox ids never go back, even after a reopen.
+      expect((await reopened.appendOutbox({ channel: "email" }, T0)).id).toBeGreaterThan(sent.id);
     });
 
     it("rolls back the whole batch when the driver fails, and wraps the error in StoreError", async () => {
@@ -149,6 +187,22 @@ describe("SQLite store", () => {
       await store.close();
       await expect(store.getInstance("x")).rejects.toMatchObject({ name: "StoreError" });
       await expect(store.commitTurns([firstTurn("x", "t", [])], T0)).rejects.toMatchObject({ name: "StoreError" });
+      await expect(store.publishWorkflowVersion("x", {}, T0)).rejects.toMatchObject({ name: "StoreError" });
+      await expect(store.claimOnce("x", T0 + 1, T0)).rejects.toMatchObject({ name: "StoreError" });
+      await expect(store.listOutbox()).rejects.toMatchObject({ name: "StoreError" });
+    });
+
+    it("wraps driver errors of the server's tables in StoreError", async () => {
+      const store = await open({ path: ":memory:" });
+      // A name is required (NOT NULL): the driver refuses the row.
+      const nameless = { workflowId: "wf-x", draft: {} } as unknown as Parameters<Store["saveWorkflowDraft"]>[0];
+      await expect(store.saveWorkflowDraft(nameless, T0)).rejects.toMatchObject({
+        name: "StoreError",
+        code: "store",
+        message: expect.stringMatching(/save workflow draft/),
+        cause: expect.objectContaining({ code: "SQLITE_CONSTRAINT_NOTNULL" }),
+      });
+      expect(await store.getWorkflow("wf-x")).toBeUndefined();
     });
 
     it("notifies only after the transaction has committed", async () => {

@@ -17,10 +17,15 @@ import {
   type InstanceStatus,
   type NewInstance,
   type NewMessage,
+  type NewOutboxEntry,
   type OrchestrationWorkItem,
+  type OutboxEntry,
   type Store,
   type StoreNotification,
   type TurnCommit,
+  type WorkflowDraft,
+  type WorkflowRecord,
+  type WorkflowVersion,
 } from "@weft/engine";
 import { InstanceLister } from "./list-query.js";
 import { migrate, type MigrationResult } from "./migrations.js";
@@ -35,6 +40,7 @@ import {
   type InboxRow,
   type InstanceRow,
 } from "./rows.js";
+import { ServerTables } from "./server-tables.js";
 import { prepareStatements, type Statements } from "./statements.js";
 import {
   applyTurn,
@@ -94,6 +100,7 @@ class SqliteStoreImpl implements SqliteStore {
   readonly #db: Database.Database;
   readonly #s: Statements;
   readonly #lister: InstanceLister;
+  readonly #server: ServerTables;
   readonly #lock: OwnerLock | undefined;
   readonly #listeners = new Set<(notification: StoreNotification) => void>();
   #closed = false;
@@ -140,6 +147,7 @@ class SqliteStoreImpl implements SqliteStore {
     this.#lock = lock;
     this.#s = prepareStatements(db);
     this.#lister = new InstanceLister(db);
+    this.#server = new ServerTables(db);
     this.#txCreate = db.transaction((init: NewInstance, now: number) => this.#createInstance(init, now));
     this.#txEnqueue = db.transaction((message: NewMessage, only: readonly InstanceStatus[] | undefined) => this.#enqueue(message, only));
     this.#txPurge = db.transaction((instanceId: string) => this.#purge(instanceId));
@@ -250,6 +258,54 @@ class SqliteStoreImpl implements SqliteStore {
     return () => {
       this.#listeners.delete(listener);
     };
+  }
+
+  // ---- workflow definitions (server-tables.ts) ----------------------------------
+
+  async saveWorkflowDraft(draft: WorkflowDraft, now: number): Promise<WorkflowRecord> {
+    return this.#write("save workflow draft", () => this.#server.saveWorkflowDraft(draft, now));
+  }
+
+  async getWorkflow(workflowId: string): Promise<WorkflowRecord | undefined> {
+    return this.#read("get workflow", () => this.#server.getWorkflow(workflowId));
+  }
+
+  async listWorkflows(): Promise<WorkflowRecord[]> {
+    return this.#read("list workflows", () => this.#server.listWorkflows());
+  }
+
+  async publishWorkflowVersion(workflowId: string, definition: unknown, now: number): Promise<number> {
+    return this.#write("publish workflow version", () => this.#server.publishWorkflowVersion(workflowId, definition, now));
+  }
+
+  async getWorkflowVersion(workflowId: string, version: number): Promise<WorkflowVersion | undefined> {
+    return this.#read("get workflow version", () => this.#server.getWorkflowVersion(workflowId, version));
+  }
+
+  async deleteWorkflow(workflowId: string): Promise<boolean> {
+    return this.#write("delete workflow", () => this.#server.deleteWorkflow(workflowId));
+  }
+
+  // ---- small durable facts for the server (server-tables.ts) ----------------------
+
+  async claimOnce(key: string, expiresAt: number, now: number): Promise<boolean> {
+    return this.#write("claim once key", () => this.#server.claimOnce(key, expiresAt, now));
+  }
+
+  async getValue(key: string): Promise<string | undefined> {
+    return this.#read("get value", () => this.#server.getValue(key));
+  }
+
+  async setValue(key: string, value: string): Promise<void> {
+    this.#write("set value", () => this.#server.setValue(key, value));
+  }
+
+  async appendOutbox(entry: NewOutboxEntry, now: number): Promise<OutboxEntry> {
+    return this.#write("append to the outbox", () => this.#server.appendOutbox(entry, now));
+  }
+
+  async listOutbox(options: { limit?: number; beforeId?: number; instanceId?: string } = {}): Promise<OutboxEntry[]> {
+    return this.#read("list the outbox", () => this.#server.listOutbox(options));
   }
 
   async close(): Promise<void> {

@@ -5,6 +5,8 @@ import { createContractContext, type StoreFactory } from "./store-contract/helpe
 import { describeInstances } from "./store-contract/instances.js";
 import { describeMisc } from "./store-contract/misc.js";
 import { describeOrchestrations } from "./store-contract/orchestrations.js";
+import { describeServerFacts } from "./store-contract/server-facts.js";
+import { describeWorkflows } from "./store-contract/workflows.js";
 
 /**
  * The Store contract suite: every store runs these behaviours unchanged.
@@ -30,6 +32,8 @@ export function describeStoreContract(storeName: string, factory: StoreFactory):
     describeCommit(ctx);
     describeActivities(ctx);
     describeMisc(ctx);
+    describeWorkflows(ctx);
+    describeServerFacts(ctx);
   });
 }
 

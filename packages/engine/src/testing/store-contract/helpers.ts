@@ -41,6 +41,18 @@ export const LEASE_MS = 30_000;
 /** Far enough ahead that everything scheduled by a test is visible and every lease has expired. */
 export const FAR_FUTURE = T0 + 365 * 24 * 3600 * SECOND;
 
+/** Exercises every JSON shape: unicode, escapes, deep nesting, null, numbers at the edges. */
+export const awkward = {
+  text: "héllo wörld ✓ 日本語 😀 \u0007",
+  escapes: "\"quoted\" 'single' \\back\\ `tick` \n\t\r",
+  nested: { deep: { deeper: [1, [2, [3, { x: null, y: [] }]]] } },
+  numbers: [0, -1, 1.5, -2.25e-7, 1e21, Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER, 0.1 + 0.2],
+  booleans: [true, false],
+  nothing: null,
+  empty: { object: {}, array: [], string: "" },
+  "key with spaces & ünïcode": "value",
+};
+
 const runId = Math.random().toString(36).slice(2, 8);
 let counter = 0;
 

@@ -6,6 +6,7 @@ import {
   SECOND,
   T0,
   activityTask,
+  awkward,
   claimAll,
   claimOne,
   claimTasks,
@@ -24,18 +25,6 @@ import {
 
 /** Notifications may arrive asynchronously (LISTEN/NOTIFY), so wait for them. */
 const eventually = <T>(check: () => T): Promise<T> => vi.waitFor(check, { timeout: 5_000, interval: 10 });
-
-/** Exercises every JSON shape: unicode, escapes, deep nesting, null, numbers at the edges. */
-const awkward = {
-  text: "héllo wörld ✓ 日本語 😀 \u0007",
-  escapes: "\"quoted\" 'single' \\back\\ `tick` \n\t\r",
-  nested: { deep: { deeper: [1, [2, [3, { x: null, y: [] }]]] } },
-  numbers: [0, -1, 1.5, -2.25e-7, 1e21, Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER, 0.1 + 0.2],
-  booleans: [true, false],
-  nothing: null,
-  empty: { object: {}, array: [], string: "" },
-  "key with spaces & ünïcode": "value",
-};
 
 export function describeMisc(ctx: ContractContext): void {
   describe("nextWakeAt", () => {
