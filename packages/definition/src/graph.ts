@@ -150,10 +150,6 @@ export function outgoingOf(graph: WorkflowGraph, nodeId: string): readonly Graph
   return graph.outgoing.get(nodeId) ?? [];
 }
 
-export function incomingOf(graph: WorkflowGraph, nodeId: string): readonly GraphEdge[] {
-  return graph.incoming.get(nodeId) ?? [];
-}
-
 /** "edge 'e4'" or, for an edge without an id, "the edge from activity 'a' to end 'b'". */
 export function edgeRef(graph: WorkflowGraph, edge: GraphEdge): string {
   if (edge.id !== undefined) return `edge ${quote(edge.id)}`;
