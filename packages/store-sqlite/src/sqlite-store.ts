@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import {
+  INSTANCE_STATUSES,
   EngineError,
   InstanceExistsError,
   StoreError,
@@ -193,6 +194,21 @@ class SqliteStoreImpl implements SqliteStore {
 
   async listInstances(query: InstanceQuery): Promise<InstancePage> {
     return this.#read("list instances", () => this.#lister.list(query));
+  }
+
+  async countInstances(): Promise<Record<InstanceStatus, number>> {
+    return this.#read("count instances", () => {
+      const counts = Object.fromEntries(INSTANCE_STATUSES.map((s) => [s, 0])) as Record<InstanceStatus, number>;
+      for (const row of this.#s.countByStatus.all() as { status: InstanceStatus; n: number }[]) counts[row.status] = row.n;
+      return counts;
+    });
+  }
+
+  async queueDepth(now: number): Promise<{ orchestrations: number; activities: number }> {
+    return this.#read("read queue depth", () => ({
+      orchestrations: (this.#s.readyInstances.get({ now }) as { n: number }).n,
+      activities: (this.#s.readyActivities.get({ now }) as { n: number }).n,
+    }));
   }
 
   async getHistory(instanceId: string, options: { afterSeq?: number; limit?: number } = {}): Promise<HistoryEvent[]> {

@@ -42,6 +42,10 @@ export interface Statements {
   clearActivityLeases: Database.Statement;
   // timing
   nextWakeAt: Database.Statement;
+  // counts
+  countByStatus: Database.Statement;
+  readyInstances: Database.Statement;
+  readyActivities: Database.Statement;
 }
 
 /** A suspended instance is woken only by these; its other messages wait. */
@@ -51,6 +55,12 @@ export function prepareStatements(db: Database.Database): Statements {
   const p = (sql: string): Database.Statement => db.prepare(sql);
   return {
     getInstance: p("SELECT * FROM instances WHERE instance_id = ?"),
+    countByStatus: p("SELECT status, COUNT(*) AS n FROM instances GROUP BY status"),
+    readyInstances: p(
+      `SELECT COUNT(DISTINCT m.instance_id) AS n FROM inbox m JOIN instances i ON i.instance_id = m.instance_id
+        WHERE m.visible_at <= @now AND (i.lease_token IS NULL OR i.lease_expires_at <= @now)`,
+    ),
+    readyActivities: p("SELECT COUNT(*) AS n FROM activity_tasks WHERE available_at <= @now"),
     instanceStatus: p("SELECT status FROM instances WHERE instance_id = ?"),
     insertInstance: p(
       `INSERT INTO instances (instance_id, name, execution_id, status, input, created_at, updated_at,

@@ -33,6 +33,12 @@ export interface Store {
   /** Newest first (createdAt desc, then instanceId desc); cursor paging. */
   listInstances(query: InstanceQuery): Promise<InstancePage>;
 
+  /** How many instances there are in each status (every status present, zero included). */
+  countInstances(): Promise<Record<InstanceStatus, number>>;
+
+  /** Work waiting now: instances with visible inbox messages, and visible activity tasks (leased ones excluded). */
+  queueDepth(now: number): Promise<{ orchestrations: number; activities: number }>;
+
   /** Events with seq > afterSeq (default 0), in seq order, at most `limit` (default all). */
   getHistory(instanceId: string, options?: { afterSeq?: number; limit?: number }): Promise<HistoryEvent[]>;
 

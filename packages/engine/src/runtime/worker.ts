@@ -47,6 +47,10 @@ export interface WorkerMetrics {
   eventsProcessed: number;
   activitiesStarted: number;
   activitiesFailed: number;
+  /** Activities running in this process right now. */
+  activitiesRunning: number;
+  /** Milliseconds spent running and committing turns (divide by turns for the mean step latency). */
+  turnMillis: number;
 }
 
 export interface Worker {
@@ -94,6 +98,8 @@ class TaskHubWorker implements Worker {
     eventsProcessed: 0,
     activitiesStarted: 0,
     activitiesFailed: 0,
+    activitiesRunning: 0,
+    turnMillis: 0,
   };
   #running = false;
   #loops: Promise<void>[] = [];
@@ -162,7 +168,7 @@ class TaskHubWorker implements Worker {
   }
 
   metrics(): WorkerMetrics {
-    return { ...this.#metrics };
+    return { ...this.#metrics, activitiesRunning: this.#runningActivities.size };
   }
 
   // ---- orchestrations ----------------------------------------------------------
@@ -187,6 +193,7 @@ class TaskHubWorker implements Worker {
   }
 
   async #runTurns(items: OrchestrationWorkItem[]): Promise<void> {
+    const started = performance.now();
     const now = this.#clock.now();
     const env = {
       now,
@@ -224,6 +231,7 @@ class TaskHubWorker implements Worker {
       if (committed[i] && result.cache) this.#cache.set(result.commit.instanceId, result.cache);
       if (!committed[i]) this.#metrics.turnsRejected += 1;
     });
+    this.#metrics.turnMillis += performance.now() - started;
   }
 
   readonly #resolve: OrchestratorResolver = (name, instance) => {

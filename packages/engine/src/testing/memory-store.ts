@@ -1,6 +1,6 @@
 import { InstanceExistsError, WorkflowNotFoundError } from "../core/errors.js";
 import type { HistoryEvent } from "../core/history.js";
-import { type InstanceRecord, isTerminal } from "../runtime/instance.js";
+import { INSTANCE_STATUSES, type InstanceRecord, type InstanceStatus, isTerminal } from "../runtime/instance.js";
 import type {
   ActivityResult,
   ActivityWorkItem,
@@ -95,6 +95,25 @@ export class MemoryStore implements Store {
     const items = matches.slice(0, limit).map(clone);
     const last = items[items.length - 1];
     return matches.length > limit && last ? { items, nextCursor: encodeCursor(last) } : { items };
+  }
+
+  async countInstances(): Promise<Record<InstanceStatus, number>> {
+    const counts = Object.fromEntries(INSTANCE_STATUSES.map((s) => [s, 0])) as Record<InstanceStatus, number>;
+    for (const instance of this.#instances.values()) counts[instance.status] += 1;
+    return counts;
+  }
+
+  async queueDepth(now: number): Promise<{ orchestrations: number; activities: number }> {
+    const instances = new Set<string>();
+    for (const message of this.#inbox) {
+      const lease = this.#leases.get(message.instanceId);
+      if (message.visibleAt <= now && !(lease && lease.expiresAt > now)) instances.add(message.instanceId);
+    }
+    let activities = 0;
+    for (const activity of this.#activities.values()) {
+      if (activity.visibleAt <= now && (!activity.lease || activity.lease.expiresAt <= now)) activities += 1;
+    }
+    return { orchestrations: instances.size, activities };
   }
 
   async getHistory(instanceId: string, options: { afterSeq?: number; limit?: number } = {}): Promise<HistoryEvent[]> {

@@ -27,6 +27,32 @@ import {
 const eventually = <T>(check: () => T): Promise<T> => vi.waitFor(check, { timeout: 5_000, interval: 10 });
 
 export function describeMisc(ctx: ContractContext): void {
+  describe("counts", () => {
+    it("counts instances by status, every status present", async () => {
+      const store = await ctx.open();
+      const empty = await store.countInstances();
+      expect(empty).toEqual({ pending: 0, running: 0, suspended: 0, completed: 0, failed: 0, terminated: 0 });
+      await start(store);
+      await start(store);
+      await startRunning(store);
+      const counts = await store.countInstances();
+      expect(counts.pending).toBe(2);
+      expect(counts.running).toBe(1);
+      expect(counts.completed).toBe(0);
+    });
+
+    it("reports the queue depth: instances with visible work, visible unleased activity tasks", async () => {
+      const store = await ctx.open();
+      await start(store);
+      await start(store, { visibleAt: T0 + 60 * SECOND });
+      await scheduleActivities(store, [{}, {}]);
+      expect(await store.queueDepth(T0)).toEqual({ orchestrations: 1, activities: 2 });
+      await claimTasks(store, T0, { limit: 1 });
+      expect(await store.queueDepth(T0)).toEqual({ orchestrations: 1, activities: 1 });
+      expect((await store.queueDepth(T0 + 61 * SECOND)).orchestrations).toBe(2);
+    });
+  });
+
   describe("nextWakeAt", () => {
     it("returns undefined when nothing becomes visible or expires after now", async () => {
       const store = await ctx.open();
