@@ -95,3 +95,12 @@ export type {
 export type { ExpressionErrorDetails } from './expression-error.js';
 export type { ValidationCatalog, ExpressionField } from './settings-rules.js';
 export type { GuaranteedActivityName } from './catalog.js';
+
+export { compile, DefinitionError, outgoingTargets } from './compile.js';
+export type { Plan, PlanNode, CompileOptions } from './compile.js';
+export { interpret, MAX_NODE_VISITS, SUB_WORKFLOW_TAG_PREFIX, WorkflowError } from './interpreter.js';
+export type { InterpreterOptions } from './interpreter.js';
+export { NodeStatus } from './node-observer.js';
+export type { NodeObserver, NodeTransition } from './node-observer.js';
+export { deriveNodeStates, NodeStateTracker } from './node-states.js';
+export type { NodeItemState, NodeState, NodeStates, NodeStateOptions } from './node-states.js';
