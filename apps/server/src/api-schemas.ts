@@ -1,0 +1,137 @@
+import { INSTANCE_STATUSES } from "@weft/engine";
+import { z } from "zod";
+
+/**
+ * The request and response schemas of the HTTP API. Requests are validated with
+ * them, and the OpenAPI document is generated from them: one source of truth.
+ */
+
+export const workflowIdParam = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be 1 to 63 lower-case letters, digits or dashes (e.g. "order-processing")');
+
+export const instanceIdParam = z.string().min(1).max(200, "must be at most 200 characters");
+
+export const versionParam = z.coerce
+  .number({ error: "must be a version number" })
+  .int("must be a whole version number")
+  .min(1, "must be 1 or more");
+
+export const startBody = z
+  .strictObject({
+    input: z.unknown().optional().describe("The instance input (checked against the workflow's inputSchema)."),
+    instanceId: instanceIdParam.optional().describe("Reuse an id (refused while its instance is not finished)."),
+    version: z.number().int().min(1).optional().describe("A published version; the latest by default."),
+  })
+  .describe("Start an instance.");
+
+export const reasonBody = z.strictObject({ reason: z.string().max(2000).optional() });
+
+const statusList = z
+  .string()
+  .transform((text) => text.split(",").map((s) => s.trim()).filter(Boolean))
+  .pipe(
+    z.array(
+      z.enum(INSTANCE_STATUSES as [string, ...string[]], {
+        error: `must be a comma-separated list of ${INSTANCE_STATUSES.join(", ")}`,
+      }),
+    ),
+  );
+
+const isoTime = z.string().refine((s) => !Number.isNaN(Date.parse(s)), "must be an ISO 8601 time, e.g. 2026-11-28T00:00:00Z");
+
+export const instanceListQuery = z.strictObject({
+  status: statusList.optional(),
+  workflow: workflowIdParam.optional(),
+  from: isoTime.optional(),
+  to: isoTime.optional(),
+  q: z.string().max(200).optional(),
+  limit: z.coerce.number({ error: "must be a number" }).int().min(1).max(1000, "must be at most 1000").optional(),
+  cursor: z.string().max(500).optional(),
+});
+
+export const historyQuery = z.strictObject({
+  after: z.coerce.number({ error: "must be a sequence number" }).int().min(0).optional(),
+  limit: z.coerce.number({ error: "must be a number" }).int().min(1).max(10_000).optional(),
+});
+
+export const outboxQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(1000).optional(),
+  before: z.coerce.number().int().min(1).optional(),
+  instance: instanceIdParam.optional(),
+});
+
+// ---- responses (for the document) ---------------------------------------------------
+
+export const problemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    problems: z.array(z.object({ severity: z.string(), code: z.string(), message: z.string(), nodeId: z.string().optional(), edgeId: z.string().optional() })).optional(),
+  })
+  .describe("application/problem+json");
+
+export const instanceSummarySchema = z.object({
+  instanceId: z.string(),
+  workflowId: z.string(),
+  version: z.number().int().nullable(),
+  status: z.enum(INSTANCE_STATUSES as [string, ...string[]]),
+  customStatus: z.unknown(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  completedAt: z.string().nullable(),
+});
+
+export const historyEventSchema = z.object({
+  seq: z.number().int(),
+  type: z.string(),
+  at: z.string(),
+  taskId: z.number().int().optional(),
+  attempt: z.number().int().optional(),
+  name: z.string().optional(),
+  input: z.unknown().optional(),
+  result: z.unknown().optional(),
+  error: z.object({ name: z.string(), message: z.string() }).optional(),
+  fireAt: z.string().optional(),
+  tags: z.record(z.string(), z.unknown()).optional(),
+});
+
+export const instanceDetailSchema = instanceSummarySchema.extend({
+  input: z.unknown(),
+  output: z.unknown(),
+  error: z.object({ name: z.string(), message: z.string() }).nullable(),
+  parentInstanceId: z.string().nullable(),
+  pending: z.object({
+    events: z.array(z.object({ name: z.string(), nodeId: z.string().nullable(), since: z.string(), timeoutAt: z.string().nullable(), approval: z.unknown() })),
+    timers: z.array(z.object({ nodeId: z.string().nullable(), fireAt: z.string() })),
+    activities: z.array(z.object({ taskId: z.number(), name: z.string(), nodeId: z.string().nullable(), attempt: z.number(), startedAt: z.string() })),
+  }),
+});
+
+export const startedSchema = z.object({
+  instanceId: z.string(),
+  workflowId: z.string(),
+  version: z.number().int(),
+  links: z.object({ self: z.string(), history: z.string(), stream: z.string() }),
+});
+
+export const workflowSummarySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  latestVersion: z.number().int().nullable(),
+  updatedAt: z.string(),
+  trigger: z.unknown(),
+});
+
+export const approvalSchema = z.object({
+  instanceId: z.string(),
+  workflowId: z.string(),
+  nodeId: z.string().nullable(),
+  event: z.string(),
+  title: z.string(),
+  choices: z.array(z.string()),
+  since: z.string(),
+  timeoutAt: z.string().nullable(),
+});

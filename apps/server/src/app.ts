@@ -1,0 +1,91 @@
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { cors } from "hono/cors";
+import { secureHeaders } from "hono/secure-headers";
+import { bearerAuth } from "./auth.js";
+import type { AppDeps } from "./deps.js";
+import { HttpProblem, problemResponse, toHttpProblem } from "./problem.js";
+import { RouteTable } from "./openapi.js";
+import { hookRoutes } from "./routes/hooks.js";
+import { instanceRoutes } from "./routes/instances.js";
+import { miscRoutes } from "./routes/misc.js";
+import { streamRoutes } from "./routes/streams.js";
+import { webRoutes } from "./routes/web.js";
+import { workflowRoutes } from "./routes/workflows.js";
+
+export interface WeftApp {
+  app: Hono;
+  /** Every API route with its schemas: the OpenAPI document and the auth test walk it. */
+  routes: RouteTable;
+}
+
+/**
+ * The HTTP app, built from its dependencies and tested without a socket
+ * (`app.request(...)`); `main.ts` is the only place that listens.
+ */
+export function createApp(deps: AppDeps): WeftApp {
+  const app = new Hono();
+  const table = new RouteTable();
+  const context = { deps, table };
+
+  app.use("*", async (c, next) => {
+    const started = performance.now();
+    await next();
+    const status = c.res.status;
+    deps.metrics.requests.inc({ method: c.req.method, status: String(status) });
+    deps.metrics.requestDuration.observe({ method: c.req.method }, (performance.now() - started) / 1000);
+    if (status >= 500) deps.logger.error({ method: c.req.method, path: c.req.path, status }, "request failed");
+    else deps.logger.debug({ method: c.req.method, path: c.req.path, status, ms: Math.round(performance.now() - started) }, "request");
+  });
+  app.use(
+    "*",
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", "data:"],
+        connectSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    }),
+  );
+  // Same-origin only: a page on another origin gets no CORS headers, so browsers refuse it.
+  app.use(
+    "/api/*",
+    cors({
+      origin: (origin, c) => (origin && origin === new URL(c.req.url).origin ? origin : null),
+      allowMethods: ["GET", "POST", "PUT", "DELETE"],
+    }),
+  );
+  app.use("*", bearerAuth(deps.config.apiToken));
+  app.use(
+    "/api/*",
+    bodyLimit({
+      maxSize: deps.config.maxBodyBytes,
+      onError: () => {
+        throw new HttpProblem(413, "Content too large", `The request body is larger than ${deps.config.maxBodyBytes} bytes (WEFT_MAX_BODY_BYTES).`);
+      },
+    }),
+  );
+
+  miscRoutes(app, context);
+  workflowRoutes(app, context);
+  instanceRoutes(app, context);
+  streamRoutes(app, context);
+  hookRoutes(app, context);
+
+  app.all("/api/*", (c) => {
+    throw new HttpProblem(404, "Not found", `No API route ${c.req.method} ${c.req.path}; see /api/docs.`);
+  });
+  webRoutes(app, context);
+
+  app.onError((error, c) => {
+    const problem = toHttpProblem(error);
+    if (problem) return problemResponse(c, problem);
+    deps.logger.error({ err: error, method: c.req.method, path: c.req.path }, "unexpected error");
+    return problemResponse(c, new HttpProblem(500, "Internal server error", "Something went wrong on the server; it has been logged."));
+  });
+  app.notFound((c) => problemResponse(c, new HttpProblem(404, "Not found", `Nothing at ${c.req.path}.`)));
+  return { app, routes: table };
+}

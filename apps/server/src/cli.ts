@@ -1,0 +1,136 @@
+#!/usr/bin/env node
+import { readFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Command, InvalidArgumentError } from "commander";
+import { hasErrors, validate } from "@weft/definition";
+import { assertSafeBinding, ConfigError, loadConfig, type ServerConfig } from "./config.js";
+import { createRuntime } from "./runtime.js";
+import { serve } from "./serve.js";
+
+const program = new Command()
+  .name("weft")
+  .description("Durable workflows, drawn and run.")
+  .version("0.1.0");
+
+const port = (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError("must be a port number 0–65535");
+  return n;
+};
+const positive = (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("must be a whole number ≥ 1");
+  return n;
+};
+
+program
+  .command("start")
+  .description("Serve the API and the web app, and run the workers (SQLite in ./.weft by default)")
+  .option("-p, --port <port>", "port (PORT, default 8787; 0 picks a free one)", port)
+  .option("-H, --host <host>", "address to listen on (HOST, default 127.0.0.1)")
+  .option("-d, --data-dir <dir>", "where the SQLite database lives (WEFT_DATA_DIR, default ./.weft)")
+  .option("--no-worker", "serve only the API and the web app; run workers elsewhere")
+  .option("--web-dir <dir>", "the built web app to serve (WEFT_WEB_DIR)")
+  .action(async (options: { port?: number; host?: string; dataDir?: string; worker: boolean; webDir?: string }) => {
+    const config = loadConfig(process.env, {
+      ...(options.port !== undefined ? { port: options.port } : {}),
+      ...(options.host ? { host: options.host } : {}),
+      ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+      ...(options.webDir ? { webDir: options.webDir } : {}),
+      worker: options.worker,
+    });
+    assertSafeBinding(config);
+    await serve(config);
+  });
+
+program
+  .command("worker")
+  .description("Run only the workers against the configured database")
+  .option("-c, --concurrency <n>", "activities at once (default 32)", positive)
+  .option("-d, --data-dir <dir>", "where the SQLite database lives")
+  .action(async (options: { concurrency?: number; dataDir?: string }) => {
+    const config = loadConfig(process.env, {
+      ...(options.concurrency ? { activityConcurrency: options.concurrency } : {}),
+      ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    });
+    const runtime = await createRuntime(config, { serve: false });
+    runtime.logger.info({ store: runtime.store.kind }, "worker started");
+    await untilSignal();
+    await runtime.close();
+  });
+
+program
+  .command("run <file>")
+  .description("Run a workflow definition to completion in a scratch database and print its result")
+  .option("-i, --input <json>", "the instance input as JSON", "null")
+  .option("--timeout <ms>", "give up after this long", positive, 600_000)
+  .action(async (file: string, options: { input: string; timeout: number }) => {
+    const definition = readDefinition(file);
+    let input: unknown;
+    try {
+      input = JSON.parse(options.input);
+    } catch (error) {
+      throw new ConfigError(`--input is not valid JSON: ${(error as Error).message}`);
+    }
+    const dir = mkdtempSync(join(tmpdir(), "weft-run-"));
+    const config: ServerConfig = { ...loadConfig(process.env), dataDir: dir, databaseUrl: undefined, logLevel: "warn" };
+    const runtime = await createRuntime(config, { serve: false });
+    try {
+      const id = (definition as { id?: unknown }).id;
+      if (typeof id !== "string") throw new ConfigError(`${file} has no "id".`);
+      await runtime.workflows.saveDraft(id, definition);
+      await runtime.workflows.publish(id);
+      const started = await runtime.workflows.start(id, { input });
+      const done = await runtime.client.waitForCompletion(started.instanceId, { timeoutMs: options.timeout });
+      process.stdout.write(`${JSON.stringify({ status: done.status, output: done.output ?? null, error: done.error ?? null }, null, 2)}\n`);
+      process.exitCode = done.status === "completed" ? 0 : 1;
+    } finally {
+      await runtime.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+program
+  .command("validate <file>")
+  .description("Check a workflow definition and list its problems")
+  .action((file: string) => {
+    const problems = validate(readDefinition(file));
+    if (problems.length === 0) {
+      process.stdout.write(`${file}: valid\n`);
+      return;
+    }
+    for (const p of problems) {
+      const where = p.nodeId ? ` (node ${p.nodeId})` : p.edgeId ? ` (edge ${p.edgeId})` : "";
+      process.stdout.write(`${file}: ${p.severity} ${p.code}${where}: ${p.message}\n`);
+    }
+    if (hasErrors(problems)) process.exitCode = 1;
+  });
+
+function readDefinition(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    throw new ConfigError(`Cannot read ${file}: ${(error as Error).message}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(`${file} is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+function untilSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once("SIGTERM", () => resolve());
+    process.once("SIGINT", () => resolve());
+  });
+}
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  if (error instanceof ConfigError) process.stderr.write(`weft: ${error.message}\n`);
+  else process.stderr.write(`weft: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,87 @@
+import { isIP } from "node:net";
+import { resolve } from "node:path";
+
+export interface ServerConfig {
+  port: number;
+  host: string;
+  /** The SQLite file lives here. */
+  dataDir: string;
+  /** A postgres:// URL switches the store to PostgreSQL. */
+  databaseUrl: string | undefined;
+  /** When set, every route but health and hooks needs `Authorization: Bearer <token>`. */
+  apiToken: string | undefined;
+  maxBodyBytes: number;
+  /** Run the workers in this process. */
+  worker: boolean;
+  activityConcurrency: number;
+  /** Multiplies the demo steps' simulated durations (0 = instant). */
+  demoTimeScale: number;
+  /** Let http.request reach loopback and private networks. */
+  allowPrivateNetworks: boolean;
+  /** The built web app to serve at /, if present. */
+  webDir: string | undefined;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Environment variables, overridden by CLI flags. */
+export function loadConfig(env: Env = process.env, overrides: Partial<ServerConfig> = {}): ServerConfig {
+  const config: ServerConfig = {
+    port: integer(env.PORT, "PORT", 8787),
+    host: env.HOST?.trim() || "127.0.0.1",
+    dataDir: resolve(env.WEFT_DATA_DIR?.trim() || ".weft"),
+    databaseUrl: env.DATABASE_URL?.trim() || undefined,
+    apiToken: env.WEFT_API_TOKEN?.trim() || undefined,
+    maxBodyBytes: integer(env.WEFT_MAX_BODY_BYTES, "WEFT_MAX_BODY_BYTES", 1_048_576),
+    worker: true,
+    activityConcurrency: integer(env.WEFT_ACTIVITY_CONCURRENCY, "WEFT_ACTIVITY_CONCURRENCY", 32),
+    demoTimeScale: number(env.WEFT_DEMO_TIME_SCALE, "WEFT_DEMO_TIME_SCALE", 1),
+    allowPrivateNetworks: env.WEFT_HTTP_ALLOW_PRIVATE === "true",
+    webDir: env.WEFT_WEB_DIR?.trim() || undefined,
+    logLevel: env.WEFT_LOG_LEVEL?.trim() || "info",
+    ...definedOnly(overrides),
+  };
+  if (config.port < 0 || config.port > 65535) throw new ConfigError(`PORT must be between 0 and 65535, not ${config.port}.`);
+  if (config.maxBodyBytes < 1024) throw new ConfigError("WEFT_MAX_BODY_BYTES must be at least 1024.");
+  return config;
+}
+
+/** Listening beyond loopback without a token would expose an unauthenticated API: refuse. */
+export function assertSafeBinding(config: ServerConfig): void {
+  if (!config.apiToken && !isLoopback(config.host)) {
+    throw new ConfigError(
+      `Refusing to listen on ${config.host} without an API token: anyone on the network could run workflows. Set WEFT_API_TOKEN (clients then send "Authorization: Bearer <token>"), or listen on 127.0.0.1.`,
+    );
+  }
+}
+
+export function isLoopback(host: string): boolean {
+  if (host === "localhost") return true;
+  const bare = host.replace(/^\[|\]$/g, "");
+  if (isIP(bare) === 4) return bare.startsWith("127.");
+  if (isIP(bare) === 6) return bare === "::1" || bare.startsWith("::ffff:127.");
+  return false;
+}
+
+function integer(value: string | undefined, name: string, fallback: number): number {
+  if (value === undefined || value.trim() === "") return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed)) throw new ConfigError(`${name} must be a whole number, not "${value}".`);
+  return parsed;
+}
+
+function number(value: string | undefined, name: string, fallback: number): number {
+  if (value === undefined || value.trim() === "") return fallback;
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed < 0) throw new ConfigError(`${name} must be a number ≥ 0, not "${value}".`);
+  return parsed;
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

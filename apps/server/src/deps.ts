@@ -1,0 +1,26 @@
+import type { EngineClient, Store } from "@weft/engine";
+import type { Logger } from "pino";
+import type { ServerConfig } from "./config.js";
+import type { Metrics } from "./metrics.js";
+import type { RouteTable } from "./openapi.js";
+import type { WorkflowService } from "./workflows.js";
+
+/** What the HTTP layer needs; built by the composition root (`runtime.ts`) or by a test. */
+export interface AppDeps {
+  config: ServerConfig;
+  store: Store;
+  client: EngineClient;
+  workflows: WorkflowService;
+  /** The catalog as published on /api/activities (name, title, … inputSchema). */
+  activities: () => { name: string }[];
+  logger: Logger;
+  metrics: Metrics;
+  /** True once the store is migrated and the examples are published. */
+  ready: () => boolean;
+  version: string;
+}
+
+export interface RouteContext {
+  deps: AppDeps;
+  table: RouteTable;
+}

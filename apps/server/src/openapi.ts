@@ -1,0 +1,81 @@
+import { z } from "zod";
+import { problemSchema } from "./api-schemas.js";
+
+export interface RouteDoc {
+  method: "get" | "post" | "put" | "delete";
+  /** Hono style, e.g. /api/instances/:id */
+  path: string;
+  summary: string;
+  tag: string;
+  params?: Record<string, z.ZodType>;
+  query?: z.ZodObject;
+  body?: z.ZodType;
+  /** Default: true. Health and hooks are open. */
+  auth?: boolean;
+  responses: Record<number, { description: string; schema?: z.ZodType; contentType?: string }>;
+}
+
+/**
+ * The route table: every route registers its schemas here as it is mounted, and
+ * the OpenAPI document is generated from the same zod schemas that validate
+ * requests. Tests walk it too (every route but health and hooks needs a token).
+ */
+export class RouteTable {
+  readonly routes: RouteDoc[] = [];
+
+  add(doc: RouteDoc): void {
+    this.routes.push(doc);
+  }
+
+  document(version: string): Record<string, unknown> {
+    const paths: Record<string, Record<string, unknown>> = {};
+    for (const route of this.routes) {
+      const path = route.path.replace(/:([A-Za-z]+)/g, "{$1}");
+      const parameters = [
+        ...Object.entries(route.params ?? {}).map(([name, schema]) => ({ name, in: "path", required: true, schema: jsonSchema(schema) })),
+        ...Object.entries(route.query?.shape ?? {}).map(([name, schema]) => ({
+          name,
+          in: "query",
+          required: !(schema as z.ZodType).safeParse(undefined).success,
+          schema: jsonSchema(schema as z.ZodType),
+        })),
+      ];
+      const responses: Record<string, unknown> = {};
+      for (const [status, response] of Object.entries(route.responses)) {
+        responses[status] = {
+          description: response.description,
+          ...(response.schema ? { content: { [response.contentType ?? "application/json"]: { schema: jsonSchema(response.schema) } } } : {}),
+        };
+      }
+      responses.default = { description: "An error", content: { "application/problem+json": { schema: jsonSchema(problemSchema) } } };
+      (paths[path] ??= {})[route.method] = {
+        summary: route.summary,
+        tags: [route.tag],
+        ...(parameters.length ? { parameters } : {}),
+        ...(route.body ? { requestBody: { required: true, content: { "application/json": { schema: jsonSchema(route.body) } } } } : {}),
+        ...(route.auth === false ? { security: [] } : {}),
+        responses,
+      };
+    }
+    return {
+      openapi: "3.1.0",
+      info: {
+        title: "Weft API",
+        version,
+        description: "Durable workflows drawn as JSON: definitions, instances, history, live streams, approvals.",
+      },
+      servers: [{ url: "/" }],
+      components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
+      security: [{ bearer: [] }],
+      paths,
+    };
+  }
+}
+
+function jsonSchema(schema: z.ZodType): unknown {
+  try {
+    return z.toJSONSchema(schema, { io: "input", unrepresentable: "any" });
+  } catch {
+    return {};
+  }
+}

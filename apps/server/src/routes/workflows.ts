@@ -1,0 +1,73 @@
+import type { Context, Hono } from "hono";
+import { startBody, startedSchema, versionParam, workflowIdParam, workflowSummarySchema } from "../api-schemas.js";
+import type { RouteContext } from "../deps.js";
+import { check, parseBody, readJson } from "../validation.js";
+import { z } from "zod";
+
+export function workflowRoutes(app: Hono, { deps, table }: RouteContext): void {
+  const { workflows } = deps;
+  const id = (raw: string) => check(workflowIdParam, raw, "path.id");
+
+  table.add({ method: "get", path: "/api/workflows", tag: "Workflows", summary: "List workflows", responses: { 200: { description: "Workflows", schema: z.array(workflowSummarySchema) } } });
+  app.get("/api/workflows", async (c) => {
+    const list = await deps.store.listWorkflows();
+    return c.json(
+      list.map((w) => ({ id: w.workflowId, name: w.name, latestVersion: w.latestVersion || null, updatedAt: w.updatedAt, trigger: w.trigger ?? { type: "manual" } })),
+    );
+  });
+
+  table.add({ method: "post", path: "/api/workflows/validate", tag: "Workflows", summary: "Validate a definition", body: z.unknown(), responses: { 200: { description: "Problems (empty when valid)" } } });
+  app.post("/api/workflows/validate", async (c) => {
+    const body = await readJson(c);
+    if (typeof body === "object" && body !== null && !Array.isArray(body)) delete (body as Record<string, unknown>).version;
+    return c.json({ problems: await workflows.validate(body) });
+  });
+
+  table.add({ method: "put", path: "/api/workflows/:id", tag: "Workflows", summary: "Save the draft", params: { id: workflowIdParam }, body: z.unknown(), responses: { 200: { description: "Saved, with the problems publishing would report" } } });
+  app.put("/api/workflows/:id", async (c) => {
+    const workflowId = id(c.req.param("id"));
+    const { record, problems } = await workflows.saveDraft(workflowId, await readJson(c));
+    return c.json({ id: record.workflowId, draft: record.draft, problems });
+  });
+
+  table.add({ method: "get", path: "/api/workflows/:id", tag: "Workflows", summary: "Draft and versions", params: { id: workflowIdParam }, responses: { 200: { description: "The workflow" } } });
+  app.get("/api/workflows/:id", async (c) => {
+    const record = await workflows.get(id(c.req.param("id")));
+    return c.json({ id: record.workflowId, draft: record.draft, latestVersion: record.latestVersion || null, versions: record.versions });
+  });
+
+  table.add({ method: "get", path: "/api/workflows/:id/versions/:v", tag: "Workflows", summary: "One published version", params: { id: workflowIdParam, v: versionParam }, responses: { 200: { description: "The definition with its version" } } });
+  app.get("/api/workflows/:id/versions/:v", async (c) => {
+    const version = check(versionParam, c.req.param("v"), "path.v");
+    return c.json(await workflows.getVersion(id(c.req.param("id")), version));
+  });
+
+  table.add({ method: "post", path: "/api/workflows/:id/publish", tag: "Workflows", summary: "Validate the draft and freeze it as the next version", params: { id: workflowIdParam }, responses: { 201: { description: "Published" }, 422: { description: "The draft has problems" } } });
+  app.post("/api/workflows/:id/publish", async (c) => {
+    const workflowId = id(c.req.param("id"));
+    const version = await workflows.publish(workflowId);
+    deps.logger.info({ workflowId, version }, "workflow published");
+    return c.json({ id: workflowId, version }, 201);
+  });
+
+  table.add({ method: "delete", path: "/api/workflows/:id", tag: "Workflows", summary: "Delete a workflow", params: { id: workflowIdParam }, responses: { 204: { description: "Deleted" }, 409: { description: "Instances still run" } } });
+  app.delete("/api/workflows/:id", async (c) => {
+    await workflows.delete(id(c.req.param("id")));
+    return c.body(null, 204);
+  });
+
+  table.add({ method: "post", path: "/api/workflows/:id/instances", tag: "Instances", summary: "Start an instance", params: { id: workflowIdParam }, body: startBody, responses: { 202: { description: "Started", schema: startedSchema }, 404: { description: "Unknown workflow or version" }, 409: { description: "Id in use, or nothing published" }, 422: { description: "Input fails inputSchema" } } });
+  app.post("/api/workflows/:id/instances", async (c) => {
+    const workflowId = id(c.req.param("id"));
+    const request = await parseBody(c, startBody, { optional: true });
+    const started = await workflows.start(workflowId, request);
+    deps.logger.info({ instanceId: started.instanceId, workflowId, version: started.version }, "instance started");
+    return startedResponse(c, started);
+  });
+}
+
+export function startedResponse(c: Context, started: { instanceId: string; workflowId: string; version: number }) {
+  const self = `/api/instances/${encodeURIComponent(started.instanceId)}`;
+  c.header("Location", self);
+  return c.json({ ...started, links: { self, history: `${self}/history`, stream: `${self}/stream` } }, 202);
+}

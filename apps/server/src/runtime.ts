@@ -1,0 +1,128 @@
+import { mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createBuiltInActivities, describeActivities, toActivityFunctions } from "@weft/activities";
+import { createClient, createWorker, type EngineClient, type Store, type Worker } from "@weft/engine";
+import { createSqliteStore } from "@weft/store-sqlite";
+import { createApp, type WeftApp } from "./app.js";
+import { ConfigError, type ServerConfig } from "./config.js";
+import { createLogger, type Logger } from "./logger.js";
+import { createMetrics } from "./metrics.js";
+import { Scheduler } from "./scheduler.js";
+import { WorkflowService } from "./workflows.js";
+
+export const WEFT_VERSION = "0.1.0";
+
+export interface WeftRuntime {
+  config: ServerConfig;
+  store: Store;
+  client: EngineClient;
+  worker: Worker | undefined;
+  workflows: WorkflowService;
+  scheduler: Scheduler;
+  web: WeftApp;
+  logger: Logger;
+  /** Stops the scheduler and the worker (gracefully), then closes the store. */
+  close(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  logger?: Logger;
+  /** Run the HTTP-side services (scheduler); false for `weft worker`. */
+  serve?: boolean;
+  /** Tick the schedule triggers on a timer (default true; tests drive `scheduler.tick` themselves). */
+  autoSchedule?: boolean;
+}
+
+/**
+ * The composition root: chooses the store, registers the activities, wires the
+ * worker to the definition interpreter, and publishes the examples on an empty
+ * database.
+ */
+export async function createRuntime(config: ServerConfig, options: RuntimeOptions = {}): Promise<WeftRuntime> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const store = await openStore(config);
+  let ready = false;
+  try {
+    const definitions = createBuiltInActivities({
+      outbox: { append: (entry) => store.appendOutbox(entry, Date.now()) },
+      demoTimeScale: config.demoTimeScale,
+      http: { allowPrivateNetworks: config.allowPrivateNetworks },
+    });
+    const described = describeActivities(definitions);
+    const client = createClient({ store });
+    const workflows = new WorkflowService({ store, client, activityNames: () => described.map((a) => a.name) });
+    const worker = config.worker
+      ? createWorker({
+          store,
+          activities: toActivityFunctions(definitions),
+          resolveOrchestrator: workflows.resolveOrchestrator,
+          activityConcurrency: config.activityConcurrency,
+          onError: (error, where) => logger.error({ err: error, where }, "worker error"),
+        })
+      : undefined;
+    const metrics = createMetrics({ store, worker: () => worker?.metrics() });
+    const web = createApp({
+      config,
+      store,
+      client,
+      workflows,
+      activities: () => described,
+      logger,
+      metrics,
+      ready: () => ready,
+      version: WEFT_VERSION,
+    });
+    const scheduler = new Scheduler({ store, workflows, logger });
+    await publishExamples(store, workflows, logger);
+    worker?.start();
+    if (options.serve !== false && options.autoSchedule !== false) await scheduler.start();
+    ready = true;
+    return {
+      config,
+      store,
+      client,
+      worker,
+      workflows,
+      scheduler,
+      web,
+      logger,
+      async close() {
+        await scheduler.stop();
+        await worker?.stop();
+        await store.close();
+      },
+    };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}
+
+async function openStore(config: ServerConfig): Promise<Store> {
+  if (config.databaseUrl) {
+    if (!/^postgres(ql)?:\/\//.test(config.databaseUrl)) {
+      throw new ConfigError(`DATABASE_URL must be a postgres:// URL, not "${config.databaseUrl.replace(/\/\/.*@/, "//…@")}".`);
+    }
+    throw new ConfigError("The PostgreSQL store is not available yet in this build; unset DATABASE_URL to use SQLite.");
+  }
+  mkdirSync(config.dataDir, { recursive: true });
+  return createSqliteStore({ path: join(config.dataDir, "weft.db") });
+}
+
+/** The shipped examples, published on a database that has no workflows yet. */
+export async function publishExamples(store: Store, workflows: WorkflowService, logger: Logger): Promise<void> {
+  if ((await store.listWorkflows()).length > 0) return;
+  const dir = examplesDir();
+  for (const file of readdirSync(dir).filter((f) => f.endsWith(".json") && !f.startsWith("package") && !f.startsWith("tsconfig"))) {
+    const definition = JSON.parse(readFileSync(join(dir, file), "utf8")) as { id: string };
+    await workflows.saveDraft(definition.id, definition);
+    const version = await workflows.publish(definition.id);
+    logger.info({ workflowId: definition.id, version }, "example workflow published");
+  }
+}
+
+export function examplesDir(): string {
+  // apps/server/{src,dist}/runtime.* → the repository's examples/
+  return fileURLToPath(new URL("../../../examples/", import.meta.url));
+}

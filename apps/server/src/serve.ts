@@ -1,0 +1,32 @@
+import { serve as listen } from "@hono/node-server";
+import type { AddressInfo } from "node:net";
+import type { ServerConfig } from "./config.js";
+import { createRuntime } from "./runtime.js";
+
+/** `weft start`: the runtime plus an HTTP listener, stopped gracefully on SIGTERM or SIGINT. */
+export async function serve(config: ServerConfig): Promise<void> {
+  const runtime = await createRuntime(config);
+  const server = listen({ fetch: runtime.web.app.fetch, port: config.port, hostname: config.host });
+  await new Promise<void>((resolve, reject) => {
+    server.once("listening", resolve);
+    server.once("error", reject);
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}`;
+  runtime.logger.info({ url, store: runtime.store.kind, dataDir: config.dataDir }, "weft is listening");
+  process.stdout.write(`Weft is listening on ${url}\n`);
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    runtime.logger.info({ signal }, "stopping");
+    // Streams never end on their own: close idle and active connections after new requests stop.
+    server.close();
+    (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+    await runtime.close();
+    process.exit(0);
+  };
+  process.once("SIGTERM", () => void stop("SIGTERM"));
+  process.once("SIGINT", () => void stop("SIGINT"));
+}

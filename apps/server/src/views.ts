@@ -1,0 +1,97 @@
+import type { HistoryEvent, InstanceRecord, PendingWait } from "@weft/engine";
+
+/** The HTTP API's instance summary (HTTP-API.md). */
+export interface InstanceSummaryView {
+  instanceId: string;
+  workflowId: string;
+  version: number | null;
+  status: InstanceRecord["status"];
+  customStatus: unknown;
+  createdAt: string;
+  updatedAt: string;
+  completedAt: string | null;
+}
+
+export function summaryView(instance: InstanceRecord): InstanceSummaryView {
+  const version = Number(instance.tags.version);
+  return {
+    instanceId: instance.instanceId,
+    workflowId: instance.name,
+    version: Number.isInteger(version) ? version : null,
+    status: instance.status,
+    customStatus: instance.customStatus ?? null,
+    createdAt: instance.createdAt,
+    updatedAt: instance.updatedAt,
+    completedAt: instance.completedAt ?? null,
+  };
+}
+
+export interface PendingView {
+  events: { name: string; nodeId: string | null; since: string; timeoutAt: string | null; approval: unknown }[];
+  timers: { nodeId: string | null; fireAt: string; taskId: number }[];
+  activities: { taskId: number; name: string; nodeId: string | null; attempt: number; startedAt: string }[];
+}
+
+export function detailView(instance: InstanceRecord, history: readonly HistoryEvent[]) {
+  return {
+    ...summaryView(instance),
+    input: instance.input ?? null,
+    output: instance.output ?? null,
+    error: instance.error ?? null,
+    parentInstanceId: instance.parentInstanceId ?? null,
+    pending: pendingView(instance, history),
+  };
+}
+
+/** What the instance is waiting on right now: its open waits, timers and activity attempts. */
+export function pendingView(instance: InstanceRecord, history: readonly HistoryEvent[]): PendingView {
+  const timers = new Map<number, HistoryEvent>();
+  const activities = new Map<number, HistoryEvent>();
+  const terminal = instance.status === "completed" || instance.status === "failed" || instance.status === "terminated";
+  if (!terminal) {
+    for (const event of history) {
+      if (event.taskId === undefined) continue;
+      if (event.type === "TimerCreated") timers.set(event.taskId, event);
+      else if (event.type === "TimerFired") timers.delete(event.taskId);
+      else if (event.type === "TaskScheduled") activities.set(event.taskId, event);
+      else if (event.type === "TaskCompleted" || event.type === "TaskFailed") activities.delete(event.taskId);
+    }
+  }
+  const nodeOf = (event: { tags?: HistoryEvent["tags"] }) => (typeof event.tags?.nodeId === "string" ? event.tags.nodeId : null);
+  return {
+    events: terminal ? [] : instance.pendingWaits.map((wait: PendingWait) => ({
+      name: wait.name,
+      nodeId: nodeOf(wait),
+      since: wait.since,
+      timeoutAt: wait.timeoutAt ?? null,
+      approval: wait.tags?.approval ?? null,
+    })),
+    timers: [...timers.values()].map((t) => ({ nodeId: nodeOf(t), fireAt: t.fireAt ?? t.at, taskId: t.taskId ?? 0 })),
+    activities: [...activities.values()].map((a) => ({
+      taskId: a.taskId ?? 0,
+      name: a.name ?? "",
+      nodeId: nodeOf(a),
+      attempt: a.attempt ?? 1,
+      startedAt: a.at,
+    })),
+  };
+}
+
+/** One pending approval, for the Approvals inbox. */
+export function approvalViews(instance: InstanceRecord) {
+  return instance.pendingWaits
+    .filter((wait) => wait.tags?.approval)
+    .map((wait) => {
+      const approval = wait.tags?.approval as { title?: string; choices?: string[] };
+      return {
+        instanceId: instance.instanceId,
+        workflowId: instance.name,
+        nodeId: typeof wait.tags?.nodeId === "string" ? wait.tags.nodeId : null,
+        event: wait.name,
+        title: approval.title ?? wait.name,
+        choices: approval.choices ?? [],
+        since: wait.since,
+        timeoutAt: wait.timeoutAt ?? null,
+      };
+    });
+}

@@ -1,0 +1,203 @@
+import {
+  compile,
+  hasErrors,
+  interpret,
+  parseDefinition,
+  type Plan,
+  type Problem,
+  SUB_WORKFLOW_TAG_PREFIX,
+  validate,
+  type ValidationCatalog,
+  type WorkflowDefinition,
+} from "@weft/definition";
+import type { EngineClient, InstanceRecord, OrchestratorResolver, Store, WorkflowRecord } from "@weft/engine";
+import { Ajv, type ValidateFunction } from "ajv";
+import addFormatsModule from "ajv-formats";
+import { badRequest, conflict, notFound, unprocessable } from "./problem.js";
+
+// ajv-formats is CommonJS; under NodeNext its default export arrives wrapped.
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv) => Ajv;
+
+export interface StartRequest {
+  input?: unknown;
+  instanceId?: string;
+  version?: number;
+}
+
+export interface StartedInstance {
+  instanceId: string;
+  workflowId: string;
+  version: number;
+}
+
+/**
+ * Workflows as the server sees them: drafts that only have to parse, published
+ * versions that must validate against the catalog, starts that check the input
+ * against `inputSchema`, and the resolver that gives the worker the interpreter
+ * for an instance's workflow version.
+ */
+export class WorkflowService {
+  readonly #store: Store;
+  readonly #client: EngineClient;
+  readonly #activityNames: () => readonly string[];
+  readonly #plans = new Map<string, Promise<Plan | undefined>>();
+  readonly #inputValidators = new Map<string, ValidateFunction>();
+  readonly #ajv: Ajv;
+
+  constructor(options: { store: Store; client: EngineClient; activityNames: () => readonly string[] }) {
+    this.#store = options.store;
+    this.#client = options.client;
+    this.#activityNames = options.activityNames;
+    this.#ajv = addFormats(new Ajv({ allErrors: true, strict: false }));
+  }
+
+  async catalog(): Promise<ValidationCatalog> {
+    const workflows = await this.#store.listWorkflows();
+    return { activities: this.#activityNames(), workflows: workflows.map((w) => w.workflowId) };
+  }
+
+  async validate(definition: unknown): Promise<Problem[]> {
+    return validate(definition, await this.catalog());
+  }
+
+  /** Saves a draft: it must be a definition document for this id; graph problems are allowed and returned. */
+  async saveDraft(workflowId: string, body: unknown): Promise<{ record: WorkflowRecord; problems: Problem[] }> {
+    if (typeof body !== "object" || body === null || Array.isArray(body)) {
+      throw badRequest("The body must be a workflow definition: a JSON object with id, name, nodes and edges.");
+    }
+    const draft = { ...(body as Record<string, unknown>) };
+    delete draft.version;
+    if (draft.id === undefined) draft.id = workflowId;
+    if (draft.id !== workflowId) {
+      throw badRequest(`The definition's id '${String(draft.id)}' does not match the URL's '${workflowId}'.`);
+    }
+    const parsed = parseDefinition(draft);
+    if (!parsed.ok) {
+      // A draft may have half-finished nodes and edges, but the document itself must hold together.
+      const documentProblems = parsed.problems.filter((p) => p.nodeId === undefined && p.edgeId === undefined);
+      if (documentProblems.length > 0) {
+        throw badRequest(`The draft is not a workflow definition: ${documentProblems.map((p) => p.message).join(" ")}`, {
+          problems: documentProblems,
+        });
+      }
+    }
+    const record = await this.#store.saveWorkflowDraft(
+      {
+        workflowId,
+        name: typeof draft.name === "string" ? draft.name : workflowId,
+        draft,
+        ...(draft.trigger !== undefined ? { trigger: draft.trigger } : {}),
+      },
+      Date.now(),
+    );
+    return { record, problems: await this.validate(draft) };
+  }
+
+  async get(workflowId: string): Promise<WorkflowRecord> {
+    const record = await this.#store.getWorkflow(workflowId);
+    if (!record) throw notFound(`No workflow with id '${workflowId}' exists.`);
+    return record;
+  }
+
+  async getVersion(workflowId: string, version: number): Promise<WorkflowDefinition & { version: number }> {
+    const found = await this.#store.getWorkflowVersion(workflowId, version);
+    if (!found) {
+      await this.get(workflowId);
+      throw notFound(`Workflow '${workflowId}' has no published version ${version}.`);
+    }
+    return { ...(found.definition as WorkflowDefinition), version: found.version };
+  }
+
+  /** Validates the draft against the catalog and freezes it as the next version. */
+  async publish(workflowId: string): Promise<number> {
+    const record = await this.get(workflowId);
+    const problems = await this.validate(record.draft);
+    if (hasErrors(problems)) {
+      throw unprocessable(`Workflow '${workflowId}' cannot be published: ${problems.filter((p) => p.severity === "error").length} problem(s) to fix first.`, {
+        problems,
+      });
+    }
+    return this.#store.publishWorkflowVersion(workflowId, record.draft, Date.now());
+  }
+
+  async delete(workflowId: string): Promise<void> {
+    await this.get(workflowId);
+    const running = await this.#client.list({ name: workflowId, status: ["pending", "running", "suspended"], limit: 1 });
+    if (running.items.length > 0) {
+      throw conflict(`Workflow '${workflowId}' has instances that are still running; terminate them (or wait) before deleting it.`);
+    }
+    await this.#store.deleteWorkflow(workflowId);
+  }
+
+  /** Starts an instance of a published version (the latest by default). */
+  async start(workflowId: string, request: StartRequest): Promise<StartedInstance> {
+    const record = await this.get(workflowId);
+    if (record.latestVersion === 0) {
+      throw conflict(`Workflow '${workflowId}' has no published version yet; publish it before starting it.`);
+    }
+    const version = request.version ?? record.latestVersion;
+    const definition = await this.getVersion(workflowId, version);
+    this.#checkInput(workflowId, version, definition, request.input);
+    const tags: Record<string, string> = { version: String(version) };
+    // "latest" sub-workflows are pinned now, so every replay of this instance runs the same child version.
+    for (const node of definition.nodes) {
+      if (node.type !== "subWorkflow" || typeof node.version === "number") continue;
+      const child = await this.#store.getWorkflow(node.workflow);
+      if (!child || child.latestVersion === 0) {
+        throw conflict(`Sub-workflow '${node.workflow}' (node '${node.id}') has no published version; publish it first.`);
+      }
+      tags[`${SUB_WORKFLOW_TAG_PREFIX}${node.id}`] = String(child.latestVersion);
+    }
+    const instanceId = await this.#client.start(workflowId, request.input ?? null, {
+      ...(request.instanceId ? { instanceId: request.instanceId } : {}),
+      tags,
+    });
+    return { instanceId, workflowId, version };
+  }
+
+  /** The worker's orchestrator lookup: an instance's workflow and version → the interpreter. */
+  readonly resolveOrchestrator: OrchestratorResolver = async (name: string, instance: InstanceRecord) => {
+    const version = Number(instance.tags.version);
+    if (!Number.isInteger(version) || version < 1) return undefined;
+    const plan = await this.plan(name, version);
+    return plan ? interpret(plan) : undefined;
+  };
+
+  /** The compiled plan of a published version (cached: versions never change). */
+  plan(workflowId: string, version: number): Promise<Plan | undefined> {
+    const key = `${workflowId}@${version}`;
+    let plan = this.#plans.get(key);
+    if (!plan) {
+      plan = this.#store.getWorkflowVersion(workflowId, version).then((found) =>
+        // Published versions were validated against the catalog; compile checks the graph again.
+        found ? compile(found.definition, { version }) : undefined,
+      );
+      plan.catch(() => this.#plans.delete(key));
+      this.#plans.set(key, plan);
+    }
+    return plan;
+  }
+
+  #checkInput(workflowId: string, version: number, definition: WorkflowDefinition, input: unknown): void {
+    if (!definition.inputSchema) return;
+    const key = `${workflowId}@${version}`;
+    let check = this.#inputValidators.get(key);
+    if (!check) {
+      try {
+        check = this.#ajv.compile(definition.inputSchema);
+      } catch (error) {
+        throw unprocessable(`The inputSchema of '${workflowId}' version ${version} is not a usable JSON Schema: ${(error as Error).message}`);
+      }
+      this.#inputValidators.set(key, check);
+    }
+    if (check(input ?? null)) return;
+    const errors = (check.errors ?? []).map((e) => ({
+      path: `input${e.instancePath.replace(/\//g, ".")}`,
+      message: e.message ?? "is invalid",
+    }));
+    throw unprocessable(
+      `The input does not match the workflow's inputSchema: ${errors.map((e) => `${e.path} ${e.message}`).join("; ")}.`,
+      { errors },
+    );
+  }
+}
