@@ -3,6 +3,8 @@ export const ExpressionErrorCode = {
   Syntax: 'syntax',
   /** The evaluation ran past its time box. */
   Timeout: 'timeout',
+  /** The evaluation took more steps than its `maxSteps` budget. */
+  StepLimit: 'step-limit',
   /** The evaluation nested deeper than allowed (usually runaway recursion). */
   DepthExceeded: 'depth-exceeded',
   /** The evaluation built a sequence longer than allowed (e.g. a huge range). */

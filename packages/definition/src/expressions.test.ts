@@ -148,6 +148,29 @@ describe('evaluateExpression', () => {
     expect(Date.now() - started).toBeLessThan(4000);
   });
 
+  it('stops a runaway loop after the same number of steps on every run when maxSteps is set', async () => {
+    const runaway = '($f := function($x){ $f($x+1) }; $f(0))';
+    const error = await rejection(evaluateExpression(runaway, {}, fixedOptions({ maxSteps: 5000 })));
+    expect(error.code).toBe(ExpressionErrorCode.StepLimit);
+    expect(error.message).toContain('took more than 5000 evaluation steps');
+    // A budget is counted per evaluation, and the same work always costs the same steps.
+    const work = '$sum([1..100].($ * 2))';
+    let needed = 0;
+    for (let budget = 1; budget < 2000 && needed === 0; budget += 1) {
+      try {
+        await evaluateExpression(work, {}, fixedOptions({ maxSteps: budget }));
+        needed = budget;
+      } catch {
+        // not enough yet
+      }
+    }
+    expect(needed).toBeGreaterThan(100);
+    for (let run = 0; run < 3; run++) {
+      await expect(evaluateExpression(work, {}, fixedOptions({ maxSteps: needed }))).resolves.toBe(10100);
+      await expect(evaluateExpression(work, {}, fixedOptions({ maxSteps: needed - 1 }))).rejects.toThrow(/evaluation steps/);
+    }
+  });
+
   it('stops runaway recursion that grows the stack when it exceeds the depth limit', async () => {
     const error = await rejection(
       evaluateExpression('($f := function($x){ 1 + $f($x+1) }; $f(0))', {}, fixedOptions({ maxDepth: 500 })),

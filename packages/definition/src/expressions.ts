@@ -13,6 +13,10 @@ import { LruCache } from './lru-cache.js';
 // whereas the hooks live on the compiled expression (set with `assign`), which
 // concurrent evaluations of one cached expression would share. The options are fixed
 // when an expression is compiled, so they are part of the cache key.
+// The time box reads the wall clock, so an expression that runs close to it could
+// fail on one run and pass on a replay. `maxSteps` adds a budget counted in evaluation
+// steps, which a replay spends identically; it uses the `__evaluate_entry` hook, set
+// once per compiled expression, that finds its evaluation's budget through a binding.
 // What no guardrail can interrupt is a single native call that takes long, such as a
 // catastrophic regular expression; expressions run on the orchestration's thread.
 
@@ -60,13 +64,28 @@ export interface EvaluateExpressionOptions {
   maxDepth?: number;
   /** Longest sequence an evaluation may build (default 1,000,000 items). */
   maxSequence?: number;
+  /**
+   * Most evaluation steps (sub-expressions entered) one evaluation may take; unlimited
+   * by default. Unlike the time box it fails at the same point on every replay.
+   */
+  maxSteps?: number;
 }
 
 interface Limits {
   timeoutMs: number;
   maxDepth: number;
   maxSequence: number;
+  maxSteps: number | undefined;
 }
+
+interface StepBudget {
+  count: number;
+  readonly max: number;
+}
+
+const STEP_BUDGET_BINDING = '__weftStepBudget';
+const STEP_LIMIT_CODE = 'WEFT-STEPS';
+const ENTRY_HOOK = Symbol.for('jsonata.__evaluate_entry');
 
 type Compiled = { ok: true; expression: jsonata.Expression } | { ok: false; error: ExpressionSyntaxError };
 
@@ -74,6 +93,7 @@ const DEFAULT_LIMITS: Limits = {
   timeoutMs: DEFAULT_EXPRESSION_TIMEOUT_MS,
   maxDepth: DEFAULT_EXPRESSION_MAX_DEPTH,
   maxSequence: DEFAULT_EXPRESSION_MAX_SEQUENCE,
+  maxSteps: undefined,
 };
 
 const cache = new LruCache<string, Compiled>(CACHE_CAPACITY);
@@ -124,7 +144,9 @@ export async function evaluateExpression(
   }
   let result: unknown;
   try {
-    result = await compiled.expression.evaluate(contextDocument(context), deterministicBindings(options));
+    const bindings = deterministicBindings(options);
+    if (limits.maxSteps !== undefined) bindings[STEP_BUDGET_BINDING] = { count: 0, max: limits.maxSteps } satisfies StepBudget;
+    result = await compiled.expression.evaluate(contextDocument(context), bindings);
   } catch (error) {
     throw toExpressionError(error, source, limits);
   }
@@ -146,6 +168,7 @@ function resolveLimits(options: EvaluateExpressionOptions): Limits {
     timeoutMs: positiveOr(options.timeoutMs, DEFAULT_LIMITS.timeoutMs),
     maxDepth: positiveOr(options.maxDepth, DEFAULT_LIMITS.maxDepth),
     maxSequence: positiveOr(options.maxSequence, DEFAULT_LIMITS.maxSequence),
+    maxSteps: options.maxSteps === undefined ? undefined : positiveOr(options.maxSteps, Number.MAX_SAFE_INTEGER),
   };
 }
 
@@ -154,7 +177,7 @@ function positiveOr(value: number | undefined, fallback: number): number {
 }
 
 function compile(source: string, limits: Limits): Compiled {
-  const key = `${limits.timeoutMs}:${limits.maxDepth}:${limits.maxSequence}:${source}`;
+  const key = `${limits.timeoutMs}:${limits.maxDepth}:${limits.maxSequence}:${limits.maxSteps ?? '-'}:${source}`;
   const cached = cache.get(key);
   if (cached !== undefined) return cached;
   let compiled: Compiled;
@@ -164,12 +187,31 @@ function compile(source: string, limits: Limits): Compiled {
       stack: limits.maxDepth,
       sequence: limits.maxSequence,
     });
+    if (limits.maxSteps !== undefined) expression.assign(ENTRY_HOOK as unknown as string, countStep);
     compiled = { ok: true, expression };
   } catch (error) {
     compiled = { ok: false, error: toSyntaxError(error, source) };
   }
   if (source.length <= MAX_CACHED_SOURCE_LENGTH) cache.set(key, compiled);
   return compiled;
+}
+
+// Each evaluation runs in its own environment (`base`); its budget is the binding
+// passed to that evaluation, looked up once and remembered for the rest of it.
+const budgets = new WeakMap<object, StepBudget | null>();
+
+function countStep(_expr: unknown, _input: unknown, environment: { base?: object; lookup(name: string): unknown }): void {
+  const base = environment.base;
+  if (base === undefined) return;
+  let budget = budgets.get(base);
+  if (budget === undefined) {
+    const found = environment.lookup(STEP_BUDGET_BINDING) as StepBudget | undefined;
+    budget = found ?? null;
+    budgets.set(base, budget);
+  }
+  if (budget !== null && ++budget.count > budget.max) {
+    throw { code: STEP_LIMIT_CODE, message: `More than ${budget.max} evaluation steps` };
+  }
 }
 
 function toSyntaxError(error: unknown, source: string): ExpressionSyntaxError {
@@ -231,6 +273,13 @@ function toExpressionError(error: unknown, source: string, limits: Limits): Expr
     return new ExpressionError(
       ExpressionErrorCode.Timeout,
       `Expression ${preview} took longer than ${limits.timeoutMs}ms and was stopped; check for a loop that never ends`,
+      details,
+    );
+  }
+  if (codes.includes(STEP_LIMIT_CODE)) {
+    return new ExpressionError(
+      ExpressionErrorCode.StepLimit,
+      `Expression ${preview} took more than ${limits.maxSteps} evaluation steps and was stopped; check for a loop that never ends`,
       details,
     );
   }
