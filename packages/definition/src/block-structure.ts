@@ -62,6 +62,7 @@ export function analyzeFlow(graph: WorkflowGraph, scopes: Scopes): FlowAnalysis 
   const joinsOfParallel = new Map<string, GraphNode[]>();
   const branchTargets = new Set<string>();
   const deferred: Array<{ edge: GraphEdge; target: GraphNode; stack: Stack }> = [];
+  let waiting: GraphNode[] = []; // joins with arrivals, not placed yet
   const queue: GraphNode[] = [];
   let head = 0;
 
@@ -113,9 +114,10 @@ export function analyzeFlow(graph: WorkflowGraph, scopes: Scopes): FlowAnalysis 
         }
       });
     }
-    const waiting = graph.nodes.filter((node) => joins.get(node.id)?.closes === null);
     if (waiting.length > 0) {
-      for (const join of waiting) placeJoin(join, joins.get(join.id) as JoinState);
+      const ready = waiting.sort((a, b) => a.index - b.index);
+      waiting = [];
+      for (const join of ready) placeJoin(join, joins.get(join.id) as JoinState);
       continue;
     }
     if (deferred.length > 0) {
@@ -130,6 +132,7 @@ export function analyzeFlow(graph: WorkflowGraph, scopes: Scopes): FlowAnalysis 
     if (state === undefined) {
       state = { closes: null, arrivals: new Map(), outside: undefined, reported: new Set() };
       joins.set(join.id, state);
+      waiting.push(join);
     }
     if (state.closes !== null) {
       reportJoinArrival(join, state, edge, incoming);
