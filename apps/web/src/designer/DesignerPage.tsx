@@ -1,0 +1,3 @@
+export function DesignerPage() {
+  return <div className="page">Designer</div>;
+}

@@ -1,0 +1,64 @@
+import { existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { defineConfig, devices } from "@playwright/test";
+
+/**
+ * End-to-end tests in a real Chromium against what `npm start` serves: the web app is
+ * built first, then the server runs on its own port with a fresh data directory.
+ */
+const port = Number(process.env.WEFT_E2E_PORT ?? 8790 + Math.floor(Math.random() * 200));
+const baseURL = process.env.WEFT_E2E_URL ?? `http://127.0.0.1:${port}`;
+const dataDir = mkdtempSync(join(tmpdir(), "weft-e2e-"));
+const systemChromium = "/usr/bin/chromium";
+
+export default defineConfig({
+  testDir: "e2e",
+  testMatch: "**/*.spec.ts",
+  fullyParallel: false,
+  workers: 1,
+  retries: process.env.CI ? 1 : 0,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  reporter: process.env.CI ? [["list"]] : [["list"]],
+  outputDir: "e2e/.results",
+  use: {
+    baseURL,
+    viewport: { width: 1440, height: 900 },
+    trace: "retain-on-failure",
+    ...devices["Desktop Chrome"],
+    launchOptions: {
+      ...(existsSync(systemChromium) ? { executablePath: systemChromium } : {}),
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-quic",
+        "--no-first-run",
+      ],
+    },
+  },
+  projects: [{ name: "chromium", use: { viewport: { width: 1440, height: 900 } } }],
+  webServer: process.env.WEFT_E2E_URL
+    ? undefined
+    : {
+        // What `npm start` runs, with the web app built first (start.mjs builds the server only).
+        command: "node node_modules/turbo/bin/turbo run build --filter=@weft/web... --output-logs=errors-only && node scripts/start.mjs",
+        url: `${baseURL}/api/health`,
+        timeout: 240_000,
+        reuseExistingServer: false,
+        stdout: "ignore",
+        stderr: "pipe",
+        env: {
+          PORT: String(port),
+          HOST: "127.0.0.1",
+          WEFT_DATA_DIR: dataDir,
+          WEFT_DEMO_TIME_SCALE: "0",
+          TURBO_TELEMETRY_DISABLED: "1",
+          WEFT_API_TOKEN: "",
+        },
+      },
+});
