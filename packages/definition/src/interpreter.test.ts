@@ -7,6 +7,7 @@ import { compile, DefinitionError, type Plan } from './compile.js';
 import { interpret, MAX_NODE_VISITS } from './interpreter.js';
 import type { NodeTransition } from './node-observer.js';
 import { deriveNodeStates } from './node-states.js';
+import { GUARANTEED_ACTIVITY_NAMES } from './catalog.js';
 
 type Json = Record<string, unknown>;
 
@@ -518,4 +519,39 @@ describe('node states', () => {
     expect(states.each?.items?.[0]?.status).toBe('succeeded');
     expect(states.each?.items?.[1]?.status).toBe('waiting');
   });
+});
+
+describe('determinism over the shipped examples', () => {
+  for (const file of ['order-processing.json', 'video-pipeline.json']) {
+    it(`replaying a finished ${file} run reproduces the states the live run went through`, async () => {
+      const definition = JSON.parse(readFileSync(new URL(`../../../examples/${file}`, import.meta.url), 'utf8')) as Json;
+      const plan = compile(definition, { version: 1 });
+      const echo: Record<string, ActivityFunction> = Object.fromEntries(GUARANTEED_ACTIVITY_NAMES.map((name) => [name, (input: unknown) => input ?? {}]));
+      const h = start([definition], echo);
+      const input = { orderId: 'o-1', email: 'a@b.c', url: 'https://v.example/x.mp4', resolutions: [1080, 720, 480] };
+      const id = await h.client.start(definition.id as string, input, { tags: { version: '1' } });
+      let instance = await h.client.get(id);
+      for (let i = 0; i < 200 && instance && !['completed', 'failed'].includes(instance.status); i++) {
+        for (const wait of instance.pendingWaits) await h.client.raiseEvent(id, wait.name, { decision: 'Approved' });
+        await new Promise((r) => setTimeout(r, 5));
+        instance = await h.client.get(id);
+      }
+      expect(instance?.status).toBe('completed');
+      const states = await deriveNodeStates(plan, await h.client.history(id), { tags: { version: '1' }, instanceId: id });
+      const live = new Map<string, string>();
+      const liveItems = new Map<string, string>();
+      for (const t of transitions) {
+        if (t.index === undefined) live.set(t.nodeId, t.status);
+        else liveItems.set(`${t.nodeId}#${t.index}`, t.status);
+      }
+      expect(live.size).toBeGreaterThan(5);
+      for (const [nodeId, status] of live) expect(states[nodeId]?.status, nodeId).toBe(status);
+      for (const [key, status] of liveItems) {
+        const [nodeId, index] = key.split('#');
+        expect(states[nodeId as string]?.items?.[Number(index)]?.status, key).toBe(status);
+      }
+      const unvisited = Object.keys(plan.nodes).filter((n) => !live.has(n) && !Object.keys(states[n]?.items ?? {}).length);
+      for (const nodeId of unvisited) expect(states[nodeId]?.status).toBe('skipped');
+    });
+  }
 });

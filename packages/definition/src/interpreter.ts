@@ -13,6 +13,9 @@ import { NodeStatus, type NodeObserver } from './node-observer.js';
 /** How often one node may run in one instance (per map item inside a map body). */
 export const MAX_NODE_VISITS = 1000;
 
+/** Evaluation steps one expression may take (deterministic, unlike the time box). */
+export const EXPRESSION_STEP_BUDGET = 200_000;
+
 /** Tag key prefix under which a parent records the sub-workflow versions resolved at its start. */
 export const SUB_WORKFLOW_TAG_PREFIX = 'sub:';
 
@@ -521,6 +524,9 @@ class Run {
     return {
       now: () => this.#ctx.now().getTime(),
       random: () => this.#ctx.random(),
+      // A budget of evaluation steps stops a runaway expression at the same point on every
+      // replay; the wall-clock time box behind it is only the last resort.
+      maxSteps: EXPRESSION_STEP_BUDGET,
       ...(this.#options.expressionTimeoutMs !== undefined ? { timeoutMs: this.#options.expressionTimeoutMs } : {}),
     };
   }

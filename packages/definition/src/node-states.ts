@@ -32,6 +32,12 @@ export type NodeStates = Record<string, NodeState>;
 export interface NodeStateOptions {
   /** The instance's tags (resolved sub-workflow versions, the version). */
   tags?: Record<string, string>;
+  /**
+   * The instance's id: with it (and the execution id, read from ExecutionStarted),
+   * `$random()` in expressions replays exactly, so choices decided by chance are too.
+   */
+  instanceId?: string;
+  executionId?: string;
 }
 
 /**
@@ -42,21 +48,30 @@ export interface NodeStateOptions {
  */
 export class NodeStateTracker {
   readonly #plan: Plan;
-  readonly #executor: ReplayExecutor;
+  readonly #options: NodeStateOptions;
+  #executor: ReplayExecutor | undefined;
   readonly #transitions: NodeTransition[] = [];
   readonly #events: HistoryEvent[] = [];
   #lastSeq = 0;
 
   constructor(plan: Plan, options: NodeStateOptions = {}) {
     this.#plan = plan;
-    const orchestrator = interpret(plan, { observer: (t) => this.#transitions.push(t) });
+    this.#options = options;
+  }
+
+  /** Built on the first events, so the execution id can come from ExecutionStarted. */
+  #executorFor(events: readonly HistoryEvent[]): ReplayExecutor {
+    if (this.#executor) return this.#executor;
+    const started = events.find((e) => e.type === 'ExecutionStarted');
+    const orchestrator = interpret(this.#plan, { observer: (t) => this.#transitions.push(t) });
     this.#executor = new ReplayExecutor({
-      instanceId: 'observed',
-      executionId: 'observed',
-      name: plan.workflowId,
+      instanceId: this.#options.instanceId ?? 'observed',
+      executionId: this.#options.executionId ?? started?.executionId ?? 'observed',
+      name: this.#plan.workflowId,
       orchestrator,
-      tags: options.tags ?? {},
+      tags: this.#options.tags ?? {},
     });
+    return this.#executor;
   }
 
   /** Applies events with a seq above the last one seen (duplicates from a resumed stream are ignored). */
@@ -65,12 +80,12 @@ export class NodeStateTracker {
     if (fresh.length === 0) return;
     this.#lastSeq = fresh[fresh.length - 1]?.seq ?? this.#lastSeq;
     this.#events.push(...fresh);
-    await this.#executor.apply(fresh, true);
+    await this.#executorFor(fresh).apply(fresh, true);
   }
 
   /** The replay failed (the history does not belong to this plan): why. */
   get error(): string | undefined {
-    const completion = this.#executor.completion;
+    const completion = this.#executor?.completion;
     return completion?.kind === 'failed' && completion.error.name === 'NonDeterminismError' ? completion.error.message : undefined;
   }
 
