@@ -71,6 +71,30 @@ describe("createWeftClient", () => {
     await expect(weft.instances.purge("i")).resolves.toBeUndefined();
   });
 
+  it("asks for retry-now, the restart points and a restart from a step", async () => {
+    const { fetch, calls } = fakeFetch((call) => {
+      if (call.url.includes("/restart-points")) return json({ version: 2, nodeIds: ["pdf", "video"] });
+      if (call.url.endsWith("/restart-from")) return json({ instanceId: "i2", workflowId: "w", version: 2, links: {} }, 202);
+      return json({ accepted: true }, 202);
+    });
+    const weft = createWeftClient({ fetch });
+    await weft.instances.retryNow("i1", { nodeId: "video", index: 2 });
+    await weft.instances.retryNow("i1");
+    expect(await weft.instances.restartPoints("i1", 2)).toEqual({ version: 2, nodeIds: ["pdf", "video"] });
+    await weft.instances.restartPoints("i1");
+    expect(await weft.instances.restartFrom("i1", "video", 2)).toMatchObject({ instanceId: "i2", version: 2 });
+    await weft.instances.restartFrom("i1", "video");
+    expect(calls.map((c) => `${c.method} ${c.url}`)).toEqual([
+      "POST /api/instances/i1/retry-now",
+      "POST /api/instances/i1/retry-now",
+      "GET /api/instances/i1/restart-points?version=2",
+      "GET /api/instances/i1/restart-points",
+      "POST /api/instances/i1/restart-from",
+      "POST /api/instances/i1/restart-from",
+    ]);
+    expect(calls.map((c) => c.body)).toEqual([{ nodeId: "video", index: 2 }, {}, undefined, undefined, { nodeId: "video", version: 2 }, { nodeId: "video" }]);
+  });
+
   it("throws an ApiError built from a problem+json answer", async () => {
     const problems = [{ severity: "error", code: "dangling-edge", message: "Edge e1 goes nowhere", edgeId: "e1" }];
     const { fetch } = fakeFetch(() =>

@@ -15,6 +15,8 @@ import type {
   Problem,
   Published,
   PublishedDefinition,
+  RestartPoints,
+  RetryNowTarget,
   SavedDraft,
   StartedInstance,
   StartOptions,
@@ -64,6 +66,12 @@ export interface WeftClient {
     restart(id: string): Promise<StartedInstance>;
     rewind(id: string, reason?: string): Promise<void>;
     purge(id: string): Promise<void>;
+    /** Fires the backoff timer(s) of a node that is waiting between attempts (every backing-off step without `nodeId`). 409 when nothing backs off. */
+    retryNow(id: string, target?: RetryNowTarget): Promise<void>;
+    /** The nodes of published version `version` (default: the instance's) that the instance can be restarted from. */
+    restartPoints(id: string, version?: number): Promise<RestartPoints>;
+    /** A new instance that keeps the outputs of the steps before `nodeId` and runs from there, on `version` (default: the instance's). */
+    restartFrom(id: string, nodeId: string, version?: number): Promise<StartedInstance>;
   };
   /** Live history and status of one instance; closes itself after the terminal status. */
   subscribeInstance(id: string, options: SubscribeInstanceOptions): InstanceSubscription;
@@ -142,6 +150,12 @@ export function createWeftClient(options: WeftClientOptions = {}): WeftClient {
       rewind: lifecycle("rewind"),
       restart: (id) => request("POST", `/api/instances/${enc(id)}/restart`),
       purge: (id) => request("DELETE", `/api/instances/${enc(id)}`),
+      retryNow: async (id, target = {}) => {
+        await request("POST", `/api/instances/${enc(id)}/retry-now`, target);
+      },
+      restartPoints: (id, version) => request("GET", `/api/instances/${enc(id)}/restart-points`, undefined, { version }),
+      restartFrom: (id, nodeId, version) =>
+        request("POST", `/api/instances/${enc(id)}/restart-from`, version === undefined ? { nodeId } : { nodeId, version }),
     },
     subscribeInstance: (id, subscribeOptions) =>
       subscribeInstance(

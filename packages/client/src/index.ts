@@ -30,6 +30,8 @@ export type {
   Problem,
   Published,
   PublishedDefinition,
+  RestartPoints,
+  RetryNowTarget,
   SavedDraft,
   StartedInstance,
   StartOptions,

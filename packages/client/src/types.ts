@@ -162,6 +162,18 @@ export interface HistoryEvent {
   tags?: Record<string, unknown>;
 }
 
+/** Which backing-off step `retryNow` fires: a node (and a map item), or every one. */
+export interface RetryNowTarget {
+  nodeId?: string;
+  index?: number;
+}
+
+/** `GET /api/instances/:id/restart-points`: the nodes of `version` a restart may begin at. */
+export interface RestartPoints {
+  version: number;
+  nodeIds: string[];
+}
+
 export interface HistoryQuery {
   after?: number;
   limit?: number;
