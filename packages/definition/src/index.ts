@@ -104,3 +104,7 @@ export { NodeStatus } from './node-observer.js';
 export type { NodeObserver, NodeTransition } from './node-observer.js';
 export { deriveNodeStates, NodeStateTracker } from './node-states.js';
 export type { NodeItemState, NodeState, NodeStates, NodeStateOptions } from './node-states.js';
+export { RESTART_FROM_TAG, RESTART_OF_TAG, RESTART_SEED_ACTIVITY } from './interpreter.js';
+export type { RestartSeed } from './interpreter.js';
+export { captureRestartSeed, restartPoints } from './restart.js';
+export type { RestartSeedOptions } from './restart.js';

@@ -4,7 +4,8 @@ import { NonRetryableError } from '@weft/engine';
 import { createTestHub, type TestHub } from '@weft/engine/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { compile, DefinitionError, type Plan } from './compile.js';
-import { interpret, MAX_NODE_VISITS } from './interpreter.js';
+import { interpret, MAX_NODE_VISITS, RESTART_FROM_TAG, RESTART_OF_TAG, RESTART_SEED_ACTIVITY } from './interpreter.js';
+import { captureRestartSeed, restartPoints } from './restart.js';
 import type { NodeTransition } from './node-observer.js';
 import { deriveNodeStates } from './node-states.js';
 import { GUARANTEED_ACTIVITY_NAMES } from './catalog.js';
@@ -554,4 +555,53 @@ describe('determinism over the shipped examples', () => {
       for (const nodeId of unvisited) expect(states[nodeId]?.status).toBe('skipped');
     });
   }
+});
+
+describe('restart from a step', () => {
+  const flow = def(
+    'restartable',
+    [
+      { id: 'start', type: 'start' },
+      { id: 'expensive', type: 'activity', activity: 'count.expensive', input: '{ "n": input.n }' },
+      { id: 'mark', type: 'transform', assign: { seen: '"yes"' } },
+      { id: 'split', type: 'parallel' },
+      { id: 'a', type: 'activity', activity: 'util.echo', input: '"a"' },
+      { id: 'b', type: 'activity', activity: 'util.echo', input: '"b"' },
+      { id: 'join', type: 'join' },
+      { id: 'buggy', type: 'activity', activity: 'count.buggy', input: '{ "from": steps.expensive, "seen": vars.seen, "join": steps.join }' },
+    ],
+    [['start', 'expensive'], ['expensive', 'mark'], ['mark', 'split'], ['split', 'a'], ['split', 'b'], ['a', 'join'], ['b', 'join'], ['join', 'buggy']],
+  );
+
+  it('lists the top-level nodes outside parallel blocks as restart points', () => {
+    expect(restartPoints(compile(flow)).sort()).toEqual(['buggy', 'expensive', 'mark', 'split', 'start']);
+  });
+
+  it('keeps the outputs of the steps before the chosen one and runs from there', async () => {
+    let expensiveRuns = 0;
+    let fixed = false;
+    const plan = compile(flow, { version: 1 });
+    const h = start([flow], {
+      'count.expensive': (input: { n: number }) => ((expensiveRuns += 1), { value: input.n * 100 }),
+      'count.buggy': (input: unknown) => {
+        if (!fixed) throw new Error('bug');
+        return input;
+      },
+      [RESTART_SEED_ACTIVITY]: async (input: { instanceId: string; nodeId: string }) =>
+        captureRestartSeed(plan, await h.client.history(input.instanceId), input.nodeId, { instanceId: input.instanceId, tags: { version: '1' } }),
+    });
+    const first = await h.client.start('restartable', { n: 3 }, { tags: { version: '1' } });
+    expect((await h.client.waitForCompletion(first)).status).toBe('failed');
+    expect(await captureRestartSeed(plan, await h.client.history(first), 'buggy', { instanceId: first })).toMatchObject({
+      steps: { expensive: { value: 300 } },
+      vars: { seen: 'yes' },
+      last: ['a', 'b'],
+    });
+    fixed = true;
+    const second = await h.client.start('restartable', { n: 3 }, { tags: { version: '1', [RESTART_FROM_TAG]: 'buggy', [RESTART_OF_TAG]: first } });
+    const done = await h.client.waitForCompletion(second);
+    expect(done.status).toBe('completed');
+    expect(done.output).toEqual({ from: { value: 300 }, seen: 'yes', join: ['a', 'b'] });
+    expect(expensiveRuns).toBe(1);
+  });
 });

@@ -19,9 +19,25 @@ export const EXPRESSION_STEP_BUDGET = 200_000;
 /** Tag key prefix under which a parent records the sub-workflow versions resolved at its start. */
 export const SUB_WORKFLOW_TAG_PREFIX = 'sub:';
 
+/** Tags of an instance restarted from a step of an earlier one. */
+export const RESTART_FROM_TAG = 'restart:from';
+export const RESTART_OF_TAG = 'restart:of';
+/** The system activity that loads what a restarted instance keeps (recorded in its history, so replay is exact). */
+export const RESTART_SEED_ACTIVITY = 'weft.restartSeed';
+
+/** What a run had when a token entered a node: enough to start again from there. */
+export interface RestartSeed {
+  steps: Record<string, unknown>;
+  vars: Record<string, unknown>;
+  /** The output the node received from the node before it. */
+  last: unknown;
+}
+
 export interface InterpreterOptions {
   /** Told of every node state change (the live overlay; the node-state derivation). */
   observer?: NodeObserver;
+  /** Told when a top-level token enters a node, with a snapshot of the run's data at that moment. */
+  onEnter?: (nodeId: string, snapshot: () => RestartSeed) => void;
   /** Time box of one expression evaluation. */
   expressionTimeoutMs?: number;
 }
@@ -124,7 +140,20 @@ class Run {
   }
 
   async *execute(): AsyncGenerator<Task<unknown>, unknown, unknown> {
-    this.#spawn(this.#plan.start, this.#input, [], this.#root);
+    const restartFrom = this.#ctx.tags[RESTART_FROM_TAG];
+    if (restartFrom) {
+      // Restarted from a step of an earlier instance: load what that run had there, then go on from the step.
+      const seed = (yield this.#ctx.callActivity(
+        RESTART_SEED_ACTIVITY,
+        { instanceId: this.#ctx.tags[RESTART_OF_TAG], nodeId: restartFrom },
+        { tags: { system: 'restart' } },
+      )) as RestartSeed;
+      Object.assign(this.#root.steps, seed.steps);
+      Object.assign(this.#vars, seed.vars);
+      this.#spawn(restartFrom, seed.last, [], this.#root);
+    } else {
+      this.#spawn(this.#plan.start, this.#input, [], this.#root);
+    }
     while (!this.#finished) {
       while (this.#ready.length > 0 && !this.#finished) {
         const token = this.#ready.shift() as Token;
@@ -210,6 +239,13 @@ class Run {
       return;
     }
     this.#observe(plan.id, token.scope, NodeStatus.Running);
+    if (this.#options.onEnter && token.scope === this.#root && token.frames.length === 0) {
+      this.#options.onEnter(plan.id, () => ({
+        steps: structuredClone({ ...this.#root.steps }),
+        vars: structuredClone({ ...this.#vars }),
+        last: structuredClone(token.last),
+      }));
+    }
     try {
       await this.#run(token, plan);
     } catch (error) {
