@@ -19,6 +19,7 @@ export { systemClock, randomIdGenerator } from "./core/clock.js";
 export type { Clock, IdGenerator } from "./core/clock.js";
 export { createRandom, guidFrom } from "./core/deterministic.js";
 export {
+  ActivityCancelledError,
   EngineError,
   InstanceExistsError,
   InstanceNotFoundError,
@@ -58,7 +59,8 @@ export type {
   WorkflowRecord,
   WorkflowVersion,
 } from "./runtime/store.js";
-export type { ActivityContext, ActivityFunction } from "./runtime/activity.js";
+export { consoleActivityLogger } from "./runtime/activity.js";
+export type { ActivityContext, ActivityFunction, ActivityLogger, ActivityTaskInfo } from "./runtime/activity.js";
 export { createWorker } from "./runtime/worker.js";
 export type { Worker, WorkerMetrics, WorkerOptions } from "./runtime/worker.js";
 export { createClient } from "./runtime/client.js";

@@ -50,6 +50,23 @@ export class LeaseLostError extends EngineError {
   }
 }
 
+/**
+ * The reason an activity's `signal` fires when its task is gone: the instance ended
+ * (terminated, or completed while the activity ran) or the lease lapsed and another
+ * worker has the task. The result is no longer wanted; stop work and return.
+ */
+export class ActivityCancelledError extends EngineError {
+  override name = "ActivityCancelledError";
+  constructor(
+    readonly instanceId: string,
+    readonly taskId: number,
+    readonly reason: "instance-ended" | "lease-lost",
+    message: string,
+  ) {
+    super("activity-cancelled", message);
+  }
+}
+
 /** A store's driver failed; wraps the driver error as `cause`. */
 export class StoreError extends EngineError {
   override name = "StoreError";

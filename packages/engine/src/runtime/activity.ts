@@ -15,10 +15,52 @@ export interface ActivityContext {
    * deduplicate (payments, email).
    */
   readonly idempotencyKey: string;
-  /** Fires on the attempt's timeout, on worker shutdown, or when the lease is lost. */
+  /**
+   * Fires on the attempt's timeout (reason: a `TimeoutError`), when the instance ends
+   * while the activity runs — terminated, say — or the lease is lost (reason: an
+   * `ActivityCancelledError`), and on worker shutdown.
+   */
   readonly signal: AbortSignal;
-  /** Tells the worker the activity is alive; extends its lease. */
+  /**
+   * Tells the worker the activity is alive: extends its lease at once, and learns
+   * promptly whether the task is still wanted (if not, `signal` fires). `details`
+   * (progress, say) go to the worker's `onHeartbeat` hook.
+   */
   heartbeat(details?: unknown): void;
+  /** A logger bound to this instance, task and activity. */
+  readonly log: ActivityLogger;
+}
+
+/** What an activity logs through; the server binds it to a pino child logger. */
+export interface ActivityLogger {
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+/** The task an {@link ActivityLogger} is made for. */
+export interface ActivityTaskInfo {
+  instanceId: string;
+  taskId: number;
+  name: string;
+  attempt: number;
+}
+
+/**
+ * The default activity logger: one console line per call, prefixed with the
+ * instance, task and activity.
+ *
+ * @example
+ * const log = consoleActivityLogger({ instanceId: "i-1", taskId: 3, name: "mail.send", attempt: 1 });
+ * log.info("sent", { to: "ada@example.com" });
+ */
+export function consoleActivityLogger(task: ActivityTaskInfo): ActivityLogger {
+  const prefix = `[${task.instanceId} #${task.taskId} ${task.name}]`;
+  const line = (write: (...args: unknown[]) => void) => (message: string, fields?: Record<string, unknown>) => {
+    if (fields === undefined) write(prefix, message);
+    else write(prefix, message, fields);
+  };
+  return { info: line(console.info), warn: line(console.warn), error: line(console.error) };
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: inputs are typed by each activity

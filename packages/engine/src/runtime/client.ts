@@ -52,6 +52,12 @@ export interface EngineClient {
   restart(instanceId: string, options?: { newInstanceId?: string | boolean }): Promise<string>;
   /** Re-runs a failed instance's failed steps. @example await client.rewind(id); */
   rewind(instanceId: string, reason?: string): Promise<void>;
+  /**
+   * Fires a pending durable timer now — "retry now" on a step that is backing off
+   * between attempts. The timer's original firing, when it comes, finds nothing waiting.
+   * @example await client.fireTimer(id, 7);
+   */
+  fireTimer(instanceId: string, timerTaskId: number): Promise<void>;
   /** Deletes a terminal instance and its history. @example await client.purge(id); */
   purge(instanceId: string): Promise<void>;
   /** @example const done = await client.waitForCompletion(id, { timeoutMs: 60_000 }); */
@@ -146,6 +152,32 @@ export function createClient(options: ClientOptions): EngineClient {
             ? restartOptions.newInstanceId
             : ids.newId();
       return client.start(previous.name, input, { instanceId: newId, tags: previous.tags });
+    },
+    async fireTimer(instanceId, timerTaskId) {
+      const instance = await mustGet(instanceId);
+      const history = await store.getHistory(instanceId);
+      const created = history.find((e) => e.type === "TimerCreated" && e.taskId === timerTaskId);
+      const fired = history.some((e) => e.type === "TimerFired" && e.taskId === timerTaskId);
+      if (!created || fired) {
+        throw new EngineError("timer-not-pending", `Instance '${instanceId}' has no pending timer ${timerTaskId}.`);
+      }
+      const result = await store.enqueueMessage(
+        {
+          instanceId,
+          executionId: instance.executionId,
+          event: {
+            type: "TimerFired",
+            at: toIso(clock.now()),
+            taskId: timerTaskId,
+            ...(created.fireAt ? { fireAt: created.fireAt } : {}),
+            ...(created.tags ? { tags: created.tags } : {}),
+          },
+          visibleAt: clock.now(),
+        },
+        { onlyIfStatus: ["running"] },
+      );
+      if (result === "not-found") throw new InstanceNotFoundError(instanceId);
+      if (result === "rejected") throw new InstanceStateError(instanceId, (await store.getInstance(instanceId))?.status ?? "gone", "fire a timer of");
     },
     async purge(instanceId) {
       const result = await store.purgeInstance(instanceId);

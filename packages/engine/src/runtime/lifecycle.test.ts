@@ -232,3 +232,31 @@ describe("the client's queries", () => {
     await expect(hub.client.waitForCompletion("missing")).rejects.toMatchObject({ name: "InstanceNotFoundError" });
   });
 });
+
+describe("firing a timer now", () => {
+  it("retries a step that is backing off at once, and its later original firing changes nothing", async () => {
+    let attempts = 0;
+    hub = createTestHub({
+      orchestrators: {
+        *o(ctx: OrchestrationContext) {
+          return yield ctx.callActivity("flaky", null, { retry: { maxAttempts: 3, firstIntervalMs: 60 * 60 * 1000 } });
+        },
+      },
+      activities: {
+        flaky: () => {
+          attempts += 1;
+          if (attempts === 1) throw new Error("first attempt fails");
+          return "ok";
+        },
+      },
+    });
+    const id = await hub.client.start("o");
+    await hub.until(id, (_, h) => h.some((e) => e.type === "TimerCreated"));
+    const timer = (await hub.client.history(id)).find((e) => e.type === "TimerCreated");
+    await hub.client.fireTimer(id, timer?.taskId ?? 0);
+    const done = await hub.client.waitForCompletion(id);
+    expect(done.output).toBe("ok");
+    expect(attempts).toBe(2);
+    await expect(hub.client.fireTimer(id, timer?.taskId ?? 0)).rejects.toMatchObject({ code: "timer-not-pending" });
+  });
+});

@@ -1,8 +1,15 @@
 import { type Clock, type IdGenerator, randomIdGenerator, systemClock } from "../core/clock.js";
 import type { Orchestrator } from "../core/context.js";
-import { TimeoutError, toFailureDetails } from "../core/errors.js";
+import { ActivityCancelledError, TimeoutError, toFailureDetails } from "../core/errors.js";
 import { toIso } from "../core/history.js";
-import type { ActivityContext, ActivityFunction } from "./activity.js";
+import {
+  type ActivityContext,
+  type ActivityFunction,
+  type ActivityLogger,
+  type ActivityTaskInfo,
+  consoleActivityLogger,
+} from "./activity.js";
+import { isTerminal } from "./instance.js";
 import { type OrchestratorResolver, runTurn, type TurnResult } from "./orchestration-turn.js";
 import { ReplayCache } from "./replay-cache.js";
 import type { ActivityResult, ActivityWorkItem, OrchestrationWorkItem, Store } from "./store.js";
@@ -15,7 +22,31 @@ export interface WorkerOptions {
   orchestrators?: Record<string, Orchestrator<any, any>>;
   /** Consulted for names not in `orchestrators` (the definition interpreter resolves workflows here). */
   resolveOrchestrator?: OrchestratorResolver;
+  /**
+   * Activities by name. The worker reads the record on every claim, so a composition
+   * root may add, replace or delete entries while it runs (`weft dev` reloads this way).
+   */
   activities?: Record<string, ActivityFunction>;
+  /**
+   * Activity names that other workers serve (remote HTTP workers). With it, this worker
+   * claims only tasks it can run (the names in `activities`) plus tasks whose name nobody
+   * serves — neither in `activities` nor here — which it fails at once with a
+   * non-retryable `UnknownActivityError`. Tasks for names served elsewhere stay queued
+   * for their workers, however long that takes. Called on every claim, so names
+   * registered while the worker runs count.
+   *
+   * The worker learns which unknown names exist from the turns it commits itself, so a
+   * task scheduled by another process (or before a restart) under a name nobody serves
+   * waits in the queue instead of failing fast.
+   *
+   * Without this option a worker with `activities` claims every task, as nothing else
+   * could run them.
+   */
+  servedElsewhere?: () => ReadonlySet<string>;
+  /** The logger each activity gets as `ctx.log`. Default: {@link consoleActivityLogger}. */
+  activityLogger?: (task: ActivityTaskInfo) => ActivityLogger;
+  /** Called with what an activity passes to `ctx.heartbeat(details)`. */
+  onHeartbeat?: (task: ActivityTaskInfo, details: unknown) => void;
   clock?: Clock;
   ids?: IdGenerator;
   /** Identifies this worker in leases. Default: a random id. */
@@ -108,6 +139,11 @@ class TaskHubWorker implements Worker {
   #completions: ActivityResult[] = [];
   #flushing: Promise<void> | undefined;
   #renewTimer: (() => void) | undefined;
+  /** Names this worker's turns scheduled that it has no function for (see `servedElsewhere`). */
+  readonly #unservedNames = new Set<string>();
+  /** Instances that changed while their activities run here: checked (renewed) together, shortly. */
+  readonly #changedInstances = new Set<string>();
+  #checkScheduled = false;
 
   constructor(options: WorkerOptions) {
     this.#options = options;
@@ -127,7 +163,10 @@ class TaskHubWorker implements Worker {
     if (this.#running) return;
     this.#running = true;
     this.#unsubscribe = this.#store.subscribe((notification) => {
-      if (notification.kind !== "work-available") return;
+      if (notification.kind === "instance-changed") {
+        this.#instanceChanged(notification.instanceId);
+        return;
+      }
       if (notification.queue === "orchestration") this.#orchestrationWake.notify();
       else this.#activityWake.notify();
     });
@@ -229,6 +268,7 @@ class TaskHubWorker implements Worker {
       this.#metrics.turns += 1;
       this.#metrics.eventsProcessed += result.eventsProcessed;
       if (committed[i] && result.cache) this.#cache.set(result.commit.instanceId, result.cache);
+      if (committed[i]) this.#noteScheduled(result.commit.activities);
       if (!committed[i]) this.#metrics.turnsRejected += 1;
     });
     this.#metrics.turnMillis += performance.now() - started;
@@ -248,7 +288,7 @@ class TaskHubWorker implements Worker {
       let claimed = 0;
       if (capacity > 0) {
         try {
-          const names = this.#options.activities ? undefined : [];
+          const names = this.#claimNames();
           const items = await this.#store.claimActivities({
             owner: this.workerId,
             limit: capacity,
@@ -266,6 +306,48 @@ class TaskHubWorker implements Worker {
     }
   }
 
+  /** undefined = every name. */
+  #claimNames(): string[] | undefined {
+    const own = this.#options.activities;
+    if (!own) return [];
+    const elsewhere = this.#options.servedElsewhere?.();
+    if (!elsewhere) return undefined;
+    const names = Object.keys(own);
+    for (const name of this.#unservedNames) {
+      if (!Object.hasOwn(own, name) && !elsewhere.has(name)) names.push(name);
+    }
+    return names;
+  }
+
+  #noteScheduled(tasks: readonly { name: string }[]): void {
+    if (!this.#options.servedElsewhere) return;
+    const own = this.#options.activities ?? {};
+    for (const task of tasks) {
+      // Bounded: names are few; a runaway generator of names must not grow this forever.
+      if (!Object.hasOwn(own, task.name) && this.#unservedNames.size < 10_000) this.#unservedNames.add(task.name);
+    }
+  }
+
+  /**
+   * A terminate (or any end of the instance) deletes its activity tasks; renewing the
+   * leases of this instance's running activities finds them gone and aborts them now,
+   * not at the next renewal tick. Batched: one renewal for the notifications of one commit.
+   */
+  #instanceChanged(instanceId: string): void {
+    if (this.#runningActivities.size === 0) return;
+    this.#changedInstances.add(instanceId);
+    if (this.#checkScheduled) return;
+    this.#checkScheduled = true;
+    // A microtask, not a clock timer: the batch is "the notifications of this commit", and fake clocks must not stall it.
+    queueMicrotask(() => {
+      this.#checkScheduled = false;
+      const changed = new Set(this.#changedInstances);
+      this.#changedInstances.clear();
+      const items = [...this.#runningActivities.values()].map((a) => a.item).filter((i) => changed.has(i.instanceId));
+      void this.#renew(items);
+    });
+  }
+
   #startActivity(item: ActivityWorkItem): void {
     const abort = new AbortController();
     this.#metrics.activitiesStarted += 1;
@@ -278,7 +360,9 @@ class TaskHubWorker implements Worker {
 
   async #runActivity(item: ActivityWorkItem, abort: AbortController): Promise<void> {
     const startedAt = toIso(this.#clock.now());
-    const fn = this.#options.activities?.[item.name];
+    const own = this.#options.activities;
+    const fn = own && Object.hasOwn(own, item.name) ? own[item.name] : undefined;
+    const task: ActivityTaskInfo = { instanceId: item.instanceId, taskId: item.taskId, name: item.name, attempt: item.attempt };
     const context: ActivityContext = {
       instanceId: item.instanceId,
       executionId: item.executionId,
@@ -288,9 +372,11 @@ class TaskHubWorker implements Worker {
       tags: item.tags,
       idempotencyKey: `${item.instanceId}:${item.executionId}:${item.taskId}`,
       signal: abort.signal,
-      heartbeat: () => {
+      heartbeat: (details?: unknown) => {
+        if (details !== undefined) this.#options.onHeartbeat?.(task, details);
         void this.#renew([item]);
       },
+      log: (this.#options.activityLogger ?? consoleActivityLogger)(task),
     };
     let outcome: { result: unknown } | { error: unknown };
     let cancelTimeout: (() => void) | undefined;
@@ -388,11 +474,28 @@ class TaskHubWorker implements Worker {
         ),
       );
       for (const item of items) {
-        if (!held.has(item.id)) this.#runningActivities.get(item.id)?.abort.abort(new Error("Lease lost"));
+        const running = this.#runningActivities.get(item.id);
+        if (held.has(item.id) || !running || running.abort.signal.aborted) continue;
+        running.abort.abort(await this.#cancellation(item));
       }
     } catch (error) {
       this.#report(error, "renewing activity leases");
     }
+  }
+
+  async #cancellation(item: ActivityWorkItem): Promise<ActivityCancelledError> {
+    const where = `Activity '${item.name}' (task ${item.taskId} of instance '${item.instanceId}')`;
+    const instance = await this.#store.getInstance(item.instanceId).catch(() => undefined);
+    if (!instance || isTerminal(instance.status) || instance.executionId !== item.executionId) {
+      const state = instance ? (instance.executionId === item.executionId ? instance.status : "restarted") : "gone";
+      return new ActivityCancelledError(item.instanceId, item.taskId, "instance-ended", `${where} was cancelled: the instance is ${state}.`);
+    }
+    return new ActivityCancelledError(
+      item.instanceId,
+      item.taskId,
+      "lease-lost",
+      `${where} lost its lease (the worker was too slow to renew it); another worker may run it again.`,
+    );
   }
 
   // ---- shared ----------------------------------------------------------------------
