@@ -19,6 +19,7 @@ export function testContext(overrides: Partial<ActivityContext> = {}): ActivityC
     idempotencyKey: `${instanceId}:e1:${sequence}`,
     signal: new AbortController().signal,
     heartbeat: () => {},
+    log: { info: () => {}, warn: () => {}, error: () => {} },
     ...overrides,
   };
 }
