@@ -51,6 +51,7 @@ export function toHttpProblem(error: unknown): HttpProblem | undefined {
     return unprocessable("The workflow definition is not valid; fix the problems listed and try again.", { problems: error.problems });
   }
   if (error instanceof EngineError && error.code === "bad-instance-id") return badRequest(error.message);
+  if (error instanceof EngineError && error.code === "timer-not-pending") return conflict(error.message);
   return undefined;
 }
 

@@ -2,7 +2,8 @@ import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createBuiltInActivities, describeActivities, toActivityFunctions } from "@weft/activities";
-import { createClient, createWorker, type EngineClient, type Store, type Worker } from "@weft/engine";
+import { RESTART_SEED_ACTIVITY } from "@weft/definition";
+import { createClient, createWorker, type EngineClient, NonRetryableError, type Store, type Worker } from "@weft/engine";
 import { createSqliteStore } from "@weft/store-sqlite";
 import { createApp, type WeftApp } from "./app.js";
 import { ConfigError, type ServerConfig } from "./config.js";
@@ -55,7 +56,15 @@ export async function createRuntime(config: ServerConfig, options: RuntimeOption
     const worker = config.worker
       ? createWorker({
           store,
-          activities: toActivityFunctions(definitions),
+          activities: {
+            ...toActivityFunctions(definitions),
+            // System activity: what an instance restarted from a step keeps (recorded in its history).
+            [RESTART_SEED_ACTIVITY]: async (input: { instanceId: string; nodeId: string }) => {
+              const seed = await workflows.restartSeed(input.instanceId, input.nodeId);
+              if (!seed) throw new NonRetryableError(`Instance '${input.instanceId}' has no data from before '${input.nodeId}' (was it purged?).`);
+              return seed;
+            },
+          },
           resolveOrchestrator: workflows.resolveOrchestrator,
           activityConcurrency: config.activityConcurrency,
           onError: (error, where) => logger.error({ err: error, where }, "worker error"),

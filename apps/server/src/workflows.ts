@@ -1,5 +1,10 @@
 import {
+  captureRestartSeed,
   compile,
+  RESTART_FROM_TAG,
+  RESTART_OF_TAG,
+  type RestartSeed,
+  restartPoints,
   hasErrors,
   interpret,
   parseDefinition,
@@ -22,6 +27,8 @@ export interface StartRequest {
   input?: unknown;
   instanceId?: string;
   version?: number;
+  /** Extra instance tags (restart-from marks the new instance with where it came from). */
+  tags?: Record<string, string>;
 }
 
 export interface StartedInstance {
@@ -138,7 +145,7 @@ export class WorkflowService {
     const version = request.version ?? record.latestVersion;
     const definition = await this.getVersion(workflowId, version);
     this.#checkInput(workflowId, version, definition, request.input);
-    const tags: Record<string, string> = { version: String(version) };
+    const tags: Record<string, string> = { ...request.tags, version: String(version) };
     // "latest" sub-workflows are pinned now, so every replay of this instance runs the same child version.
     for (const node of definition.nodes) {
       if (node.type !== "subWorkflow" || typeof node.version === "number") continue;
@@ -162,6 +169,52 @@ export class WorkflowService {
     const plan = await this.plan(name, version);
     return plan ? interpret(plan) : undefined;
   };
+
+  /**
+   * What a restarted instance keeps: the data `instanceId`'s run had when it first
+   * entered `nodeId` (undefined if it never got there). Runs as the system activity
+   * RESTART_SEED_ACTIVITY, so the new instance's history records it.
+   */
+  async restartSeed(instanceId: string, nodeId: string): Promise<RestartSeed | undefined> {
+    const instance = await this.#store.getInstance(instanceId);
+    if (!instance) return undefined;
+    const plan = await this.plan(instance.name, Number(instance.tags.version));
+    if (!plan) return undefined;
+    const history = await this.#store.getHistory(instanceId);
+    return captureRestartSeed(plan, history, nodeId, { instanceId, tags: instance.tags });
+  }
+
+  /** Starts a new instance of `version` (default: the same) from `nodeId`, keeping what `instanceId` had there. */
+  async restartFrom(instanceId: string, nodeId: string, version?: number): Promise<StartedInstance> {
+    const previous = await this.#store.getInstance(instanceId);
+    if (!previous) throw notFound(`No instance with id '${instanceId}' exists.`);
+    const targetVersion = version ?? Number(previous.tags.version);
+    const plan = await this.plan(previous.name, targetVersion);
+    if (!plan) throw notFound(`Workflow '${previous.name}' has no published version ${targetVersion}.`);
+    const points = restartPoints(plan);
+    if (!points.includes(nodeId)) {
+      throw conflict(
+        `'${nodeId}' is not a step version ${targetVersion} can restart from: pick one outside parallel branches and map bodies (${points.join(", ")}).`,
+      );
+    }
+    if (!(await this.restartSeed(instanceId, nodeId))) {
+      throw conflict(`Instance '${instanceId}' never reached '${nodeId}', so there is nothing to keep from before it.`);
+    }
+    return this.start(previous.name, {
+      input: previous.input,
+      version: targetVersion,
+      tags: { [RESTART_FROM_TAG]: nodeId, [RESTART_OF_TAG]: instanceId },
+    });
+  }
+
+  async restartPoints(instanceId: string, version?: number): Promise<{ version: number; nodeIds: string[] }> {
+    const previous = await this.#store.getInstance(instanceId);
+    if (!previous) throw notFound(`No instance with id '${instanceId}' exists.`);
+    const targetVersion = version ?? Number(previous.tags.version);
+    const plan = await this.plan(previous.name, targetVersion);
+    if (!plan) throw notFound(`Workflow '${previous.name}' has no published version ${targetVersion}.`);
+    return { version: targetVersion, nodeIds: restartPoints(plan) };
+  }
 
   /** The compiled plan of a published version (cached: versions never change). */
   plan(workflowId: string, version: number): Promise<Plan | undefined> {

@@ -8,9 +8,10 @@ import {
   instanceListQuery,
   instanceSummarySchema,
   reasonBody,
+  versionParam,
 } from "../api-schemas.js";
 import type { RouteContext } from "../deps.js";
-import { badRequest, notFound } from "../problem.js";
+import { badRequest, conflict, notFound } from "../problem.js";
 import { check, parseBody, parseQuery, readJson } from "../validation.js";
 import { detailView, summaryView } from "../views.js";
 import { startedResponse } from "./workflows.js";
@@ -94,6 +95,48 @@ export function instanceRoutes(app: Hono, { deps, table }: RouteContext): void {
     const restarted = await client.restart(instanceId);
     deps.logger.info({ instanceId: restarted, restartOf: instanceId }, "instance restarted");
     return startedResponse(c, { instanceId: restarted, workflowId: previous.name, version });
+  });
+
+  const retryNowBody = z.strictObject({ nodeId: z.string().min(1).optional(), index: z.number().int().min(0).optional() });
+  table.add({ method: "post", path: "/api/instances/:id/retry-now", tag: "Instances", summary: "Retry now: fire the backoff timer of a step waiting between attempts (of every such step without nodeId)", params, body: retryNowBody, responses: { 202: { description: "Fired" }, 409: { description: "Nothing is backing off" } } });
+  app.post("/api/instances/:id/retry-now", async (c) => {
+    const instanceId = id(c);
+    const body = await parseBody(c, retryNowBody, { optional: true });
+    const instance = await client.get(instanceId);
+    if (!instance) throw notFound(`No instance with id '${instanceId}' exists.`);
+    const history = await deps.store.getHistory(instanceId);
+    const fired = new Set(history.filter((e) => e.type === "TimerFired").map((e) => e.taskId));
+    const backoffs = history.filter(
+      (e) =>
+        e.type === "TimerCreated" &&
+        e.tags?.backoffFor !== undefined &&
+        !fired.has(e.taskId) &&
+        (body.nodeId === undefined || e.tags?.nodeId === body.nodeId) &&
+        (body.index === undefined || e.tags?.index === body.index),
+    );
+    if (backoffs.length === 0) {
+      throw conflict(`No step of instance '${instanceId}'${body.nodeId ? ` at node '${body.nodeId}'` : ""} is waiting to retry.`);
+    }
+    for (const timer of backoffs) await client.fireTimer(instanceId, timer.taskId ?? 0);
+    deps.logger.info({ instanceId, timers: backoffs.length }, "retry now");
+    return accepted(c);
+  });
+
+  const restartPointsQuery = z.strictObject({ version: versionParam.optional() });
+  table.add({ method: "get", path: "/api/instances/:id/restart-points", tag: "Instances", summary: "The steps this instance can be restarted from, on a published version (default: its own)", params, query: restartPointsQuery, responses: { 200: { description: "{version, nodeIds}" } } });
+  app.get("/api/instances/:id/restart-points", async (c) => {
+    const query = parseQuery(c, restartPointsQuery);
+    return c.json(await deps.workflows.restartPoints(id(c), query.version));
+  });
+
+  const restartFromBody = z.strictObject({ nodeId: z.string().min(1), version: z.number().int().min(1).optional() });
+  table.add({ method: "post", path: "/api/instances/:id/restart-from", tag: "Instances", summary: "A new instance on a chosen published version that keeps the outputs of the steps before nodeId and runs from there", params, body: restartFromBody, responses: { 202: { description: "Started" }, 404: { description: "Unknown instance or version" }, 409: { description: "Not a restart point, or never reached" } } });
+  app.post("/api/instances/:id/restart-from", async (c) => {
+    const instanceId = id(c);
+    const body = await parseBody(c, restartFromBody);
+    const started = await deps.workflows.restartFrom(instanceId, body.nodeId, body.version);
+    deps.logger.info({ instanceId: started.instanceId, restartOf: instanceId, from: body.nodeId, version: started.version }, "instance restarted from a step");
+    return startedResponse(c, started);
   });
 
   table.add({ method: "delete", path: "/api/instances/:id", tag: "Instances", summary: "Purge a finished instance and its history", params, responses: { 204: { description: "Purged" }, 404: { description: "Unknown instance" }, 409: { description: "Still running" } } });
