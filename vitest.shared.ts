@@ -14,5 +14,6 @@ export const workspaceAliases = [
   { find: /^@weft\/store-postgres$/, replacement: `${root}packages/store-postgres/src/index.ts` },
   { find: /^@weft\/definition$/, replacement: `${root}packages/definition/src/index.ts` },
   { find: /^@weft\/activities$/, replacement: `${root}packages/activities/src/index.ts` },
+  { find: /^@weft\/sdk$/, replacement: `${root}packages/sdk/src/index.ts` },
   { find: /^@weft\/client$/, replacement: `${root}packages/client/src/index.ts` },
 ];
