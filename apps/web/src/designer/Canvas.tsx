@@ -1,0 +1,123 @@
+import {
+  Background,
+  BackgroundVariant,
+  Controls,
+  MarkerType,
+  MiniMap,
+  ReactFlow,
+  useReactFlow,
+  type EdgeTypes,
+  type NodeTypes,
+} from "@xyflow/react";
+import { useCallback, useMemo, type DragEvent } from "react";
+import { useTheme } from "../ui/theme";
+import { useDesigner, useDesignerStore } from "./DesignerStoreContext";
+import { sizeMaps, type WeftEdge, type WeftNode } from "./mapping";
+import { kindOf, NODE_HEIGHT, NODE_WIDTH, NODE_KINDS } from "./node-kinds";
+import { PALETTE_MIME, type PaletteItemData } from "./palette-items";
+import { WeftEdgeView } from "./WeftEdgeView";
+import { WeftNodeView } from "./WeftNodeView";
+
+const nodeTypes: NodeTypes = Object.fromEntries(Object.keys(NODE_KINDS).map((type) => [type, WeftNodeView]));
+const edgeTypes: EdgeTypes = { weft: WeftEdgeView, default: WeftEdgeView };
+
+const MARKER_COLOR = { next: "var(--edge)", error: "var(--edge-error)", timeout: "var(--edge-timeout)" } as const;
+const withMarkers = new WeakMap<WeftEdge, WeftEdge>();
+function markEdge(edge: WeftEdge): WeftEdge {
+  let marked = withMarkers.get(edge);
+  if (!marked) {
+    const kind = edge.data?.settings.kind === "error" || edge.data?.settings.kind === "timeout" ? edge.data.settings.kind : "next";
+    marked = { ...edge, type: "weft", markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16, color: MARKER_COLOR[kind] } };
+    withMarkers.set(edge, marked);
+  }
+  return marked;
+}
+
+export interface CanvasProps {
+  label: string;
+  /** An empty canvas says what to do. */
+  emptyHint?: React.ReactNode;
+}
+
+/** The React Flow canvas of one designer store. */
+export function Canvas({ label, emptyHint }: CanvasProps) {
+  const store = useDesignerStore();
+  const nodes = useDesigner((s) => s.nodes);
+  const edges = useDesigner((s) => s.edges);
+  const readOnly = useDesigner((s) => s.readOnly);
+  const { theme } = useTheme();
+  const flow = useReactFlow<WeftNode, WeftEdge>();
+
+  const sizedNodes = useMemo(() => sizeMaps(nodes), [nodes]);
+  const markedEdges = useMemo(() => edges.map(markEdge), [edges]);
+
+  const onDragOver = useCallback((event: DragEvent) => {
+    if (event.dataTransfer.types.includes(PALETTE_MIME)) {
+      event.preventDefault();
+      event.dataTransfer.dropEffect = "copy";
+    }
+  }, []);
+
+  const onDrop = useCallback(
+    (event: DragEvent) => {
+      const raw = event.dataTransfer.getData(PALETTE_MIME);
+      if (!raw || readOnly) return;
+      event.preventDefault();
+      const item = JSON.parse(raw) as PaletteItemData;
+      const point = flow.screenToFlowPosition({ x: event.clientX, y: event.clientY });
+      const position = { x: Math.round(point.x - NODE_WIDTH / 2), y: Math.round(point.y - NODE_HEIGHT / 2) };
+      // Dropped on a map: it joins the map's body (positions inside are relative to the map).
+      const map = item.type === "start" ? undefined : findMapAt(flow, store.getState().nodes, point);
+      if (map) {
+        const origin = flow.getInternalNode(map.id)?.internals.positionAbsolute ?? map.position;
+        store.getState().addNode(item.type, { position: { x: position.x - origin.x, y: position.y - origin.y }, parentId: map.id, settings: item.settings });
+      } else {
+        store.getState().addNode(item.type, { position, settings: item.settings });
+      }
+    },
+    [flow, readOnly, store],
+  );
+
+  return (
+    <div className="canvas" onDragOver={onDragOver} onDrop={onDrop}>
+      <ReactFlow<WeftNode, WeftEdge>
+        aria-label={label}
+        nodes={sizedNodes}
+        edges={markedEdges}
+        nodeTypes={nodeTypes}
+        edgeTypes={edgeTypes}
+        onNodesChange={store.getState().onNodesChange}
+        onEdgesChange={store.getState().onEdgesChange}
+        onConnect={store.getState().onConnect}
+        onNodeDragStart={() => store.getState().beginDrag()}
+        onSelectionDragStart={() => store.getState().beginDrag()}
+        nodesDraggable={!readOnly}
+        nodesConnectable={!readOnly}
+        edgesReconnectable={false}
+        deleteKeyCode={readOnly ? null : ["Delete", "Backspace"]}
+        snapToGrid
+        snapGrid={[10, 10]}
+        fitView
+        fitViewOptions={{ padding: 0.15, maxZoom: 1.1 }}
+        minZoom={0.1}
+        maxZoom={2}
+        colorMode={theme}
+        onlyRenderVisibleElements={nodes.length > 150}
+        proOptions={{ hideAttribution: true }}
+      >
+        <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="var(--canvas-dots)" />
+        <MiniMap pannable zoomable ariaLabel="Minimap" nodeColor={(n) => kindOf(n.type ?? "").color} nodeStrokeWidth={2} />
+        <Controls aria-label="Zoom controls" showInteractive={!readOnly} />
+      </ReactFlow>
+      {nodes.length === 0 && emptyHint ? <div className="canvas-empty">{emptyHint}</div> : null}
+    </div>
+  );
+}
+
+function findMapAt(flow: ReturnType<typeof useReactFlow<WeftNode, WeftEdge>>, nodes: readonly WeftNode[], point: { x: number; y: number }) {
+  const maps = sizeMaps(nodes as WeftNode[]).filter((n) => n.type === "map");
+  return maps.find((m) => {
+    const origin = flow.getInternalNode(m.id)?.internals.positionAbsolute ?? m.position;
+    return point.x >= origin.x && point.y >= origin.y && point.x <= origin.x + (m.width ?? 0) && point.y <= origin.y + (m.height ?? 0);
+  });
+}

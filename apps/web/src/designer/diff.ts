@@ -1,0 +1,62 @@
+import type { WorkflowDefinition } from "@weft/definition";
+
+export type ChangeStatus = "added" | "removed" | "changed";
+
+export interface ItemDiff {
+  status: ChangeStatus;
+  /** For a changed node or edge: the settings that differ ("input", "retry", "position" …). */
+  keys: string[];
+}
+
+export interface DefinitionDiff {
+  nodes: Map<string, ItemDiff>;
+  edges: Map<string, ItemDiff>;
+  /** Document fields that differ (name, trigger, inputSchema …). */
+  document: string[];
+}
+
+/**
+ * Compares two definitions by node and edge id. A node only moved is "changed" with
+ * key "position" — shown, but kept apart from settings so it reads as a move.
+ */
+export function diffDefinitions(before: WorkflowDefinition, after: WorkflowDefinition): DefinitionDiff {
+  const nodes = diffItems(before.nodes as unknown as Item[], after.nodes as unknown as Item[]);
+  const edges = diffItems(before.edges as unknown as Item[], after.edges as unknown as Item[]);
+  const skip = new Set(["nodes", "edges", "version"]);
+  const document = changedKeys(before as unknown as Item, after as unknown as Item).filter((k) => !skip.has(k));
+  return { nodes, edges, document };
+}
+
+type Item = Record<string, unknown> & { id: string };
+
+function diffItems(before: readonly Item[], after: readonly Item[]): Map<string, ItemDiff> {
+  const result = new Map<string, ItemDiff>();
+  const old = new Map(before.map((i) => [i.id, i]));
+  const now = new Map(after.map((i) => [i.id, i]));
+  for (const [id, item] of now) {
+    const previous = old.get(id);
+    if (!previous) result.set(id, { status: "added", keys: [] });
+    else {
+      const keys = changedKeys(previous, item);
+      if (keys.length) result.set(id, { status: "changed", keys });
+    }
+  }
+  for (const id of old.keys()) if (!now.has(id)) result.set(id, { status: "removed", keys: [] });
+  return result;
+}
+
+function changedKeys(a: Record<string, unknown>, b: Record<string, unknown>): string[] {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return [...keys].filter((k) => k !== "id" && !deepEqual(a[k], b[k]));
+}
+
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((v, i) => deepEqual(v, b[i]));
+  const ka = Object.keys(a as object);
+  const kb = Object.keys(b as object);
+  if (ka.length !== kb.length) return false;
+  return ka.every((k) => deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}
