@@ -65,5 +65,5 @@ export { createWorker } from "./runtime/worker.js";
 export type { Worker, WorkerMetrics, WorkerOptions } from "./runtime/worker.js";
 export { createClient } from "./runtime/client.js";
 export type { ClientOptions, EngineClient, InstanceChange, StartOptions, SubscribeOptions } from "./runtime/client.js";
-export { runTurn } from "./runtime/orchestration-turn.js";
-export type { CachedExecutor, OrchestratorResolver, TurnEnvironment, TurnResult } from "./runtime/orchestration-turn.js";
+export { runTurn, DEFAULT_LIMITS, jsonBytes } from "./runtime/orchestration-turn.js";
+export type { CachedExecutor, Limits, OrchestratorResolver, TurnEnvironment, TurnResult } from "./runtime/orchestration-turn.js";

@@ -22,7 +22,18 @@ export interface TurnEnvironment {
   newId(): string;
   resolveOrchestrator: OrchestratorResolver;
   loadHistory(instanceId: string): Promise<HistoryEvent[]>;
+  limits?: Partial<Limits>;
 }
+
+/** What one instance may grow to. Past a limit the instance fails with a stated reason. */
+export interface Limits {
+  /** The largest input, output, event payload or custom status, as JSON. Default 256 KiB. */
+  maxPayloadBytes: number;
+  /** The most history events one execution may have. Default 50,000 (use continueAsNew for long loops). */
+  maxHistoryEvents: number;
+}
+
+export const DEFAULT_LIMITS: Limits = { maxPayloadBytes: 256 * 1024, maxHistoryEvents: 50_000 };
 
 export interface TurnResult {
   commit: TurnCommit;
@@ -182,7 +193,10 @@ class TurnBuilder {
     for (const message of ordered) newEvents.push(this.#record(message.event));
     if (this.#status === "pending") this.#setStatus("running");
     await executor.apply(newEvents, false);
-    for (const action of executor.takeActions()) this.#perform(action, executor);
+    const actions = executor.takeActions();
+    const overLimit = this.#overLimit(actions, executor.completion);
+    if (overLimit) return this.#complete({ kind: "failed", error: overLimit });
+    for (const action of actions) this.#perform(action, executor);
     this.#commit.update.pendingWaits = executor.openWaits().map(
       (w): PendingWait => ({
         name: w.name,
@@ -273,6 +287,46 @@ class TurnBuilder {
         this.#commit.update.customStatus = executor.customStatus;
         return;
     }
+  }
+
+  /** A failure when this turn would take the instance past a limit; nothing of it is then performed. */
+  #overLimit(actions: readonly Action[], completion: Completion | undefined): FailureDetails | undefined {
+    const limits = { ...DEFAULT_LIMITS, ...this.#env.limits };
+    const eventsAfter = this.#lastSeq + actions.length + 1;
+    if (eventsAfter > limits.maxHistoryEvents) {
+      return {
+        name: "HistoryLimitExceeded",
+        message: `Instance '${this.#instance.instanceId}' would pass ${limits.maxHistoryEvents} history events; split the work into sub-workflows or use continue-as-new for long loops.`,
+        nonRetryable: true,
+      };
+    }
+    const payloads: [string, unknown][] = actions.map((action) => {
+      switch (action.kind) {
+        case "ScheduleTask":
+          return [`the input of activity '${action.name}' (task ${action.id})`, action.input];
+        case "CreateSubOrchestration":
+          return [`the input of sub-orchestration '${action.name}' (task ${action.id})`, action.input];
+        case "SendEvent":
+          return [`the payload of event '${action.name}' sent to '${action.instanceId}'`, action.input];
+        case "SetCustomStatus":
+          return ["the custom status", action.status];
+        default:
+          return ["", undefined];
+      }
+    });
+    if (completion?.kind === "completed") payloads.push(["the output", completion.output]);
+    if (completion?.kind === "continuedAsNew") payloads.push(["the continue-as-new input", completion.input]);
+    for (const [what, value] of payloads) {
+      const bytes = jsonBytes(value);
+      if (bytes > limits.maxPayloadBytes) {
+        return {
+          name: "PayloadTooLargeError",
+          message: `${what[0]?.toUpperCase()}${what.slice(1)} is ${Math.ceil(bytes / 1024)} KiB; the limit is ${Math.floor(limits.maxPayloadBytes / 1024)} KiB. Pass a reference (a URL, a key) instead of the data.`,
+          nonRetryable: true,
+        };
+      }
+    }
+    return undefined;
   }
 
   // ---- endings -------------------------------------------------------------------
@@ -457,6 +511,14 @@ class TurnBuilder {
     const eventsProcessed = this.#executor ? this.#executor.stats.eventsApplied - this.#eventsBefore : 0;
     return cache ? { commit: this.#commit, eventsProcessed, cache } : { commit: this.#commit, eventsProcessed };
   }
+}
+
+/** Size of a value as UTF-8 JSON (0 for undefined). */
+export function jsonBytes(value: unknown): number {
+  if (value === undefined) return 0;
+  const text = JSON.stringify(value) ?? "";
+  // Most payloads are ASCII: only count bytes exactly when the length says it matters.
+  return text.length * 3 < 64 * 1024 ? text.length : new TextEncoder().encode(text).length;
 }
 
 function reasonOf(event: NewHistoryEvent): { reason?: string } {

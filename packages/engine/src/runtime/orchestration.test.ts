@@ -300,3 +300,44 @@ describe("retries", () => {
     expect((await hub.client.waitForCompletion(id)).status).toBe("failed");
   });
 });
+
+describe("limits", () => {
+  it("fails an instance whose activity input is over the payload limit, naming the activity and the limit", async () => {
+    hub = createTestHub({
+      limits: { maxPayloadBytes: 1024 },
+      orchestrators: {
+        *o(ctx: OrchestrationContext) {
+          yield ctx.callActivity("noop", { blob: "x".repeat(2000) });
+        },
+      },
+      activities: { noop: () => null },
+    });
+    const id = await hub.client.start("o");
+    const done = await hub.client.waitForCompletion(id);
+    expect(done.error).toMatchObject({ name: "PayloadTooLargeError" });
+    expect(done.error?.message).toContain("activity 'noop'");
+    expect(done.error?.message).toContain("the limit is 1 KiB");
+    expect((await hub.client.history(id)).some((e) => e.type === "TaskScheduled")).toBe(false);
+  });
+
+  it("fails an instance that would pass the history limit, with the reason", async () => {
+    hub = createTestHub({
+      limits: { maxHistoryEvents: 40 },
+      orchestrators: {
+        *o(ctx: OrchestrationContext) {
+          for (;;) yield ctx.callActivity("noop");
+        },
+      },
+      activities: { noop: () => null },
+    });
+    const id = await hub.client.start("o");
+    const done = await hub.client.waitForCompletion(id);
+    expect(done.error?.name).toBe("HistoryLimitExceeded");
+    expect(done.error?.message).toContain("continue-as-new");
+    // The work the failing turn would have added was not recorded: only its start, the answer it got, and the failure.
+    const history = await hub.client.history(id);
+    const failingTurn = history.filter((e) => e.type === "OrchestratorStarted").at(-1)?.seq ?? 0;
+    expect(failingTurn - 1).toBeLessThanOrEqual(40);
+    expect(history.slice(failingTurn).map((e) => e.type)).toEqual(["TaskCompleted", "ExecutionCompleted"]);
+  });
+});

@@ -10,7 +10,7 @@ import {
   consoleActivityLogger,
 } from "./activity.js";
 import { isTerminal } from "./instance.js";
-import { type OrchestratorResolver, runTurn, type TurnResult } from "./orchestration-turn.js";
+import { type Limits, type OrchestratorResolver, runTurn, type TurnResult } from "./orchestration-turn.js";
 import { ReplayCache } from "./replay-cache.js";
 import type { ActivityResult, ActivityWorkItem, OrchestrationWorkItem, Store } from "./store.js";
 import { Wakeup } from "./wakeup.js";
@@ -65,6 +65,8 @@ export interface WorkerOptions {
   shutdownGraceMs?: number;
   /** Which dispatchers run. Default both. */
   dispatch?: { orchestrations?: boolean; activities?: boolean };
+  /** Payload and history limits (defaults: 256 KiB, 50,000 events). */
+  limits?: Partial<Limits>;
   /** Unexpected errors (store failures and the like); the worker keeps going. */
   onError?: (error: unknown, where: string) => void;
 }
@@ -239,6 +241,7 @@ class TaskHubWorker implements Worker {
       newId: () => this.#ids.newId(),
       resolveOrchestrator: this.#resolve,
       loadHistory: (instanceId: string) => this.#store.getHistory(instanceId),
+      ...(this.#options.limits ? { limits: this.#options.limits } : {}),
     };
     const results = await Promise.all(
       items.map(async (item): Promise<TurnResult | undefined> => {
