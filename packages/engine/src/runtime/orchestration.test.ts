@@ -341,3 +341,22 @@ describe("limits", () => {
     expect(history.slice(failingTurn).map((e) => e.type)).toEqual(["TaskCompleted", "ExecutionCompleted"]);
   });
 });
+
+describe("activity result limit", () => {
+  it("fails an attempt whose result is over the payload limit, without retrying it", async () => {
+    let runs = 0;
+    hub = createTestHub({
+      limits: { maxPayloadBytes: 1024 },
+      orchestrators: {
+        *o(ctx: OrchestrationContext) {
+          yield ctx.callActivity("big", null, { retry: { maxAttempts: 3, firstIntervalMs: 1 } });
+        },
+      },
+      activities: { big: () => ((runs += 1), "y".repeat(5000)) },
+    });
+    const id = await hub.client.start("o");
+    const done = await hub.client.waitForCompletion(id);
+    expect(done.error?.cause).toMatchObject({ name: "PayloadTooLargeError" });
+    expect(runs).toBe(1);
+  });
+});

@@ -10,7 +10,7 @@ import {
   consoleActivityLogger,
 } from "./activity.js";
 import { isTerminal } from "./instance.js";
-import { type Limits, type OrchestratorResolver, runTurn, type TurnResult } from "./orchestration-turn.js";
+import { DEFAULT_LIMITS, jsonBytes, type Limits, type OrchestratorResolver, runTurn, type TurnResult } from "./orchestration-turn.js";
 import { ReplayCache } from "./replay-cache.js";
 import type { ActivityResult, ActivityWorkItem, OrchestrationWorkItem, Store } from "./store.js";
 import { Wakeup } from "./wakeup.js";
@@ -414,6 +414,18 @@ class TaskHubWorker implements Worker {
     if (abort.signal.aborted && !(abort.signal.reason instanceof TimeoutError)) return;
     const at = toIso(this.#clock.now());
     const base = { taskId: item.taskId, attempt: item.attempt, startedAt, at, name: item.name };
+    if ("result" in outcome) {
+      const limit = this.#options.limits?.maxPayloadBytes ?? DEFAULT_LIMITS.maxPayloadBytes;
+      const bytes = jsonBytes(outcome.result);
+      if (bytes > limit) {
+        outcome = {
+          error: Object.assign(
+            new Error(`Activity '${item.name}' returned ${Math.ceil(bytes / 1024)} KiB; the limit is ${Math.floor(limit / 1024)} KiB. Return a reference (a URL, a key) instead of the data.`),
+            { name: "PayloadTooLargeError", nonRetryable: true },
+          ),
+        };
+      }
+    }
     if ("error" in outcome) this.#metrics.activitiesFailed += 1;
     this.#completions.push({
       id: item.id,
