@@ -1,0 +1,104 @@
+import type { ActivityResult, ActivityWorkItem, ClaimRequest } from "@weft/engine";
+import type { Changes, Queryable } from "./connection.js";
+import { toActivityWorkItem, type ActivityRow } from "./rows.js";
+import { insertMessages } from "./writes.js";
+
+/**
+ * claimActivities: one statement. The inner SELECT locks up to `limit`
+ * available tasks, oldest first, skipping rows other claimers hold; a row
+ * claimed and committed by someone else after this statement's snapshot is
+ * re-checked by PostgreSQL (its available_at is now in the future) and left out.
+ * Each claimed row gets its own fresh token (gen_random_uuid per row).
+ */
+export async function claimActivities(c: Queryable, s: string, request: ClaimRequest & { names?: readonly string[] }): Promise<ActivityWorkItem[]> {
+  const { now, limit, leaseMs, owner } = request;
+  if (limit <= 0) return [];
+  const byName = request.names !== undefined;
+  const result = await c.query<ActivityRow>(
+    `WITH picked AS (
+       SELECT id FROM ${s}.activity_tasks
+        WHERE available_at <= $1 ${byName ? "AND name = ANY($5::text[])" : ""}
+        ORDER BY visible_at, id
+        LIMIT $2
+        FOR UPDATE SKIP LOCKED
+     )
+     UPDATE ${s}.activity_tasks t
+        SET lease_token = gen_random_uuid()::text, lease_owner = $3, lease_expires_at = $4, available_at = $4,
+            claim_count = t.claim_count + 1
+       FROM picked
+      WHERE t.id = picked.id
+     RETURNING t.*`,
+    byName ? [now, limit, owner, now + leaseMs, request.names] : [now, limit, owner, now + leaseMs],
+  );
+  // RETURNING has no order of its own.
+  return result.rows.sort((a, b) => a.visible_at - b.visible_at || a.id - b.id).map(toActivityWorkItem);
+}
+
+/** renewActivityLeases: one statement; rows are locked in id order before they are updated. */
+export async function renewActivityLeases(
+  c: Queryable,
+  s: string,
+  leases: readonly { id: string; leaseToken: string }[],
+  leaseMs: number,
+  now: number,
+): Promise<string[]> {
+  const valid = leases.filter((lease) => parseTaskId(lease.id) !== undefined);
+  if (valid.length === 0) return [];
+  const result = await c.query<{ id: number }>(
+    `WITH wanted AS (
+       SELECT * FROM unnest($1::bigint[], $2::text[]) AS w(id, token)
+     ), locked AS (
+       SELECT t.id FROM ${s}.activity_tasks t JOIN wanted ON wanted.id = t.id AND wanted.token = t.lease_token
+        WHERE t.lease_expires_at > $3
+        ORDER BY t.id
+        FOR UPDATE OF t
+     )
+     UPDATE ${s}.activity_tasks t SET lease_expires_at = $4, available_at = $4
+       FROM locked WHERE t.id = locked.id
+     RETURNING t.id`,
+    [valid.map((lease) => lease.id), valid.map((lease) => lease.leaseToken), now, now + leaseMs],
+  );
+  const renewed = new Set(result.rows.map((row) => String(row.id)));
+  return leases.filter((lease) => renewed.has(lease.id)).map((lease) => lease.id);
+}
+
+/**
+ * completeActivities, inside a transaction: lock the tasks (id order), decide
+ * per result whether its lease still holds, then delete the accepted tasks and
+ * enqueue their messages (to owning instances that still exist). A task is
+ * completed at most once: a second result for it in the same call is rejected.
+ */
+export async function completeActivities(
+  c: Queryable,
+  s: string,
+  results: readonly ActivityResult[],
+  now: number,
+  changes: Changes,
+): Promise<boolean[]> {
+  const ids = [...new Set(results.map((r) => r.id).filter((id) => parseTaskId(id) !== undefined))];
+  if (ids.length === 0) return results.map(() => false);
+  const locked = await c.query<{ id: number; lease_token: string | null; lease_expires_at: number | null }>(
+    `SELECT id, lease_token, lease_expires_at FROM ${s}.activity_tasks WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE`,
+    [ids],
+  );
+  const leases = new Map(locked.rows.map((row) => [String(row.id), row]));
+  const accepted: ActivityResult[] = [];
+  const outcome = results.map((result) => {
+    const lease = leases.get(result.id);
+    const held = lease !== undefined && lease.lease_token === result.leaseToken && (lease.lease_expires_at ?? 0) > now;
+    if (!held) return false;
+    leases.delete(result.id);
+    accepted.push(result);
+    return true;
+  });
+  if (accepted.length === 0) return outcome;
+  await c.query(`DELETE FROM ${s}.activity_tasks WHERE id = ANY($1::bigint[])`, [accepted.map((r) => r.id)]);
+  // The owning instance may be gone (purged, replaced): the task still completes, its message is dropped.
+  await insertMessages(c, s, accepted.map((r) => r.message), now, changes);
+  return outcome;
+}
+
+/** Activity ids are the row ids, as decimal strings. */
+function parseTaskId(id: string): number | undefined {
+  return /^[1-9][0-9]{0,15}$/.test(id) ? Number(id) : undefined;
+}

@@ -1,0 +1,534 @@
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { afterAll, describe, expect, it, onTestFinished, vi } from "vitest";
+import {
+  createClient,
+  createWorker,
+  toIso,
+  type ActivityContext,
+  type HistoryEvent,
+  type OrchestrationContext,
+  type OrchestrationWorkItem,
+  type Store,
+  type StoreNotification,
+  type TurnCommit,
+} from "@weft/engine";
+import { describeStoreContract } from "@weft/engine/testing";
+import { createPostgresStore, SCHEMA_VERSION, type PostgresStore, type PostgresStoreOptions } from "./index.js";
+import { MIGRATIONS } from "./schema.js";
+
+const DATABASE_URL = process.env.WEFT_TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+/** Every session this file opens carries this prefix in application_name, so checks see only ours. */
+const APP = `weft-test-${randomBytes(3).toString("hex")}`;
+
+const T0 = Date.UTC(2020, 0, 1);
+const LEASE_MS = 30_000;
+
+/** Is PostgreSQL there? Asked once, before any test is declared. */
+async function probe(url: string): Promise<string | undefined> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3_000, application_name: `${APP}-probe` });
+  client.on("error", () => undefined);
+  try {
+    await client.connect();
+    await client.query("SELECT 1");
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message || error.name : String(error);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+function hostOf(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.hostname}:${parsed.port || "5432"}`;
+  } catch {
+    return url;
+  }
+}
+
+const unreachable = await probe(DATABASE_URL);
+
+if (unreachable !== undefined) {
+  const message = `PostgreSQL is required in CI but ${hostOf(DATABASE_URL)} is not reachable: ${unreachable}`;
+  if (process.env.CI === "true") {
+    describe("PostgreSQL store", () => {
+      it("needs a reachable PostgreSQL in CI", () => {
+        throw new Error(message);
+      });
+    });
+  } else {
+    console.warn(
+      `\n[store-postgres] SKIPPING the PostgreSQL tests: ${hostOf(DATABASE_URL)} is not reachable (${unreachable}).` +
+        `\n[store-postgres] Start PostgreSQL or set WEFT_TEST_DATABASE_URL; with CI=true this fails instead.\n`,
+    );
+    describe.skip("PostgreSQL store (PostgreSQL not reachable)", () => {
+      it("runs the contract suite and the PostgreSQL tests", () => undefined);
+    });
+  }
+} else {
+  definePostgresTests();
+}
+
+function definePostgresTests(): void {
+  const admin = new pg.Pool({ connectionString: DATABASE_URL, max: 3, application_name: `${APP}-admin` });
+  admin.on("error", () => undefined);
+  afterAll(() => admin.end());
+
+  let sessions = 0;
+  /** A fresh application_name per store, so one store's sessions can be found (and terminated). */
+  const appName = (): string => `${APP}-${++sessions}`;
+  const freshSchema = (): string => `weft_t_${randomBytes(6).toString("hex")}`;
+  const dropSchema = async (schema: string): Promise<void> => {
+    await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  };
+
+  describeStoreContract("postgres", async () => {
+    const schema = freshSchema();
+    const store = await createPostgresStore({ connectionString: DATABASE_URL, schema, applicationName: appName() });
+    return { store, cleanup: () => dropSchema(schema) };
+  });
+
+  /** A fresh schema for this test, dropped when it finishes (after its stores are closed). */
+  function testSchema(): string {
+    const schema = freshSchema();
+    onTestFinished(() => dropSchema(schema));
+    return schema;
+  }
+
+  /** Opens a store that is closed when the test finishes. */
+  async function open(schema: string, options: Partial<PostgresStoreOptions> = {}): Promise<PostgresStore> {
+    const store = await createPostgresStore({ connectionString: DATABASE_URL, schema, applicationName: appName(), ...options });
+    onTestFinished(() => store.close());
+    return store;
+  }
+
+  async function backends(applicationName: string): Promise<number[]> {
+    const result = await admin.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE application_name = $1", [applicationName]);
+    return result.rows.map((row) => row.pid);
+  }
+
+  async function terminate(applicationName: string): Promise<number> {
+    const result = await admin.query(
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND pid <> pg_backend_pid()",
+      [applicationName],
+    );
+    return result.rowCount ?? 0;
+  }
+
+  /** No session of this file is idle inside a transaction (a leaked BEGIN would hold locks for ever). */
+  async function expectNoIdleInTransaction(): Promise<void> {
+    const result = await admin.query<{ application_name: string; state: string; query: string }>(
+      `SELECT application_name, state, query FROM pg_stat_activity
+        WHERE application_name LIKE $1 AND state LIKE 'idle in transaction%'`,
+      [`${APP}%`],
+    );
+    expect(result.rows).toEqual([]);
+  }
+
+  const eventually = <T>(check: () => T | Promise<T>, timeout = 10_000): Promise<T> => vi.waitFor(check, { timeout, interval: 20 });
+
+  function startTurn(item: OrchestrationWorkItem, patch: Partial<TurnCommit> = {}): TurnCommit {
+    const events: HistoryEvent[] = [
+      { seq: item.instance.lastSeq + 1, type: "ExecutionStarted", at: toIso(T0) },
+      { seq: item.instance.lastSeq + 2, type: "OrchestratorStarted", at: toIso(T0) },
+    ];
+    return {
+      instanceId: item.instance.instanceId,
+      leaseToken: item.leaseToken,
+      consumedMessageIds: item.messages.map((m) => m.id),
+      events,
+      update: { lastSeq: item.instance.lastSeq + 2, status: "running" },
+      messages: [],
+      activities: [],
+      instances: [],
+      ...patch,
+    };
+  }
+
+  async function createMany(store: Store, count: number, prefix = "inst"): Promise<string[]> {
+    const ids = Array.from({ length: count }, (_, i) => `${prefix}-${String(i).padStart(4, "0")}`);
+    for (const instanceId of ids) await store.createInstance({ instanceId, name: "pg-test", executionId: `${instanceId}-e1`, input: null }, T0);
+    return ids;
+  }
+
+  async function claimItem(store: Store, instanceId: string, now = T0, leaseMs = LEASE_MS): Promise<OrchestrationWorkItem> {
+    const items = await store.claimOrchestrations({ owner: "test", limit: 100, leaseMs, now });
+    const item = items.find((candidate) => candidate.instance.instanceId === instanceId);
+    if (!item) throw new Error(`expected to claim ${instanceId}`);
+    return item;
+  }
+
+  describe("PostgreSQL store", () => {
+    describe("migrations", () => {
+      it("applies the migrations once, records their versions and does nothing on reopen", async () => {
+        const schema = testSchema();
+        const first = await createPostgresStore({ connectionString: DATABASE_URL, schema, applicationName: appName() });
+        expect(first.migration).toEqual({ from: 0, to: SCHEMA_VERSION });
+        await first.close();
+        const second = await open(schema);
+        expect(second.migration).toEqual({ from: SCHEMA_VERSION, to: SCHEMA_VERSION });
+        const rows = await admin.query<{ version: number }>(`SELECT version FROM "${schema}".schema_version ORDER BY version`);
+        expect(rows.rows.map((r) => r.version)).toEqual(MIGRATIONS.map((m) => m.version));
+      });
+
+      it("lets several processes start on a new schema at once: each migration runs once", async () => {
+        const schema = testSchema();
+        const stores = await Promise.all(Array.from({ length: 4 }, () => open(schema, { poolSize: 2 })));
+        expect(stores.filter((s) => s.migration.from === 0)).not.toHaveLength(0);
+        const rows = await admin.query<{ version: number }>(`SELECT version FROM "${schema}".schema_version ORDER BY version`);
+        expect(rows.rows.map((r) => r.version)).toEqual(MIGRATIONS.map((m) => m.version));
+        await stores[0]?.createInstance({ instanceId: "one", name: "n", executionId: "e", input: 1 }, T0);
+        expect(await stores[3]?.getInstance("one")).toMatchObject({ instanceId: "one", input: 1 });
+      });
+
+      it("refuses a schema written by a newer Weft", async () => {
+        const schema = testSchema();
+        await (await open(schema)).close();
+        await admin.query(`INSERT INTO "${schema}".schema_version (version, description, applied_at) VALUES (999, 'future', now())`);
+        await expect(createPostgresStore({ connectionString: DATABASE_URL, schema, applicationName: appName() })).rejects.toMatchObject({
+          name: "StoreError",
+          message: expect.stringContaining("newer than this Weft supports"),
+        });
+      });
+
+      it("keeps stores on different schemas of one database apart", async () => {
+        const [a, b] = [await open(testSchema()), await open(testSchema())];
+        await a.createInstance({ instanceId: "same-id", name: "a", executionId: "e", input: "a" }, T0);
+        expect(await b.getInstance("same-id")).toBeUndefined();
+        await b.createInstance({ instanceId: "same-id", name: "b", executionId: "e", input: "b" }, T0);
+        expect((await a.getInstance("same-id"))?.input).toBe("a");
+      });
+    });
+
+    describe("many processes on one schema", () => {
+      it("never lets two store objects claim the same instance (200 instances, concurrent claimers on both)", async () => {
+        const schema = testSchema();
+        const [a, b] = [await open(schema), await open(schema)];
+        const created = await createMany(a, 200);
+        const claimed: OrchestrationWorkItem[] = [];
+        const claimer = async (store: Store, owner: string): Promise<void> => {
+          for (let round = 0; round < 400 && claimed.length < created.length; round += 1) {
+            claimed.push(...(await store.claimOrchestrations({ owner, limit: 7, leaseMs: LEASE_MS, now: T0 })));
+          }
+        };
+        await Promise.all([a, b].flatMap((store, s) => [0, 1, 2, 3].map((k) => claimer(store, `s${s}-w${k}`))));
+        const ids = claimed.map((item) => item.instance.instanceId);
+        expect(new Set(ids).size).toBe(ids.length);
+        expect([...ids].sort()).toEqual(created);
+        // Each claim holds: both stores commit their halves, every turn accepted.
+        const halves = [claimed.filter((_, i) => i % 2 === 0), claimed.filter((_, i) => i % 2 === 1)];
+        const results = await Promise.all([a.commitTurns(halves[0]?.map((item) => startTurn(item)) ?? [], T0), b.commitTurns(halves[1]?.map((item) => startTurn(item)) ?? [], T0)]);
+        expect(results.flat().every(Boolean)).toBe(true);
+        expect((await b.countInstances()).running).toBe(200);
+        await expectNoIdleInTransaction();
+      });
+
+      it("never lets two store objects claim the same activity task (200 tasks, concurrent claimers on both)", async () => {
+        const schema = testSchema();
+        const [a, b] = [await open(schema), await open(schema)];
+        await a.createInstance({ instanceId: "fan-out", name: "pg-test", executionId: "e1", input: null }, T0);
+        const item = await claimItem(a, "fan-out");
+        const activities = Array.from({ length: 200 }, (_, i) => ({ instanceId: "fan-out", executionId: "e1", taskId: i + 1, name: "work", input: i, attempt: 1 }));
+        expect(await a.commitTurns([startTurn(item, { activities })], T0)).toEqual([true]);
+
+        const claimed: string[] = [];
+        const claimer = async (store: Store, owner: string): Promise<void> => {
+          for (let round = 0; round < 400 && claimed.length < 200; round += 1) {
+            const tasks = await store.claimActivities({ owner, limit: 7, leaseMs: LEASE_MS, now: T0 });
+            claimed.push(...tasks.map((t) => t.id));
+          }
+        };
+        await Promise.all([a, b].flatMap((store, s) => [0, 1, 2, 3].map((k) => claimer(store, `s${s}-w${k}`))));
+        expect(new Set(claimed).size).toBe(claimed.length);
+        expect(claimed).toHaveLength(200);
+        await expectNoIdleInTransaction();
+      });
+
+      it("rejects the commit of a worker whose lease lapsed while the new owner's commit succeeds (fencing)", async () => {
+        const schema = testSchema();
+        const [slow, fast] = [await open(schema), await open(schema)];
+        await slow.createInstance({ instanceId: "fenced", name: "pg-test", executionId: "e1", input: null }, T0);
+        const stale = await claimItem(slow, "fenced", T0, 5_000);
+        // The slow worker stalls past its lease; another process takes the instance over.
+        const current = await claimItem(fast, "fenced", T0 + 5_000, 5_000);
+        expect(current.leaseToken).not.toBe(stale.leaseToken);
+        expect(current.messages.map((m) => m.id)).toEqual(stale.messages.map((m) => m.id));
+
+        // The slow worker wakes up believing its lease still runs (its clock says T0 + 1 s): the token fences it.
+        const staleTurn = startTurn(stale, { update: { lastSeq: 2, status: "running", customStatus: "stale" } });
+        expect(await slow.commitTurns([staleTurn], T0 + 1_000)).toEqual([false]);
+        expect(await fast.commitTurns([startTurn(current, { update: { lastSeq: 2, status: "running", customStatus: "current" } })], T0 + 5_001)).toEqual([true]);
+        // Too late now as well: the lease was released by the commit.
+        expect(await slow.commitTurns([staleTurn], T0 + 5_002)).toEqual([false]);
+
+        expect(await slow.getInstance("fenced")).toMatchObject({ status: "running", customStatus: "current", lastSeq: 2 });
+        expect((await fast.getHistory("fenced")).map((e) => e.seq)).toEqual([1, 2]);
+      });
+
+      it("rejects a lapsed activity lease's result once another worker re-claimed the task", async () => {
+        const schema = testSchema();
+        const [slow, fast] = [await open(schema), await open(schema)];
+        await slow.createInstance({ instanceId: "act", name: "pg-test", executionId: "e1", input: null }, T0);
+        const item = await claimItem(slow, "act");
+        const task = { instanceId: "act", executionId: "e1", taskId: 1, name: "work", input: null, attempt: 1 };
+        expect(await slow.commitTurns([startTurn(item, { activities: [task] })], T0)).toEqual([true]);
+        const [stale] = await slow.claimActivities({ owner: "slow", limit: 1, leaseMs: 5_000, now: T0 });
+        const [current] = await fast.claimActivities({ owner: "fast", limit: 1, leaseMs: 5_000, now: T0 + 5_000 });
+        if (!stale || !current) throw new Error("the task should be claimed twice");
+        expect(current.claimCount).toBe(2);
+        const message = (result: string) => ({ instanceId: "act", event: { type: "TaskCompleted" as const, at: toIso(T0), taskId: 1, result } });
+        expect(await slow.renewActivityLeases([{ id: stale.id, leaseToken: stale.leaseToken }], 5_000, T0 + 1_000)).toEqual([]);
+        expect(await slow.completeActivities([{ id: stale.id, leaseToken: stale.leaseToken, message: message("stale") }], T0 + 1_000)).toEqual([false]);
+        expect(await fast.completeActivities([{ id: current.id, leaseToken: current.leaseToken, message: message("fresh") }], T0 + 5_001)).toEqual([true]);
+        const next = await claimItem(slow, "act", T0 + 5_001);
+        expect(next.messages.map((m) => m.event.result)).toEqual(["fresh"]);
+      });
+    });
+
+    describe("notifications", () => {
+      it("notifies another store object on the same schema, as another process would be", async () => {
+        const schema = testSchema();
+        const [writer, reader] = [await open(schema), await open(schema)];
+        const seen: StoreNotification[] = [];
+        reader.subscribe((n) => seen.push(n));
+        await writer.createInstance({ instanceId: "remote", name: "pg-test", executionId: "e1", input: null }, T0);
+        await eventually(() => {
+          expect(seen).toContainEqual({ kind: "instance-changed", instanceId: "remote" });
+          expect(seen).toContainEqual({ kind: "work-available", queue: "orchestration" });
+        });
+        const item = await claimItem(writer, "remote");
+        seen.length = 0;
+        const task = { instanceId: "remote", executionId: "e1", taskId: 1, name: "work", input: null, attempt: 1 };
+        expect(await writer.commitTurns([startTurn(item, { activities: [task] })], T0)).toEqual([true]);
+        await eventually(() => expect(seen).toContainEqual({ kind: "work-available", queue: "activity" }));
+      });
+
+      it("does not notify a store on another schema", async () => {
+        const [writer, other, same] = await (async () => {
+          const schema = testSchema();
+          return [await open(schema), await open(testSchema()), await open(schema)];
+        })();
+        const elsewhere: StoreNotification[] = [];
+        const here: StoreNotification[] = [];
+        other.subscribe((n) => elsewhere.push(n));
+        same.subscribe((n) => here.push(n));
+        await writer.createInstance({ instanceId: "private", name: "pg-test", executionId: "e1", input: null }, T0);
+        await eventually(() => expect(here).toContainEqual({ kind: "instance-changed", instanceId: "private" }));
+        expect(elsewhere).toEqual([]);
+      });
+
+      it("splits the changes of a large transaction over several payloads, losing none", async () => {
+        const schema = testSchema();
+        const [writer, reader] = [await open(schema), await open(schema)];
+        const seen = new Set<string>();
+        reader.subscribe((n) => {
+          if (n.kind === "instance-changed") seen.add(n.instanceId);
+        });
+        await writer.createInstance({ instanceId: "parent", name: "pg-test", executionId: "e1", input: null }, T0);
+        const item = await claimItem(writer, "parent");
+        // 400 children with 60-character ids: ~26 kB of ids, several NOTIFY payloads.
+        const children = Array.from({ length: 400 }, (_, i) => ({
+          instanceId: `child-${String(i).padStart(4, "0")}-${"x".repeat(49)}`,
+          name: "child",
+          executionId: `c${i}`,
+          input: i,
+          parentInstanceId: "parent",
+          parentTaskId: i,
+        }));
+        expect(await writer.commitTurns([startTurn(item, { instances: children })], T0)).toEqual([true]);
+        await eventually(() => {
+          expect(seen.has("parent")).toBe(true);
+          for (const child of children) expect(seen.has(child.instanceId)).toBe(true);
+        });
+      });
+
+      it("reconnects the LISTEN connection after pg_terminate_backend and notifies again", async () => {
+        const schema = testSchema();
+        const readerName = appName();
+        const reader = await createPostgresStore({ connectionString: DATABASE_URL, schema, applicationName: readerName });
+        onTestFinished(() => reader.close());
+        const writer = await open(schema);
+        const seen: StoreNotification[] = [];
+        reader.subscribe((n) => seen.push(n));
+        const before = await backends(`${readerName}:listen`);
+        expect(before).toHaveLength(1);
+        expect(reader.listening).toBe(true);
+
+        expect(await terminate(`${readerName}:listen`)).toBe(1);
+        await eventually(() => expect(reader.listening).toBe(false), 5_000);
+        await eventually(async () => {
+          expect(reader.listening).toBe(true);
+          const after = await backends(`${readerName}:listen`);
+          expect(after).toHaveLength(1);
+          expect(after[0]).not.toBe(before[0]);
+        });
+        // Notifications sent while it was away are lost, so everyone is told to look again.
+        expect(seen).toContainEqual({ kind: "work-available", queue: "orchestration" });
+
+        seen.length = 0;
+        await writer.createInstance({ instanceId: "after-reconnect", name: "pg-test", executionId: "e1", input: null }, T0);
+        await eventually(() => expect(seen).toContainEqual({ kind: "instance-changed", instanceId: "after-reconnect" }));
+      });
+    });
+
+    describe("failures", () => {
+      it("surfaces a connection terminated mid-operation as StoreError and keeps working afterwards", async () => {
+        const schema = testSchema();
+        const name = appName();
+        const store = await createPostgresStore({ connectionString: DATABASE_URL, schema, applicationName: name });
+        onTestFinished(() => store.close());
+        await store.createInstance({ instanceId: "blocked", name: "pg-test", executionId: "e1", input: null }, T0);
+        const item = await claimItem(store, "blocked");
+
+        // Another session holds the instance row, so the commit waits inside its transaction …
+        const blocker = await admin.connect();
+        let released = false;
+        const release = async (): Promise<void> => {
+          if (released) return;
+          released = true;
+          await blocker.query("ROLLBACK").catch(() => undefined);
+          blocker.release();
+        };
+        onTestFinished(release);
+        await blocker.query("BEGIN");
+        await blocker.query(`SELECT 1 FROM "${schema}".instances WHERE instance_id = 'blocked' FOR UPDATE`);
+        const commit = store.commitTurns([startTurn(item)], T0);
+        const outcome = commit.then(
+          () => undefined,
+          (error: unknown) => error,
+        );
+        await eventually(async () => {
+          const waiting = await admin.query("SELECT 1 FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'", [name]);
+          expect(waiting.rowCount).toBe(1);
+        });
+        // … when every pool connection of the store is killed.
+        expect(await terminate(name)).toBeGreaterThan(0);
+        const error = await outcome;
+        expect(error).toMatchObject({ name: "StoreError", code: "store" });
+        expect((error as Error).cause).toBeDefined();
+        await release();
+
+        // The pool replaces the dead connections: the store works, and the lease still holds.
+        expect(await store.getInstance("blocked")).toMatchObject({ status: "pending", lastSeq: 0 });
+        expect(await store.commitTurns([startTurn(item)], T0)).toEqual([true]);
+        expect((await store.getHistory("blocked")).map((e) => e.seq)).toEqual([1, 2]);
+      });
+
+      it("recovers from idle pool connections killed between operations", async () => {
+        const schema = testSchema();
+        const name = appName();
+        const store = await createPostgresStore({ connectionString: DATABASE_URL, schema, applicationName: name });
+        onTestFinished(() => store.close());
+        await Promise.all(Array.from({ length: 5 }, (_, i) => store.createInstance({ instanceId: `i${i}`, name: "n", executionId: "e", input: i }, T0)));
+        expect(await terminate(name)).toBeGreaterThan(0);
+        // Reads and transactions find a dead connection at their first statement and retry on a fresh one.
+        expect((await store.countInstances()).pending).toBe(5);
+        await store.createInstance({ instanceId: "i5", name: "n", executionId: "e", input: 5 }, T0);
+        expect((await store.countInstances()).pending).toBe(6);
+      });
+
+      it("wraps driver errors in StoreError with the cause, and rolls the whole batch back", async () => {
+        const store = await open(testSchema());
+        await createMany(store, 2);
+        const items = await store.claimOrchestrations({ owner: "test", limit: 10, leaseMs: LEASE_MS, now: T0 });
+        const [first, second] = items;
+        if (!first || !second) throw new Error("both instances should be claimed");
+        const duplicateSeq = startTurn(second, {
+          events: [
+            { seq: 1, type: "ExecutionStarted", at: toIso(T0) },
+            { seq: 1, type: "OrchestratorStarted", at: toIso(T0) },
+          ],
+        });
+        const error = await store.commitTurns([startTurn(first), duplicateSeq], T0).catch((e: unknown) => e);
+        expect(error).toMatchObject({ name: "StoreError", code: "store" });
+        expect((error as Error).cause).toMatchObject({ code: "23505" });
+        expect(await store.getHistory(first.instance.instanceId)).toEqual([]);
+        expect(await store.commitTurns([startTurn(first)], T0)).toEqual([true]);
+      });
+
+      it("refuses to open when PostgreSQL cannot be reached, with a StoreError that hides the password", async () => {
+        const error = await createPostgresStore({ connectionString: "postgres://weft:s3cret@127.0.0.1:1/none", schema: "weft" }).catch((e: unknown) => e);
+        expect(error).toMatchObject({ name: "StoreError" });
+        expect((error as Error).message).not.toContain("s3cret");
+      });
+
+      it("closes idempotently, and refuses work once closed", async () => {
+        const store = await open(testSchema());
+        await Promise.all([store.close(), store.close()]);
+        await store.close();
+        await expect(store.getInstance("x")).rejects.toMatchObject({ name: "StoreError", message: expect.stringContaining("closed") });
+        await expect(store.createInstance({ instanceId: "x", name: "n", executionId: "e", input: 1 }, T0)).rejects.toMatchObject({ name: "StoreError" });
+      });
+    });
+
+    describe("the engine on PostgreSQL", () => {
+      it("runs fan-out, timers and sub-orchestrations with two workers on two store objects, every activity once", async () => {
+        const schema = testSchema();
+        const [api, one, two] = [await open(schema), await open(schema), await open(schema)];
+        const runs = new Map<string, number>();
+        const orchestrators = {
+          *pipeline(ctx: OrchestrationContext, input: number) {
+            const [a, b]: number[] = yield ctx.all([ctx.callActivity("double", input), ctx.callActivity("double", input + 1)]);
+            yield ctx.sleep(20);
+            const c: number = yield ctx.callSubOrchestrator("child", (a ?? 0) + (b ?? 0));
+            return c;
+          },
+          *child(ctx: OrchestrationContext, input: number) {
+            const doubled: number = yield ctx.callActivity("double", input);
+            return doubled;
+          },
+        };
+        const activities = {
+          double: (n: number, context: ActivityContext) => {
+            runs.set(context.idempotencyKey, (runs.get(context.idempotencyKey) ?? 0) + 1);
+            return n * 2;
+          },
+        };
+        const errors: unknown[] = [];
+        const workers = [one, two].map((store) =>
+          createWorker({ store, orchestrators, activities, pollIntervalMs: store.pollIntervalMs, leaseMs: store.leaseMs, onError: (e) => errors.push(e) }),
+        );
+        for (const worker of workers) worker.start();
+        onTestFinished(() => Promise.all(workers.map((worker) => worker.stop())).then(() => undefined));
+
+        const client = createClient({ store: api });
+        const inputs = Array.from({ length: 20 }, (_, i) => i);
+        const ids = await Promise.all(inputs.map((i) => client.start("pipeline", i)));
+        const done = await Promise.all(ids.map((id) => client.waitForCompletion(id, { timeoutMs: 30_000 })));
+        expect(done.map((d) => d.output)).toEqual(inputs.map((i) => (i * 2 + (i + 1) * 2) * 2));
+        for (const id of ids) {
+          const history = await api.getHistory(id);
+          expect(history.map((e) => e.seq)).toEqual(history.map((_, i) => i + 1));
+          const scheduled = history.filter((e) => e.type === "TaskScheduled").map((e) => e.taskId);
+          expect(new Set(scheduled).size).toBe(scheduled.length);
+        }
+        // 20 parents × 2 activities + 20 children × 1, each run exactly once (no fault interrupted any).
+        expect(runs.size).toBe(60);
+        expect([...runs.values()].every((n) => n === 1)).toBe(true);
+        expect(errors).toEqual([]);
+        expect(workers.every((worker) => worker.metrics().turns > 0)).toBe(true);
+      });
+    });
+
+    describe("sessions", () => {
+      it("ends every session it opens when closed", async () => {
+        const name = appName();
+        const store = await createPostgresStore({ connectionString: DATABASE_URL, schema: testSchema(), applicationName: name });
+        await createMany(store, 20);
+        await Promise.all(Array.from({ length: 10 }, () => store.claimOrchestrations({ owner: "t", limit: 2, leaseMs: LEASE_MS, now: T0 })));
+        expect((await backends(name)).length).toBeGreaterThan(0);
+        await store.close();
+        await eventually(async () => {
+          expect(await backends(name)).toEqual([]);
+          expect(await backends(`${name}:listen`)).toEqual([]);
+        });
+      });
+
+      it("leaves no session idle in transaction after the suite", async () => {
+        await expectNoIdleInTransaction();
+      });
+    });
+  });
+}
