@@ -11,6 +11,10 @@ export interface ServerConfig {
   /** When set, every route but health and hooks needs `Authorization: Bearer <token>`. */
   apiToken: string | undefined;
   maxBodyBytes: number;
+  /** The largest input, output, event payload or custom status an instance may carry. */
+  maxPayloadBytes: number;
+  /** The most history events one execution may have. */
+  maxHistoryEvents: number;
   /** Run the workers in this process. */
   worker: boolean;
   activityConcurrency: number;
@@ -38,6 +42,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<ServerConf
     databaseUrl: env.DATABASE_URL?.trim() || undefined,
     apiToken: env.WEFT_API_TOKEN?.trim() || undefined,
     maxBodyBytes: integer(env.WEFT_MAX_BODY_BYTES, "WEFT_MAX_BODY_BYTES", 1_048_576),
+    maxPayloadBytes: integer(env.WEFT_MAX_PAYLOAD_BYTES, "WEFT_MAX_PAYLOAD_BYTES", 256 * 1024),
+    maxHistoryEvents: integer(env.WEFT_MAX_HISTORY_EVENTS, "WEFT_MAX_HISTORY_EVENTS", 50_000),
     worker: true,
     activityConcurrency: integer(env.WEFT_ACTIVITY_CONCURRENCY, "WEFT_ACTIVITY_CONCURRENCY", 32),
     demoTimeScale: number(env.WEFT_DEMO_TIME_SCALE, "WEFT_DEMO_TIME_SCALE", 1),

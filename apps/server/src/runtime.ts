@@ -52,7 +52,7 @@ export async function createRuntime(config: ServerConfig, options: RuntimeOption
     });
     const described = describeActivities(definitions);
     const client = createClient({ store });
-    const workflows = new WorkflowService({ store, client, activityNames: () => described.map((a) => a.name) });
+    const workflows = new WorkflowService({ store, client, maxPayloadBytes: config.maxPayloadBytes, activityNames: () => described.map((a) => a.name) });
     const worker = config.worker
       ? createWorker({
           store,
@@ -67,6 +67,7 @@ export async function createRuntime(config: ServerConfig, options: RuntimeOption
           },
           resolveOrchestrator: workflows.resolveOrchestrator,
           activityConcurrency: config.activityConcurrency,
+          limits: { maxPayloadBytes: config.maxPayloadBytes, maxHistoryEvents: config.maxHistoryEvents },
           onError: (error, where) => logger.error({ err: error, where }, "worker error"),
         })
       : undefined;

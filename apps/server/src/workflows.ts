@@ -15,10 +15,10 @@ import {
   type ValidationCatalog,
   type WorkflowDefinition,
 } from "@weft/definition";
-import type { EngineClient, InstanceRecord, OrchestratorResolver, Store, WorkflowRecord } from "@weft/engine";
+import { DEFAULT_LIMITS, type EngineClient, type InstanceRecord, jsonBytes, type OrchestratorResolver, type Store, type WorkflowRecord } from "@weft/engine";
 import { Ajv, type ValidateFunction } from "ajv";
 import addFormatsModule from "ajv-formats";
-import { badRequest, conflict, notFound, unprocessable } from "./problem.js";
+import { badRequest, conflict, HttpProblem, notFound, unprocessable } from "./problem.js";
 
 // ajv-formats is CommonJS; under NodeNext its default export arrives wrapped.
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv) => Ajv;
@@ -50,8 +50,10 @@ export class WorkflowService {
   readonly #plans = new Map<string, Promise<Plan | undefined>>();
   readonly #inputValidators = new Map<string, ValidateFunction>();
   readonly #ajv: Ajv;
+  readonly #maxPayloadBytes: number;
 
-  constructor(options: { store: Store; client: EngineClient; activityNames: () => readonly string[] }) {
+  constructor(options: { store: Store; client: EngineClient; activityNames: () => readonly string[]; maxPayloadBytes?: number }) {
+    this.#maxPayloadBytes = options.maxPayloadBytes ?? DEFAULT_LIMITS.maxPayloadBytes;
     this.#store = options.store;
     this.#client = options.client;
     this.#activityNames = options.activityNames;
@@ -144,6 +146,7 @@ export class WorkflowService {
     }
     const version = request.version ?? record.latestVersion;
     const definition = await this.getVersion(workflowId, version);
+    this.checkPayload("The input", request.input);
     this.#checkInput(workflowId, version, definition, request.input);
     const tags: Record<string, string> = { ...request.tags, version: String(version) };
     // "latest" sub-workflows are pinned now, so every replay of this instance runs the same child version.
@@ -160,6 +163,18 @@ export class WorkflowService {
       tags,
     });
     return { instanceId, workflowId, version };
+  }
+
+  /** Refuses a payload over the limit with 413, before it reaches history. */
+  checkPayload(what: string, value: unknown): void {
+    const bytes = jsonBytes(value);
+    if (bytes > this.#maxPayloadBytes) {
+      throw new HttpProblem(
+        413,
+        "Content too large",
+        `${what} is ${Math.ceil(bytes / 1024)} KiB; the limit is ${Math.floor(this.#maxPayloadBytes / 1024)} KiB (WEFT_MAX_PAYLOAD_BYTES). Pass a reference (a URL, a key) instead of the data.`,
+      );
+    }
   }
 
   /** The worker's orchestrator lookup: an instance's workflow and version → the interpreter. */

@@ -62,6 +62,7 @@ export function instanceRoutes(app: Hono, { deps, table }: RouteContext): void {
     const instanceId = id(c);
     const name = check(z.string().min(1).max(200), c.req.param("name"), "path.name");
     const payload = await readJson(c, { optional: true });
+    deps.workflows.checkPayload(`The payload of event '${name}'`, payload);
     await client.raiseEvent(instanceId, name, payload ?? null);
     deps.logger.info({ instanceId, event: name }, "event raised");
     return accepted(c);

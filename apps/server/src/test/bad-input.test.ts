@@ -3,7 +3,7 @@ import { isTerminal, startTestServer, type TestServer, until } from "./harness.j
 
 let server: TestServer;
 beforeAll(async () => {
-  server = await startTestServer({ maxBodyBytes: 4096 });
+  server = await startTestServer({ maxBodyBytes: 4096, maxPayloadBytes: 1024 });
 });
 afterAll(async () => {
   await server?.close();
@@ -59,6 +59,13 @@ describe("bad input gets a 4xx that says what to fix", () => {
       413,
       /larger than 4096 bytes/,
     );
+  });
+
+  it("413 for an input or an event payload over the payload limit, before anything is recorded", async () => {
+    const big = { orderId: "o", note: "x".repeat(1500) };
+    await expectProblem(server.api("/api/workflows/order-processing/instances", { method: "POST", json: { input: big } }), 413, /The input is 2 KiB; the limit is 1 KiB/);
+    const started = await server.api("/api/workflows/order-processing/instances", { method: "POST", json: { input: { orderId: "small" } } });
+    await expectProblem(server.api(`/api/instances/${started.body.instanceId}/events/OrderApprovalResult`, { method: "POST", json: big }), 413, /payload of event/);
   });
 
   it("422 with every problem for publishing an invalid definition, and the draft is kept", async () => {
