@@ -29,9 +29,9 @@ export const WeftNodeView = memo(function WeftNodeView({ id, type, data, selecte
   const badges: { text: string; title: string }[] = [];
   const retry = s.retry as { maxAttempts?: number } | undefined;
   if (retry?.maxAttempts && retry.maxAttempts > 1) badges.push({ text: `↻ ${retry.maxAttempts}×`, title: `Retries: up to ${retry.maxAttempts} attempts` });
-  if (typeof s.timeoutMs === "number") badges.push({ text: `⌛ ${formatDuration(s.timeoutMs)}`, title: `Timeout: ${formatDuration(s.timeoutMs)}` });
+  if (typeof s.timeoutMs === "number") badges.push({ text: `timeout ${formatDuration(s.timeoutMs)}`, title: `Timeout: ${formatDuration(s.timeoutMs)}` });
   if (s.approval) badges.push({ text: "✓ approval", title: `Approval: ${((s.approval as { choices?: string[] }).choices ?? []).join(" / ")}` });
-  if (type === "delay" && typeof s.durationMs === "number") badges.push({ text: `⏱ ${formatDuration(s.durationMs)}`, title: "Delay" });
+  if (type === "delay" && typeof s.durationMs === "number") badges.push({ text: `wait ${formatDuration(s.durationMs)}`, title: "Delay" });
   if (type === "map" && typeof s.maxConcurrency === "number") badges.push({ text: `≤ ${s.maxConcurrency} at once`, title: "Max concurrency" });
   if (type === "join" && s.mode === "any") badges.push({ text: "first", title: "Join mode: any (the first branch)" });
   const activityTitle = activityName ? activities.get(activityName)?.title : undefined;

@@ -37,7 +37,7 @@ export const NODE_KINDS: Record<NodeType, NodeKind> = {
 
 export const PALETTE_GROUPS: readonly PaletteGroup[] = ["Flow", "Waiting", "Data"];
 
-export const NODE_WIDTH = 220;
+export const NODE_WIDTH = 190;
 export const NODE_HEIGHT = 72;
 /** Padding inside a map group around its body. */
 export const MAP_PADDING = { top: 56, side: 28, bottom: 28 };
