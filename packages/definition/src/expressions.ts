@@ -1,3 +1,4 @@
+import { secretPlaceholder } from './secrets.js';
 import jsonata from 'jsonata';
 import { ExpressionError, ExpressionErrorCode, expressionPreview } from './expression-error.js';
 import { LruCache } from './lru-cache.js';
@@ -329,6 +330,8 @@ function deterministicBindings(options: EvaluateExpressionOptions): Record<strin
     },
     millis,
     random: (): number => options.random(),
+    // A placeholder, never the value: see secrets.ts.
+    secret: (name: unknown): string => secretPlaceholder(name as string),
   };
 }
 

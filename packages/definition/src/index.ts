@@ -108,3 +108,4 @@ export { RESTART_FROM_TAG, RESTART_OF_TAG, RESTART_SEED_ACTIVITY } from './inter
 export type { RestartSeed } from './interpreter.js';
 export { captureRestartSeed, restartPoints } from './restart.js';
 export type { RestartSeedOptions } from './restart.js';
+export { redactSecrets, revealSecrets, secretPlaceholder, SECRET_NAME_PATTERN } from './secrets.js';
