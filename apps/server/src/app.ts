@@ -9,6 +9,7 @@ import { RouteTable } from "./openapi.js";
 import { hookRoutes } from "./routes/hooks.js";
 import { instanceRoutes } from "./routes/instances.js";
 import { miscRoutes } from "./routes/misc.js";
+import { secretRoutes } from "./routes/secrets.js";
 import { streamRoutes } from "./routes/streams.js";
 import { webRoutes } from "./routes/web.js";
 import { workflowRoutes } from "./routes/workflows.js";
@@ -74,6 +75,7 @@ export function createApp(deps: AppDeps): WeftApp {
   instanceRoutes(app, context);
   streamRoutes(app, context);
   hookRoutes(app, context);
+  secretRoutes(app, context);
 
   app.all("/api/*", (c) => {
     throw new HttpProblem(404, "Not found", `No API route ${c.req.method} ${c.req.path}; see /api/docs.`);

@@ -3,6 +3,7 @@ import type { Logger } from "pino";
 import type { ServerConfig } from "./config.js";
 import type { Metrics } from "./metrics.js";
 import type { RouteTable } from "./openapi.js";
+import type { SecretStore } from "./secrets.js";
 import type { WorkflowService } from "./workflows.js";
 
 /** What the HTTP layer needs; built by the composition root (`runtime.ts`) or by a test. */
@@ -11,6 +12,7 @@ export interface AppDeps {
   store: Store;
   client: EngineClient;
   workflows: WorkflowService;
+  secrets: SecretStore;
   /** The catalog as published on /api/activities (name, title, … inputSchema). */
   activities: () => { name: string }[];
   logger: Logger;

@@ -10,6 +10,7 @@ import { ConfigError, type ServerConfig } from "./config.js";
 import { createLogger, type Logger } from "./logger.js";
 import { createMetrics } from "./metrics.js";
 import { Scheduler } from "./scheduler.js";
+import { SecretStore } from "./secrets.js";
 import { WorkflowService } from "./workflows.js";
 
 export const WEFT_VERSION = "0.1.0";
@@ -52,12 +53,13 @@ export async function createRuntime(config: ServerConfig, options: RuntimeOption
     });
     const described = describeActivities(definitions);
     const client = createClient({ store });
+    const secrets = new SecretStore(store);
     const workflows = new WorkflowService({ store, client, maxPayloadBytes: config.maxPayloadBytes, activityNames: () => described.map((a) => a.name) });
     const worker = config.worker
       ? createWorker({
           store,
           activities: {
-            ...toActivityFunctions(definitions),
+            ...secrets.wrap(toActivityFunctions(definitions)),
             // System activity: what an instance restarted from a step keeps (recorded in its history).
             [RESTART_SEED_ACTIVITY]: async (input: { instanceId: string; nodeId: string }) => {
               const seed = await workflows.restartSeed(input.instanceId, input.nodeId);
@@ -77,6 +79,7 @@ export async function createRuntime(config: ServerConfig, options: RuntimeOption
       store,
       client,
       workflows,
+      secrets,
       activities: () => described,
       logger,
       metrics,

@@ -1,0 +1,27 @@
+import type { Hono } from "hono";
+import { z } from "zod";
+import type { RouteContext } from "../deps.js";
+import { check, parseBody } from "../validation.js";
+
+const secretName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/, "must be 1 to 100 letters, digits, '.', '_' or '-'");
+const secretBody = z.strictObject({ value: z.string().min(1, "must not be empty").max(65_536) });
+
+export function secretRoutes(app: Hono, { deps, table }: RouteContext): void {
+  table.add({ method: "get", path: "/api/secrets", tag: "Secrets", summary: "The names of the secrets (never their values)", responses: { 200: { description: "Names" } } });
+  app.get("/api/secrets", async (c) => c.json({ names: await deps.secrets.names() }));
+
+  table.add({ method: "put", path: "/api/secrets/:name", tag: "Secrets", summary: 'Set a secret; workflows use it as $secret("name")', params: { name: secretName }, body: secretBody, responses: { 204: { description: "Set" } } });
+  app.put("/api/secrets/:name", async (c) => {
+    const name = check(secretName, c.req.param("name"), "path.name");
+    const { value } = await parseBody(c, secretBody);
+    await deps.secrets.set(name, value);
+    deps.logger.info({ secret: name }, "secret set");
+    return c.body(null, 204);
+  });
+
+  table.add({ method: "delete", path: "/api/secrets/:name", tag: "Secrets", summary: "Delete a secret", params: { name: secretName }, responses: { 204: { description: "Deleted" }, 404: { description: "Unknown" } } });
+  app.delete("/api/secrets/:name", async (c) => {
+    await deps.secrets.delete(check(secretName, c.req.param("name"), "path.name"));
+    return c.body(null, 204);
+  });
+}
