@@ -35,8 +35,11 @@ export async function migrate(pool: pg.Pool, schema: string): Promise<MigrationR
       await client.query("BEGIN");
       try {
         await client.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [`weft:migrate:${schema}`]);
-        // CREATE SCHEMA IF NOT EXISTS is not safe against a concurrent creator; under the lock it is.
-        await client.query(`CREATE SCHEMA IF NOT EXISTS ${s}`);
+        // CREATE SCHEMA IF NOT EXISTS is not safe against a concurrent creator; under the lock it
+        // is. A schema that exists is left alone (its owner may have made it for a role that
+        // lacks CREATE on the database).
+        const found = await client.query("SELECT 1 FROM pg_namespace WHERE nspname = $1", [schema]);
+        if (found.rows.length === 0) await client.query(`CREATE SCHEMA IF NOT EXISTS ${s}`);
         await client.query(
           `CREATE TABLE IF NOT EXISTS ${s}.schema_version (
              version     INTEGER PRIMARY KEY,
