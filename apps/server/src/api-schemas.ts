@@ -113,7 +113,7 @@ export const instanceDetailSchema = instanceSummarySchema.extend({
 export const startedSchema = z.object({
   instanceId: z.string(),
   workflowId: z.string(),
-  version: z.number().int(),
+  version: z.number().int().nullable().describe("null for a code-first orchestrator"),
   links: z.object({ self: z.string(), history: z.string(), stream: z.string() }),
 });
 
@@ -123,6 +123,7 @@ export const workflowSummarySchema = z.object({
   latestVersion: z.number().int().nullable(),
   updatedAt: z.string(),
   trigger: z.unknown(),
+  kind: z.enum(["drawn", "code"]).describe('"code": a code-first orchestrator from weft.config'),
 });
 
 export const approvalSchema = z.object({

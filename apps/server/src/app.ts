@@ -12,6 +12,7 @@ import { miscRoutes } from "./routes/misc.js";
 import { secretRoutes } from "./routes/secrets.js";
 import { streamRoutes } from "./routes/streams.js";
 import { webRoutes } from "./routes/web.js";
+import { workerRoutes } from "./routes/workers.js";
 import { workflowRoutes } from "./routes/workflows.js";
 
 export interface WeftApp {
@@ -75,6 +76,7 @@ export function createApp(deps: AppDeps): WeftApp {
   instanceRoutes(app, context);
   streamRoutes(app, context);
   hookRoutes(app, context);
+  workerRoutes(app, context);
   secretRoutes(app, context);
 
   app.all("/api/*", (c) => {

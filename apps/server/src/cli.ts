@@ -6,6 +6,9 @@ import { join } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import { hasErrors, validate } from "@weft/definition";
 import { assertSafeBinding, ConfigError, loadConfig, type ServerConfig } from "./config.js";
+import { watchProject } from "./dev-watch.js";
+import { initProject } from "./init-project.js";
+import { findConfigFile, loadProjectConfig, type ProjectConfig } from "./project-config.js";
 import { createRuntime } from "./runtime.js";
 import { serve } from "./serve.js";
 
@@ -25,24 +28,62 @@ const positive = (value: string) => {
   return n;
 };
 
+interface ServeFlags {
+  port?: number;
+  host?: string;
+  dataDir?: string;
+  worker: boolean;
+  webDir?: string;
+  config?: string;
+}
+
+async function serveProject(options: ServeFlags, dev: boolean): Promise<void> {
+  const config = loadConfig(process.env, {
+    ...(options.port !== undefined ? { port: options.port } : {}),
+    ...(options.host ? { host: options.host } : {}),
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    ...(options.webDir ? { webDir: options.webDir } : {}),
+    worker: options.worker,
+  });
+  assertSafeBinding(config);
+  const project = await loadProject(options.config);
+  const runtime = await serve(config, project ? { project } : {});
+  if (project) process.stdout.write(`Loaded ${project.file}: ${project.activities.map((a) => a.definition.name).join(", ") || "no activities"}\n`);
+  if (dev) {
+    if (!project) throw new ConfigError("weft dev needs a weft.config.ts (or .js) in the working directory; weft init makes one.");
+    watchProject(project, runtime.extensions, runtime.logger, (message) => process.stdout.write(`${message}\n`));
+    process.stdout.write("Watching the project for changes.\n");
+  }
+}
+
+const serveOptions = (command: Command) =>
+  command
+    .option("-p, --port <port>", "port (PORT, default 8787; 0 picks a free one)", port)
+    .option("-H, --host <host>", "address to listen on (HOST, default 127.0.0.1)")
+    .option("-d, --data-dir <dir>", "where the SQLite database lives (WEFT_DATA_DIR, default ./.weft)")
+    .option("--no-worker", "serve only the API and the web app; run workers elsewhere")
+    .option("--web-dir <dir>", "the built web app to serve (WEFT_WEB_DIR)")
+    .option("-c, --config <file>", "the project config (default: weft.config.ts, .mts, .js or .mjs in the working directory)");
+
+serveOptions(
+  program
+    .command("start")
+    .description("Serve the API and the web app, and run the workers (SQLite in ./.weft by default); loads ./weft.config.ts if there is one"),
+).action((options: ServeFlags) => serveProject(options, false));
+
+serveOptions(
+  program.command("dev").description("weft start, and reload the project's activities and orchestrators when their files change"),
+).action((options: ServeFlags) => serveProject(options, true));
+
 program
-  .command("start")
-  .description("Serve the API and the web app, and run the workers (SQLite in ./.weft by default)")
-  .option("-p, --port <port>", "port (PORT, default 8787; 0 picks a free one)", port)
-  .option("-H, --host <host>", "address to listen on (HOST, default 127.0.0.1)")
-  .option("-d, --data-dir <dir>", "where the SQLite database lives (WEFT_DATA_DIR, default ./.weft)")
-  .option("--no-worker", "serve only the API and the web app; run workers elsewhere")
-  .option("--web-dir <dir>", "the built web app to serve (WEFT_WEB_DIR)")
-  .action(async (options: { port?: number; host?: string; dataDir?: string; worker: boolean; webDir?: string }) => {
-    const config = loadConfig(process.env, {
-      ...(options.port !== undefined ? { port: options.port } : {}),
-      ...(options.host ? { host: options.host } : {}),
-      ...(options.dataDir ? { dataDir: options.dataDir } : {}),
-      ...(options.webDir ? { webDir: options.webDir } : {}),
-      worker: options.worker,
-    });
-    assertSafeBinding(config);
-    await serve(config);
+  .command("init [dir]")
+  .description("Scaffold a project: package.json, weft.config.ts, one activity and one workflow that calls it")
+  .action((dir: string | undefined) => {
+    const target = dir ?? ".";
+    const files = initProject(target);
+    process.stdout.write(`Created ${files.map((f) => join(target, f)).join(", ")}\n\n`);
+    process.stdout.write(`Next:\n${target === "." ? "" : `  cd ${target}\n`}  weft dev                    # the API and the designer on http://127.0.0.1:8787\n`);
+    process.stdout.write(`  weft run workflows/hello.json --input '{"name":"Ada"}'\n`);
   });
 
 program
@@ -50,12 +91,14 @@ program
   .description("Run only the workers against the configured database")
   .option("-c, --concurrency <n>", "activities at once (default 32)", positive)
   .option("-d, --data-dir <dir>", "where the SQLite database lives")
-  .action(async (options: { concurrency?: number; dataDir?: string }) => {
+  .option("--config <file>", "the project config (default: ./weft.config.*)")
+  .action(async (options: { concurrency?: number; dataDir?: string; config?: string }) => {
     const config = loadConfig(process.env, {
       ...(options.concurrency ? { activityConcurrency: options.concurrency } : {}),
       ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     });
-    const runtime = await createRuntime(config, { serve: false });
+    const project = await loadProject(options.config);
+    const runtime = await createRuntime(config, { serve: false, ...(project ? { project } : {}) });
     runtime.logger.info({ store: runtime.store.kind }, "worker started");
     await untilSignal();
     await runtime.close();
@@ -66,7 +109,8 @@ program
   .description("Run a workflow definition to completion in a scratch database and print its result")
   .option("-i, --input <json>", "the instance input as JSON", "null")
   .option("--timeout <ms>", "give up after this long", positive, 600_000)
-  .action(async (file: string, options: { input: string; timeout: number }) => {
+  .option("--config <file>", "the project config (default: ./weft.config.*), for the project's activities")
+  .action(async (file: string, options: { input: string; timeout: number; config?: string }) => {
     const definition = readDefinition(file);
     let input: unknown;
     try {
@@ -76,7 +120,8 @@ program
     }
     const dir = mkdtempSync(join(tmpdir(), "weft-run-"));
     const config: ServerConfig = { ...loadConfig(process.env), dataDir: dir, databaseUrl: undefined, logLevel: "warn" };
-    const runtime = await createRuntime(config, { serve: false });
+    const project = await loadProject(options.config);
+    const runtime = await createRuntime(config, { serve: false, ...(project ? { project } : {}) });
     try {
       const id = (definition as { id?: unknown }).id;
       if (typeof id !== "string") throw new ConfigError(`${file} has no "id".`);
@@ -120,6 +165,12 @@ function readDefinition(file: string): unknown {
   } catch (error) {
     throw new ConfigError(`${file} is not valid JSON: ${(error as Error).message}`);
   }
+}
+
+/** The given config, or ./weft.config.* if present; undefined when there is none. */
+async function loadProject(file: string | undefined): Promise<ProjectConfig | undefined> {
+  const path = file ?? findConfigFile(process.cwd());
+  return path ? loadProjectConfig(path) : undefined;
 }
 
 function untilSignal(): Promise<void> {

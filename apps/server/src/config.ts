@@ -15,6 +15,8 @@ export interface ServerConfig {
   maxPayloadBytes: number;
   /** The most history events one execution may have. */
   maxHistoryEvents: number;
+  /** How long a task handed to a remote worker stays leased without a heartbeat (WEFT_REMOTE_LEASE_MS, default 30 s). */
+  remoteLeaseMs: number;
   /** Run the workers in this process. */
   worker: boolean;
   activityConcurrency: number;
@@ -44,6 +46,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<ServerConf
     maxBodyBytes: integer(env.WEFT_MAX_BODY_BYTES, "WEFT_MAX_BODY_BYTES", 1_048_576),
     maxPayloadBytes: integer(env.WEFT_MAX_PAYLOAD_BYTES, "WEFT_MAX_PAYLOAD_BYTES", 256 * 1024),
     maxHistoryEvents: integer(env.WEFT_MAX_HISTORY_EVENTS, "WEFT_MAX_HISTORY_EVENTS", 50_000),
+    remoteLeaseMs: integer(env.WEFT_REMOTE_LEASE_MS, "WEFT_REMOTE_LEASE_MS", 30_000),
     worker: true,
     activityConcurrency: integer(env.WEFT_ACTIVITY_CONCURRENCY, "WEFT_ACTIVITY_CONCURRENCY", 32),
     demoTimeScale: number(env.WEFT_DEMO_TIME_SCALE, "WEFT_DEMO_TIME_SCALE", 1),
@@ -54,6 +57,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<ServerConf
   };
   if (config.port < 0 || config.port > 65535) throw new ConfigError(`PORT must be between 0 and 65535, not ${config.port}.`);
   if (config.maxBodyBytes < 1024) throw new ConfigError("WEFT_MAX_BODY_BYTES must be at least 1024.");
+  if (config.remoteLeaseMs < 100) throw new ConfigError("WEFT_REMOTE_LEASE_MS must be at least 100.");
   return config;
 }
 

@@ -1,6 +1,7 @@
 import type { EngineClient, Store } from "@weft/engine";
 import type { Logger } from "pino";
 import type { ServerConfig } from "./config.js";
+import type { Extensions } from "./extensions.js";
 import type { Metrics } from "./metrics.js";
 import type { RouteTable } from "./openapi.js";
 import type { SecretStore } from "./secrets.js";
@@ -13,6 +14,8 @@ export interface AppDeps {
   client: EngineClient;
   workflows: WorkflowService;
   secrets: SecretStore;
+  /** The project's activities and code-first orchestrators, and the remote workers' activity types. */
+  extensions: Extensions;
   /** The catalog as published on /api/activities (name, title, … inputSchema). */
   activities: () => { name: string }[];
   logger: Logger;

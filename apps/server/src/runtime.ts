@@ -1,14 +1,16 @@
 import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createBuiltInActivities, describeActivities, toActivityFunctions } from "@weft/activities";
+import { createBuiltInActivities, toActivityFunctions } from "@weft/activities";
 import { RESTART_SEED_ACTIVITY } from "@weft/definition";
 import { createClient, createWorker, type EngineClient, NonRetryableError, type Store, type Worker } from "@weft/engine";
 import { createSqliteStore } from "@weft/store-sqlite";
 import { createApp, type WeftApp } from "./app.js";
 import { ConfigError, type ServerConfig } from "./config.js";
+import { Extensions } from "./extensions.js";
 import { createLogger, type Logger } from "./logger.js";
 import { createMetrics } from "./metrics.js";
+import { ProjectConfigError, type ProjectConfig } from "./project-config.js";
 import { Scheduler } from "./scheduler.js";
 import { SecretStore } from "./secrets.js";
 import { WorkflowService } from "./workflows.js";
@@ -24,6 +26,8 @@ export interface WeftRuntime {
   scheduler: Scheduler;
   web: WeftApp;
   logger: Logger;
+  /** The project's activities and code-first orchestrators, and the remote workers' activity types. */
+  extensions: Extensions;
   /** Stops the scheduler and the worker (gracefully), then closes the store. */
   close(): Promise<void>;
 }
@@ -34,6 +38,8 @@ export interface RuntimeOptions {
   serve?: boolean;
   /** Tick the schedule triggers on a timer (default true; tests drive `scheduler.tick` themselves). */
   autoSchedule?: boolean;
+  /** A loaded weft.config (its activities join the catalog, its orchestrators the workflows). */
+  project?: ProjectConfig;
 }
 
 /**
@@ -51,14 +57,14 @@ export async function createRuntime(config: ServerConfig, options: RuntimeOption
       demoTimeScale: config.demoTimeScale,
       http: { allowPrivateNetworks: config.allowPrivateNetworks },
     });
-    const described = describeActivities(definitions);
+    const extensions = new Extensions({ store, logger, builtIns: definitions, project: options.project, remoteLeaseMs: config.remoteLeaseMs });
     const client = createClient({ store });
     const secrets = new SecretStore(store);
-    const workflows = new WorkflowService({ store, client, maxPayloadBytes: config.maxPayloadBytes, activityNames: () => described.map((a) => a.name) });
+    const workflows = new WorkflowService({ store, client, maxPayloadBytes: config.maxPayloadBytes, activityNames: () => extensions.activityNames(), isCodeWorkflow: (id) => extensions.isCodeWorkflow(id) });
     const worker = config.worker
       ? createWorker({
           store,
-          activities: {
+          activities: extensions.activities({
             ...secrets.wrap(toActivityFunctions(definitions)),
             // System activity: what an instance restarted from a step keeps (recorded in its history).
             [RESTART_SEED_ACTIVITY]: async (input: { instanceId: string; nodeId: string }) => {
@@ -66,8 +72,11 @@ export async function createRuntime(config: ServerConfig, options: RuntimeOption
               if (!seed) throw new NonRetryableError(`Instance '${input.instanceId}' has no data from before '${input.nodeId}' (was it purged?).`);
               return seed;
             },
-          },
-          resolveOrchestrator: workflows.resolveOrchestrator,
+          }),
+          // Remote workers' names are theirs: this worker claims only what it can run, and fails names nobody serves.
+          servedElsewhere: () => extensions.remote.names(),
+          activityLogger: extensions.activityLogger,
+          resolveOrchestrator: extensions.resolver(workflows.resolveOrchestrator),
           activityConcurrency: config.activityConcurrency,
           limits: { maxPayloadBytes: config.maxPayloadBytes, maxHistoryEvents: config.maxHistoryEvents },
           onError: (error, where) => logger.error({ err: error, where }, "worker error"),
@@ -80,7 +89,8 @@ export async function createRuntime(config: ServerConfig, options: RuntimeOption
       client,
       workflows,
       secrets,
-      activities: () => described,
+      extensions,
+      activities: () => extensions.catalog(),
       logger,
       metrics,
       ready: () => ready,
@@ -88,6 +98,14 @@ export async function createRuntime(config: ServerConfig, options: RuntimeOption
     });
     const scheduler = new Scheduler({ store, workflows, logger });
     await publishExamples(store, workflows, logger);
+    for (const code of extensions.codeWorkflows()) {
+      if (await store.getWorkflow(code.id)) {
+        throw new ProjectConfigError(
+          `Orchestrator '${code.id}' in ${options.project?.file ?? "weft.config"} has the id of a drawn workflow in the database; rename one of them.`,
+        );
+      }
+    }
+    await extensions.open();
     worker?.start();
     if (options.serve !== false && options.autoSchedule !== false) await scheduler.start();
     ready = true;
@@ -100,8 +118,10 @@ export async function createRuntime(config: ServerConfig, options: RuntimeOption
       scheduler,
       web,
       logger,
+      extensions,
       async close() {
         await scheduler.stop();
+        extensions.close();
         await worker?.stop();
         await store.close();
       },

@@ -1,11 +1,11 @@
 import { serve as listen } from "@hono/node-server";
 import type { AddressInfo } from "node:net";
 import type { ServerConfig } from "./config.js";
-import { createRuntime } from "./runtime.js";
+import { createRuntime, type RuntimeOptions, type WeftRuntime } from "./runtime.js";
 
 /** `weft start`: the runtime plus an HTTP listener, stopped gracefully on SIGTERM or SIGINT. */
-export async function serve(config: ServerConfig): Promise<void> {
-  const runtime = await createRuntime(config);
+export async function serve(config: ServerConfig, options: RuntimeOptions = {}): Promise<WeftRuntime> {
+  const runtime = await createRuntime(config, options);
   const server = listen({ fetch: runtime.web.app.fetch, port: config.port, hostname: config.host });
   await new Promise<void>((resolve, reject) => {
     server.once("listening", resolve);
@@ -29,4 +29,5 @@ export async function serve(config: ServerConfig): Promise<void> {
   };
   process.once("SIGTERM", () => void stop("SIGTERM"));
   process.once("SIGINT", () => void stop("SIGINT"));
+  return runtime;
 }

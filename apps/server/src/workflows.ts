@@ -34,7 +34,8 @@ export interface StartRequest {
 export interface StartedInstance {
   instanceId: string;
   workflowId: string;
-  version: number;
+  /** null for a code-first orchestrator: code has no published versions. */
+  version: number | null;
 }
 
 /**
@@ -47,12 +48,21 @@ export class WorkflowService {
   readonly #store: Store;
   readonly #client: EngineClient;
   readonly #activityNames: () => readonly string[];
+  readonly #isCodeWorkflow: (workflowId: string) => boolean;
   readonly #plans = new Map<string, Promise<Plan | undefined>>();
   readonly #inputValidators = new Map<string, ValidateFunction>();
   readonly #ajv: Ajv;
   readonly #maxPayloadBytes: number;
 
-  constructor(options: { store: Store; client: EngineClient; activityNames: () => readonly string[]; maxPayloadBytes?: number }) {
+  constructor(options: {
+    store: Store;
+    client: EngineClient;
+    activityNames: () => readonly string[];
+    maxPayloadBytes?: number;
+    /** Code-first orchestrators from weft.config: started without a published version. */
+    isCodeWorkflow?: (workflowId: string) => boolean;
+  }) {
+    this.#isCodeWorkflow = options.isCodeWorkflow ?? (() => false);
     this.#maxPayloadBytes = options.maxPayloadBytes ?? DEFAULT_LIMITS.maxPayloadBytes;
     this.#store = options.store;
     this.#client = options.client;
@@ -140,6 +150,15 @@ export class WorkflowService {
 
   /** Starts an instance of a published version (the latest by default). */
   async start(workflowId: string, request: StartRequest): Promise<StartedInstance> {
+    if (this.#isCodeWorkflow(workflowId)) {
+      this.checkPayload("The input", request.input);
+      const instanceId = await this.#client.start(workflowId, request.input ?? null, {
+        ...(request.instanceId ? { instanceId: request.instanceId } : {}),
+        // The resolver runs code only for instances tagged as code (extensions.ts, CODE_KIND_TAG).
+        tags: { ...request.tags, kind: "code" },
+      });
+      return { instanceId, workflowId, version: null };
+    }
     const record = await this.get(workflowId);
     if (record.latestVersion === 0) {
       throw conflict(`Workflow '${workflowId}' has no published version yet; publish it before starting it.`);

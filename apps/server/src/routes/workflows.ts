@@ -1,6 +1,7 @@
 import type { Context, Hono } from "hono";
 import { startBody, startedSchema, versionParam, workflowIdParam, workflowSummarySchema } from "../api-schemas.js";
 import type { RouteContext } from "../deps.js";
+import { conflict } from "../problem.js";
 import { check, parseBody, readJson } from "../validation.js";
 import { z } from "zod";
 
@@ -8,12 +9,14 @@ export function workflowRoutes(app: Hono, { deps, table }: RouteContext): void {
   const { workflows } = deps;
   const id = (raw: string) => check(workflowIdParam, raw, "path.id");
 
-  table.add({ method: "get", path: "/api/workflows", tag: "Workflows", summary: "List workflows", responses: { 200: { description: "Workflows", schema: z.array(workflowSummarySchema) } } });
+  table.add({ method: "get", path: "/api/workflows", tag: "Workflows", summary: 'List workflows: drawn ones (kind "drawn") and the code-first orchestrators of weft.config (kind "code", never a version: they start as they are)', responses: { 200: { description: "Workflows", schema: z.array(workflowSummarySchema) } } });
   app.get("/api/workflows", async (c) => {
     const list = await deps.store.listWorkflows();
-    return c.json(
-      list.map((w) => ({ id: w.workflowId, name: w.name, latestVersion: w.latestVersion || null, updatedAt: w.updatedAt, trigger: w.trigger ?? { type: "manual" } })),
-    );
+    const code = deps.extensions.codeWorkflows();
+    return c.json([
+      ...list.map((w) => ({ id: w.workflowId, name: w.name, latestVersion: w.latestVersion || null, updatedAt: w.updatedAt, trigger: w.trigger ?? { type: "manual" }, kind: "drawn" })),
+      ...code.map((w) => ({ id: w.id, name: w.name, latestVersion: null, updatedAt: w.loadedAt, trigger: { type: "manual" }, kind: "code" })),
+    ]);
   });
 
   table.add({ method: "post", path: "/api/workflows/validate", tag: "Workflows", summary: "Validate a definition", body: z.unknown(), responses: { 200: { description: "Problems (empty when valid)" } } });
@@ -26,14 +29,20 @@ export function workflowRoutes(app: Hono, { deps, table }: RouteContext): void {
   table.add({ method: "put", path: "/api/workflows/:id", tag: "Workflows", summary: "Save the draft", params: { id: workflowIdParam }, body: z.unknown(), responses: { 200: { description: "Saved, with the problems publishing would report" } } });
   app.put("/api/workflows/:id", async (c) => {
     const workflowId = id(c.req.param("id"));
+    if (deps.extensions.isCodeWorkflow(workflowId)) {
+      throw conflict(`'${workflowId}' is a code-first orchestrator from weft.config; a drawn workflow needs another id.`);
+    }
     const { record, problems } = await workflows.saveDraft(workflowId, await readJson(c));
     return c.json({ id: record.workflowId, draft: record.draft, problems });
   });
 
   table.add({ method: "get", path: "/api/workflows/:id", tag: "Workflows", summary: "Draft and versions", params: { id: workflowIdParam }, responses: { 200: { description: "The workflow" } } });
   app.get("/api/workflows/:id", async (c) => {
-    const record = await workflows.get(id(c.req.param("id")));
-    return c.json({ id: record.workflowId, draft: record.draft, latestVersion: record.latestVersion || null, versions: record.versions });
+    const workflowId = id(c.req.param("id"));
+    const code = deps.extensions.codeWorkflows().find((w) => w.id === workflowId);
+    if (code) return c.json({ id: code.id, name: code.name, kind: "code", draft: null, latestVersion: null, versions: [] });
+    const record = await workflows.get(workflowId);
+    return c.json({ id: record.workflowId, kind: "drawn", draft: record.draft, latestVersion: record.latestVersion || null, versions: record.versions });
   });
 
   table.add({ method: "get", path: "/api/workflows/:id/versions/:v", tag: "Workflows", summary: "One published version", params: { id: workflowIdParam, v: versionParam }, responses: { 200: { description: "The definition with its version" } } });
@@ -66,7 +75,7 @@ export function workflowRoutes(app: Hono, { deps, table }: RouteContext): void {
   });
 }
 
-export function startedResponse(c: Context, started: { instanceId: string; workflowId: string; version: number }) {
+export function startedResponse(c: Context, started: { instanceId: string; workflowId: string; version: number | null }) {
   const self = `/api/instances/${encodeURIComponent(started.instanceId)}`;
   c.header("Location", self);
   return c.json({ ...started, links: { self, history: `${self}/history`, stream: `${self}/stream` } }, 202);

@@ -1,0 +1,189 @@
+import type { Hono } from "hono";
+import { z } from "zod";
+import type { RouteContext } from "../deps.js";
+import { notFound } from "../problem.js";
+import { MAX_POLL_WAIT_MS } from "../remote-workers.js";
+import { check, parseBody } from "../validation.js";
+
+const activityName = z
+  .string()
+  .regex(/^[A-Za-z][\w-]*(\.[A-Za-z][\w-]*)*$/, "must be dotted words such as 'text.reverse' (letters, digits, '_' and '-')")
+  .max(200);
+
+const jsonSchemaObject = z.record(z.string(), z.unknown()).describe("A JSON Schema (an object); the designer builds the input form from it.");
+
+const registerBody = z
+  .strictObject({
+    activities: z
+      .array(
+        z.strictObject({
+          name: activityName.describe("The name workflows call, e.g. text.reverse"),
+          title: z.string().max(200).optional().describe("Palette label; default the name"),
+          description: z.string().max(5000).optional(),
+          category: z.string().max(200).optional().describe('Palette group; default "Remote"'),
+          inputSchema: jsonSchemaObject,
+          outputSchema: jsonSchemaObject.optional(),
+        }),
+      )
+      .min(1)
+      .max(500),
+  })
+  .describe("Activity types this worker serves.");
+
+const pollBody = z
+  .strictObject({
+    workerId: z.string().min(1).max(200).describe("Names this worker in leases and logs"),
+    activities: z.array(activityName).min(1).max(500).describe("Registered names this worker serves"),
+    maxTasks: z.number().int().min(1).max(100).optional().describe("Default 1"),
+    waitMs: z.number().int().min(0).max(MAX_POLL_WAIT_MS).optional().describe(`How long to hold the request when there is no task; default and max ${MAX_POLL_WAIT_MS}`),
+  })
+  .describe("Long-poll for tasks.");
+
+const taskToken = z.string().min(1).max(4096).describe("The taskToken from the poll answer, as is");
+
+const completeBody = z.strictObject({ taskToken, result: z.unknown().optional().describe("The activity's output (JSON)") });
+
+const failBody = z.strictObject({
+  taskToken,
+  error: z.strictObject({
+    name: z.string().max(200).optional().describe('Default "RemoteActivityError"'),
+    message: z.string().max(10_000),
+    nonRetryable: z.boolean().optional().describe("true stops the workflow's retries (invalid input, say)"),
+    details: z.unknown().optional(),
+    stack: z.string().max(50_000).optional(),
+  }),
+});
+
+const heartbeatBody = z.strictObject({ taskToken, details: z.unknown().optional().describe("Progress, logged at debug level") });
+
+const taskSchema = z.object({
+  taskToken: z.string(),
+  activity: z.string(),
+  input: z.unknown(),
+  attempt: z.number().int(),
+  instanceId: z.string(),
+  taskId: z.number().int(),
+  idempotencyKey: z.string().describe("Stable across redeliveries of this attempt: pass it to APIs that deduplicate"),
+  tags: z.record(z.string(), z.unknown()).nullable(),
+  timeoutMs: z.number().int().nullable(),
+  leaseMs: z.number().int().describe("Heartbeat well within this (every leaseMs/3, say)"),
+  leaseExpiresAt: z.string(),
+});
+
+const tokenProblems = {
+  401: { description: "Not a token this server issued" },
+  409: { description: "The lease is no longer held: it expired and the task went back to the queue, or the instance ended. Drop the work; the task is not lost." },
+};
+
+/**
+ * Remote workers over HTTP: any language can serve activities with nothing but an HTTP
+ * client and JSON (see docs/remote-workers.md and examples/worker-python).
+ */
+export function workerRoutes(app: Hono, { deps, table }: RouteContext): void {
+  const remote = deps.extensions.remote;
+
+  table.add({
+    method: "post",
+    path: "/api/workers/activities",
+    tag: "Remote workers",
+    summary:
+      "Register activity types a remote worker serves, with their JSON Schemas: they join the catalog (/api/activities) and the palette. " +
+      "Registrations are kept in the store; re-registering replaces the schema. From then on the server's own worker never claims tasks of these names: " +
+      "they wait in the queue for a remote worker, however long. A name the server runs itself (built-in or weft.config) is refused with 409.",
+    body: registerBody,
+    responses: { 200: { description: "Registered" }, 409: { description: "A name is served in-process already" } },
+  });
+  app.post("/api/workers/activities", async (c) => {
+    const body = await parseBody(c, registerBody);
+    const records = await remote.register(body.activities);
+    deps.logger.info({ activities: records.map((r) => r.name) }, "remote activities registered");
+    return c.json({ registered: records.map((r) => r.name) });
+  });
+
+  table.add({
+    method: "get",
+    path: "/api/workers/activities",
+    tag: "Remote workers",
+    summary: "The activity types remote workers registered, with when a worker last polled for each (this server process's view)",
+    responses: { 200: { description: "Registrations" } },
+  });
+  app.get("/api/workers/activities", (c) => c.json(remote.list()));
+
+  table.add({
+    method: "delete",
+    path: "/api/workers/activities/:name",
+    tag: "Remote workers",
+    summary: "Forget a registered activity type: it leaves the catalog, and its queued tasks then fail fast as unknown (unless it is registered again first)",
+    params: { name: activityName },
+    responses: { 204: { description: "Forgotten" }, 404: { description: "Not registered" } },
+  });
+  app.delete("/api/workers/activities/:name", async (c) => {
+    const name = check(activityName, c.req.param("name"), "path.name");
+    if (!(await remote.unregister(name))) throw notFound(`No remote worker registered activity '${name}'.`);
+    return c.body(null, 204);
+  });
+
+  table.add({
+    method: "post",
+    path: "/api/workers/poll",
+    tag: "Remote workers",
+    summary:
+      `Long-poll for tasks of registered activity types. Answers at once with up to maxTasks tasks, or holds the request until one is queued (up to waitMs, at most ${MAX_POLL_WAIT_MS / 1000} s) and answers {tasks: []} when none came. ` +
+      "Each task is leased to this worker for leaseMs: heartbeat within it, or the task goes back to the queue for another worker (at-least-once: make activities idempotent with idempotencyKey).",
+    body: pollBody,
+    responses: { 200: { description: "Tasks (possibly none)", schema: z.object({ tasks: z.array(taskSchema) }) }, 409: { description: "A name is not registered" } },
+  });
+  app.post("/api/workers/poll", async (c) => {
+    const body = await parseBody(c, pollBody);
+    const tasks = await remote.poll({
+      workerId: body.workerId,
+      activities: body.activities,
+      max: body.maxTasks ?? 1,
+      waitMs: body.waitMs ?? MAX_POLL_WAIT_MS,
+      signal: c.req.raw.signal,
+    });
+    return c.json({ tasks });
+  });
+
+  table.add({
+    method: "post",
+    path: "/api/workers/tasks/complete",
+    tag: "Remote workers",
+    summary: "Complete a task with its result",
+    body: completeBody,
+    responses: { 200: { description: "Recorded" }, ...tokenProblems },
+  });
+  app.post("/api/workers/tasks/complete", async (c) => {
+    const body = await parseBody(c, completeBody);
+    await remote.complete(body.taskToken, body.result);
+    return c.json({ accepted: true });
+  });
+
+  table.add({
+    method: "post",
+    path: "/api/workers/tasks/fail",
+    tag: "Remote workers",
+    summary: "Fail a task: retried by the workflow's retry policy, unless error.nonRetryable",
+    body: failBody,
+    responses: { 200: { description: "Recorded" }, ...tokenProblems },
+  });
+  app.post("/api/workers/tasks/fail", async (c) => {
+    const body = await parseBody(c, failBody);
+    await remote.fail(body.taskToken, body.error);
+    return c.json({ accepted: true });
+  });
+
+  table.add({
+    method: "post",
+    path: "/api/workers/tasks/heartbeat",
+    tag: "Remote workers",
+    summary: "Extend a task's lease by leaseMs. A 409 means stop: the instance ended (terminated, say) or the lease was lost",
+    body: heartbeatBody,
+    responses: { 200: { description: "Lease extended", schema: z.object({ leaseExpiresAt: z.string() }) }, ...tokenProblems },
+  });
+  app.post("/api/workers/tasks/heartbeat", async (c) => {
+    const body = await parseBody(c, heartbeatBody);
+    return c.json(await remote.heartbeat(body.taskToken, body.details));
+  });
+}
+
