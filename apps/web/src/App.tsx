@@ -4,6 +4,7 @@ import { lazy, Suspense, useState } from "react";
 import { createBrowserRouter, RouterProvider } from "react-router";
 import { WeftClientProvider } from "./api/WeftClientContext";
 import { ApprovalsPage } from "./approvals/ApprovalsPage";
+import { OutboxPage } from "./outbox/OutboxPage";
 import { InstancePage } from "./runs/InstancePage";
 import { RunsPage } from "./runs/RunsPage";
 import { Layout } from "./ui/Layout";
@@ -31,6 +32,7 @@ const router = createBrowserRouter([
       { path: "/runs", element: <RunsPage /> },
       { path: "/runs/:instanceId", element: <InstancePage /> },
       { path: "/approvals", element: <ApprovalsPage /> },
+      { path: "/outbox", element: <OutboxPage /> },
       { path: "*", element: <NotFound /> },
     ],
   },

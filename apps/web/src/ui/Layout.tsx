@@ -1,4 +1,5 @@
 import { NavLink, Outlet, useLocation } from "react-router";
+import { ApprovalsBadge } from "../approvals/ApprovalsBadge";
 import { ThemeToggle } from "./theme";
 
 /** The app frame: top navigation (Workflows, Runs, Approvals), the theme switch, the page. */
@@ -21,6 +22,10 @@ export function Layout() {
           </NavLink>
           <NavLink to="/approvals" className={({ isActive }) => navClass(isActive)}>
             Approvals
+            <ApprovalsBadge />
+          </NavLink>
+          <NavLink to="/outbox" className={({ isActive }) => navClass(isActive)}>
+            Outbox
           </NavLink>
         </nav>
         <div className="header-end">
