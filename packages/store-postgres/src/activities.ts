@@ -1,6 +1,6 @@
 import type { ActivityResult, ActivityWorkItem, ClaimRequest } from "@weft/engine";
 import type { Changes, Queryable } from "./connection.js";
-import { toActivityWorkItem, type ActivityRow } from "./rows.js";
+import { atMs, nowMs, toActivityWorkItem, type ActivityRow } from "./rows.js";
 import { insertMessages } from "./writes.js";
 
 /**
@@ -11,8 +11,9 @@ import { insertMessages } from "./writes.js";
  * Each claimed row gets its own fresh token (gen_random_uuid per row).
  */
 export async function claimActivities(c: Queryable, s: string, request: ClaimRequest & { names?: readonly string[] }): Promise<ActivityWorkItem[]> {
-  const { now, limit, leaseMs, owner } = request;
-  if (limit <= 0) return [];
+  const { now, leaseMs, owner } = request;
+  const limit = Math.floor(request.limit);
+  if (!(limit > 0)) return [];
   const byName = request.names !== undefined;
   const result = await c.query<ActivityRow>(
     `WITH picked AS (
@@ -28,7 +29,7 @@ export async function claimActivities(c: Queryable, s: string, request: ClaimReq
        FROM picked
       WHERE t.id = picked.id
      RETURNING t.*`,
-    byName ? [now, limit, owner, now + leaseMs, request.names] : [now, limit, owner, now + leaseMs],
+    byName ? [nowMs(now), limit, owner, atMs(now + leaseMs), request.names] : [nowMs(now), limit, owner, atMs(now + leaseMs)],
   );
   // RETURNING has no order of its own.
   return result.rows.sort((a, b) => a.visible_at - b.visible_at || a.id - b.id).map(toActivityWorkItem);
@@ -56,7 +57,7 @@ export async function renewActivityLeases(
      UPDATE ${s}.activity_tasks t SET lease_expires_at = $4, available_at = $4
        FROM locked WHERE t.id = locked.id
      RETURNING t.id`,
-    [valid.map((lease) => lease.id), valid.map((lease) => lease.leaseToken), now, now + leaseMs],
+    [valid.map((lease) => lease.id), valid.map((lease) => lease.leaseToken), nowMs(now), atMs(now + leaseMs)],
   );
   const renewed = new Set(result.rows.map((row) => String(row.id)));
   return leases.filter((lease) => renewed.has(lease.id)).map((lease) => lease.id);

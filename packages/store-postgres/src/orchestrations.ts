@@ -1,6 +1,6 @@
 import type { ClaimRequest, OrchestrationWorkItem, TurnCommit } from "@weft/engine";
 import type { Changes, Queryable } from "./connection.js";
-import { INSTANCE_COLUMNS, historyEventJson, toInboxMessage, toInstanceRecord, toJson, type InboxRow, type InstanceRow } from "./rows.js";
+import { INSTANCE_COLUMNS, atMs, historyEventJson, nowMs, toInboxMessage, toInstanceRecord, toJson, type InboxRow, type InstanceRow } from "./rows.js";
 import { instanceColumns, messageColumns, newLeaseToken, taskColumns } from "./writes.js";
 
 /** A suspended instance is woken only by these; its other messages wait. */
@@ -25,8 +25,9 @@ export async function claimOrchestrations(
   s: string,
   request: ClaimRequest & { maxMessages?: number },
 ): Promise<OrchestrationWorkItem[]> {
-  const { now, limit, leaseMs, owner } = request;
-  if (limit <= 0) return [];
+  const { now, leaseMs, owner } = request;
+  const limit = Math.floor(request.limit);
+  if (!(limit > 0)) return [];
   const maxMessages = Math.max(0, Math.trunc(request.maxMessages ?? DEFAULT_MAX_MESSAGES));
   const locked = await c.query<InstanceRow>(
     `SELECT ${INSTANCE_COLUMNS.split(", ").map((column) => `i.${column}`).join(", ")}
@@ -43,7 +44,7 @@ export async function claimOrchestrations(
       ORDER BY work.first_id
       LIMIT $2
       FOR NO KEY UPDATE OF i SKIP LOCKED`,
-    [now, limit],
+    [nowMs(now), limit],
   );
   if (locked.rows.length === 0) return [];
 
@@ -68,7 +69,7 @@ export async function claimOrchestrations(
           AND EXISTS (SELECT 1 FROM msgs WHERE msgs.instance_id = t.instance_id)
      )
      SELECT * FROM msgs ORDER BY instance_id, id`,
-    [ids, now, Math.max(1, maxMessages), tokens, owner, now + leaseMs],
+    [ids, nowMs(now), Math.max(1, maxMessages), tokens, owner, atMs(now + leaseMs)],
   );
   const byInstance = new Map<string, InboxRow[]>();
   for (const row of claimed.rows) {
@@ -142,7 +143,7 @@ async function applyTurn(c: Queryable, s: string, turn: TurnCommit, now: number,
     turn.events.map((e) => e.at), // $8
     turn.events.map(historyEventJson), // $9
     u.lastSeq, // $10
-    now, // $11
+    nowMs(now), // $11
     set(u.status), // $12
     u.status ?? null, // $13
     set(u.executionId), // $14
@@ -222,7 +223,7 @@ async function applyTurn(c: Queryable, s: string, turn: TurnCommit, now: number,
      ), tasks AS (
        INSERT INTO ${s}.activity_tasks (instance_id, execution_id, task_id, name, input, attempt, tags, timeout_ms, visible_at, available_at)
        SELECT t.instance_id, t.execution_id, t.task_id, t.name, t.input, t.attempt, t.tags, t.timeout_ms, t.visible_at, t.visible_at
-         FROM unnest($42::text[], $43::text[], $44::integer[], $45::text[], $46::text[], $47::integer[], $48::text[], $49::bigint[], $50::bigint[])
+         FROM unnest($42::text[], $43::text[], $44::integer[], $45::text[], $46::text[], $47::integer[], $48::text[], $49::double precision[], $50::bigint[])
            WITH ORDINALITY AS t(instance_id, execution_id, task_id, name, input, attempt, tags, timeout_ms, visible_at, ord)
         ORDER BY t.ord
        RETURNING id

@@ -448,6 +448,23 @@ function definePostgresTests(): void {
         expect(await store.commitTurns([startTurn(first)], T0)).toEqual([true]);
       });
 
+      it("takes fractional milliseconds (ctx.sleep(1.5)) where it stores whole ones, never making anything early", async () => {
+        const store = await open(testSchema());
+        await store.createInstance({ instanceId: "frac", name: "pg-test", executionId: "e1", input: null }, T0 + 0.5);
+        expect((await store.getInstance("frac"))?.createdAt).toBe(toIso(T0));
+        const item = await claimItem(store, "frac", T0 + 0.5, 1000.25);
+        const timer = { instanceId: "frac", event: { type: "TimerFired" as const, at: toIso(T0), taskId: 1 }, visibleAt: T0 + 1500.5 };
+        const task = { instanceId: "frac", executionId: "e1", taskId: 2, name: "work", input: null, attempt: 1, timeoutMs: 1.5, visibleAt: T0 + 0.25 };
+        expect(await store.commitTurns([startTurn(item, { messages: [timer], activities: [task] })], T0 + 1000.2)).toEqual([true]);
+        expect(await store.nextWakeAt(T0 + 0.5)).toBe(T0 + 1);
+        expect(await store.claimOrchestrations({ owner: "t", limit: 1.5, leaseMs: LEASE_MS, now: T0 + 1500.5 })).toEqual([]);
+        expect((await claimItem(store, "frac", T0 + 1501)).messages.map((m) => m.event.type)).toEqual(["TimerFired"]);
+        const [claimed] = await store.claimActivities({ owner: "t", limit: 1, leaseMs: 10.5, now: T0 + 1.75 });
+        expect(claimed).toMatchObject({ timeoutMs: 1.5, leaseExpiresAt: T0 + 13 });
+        expect(await store.claimOnce("k", T0 + 0.5, T0)).toBe(true);
+        expect(await store.claimOnce("k", T0 + 2, T0 + 0.9)).toBe(false);
+      });
+
       it("refuses to open when PostgreSQL cannot be reached, with a StoreError that hides the password", async () => {
         const error = await createPostgresStore({ connectionString: "postgres://weft:s3cret@127.0.0.1:1/none", schema: "weft" }).catch((e: unknown) => e);
         expect(error).toMatchObject({ name: "StoreError" });

@@ -32,7 +32,7 @@ import { listInstances } from "./list-query.js";
 import { migrate, type MigrationResult } from "./migrations.js";
 import { ChangeListener, NOTIFY_SQL, channelFor, encodePayloads } from "./notifications.js";
 import * as orchestrations from "./orchestrations.js";
-import { INSTANCE_COLUMNS, toHistoryEvent, toInstanceRecord, type HistoryRow, type InstanceRow } from "./rows.js";
+import { INSTANCE_COLUMNS, nowMs, toHistoryEvent, toInstanceRecord, type HistoryRow, type InstanceRow } from "./rows.js";
 import * as server from "./server-tables.js";
 import { deleteInstance, insertInstance, insertMessages } from "./writes.js";
 
@@ -222,7 +222,7 @@ class PostgresStoreImpl implements PostgresStore {
            (SELECT count(DISTINCT m.instance_id)::integer FROM ${this.#s}.inbox m JOIN ${this.#s}.instances i ON i.instance_id = m.instance_id
              WHERE m.visible_at <= $1 AND (i.lease_expires_at IS NULL OR i.lease_expires_at <= $1)) AS orchestrations,
            (SELECT count(*)::integer FROM ${this.#s}.activity_tasks WHERE available_at <= $1) AS activities`,
-        [now],
+        [nowMs(now)],
       );
       return result.rows[0] ?? { orchestrations: 0, activities: 0 };
     });
@@ -233,7 +233,7 @@ class PostgresStoreImpl implements PostgresStore {
       const limit = options.limit === undefined ? null : Math.max(0, Math.trunc(options.limit));
       const result = await c.query<HistoryRow>(
         `SELECT seq, event FROM ${this.#s}.history WHERE instance_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
-        [instanceId, options.afterSeq ?? 0, limit],
+        [instanceId, Math.floor(options.afterSeq ?? 0), limit],
       );
       return result.rows.map(toHistoryEvent);
     });
@@ -274,7 +274,7 @@ class PostgresStoreImpl implements PostgresStore {
   // ---- orchestration work ------------------------------------------------
 
   async claimOrchestrations(request: ClaimRequest & { maxMessages?: number }): Promise<OrchestrationWorkItem[]> {
-    if (request.limit <= 0) return [];
+    if (!(request.limit >= 1)) return [];
     return this.#db.transaction("claim orchestrations", (c) => orchestrations.claimOrchestrations(c, this.#s, request));
   }
 
@@ -292,7 +292,7 @@ class PostgresStoreImpl implements PostgresStore {
   // ---- activity work -----------------------------------------------------
 
   async claimActivities(request: ClaimRequest & { names?: readonly string[] }): Promise<ActivityWorkItem[]> {
-    if (request.limit <= 0) return [];
+    if (!(request.limit >= 1)) return [];
     return this.#db.once("claim activities", (c) => activities.claimActivities(c, this.#s, request));
   }
 
@@ -317,7 +317,7 @@ class PostgresStoreImpl implements PostgresStore {
            (SELECT MIN(available_at) FROM ${this.#s}.activity_tasks WHERE available_at > $1),
            (SELECT MIN(lease_expires_at) FROM ${this.#s}.instances WHERE lease_expires_at > $1)
          ) AS t`,
-        [now],
+        [nowMs(now)],
       );
       return result.rows[0]?.t ?? undefined;
     });

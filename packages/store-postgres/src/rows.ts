@@ -72,6 +72,23 @@ export const INSTANCE_COLUMNS =
   "instance_id, name, execution_id, status, input, output, error, custom_status, created_at, updated_at, " +
   "completed_at, parent_instance_id, parent_task_id, tags, last_seq, pending_waits";
 
+/**
+ * Times are stored as whole milliseconds (BIGINT); the engine's are usually whole
+ * already, but `ctx.sleep(1.5)` is not, and BIGINT refuses a fraction.
+ *
+ * `now` in comparisons with stored values becomes ⌊now⌋, which is exact: for a
+ * whole v, v <= n ⟺ v <= ⌊n⌋ and v > n ⟺ v > ⌊n⌋. Times "at now" (createdAt, a
+ * message visible at once) are stored as ⌊now⌋ too, so they are visible at that now.
+ */
+export function nowMs(now: number): number {
+  return Math.floor(now);
+}
+
+/** A future moment to store (a visibleAt, a lease expiry): rounded up, so it never comes early. */
+export function atMs(time: number): number {
+  return Math.ceil(time);
+}
+
 /** JSON text for a value; `undefined` (absent) becomes SQL NULL. */
 export function toJson(value: unknown): string | null {
   if (value === undefined) return null;

@@ -92,7 +92,7 @@ export const MIGRATIONS: readonly Migration[] = [
         input            TEXT,
         attempt          INTEGER NOT NULL,
         tags             TEXT,
-        timeout_ms       BIGINT,
+        timeout_ms       DOUBLE PRECISION,
         visible_at       BIGINT NOT NULL,
         available_at     BIGINT NOT NULL,
         lease_token      TEXT,

@@ -8,6 +8,8 @@ import {
 } from "@weft/engine";
 import type { Queryable } from "./connection.js";
 import {
+  atMs,
+  nowMs,
   toJson,
   toOutboxEntry,
   toWorkflowRecord,
@@ -50,7 +52,7 @@ export async function saveWorkflowDraft(c: Queryable, s: string, draft: Workflow
             ARRAY(SELECT v.version FROM ${s}.workflow_versions v WHERE v.workflow_id = w.workflow_id ORDER BY v.version) AS versions,
             ARRAY(SELECT v.published_at FROM ${s}.workflow_versions v WHERE v.workflow_id = w.workflow_id ORDER BY v.version) AS published
        FROM saved w`,
-    [draft.workflowId, draft.name, toJson(draft.draft), toJson(draft.trigger), now],
+    [draft.workflowId, draft.name, toJson(draft.draft), toJson(draft.trigger), nowMs(now)],
   );
   return toWorkflowRecord(result.rows[0] as WorkflowRow);
 }
@@ -78,7 +80,7 @@ export async function publishWorkflowVersion(c: Queryable, s: string, workflowId
     `INSERT INTO ${s}.workflow_versions (workflow_id, version, definition, published_at)
      SELECT $1, COALESCE(MAX(version), 0) + 1, $2, $3 FROM ${s}.workflow_versions WHERE workflow_id = $1
      RETURNING version`,
-    [workflowId, toJson(definition), now],
+    [workflowId, toJson(definition), nowMs(now)],
   );
   return (result.rows[0] as { version: number }).version;
 }
@@ -106,7 +108,7 @@ export async function sweepOnceKeys(c: Queryable, s: string, key: string, now: n
     `DELETE FROM ${s}.once_keys WHERE key IN (
        SELECT key FROM ${s}.once_keys WHERE expires_at <= $1 AND key <> $2
         ORDER BY expires_at LIMIT ${ONCE_KEY_SWEEP} FOR UPDATE SKIP LOCKED)`,
-    [now, key],
+    [nowMs(now), key],
   );
 }
 
@@ -119,7 +121,7 @@ export async function claimOnce(c: Queryable, s: string, key: string, expiresAt:
   const result = await c.query(
     `INSERT INTO ${s}.once_keys AS k (key, expires_at) VALUES ($1, $2)
      ON CONFLICT (key) DO UPDATE SET expires_at = EXCLUDED.expires_at WHERE k.expires_at <= $3`,
-    [key, expiresAt, now],
+    [key, atMs(expiresAt), nowMs(now)],
   );
   return (result.rowCount ?? 0) > 0;
 }
@@ -137,7 +139,7 @@ export async function appendOutbox(c: Queryable, s: string, entry: NewOutboxEntr
   const result = await c.query<OutboxRow>(
     `INSERT INTO ${s}.outbox (channel, recipient, subject, body, instance_id, task_id, created_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
-    [entry.channel, entry.to ?? null, entry.subject ?? null, toJson(entry.body), entry.instanceId ?? null, entry.taskId ?? null, now],
+    [entry.channel, entry.to ?? null, entry.subject ?? null, toJson(entry.body), entry.instanceId ?? null, entry.taskId ?? null, nowMs(now)],
   );
   return toOutboxEntry(result.rows[0] as OutboxRow);
 }
@@ -148,7 +150,8 @@ export async function listOutbox(
   options: { limit?: number; beforeId?: number; instanceId?: string } = {},
 ): Promise<OutboxEntry[]> {
   const limit = Math.min(Math.max(Math.trunc(options.limit ?? DEFAULT_OUTBOX_LIMIT), 1), MAX_OUTBOX_LIMIT);
-  const beforeId = options.beforeId ?? Number.MAX_SAFE_INTEGER;
+  // id < beforeId ⟺ id < ⌈beforeId⌉ for whole ids.
+  const beforeId = atMs(options.beforeId ?? Number.MAX_SAFE_INTEGER);
   const result =
     options.instanceId === undefined
       ? await c.query<OutboxRow>(`SELECT * FROM ${s}.outbox WHERE id < $1 ORDER BY id DESC LIMIT $2`, [beforeId, limit])

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { toIso, type NewActivityTask, type NewInstance, type NewMessage } from "@weft/engine";
 import type { Changes, Queryable } from "./connection.js";
-import { toJson } from "./rows.js";
+import { atMs, nowMs, toJson } from "./rows.js";
 
 /**
  * Write steps shared by several operations. They run inside a transaction the
@@ -32,6 +32,11 @@ export function startEvent(init: NewInstance, now: number): string {
   });
 }
 
+/** A given visibleAt rounded up; the default ("now") rounded down, so it is visible at that now. */
+function visibleAt(given: number | undefined, now: number): number {
+  return given === undefined ? nowMs(now) : atMs(given);
+}
+
 /** Column arrays of new instances, for `unnest`. */
 export function instanceColumns(inits: readonly NewInstance[], now: number): unknown[][] {
   return [
@@ -43,7 +48,7 @@ export function instanceColumns(inits: readonly NewInstance[], now: number): unk
     inits.map((i) => i.parentTaskId ?? null),
     inits.map((i) => JSON.stringify(i.tags ?? {})),
     inits.map((i) => startEvent(i, now)),
-    inits.map((i) => i.visibleAt ?? now),
+    inits.map((i) => visibleAt(i.visibleAt, now)),
   ];
 }
 
@@ -54,7 +59,7 @@ export function messageColumns(messages: readonly NewMessage[], defaultVisibleAt
     messages.map((m) => m.executionId ?? null),
     messages.map((m) => m.event.type),
     messages.map((m) => JSON.stringify(m.event)),
-    messages.map((m) => m.visibleAt ?? defaultVisibleAt),
+    messages.map((m) => visibleAt(m.visibleAt, defaultVisibleAt)),
   ];
 }
 
@@ -69,7 +74,7 @@ export function taskColumns(tasks: readonly NewActivityTask[], now: number): unk
     tasks.map((t) => t.attempt),
     tasks.map((t) => (t.tags === undefined ? null : JSON.stringify(t.tags))),
     tasks.map((t) => t.timeoutMs ?? null),
-    tasks.map((t) => t.visibleAt ?? now),
+    tasks.map((t) => visibleAt(t.visibleAt, now)),
   ];
 }
 
@@ -120,7 +125,7 @@ export async function insertInstance(c: Queryable, s: string, init: NewInstance,
      INSERT INTO ${s}.inbox (instance_id, execution_id, event_type, event, visible_at)
      SELECT instance_id, $3, 'ExecutionStarted', $8, $9 FROM created
      RETURNING instance_id`,
-    [...instanceColumns([init], now).map((column) => column[0]), now],
+    [...instanceColumns([init], now).map((column) => column[0]), nowMs(now)],
   );
   if (result.rows.length === 0) return false;
   changes.instances.add(init.instanceId);
