@@ -8,6 +8,10 @@ export interface ServerConfig {
   dataDir: string;
   /** A postgres:// URL switches the store to PostgreSQL. */
   databaseUrl: string | undefined;
+  /** The PostgreSQL schema that holds Weft's tables (default "weft"). */
+  databaseSchema: string | undefined;
+  /** How long a PostgreSQL worker's lease lasts (renewed while held). Default 30 s. */
+  leaseMs: number | undefined;
   /** When set, every route but health and hooks needs `Authorization: Bearer <token>`. */
   apiToken: string | undefined;
   maxBodyBytes: number;
@@ -42,6 +46,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<ServerConf
     host: env.HOST?.trim() || "127.0.0.1",
     dataDir: resolve(env.WEFT_DATA_DIR?.trim() || ".weft"),
     databaseUrl: env.DATABASE_URL?.trim() || undefined,
+    databaseSchema: env.WEFT_DB_SCHEMA?.trim() || undefined,
+    leaseMs: env.WEFT_LEASE_MS ? integer(env.WEFT_LEASE_MS, "WEFT_LEASE_MS", 30_000) : undefined,
     apiToken: env.WEFT_API_TOKEN?.trim() || undefined,
     maxBodyBytes: integer(env.WEFT_MAX_BODY_BYTES, "WEFT_MAX_BODY_BYTES", 1_048_576),
     maxPayloadBytes: integer(env.WEFT_MAX_PAYLOAD_BYTES, "WEFT_MAX_PAYLOAD_BYTES", 256 * 1024),

@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import { createBuiltInActivities, toActivityFunctions } from "@weft/activities";
 import { RESTART_SEED_ACTIVITY } from "@weft/definition";
 import { createClient, createWorker, type EngineClient, NonRetryableError, type Store, type Worker } from "@weft/engine";
+import { createPostgresStore } from "@weft/store-postgres";
 import { createSqliteStore } from "@weft/store-sqlite";
 import { createApp, type WeftApp } from "./app.js";
 import { ConfigError, type ServerConfig } from "./config.js";
@@ -64,6 +65,8 @@ export async function createRuntime(config: ServerConfig, options: RuntimeOption
     const worker = config.worker
       ? createWorker({
           store,
+          // PostgreSQL stores say what lease and poll interval their deployment uses.
+          ...leaseSettings(store),
           activities: extensions.activities({
             ...secrets.wrap(toActivityFunctions(definitions)),
             // System activity: what an instance restarted from a step keeps (recorded in its history).
@@ -137,15 +140,30 @@ async function openStore(config: ServerConfig): Promise<Store> {
     if (!/^postgres(ql)?:\/\//.test(config.databaseUrl)) {
       throw new ConfigError(`DATABASE_URL must be a postgres:// URL, not "${config.databaseUrl.replace(/\/\/.*@/, "//…@")}".`);
     }
-    throw new ConfigError("The PostgreSQL store is not available yet in this build; unset DATABASE_URL to use SQLite.");
+    return createPostgresStore({
+      connectionString: config.databaseUrl,
+      ...(config.databaseSchema ? { schema: config.databaseSchema } : {}),
+      ...(config.leaseMs ? { leaseMs: config.leaseMs } : {}),
+      applicationName: "weft",
+    });
   }
   mkdirSync(config.dataDir, { recursive: true });
   return createSqliteStore({ path: join(config.dataDir, "weft.db") });
 }
 
+function leaseSettings(store: Store): { leaseMs?: number; pollIntervalMs?: number } {
+  const settings = store as Partial<{ leaseMs: number; pollIntervalMs: number }>;
+  return {
+    ...(typeof settings.leaseMs === "number" ? { leaseMs: settings.leaseMs } : {}),
+    ...(typeof settings.pollIntervalMs === "number" ? { pollIntervalMs: settings.pollIntervalMs } : {}),
+  };
+}
+
 /** The shipped examples, published on a database that has no workflows yet. */
 export async function publishExamples(store: Store, workflows: WorkflowService, logger: Logger): Promise<void> {
   if ((await store.listWorkflows()).length > 0) return;
+  // Several API processes may start at once on one PostgreSQL database: one of them publishes.
+  if (!(await store.claimOnce("examples:published", Number.MAX_SAFE_INTEGER, Date.now()))) return;
   const dir = examplesDir();
   for (const file of readdirSync(dir).filter((f) => f.endsWith(".json") && !f.startsWith("package") && !f.startsWith("tsconfig"))) {
     const definition = JSON.parse(readFileSync(join(dir, file), "utf8")) as { id: string };
