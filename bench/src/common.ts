@@ -1,0 +1,128 @@
+/**
+ * What every scenario process shares: opening a store of the kind under test in a
+ * fresh place (a temp directory, a fresh PostgreSQL schema), counting finished
+ * instances without going through the engine, and reporting one result line.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import pg from "pg";
+import type { Store } from "@weft/engine";
+import { createSqliteStore } from "@weft/store-sqlite";
+import { createPostgresStore } from "@weft/store-postgres";
+
+export const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+
+/** sqlite-full | sqlite-normal | pg (embedded worker) | pg-w1 / pg-w2 / pg-w4 (worker processes). */
+export type Variant = "sqlite-full" | "sqlite-normal" | "pg" | "pg-w1" | "pg-w2" | "pg-w4";
+
+export function workerProcesses(variant: Variant): number {
+  const match = /^pg-w(\d+)$/.exec(variant);
+  return match ? Number(match[1]) : 0;
+}
+
+export interface OpenedStore {
+  store: Store;
+  /** Counts instances in a terminal status, straight from the database (no engine code). */
+  countTerminal(): Promise<number>;
+  /** Counts instances with this status, straight from the database. */
+  countStatus(status: string): Promise<number>;
+  /** The schema, for worker processes that join the same PostgreSQL store. */
+  schema?: string;
+  path?: string;
+  close(): Promise<void>;
+  /** Close then delete everything (the temp dir, the schema). */
+  destroy(): Promise<void>;
+}
+
+const TERMINAL = "status IN ('completed','failed','terminated')";
+
+export function freshSchema(prefix = "bench"): string {
+  return `${prefix}_${process.pid}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 7)}`;
+}
+
+export async function dropSchema(schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: DATABASE_URL });
+  await client.connect();
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function openStore(variant: Variant, options: { dir?: string; schema?: string; poolSize?: number } = {}): Promise<OpenedStore> {
+  if (variant.startsWith("sqlite")) {
+    const dir = options.dir ?? mkdtempSync(join(tmpdir(), "weft-bench-"));
+    const path = join(dir, "weft.db");
+    const store = await createSqliteStore({ path, synchronous: variant === "sqlite-normal" ? "NORMAL" : "FULL" });
+    // A second, read-only connection: WAL lets it read while the store writes.
+    const reader = new Database(path, { readonly: true, fileMustExist: true });
+    const count = reader.prepare(`SELECT count(*) AS n FROM instances WHERE ${TERMINAL}`);
+    const byStatus = reader.prepare("SELECT count(*) AS n FROM instances WHERE status = ?");
+    let closed = false;
+    const close = async () => {
+      if (closed) return;
+      closed = true;
+      reader.close();
+      await store.close();
+    };
+    return {
+      store,
+      path: dir,
+      countTerminal: async () => (count.get() as { n: number }).n,
+      countStatus: async (status) => (byStatus.get(status) as { n: number }).n,
+      close,
+      async destroy() {
+        await close();
+        if (!options.dir) rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  }
+  const schema = options.schema ?? freshSchema();
+  const store = await createPostgresStore({ connectionString: DATABASE_URL, schema, poolSize: options.poolSize ?? 10, applicationName: "weft-bench" });
+  const counter = new pg.Client({ connectionString: DATABASE_URL, application_name: "weft-bench-count" });
+  await counter.connect();
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    await counter.end();
+    await store.close();
+  };
+  return {
+    store,
+    schema,
+    countTerminal: async () => Number((await counter.query(`SELECT count(*)::int AS n FROM "${schema}".instances WHERE ${TERMINAL}`)).rows[0].n),
+    countStatus: async (status) => Number((await counter.query(`SELECT count(*)::int AS n FROM "${schema}".instances WHERE status = $1`, [status])).rows[0].n),
+    close,
+    async destroy() {
+      await close();
+      if (!options.schema) await dropSchema(schema);
+    },
+  };
+}
+
+/** Resolves when `countTerminal()` reaches `n`; checks every `everyMs` (the measurement's resolution). */
+export async function untilTerminal(opened: OpenedStore, n: number, timeoutMs = 600_000, everyMs = 5): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    if ((await opened.countTerminal()) >= n) return;
+    if (performance.now() > deadline) throw new Error(`only ${await opened.countTerminal()} of ${n} instances finished in ${timeoutMs} ms`);
+    await sleep(everyMs);
+  }
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export const rssMb = () => process.memoryUsage().rss / 1048576;
+/** Peak RSS of this process so far, in MB (resourceUsage reports kilobytes). */
+export const peakRssMb = () => process.resourceUsage().maxRSS / 1024;
+
+/** The one line a scenario process prints for the runner. */
+export function report(result: Record<string, unknown>): void {
+  process.stdout.write(`@@RESULT ${JSON.stringify({ ...result, peakRssMb: Math.round(peakRssMb()) })}\n`);
+}
+
+export const quiet = { onError: (error: unknown, where: string) => process.stderr.write(`worker error (${where}): ${String(error)}\n`) };

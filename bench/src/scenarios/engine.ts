@@ -1,0 +1,181 @@
+/**
+ * Scenarios 1, 2, 3, 5 and 6: the engine embedded (or, for pg-wN, worker processes on
+ * the same schema with only the client here), in-process no-op activities.
+ */
+import { type EngineClient, createClient, createWorker, type Worker } from "@weft/engine";
+import { type OpenedStore, type Variant, openStore, quiet, report, rssMb, sleep, untilTerminal, workerProcesses } from "../common.js";
+import { activities, orchestrators } from "../orchestrators.js";
+import { startWorkerProcesses } from "../workers.js";
+
+interface Engine {
+  opened: OpenedStore;
+  client: EngineClient;
+  worker?: Worker;
+  stop(): Promise<Record<string, unknown>>;
+}
+
+async function startEngine(variant: Variant, extraActivities: typeof activities = {}): Promise<Engine> {
+  const opened = await openStore(variant);
+  const client = createClient({ store: opened.store });
+  const processes = workerProcesses(variant);
+  if (processes > 0) {
+    const pool = await startWorkerProcesses(processes, opened.schema as string);
+    return {
+      opened,
+      client,
+      async stop() {
+        const workers = await pool.stop();
+        await opened.destroy();
+        return { workerProcesses: processes, workerPeakRssMb: workers.map((w) => w.peakRssMb), workerTurns: workers.map((w) => w.turns) };
+      },
+    };
+  }
+  const worker = createWorker({ store: opened.store, orchestrators, activities: { ...activities, ...extraActivities }, ...quiet });
+  worker.start();
+  return {
+    opened,
+    client,
+    worker,
+    async stop() {
+      await worker.stop();
+      const metrics = worker.metrics();
+      await opened.destroy();
+      return { turns: metrics.turns, turnsRejected: metrics.turnsRejected, cacheMisses: metrics.cacheMisses };
+    },
+  };
+}
+
+/** Scenario 1: one instance, n sequential activities. */
+export async function sequential(variant: Variant, n: number): Promise<void> {
+  const engine = await startEngine(variant);
+  const t0 = performance.now();
+  const id = await engine.client.start("sequential", n);
+  const done = await engine.client.waitForCompletion(id, { timeoutMs: 600_000 });
+  const ms = performance.now() - t0;
+  if (done.status !== "completed") throw new Error(`sequential ended ${done.status}`);
+  const extra = await engine.stop();
+  report({ value: (n / ms) * 1000, unit: "steps/s", ms, n, ...extra });
+}
+
+/** Scenario 2: n instances × 3 activities, all started at once. */
+export async function manyInstances(variant: Variant, n: number): Promise<void> {
+  const engine = await startEngine(variant);
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: n }, (_, i) => engine.client.start("threeSteps", i)));
+  const startedMs = performance.now() - t0;
+  await untilTerminal(engine.opened, n);
+  const ms = performance.now() - t0;
+  const failed = n - (await engine.opened.countStatus("completed"));
+  const extra = await engine.stop();
+  if (failed > 0) throw new Error(`${failed} instances did not complete`);
+  report({ value: (n / ms) * 1000, unit: "instances/s", ms, startedMs, n, ...extra });
+}
+
+/** Scenario 3: one instance fanning out to n activities (all) or n sub-workflows. */
+export async function fanOut(variant: Variant, n: number, kind: "activities" | "children"): Promise<void> {
+  const engine = await startEngine(variant);
+  const t0 = performance.now();
+  const id = await engine.client.start(kind === "activities" ? "fanOutActivities" : "fanOutChildren", n);
+  const done = await engine.client.waitForCompletion(id, { timeoutMs: 600_000 });
+  const ms = performance.now() - t0;
+  if (done.status !== "completed") throw new Error(`fan-out ended ${done.status}: ${JSON.stringify(done.error)}`);
+  const extra = await engine.stop();
+  report({ value: (n / ms) * 1000, unit: kind === "activities" ? "activities/s" : "children/s", ms, n, ...extra });
+}
+
+/**
+ * Scenario 5: the cost of a step near history length 100 and near 10,000 (median
+ * interval between consecutive activity starts over a window of 50 steps), then a
+ * restart (worker stopped, store closed and reopened, cold cache) and one event to
+ * the instance: its turn replays the whole history.
+ */
+export async function historyCost(variant: Variant, steps: number): Promise<void> {
+  const starts: number[] = [];
+  const timing = { noop: (_: unknown, ctx: { taskId: number }) => ((starts[ctx.taskId] = performance.now()), null) };
+  let opened = await openStore(variant);
+  const schema = opened.schema;
+  const dir = opened.path;
+  let client = createClient({ store: opened.store });
+  let worker = createWorker({ store: opened.store, orchestrators, activities: timing, ...quiet });
+  worker.start();
+  const id = await client.start("longThenWait", steps);
+  // Every step adds 3 events; the instance is waiting once step `steps` completed and the wait is recorded.
+  for (;;) {
+    const events = await client.history(id, { afterSeq: steps * 3 - 5 });
+    if (events.some((e) => e.type === "TaskCompleted" && e.taskId === steps - 1) && events.at(-1)?.type !== "TaskCompleted") break;
+    await sleep(20);
+  }
+  const history = await client.history(id);
+  // taskIds: step k (0-based) has taskId k; its TaskScheduled sits near event 3k+3.
+  const window = (aroundEvent: number): number => {
+    const from = Math.max(1, Math.round((aroundEvent - 3) / 3) - 25);
+    const intervals: number[] = [];
+    for (let k = from; k < from + 50; k++) {
+      const a = starts[k - 1];
+      const b = starts[k];
+      if (a !== undefined && b !== undefined) intervals.push(b - a);
+    }
+    intervals.sort((x, y) => x - y);
+    return intervals[Math.floor(intervals.length / 2)] ?? Number.NaN;
+  };
+  const at100 = window(100);
+  const at10k = window(Math.min(10_000, history.length - 100));
+  await worker.stop();
+  await opened.close();
+
+  // The restart: a new store object and worker, nothing cached.
+  opened = await openStore(variant, { ...(dir ? { dir } : {}), ...(schema ? { schema } : {}) });
+  client = createClient({ store: opened.store });
+  worker = createWorker({ store: opened.store, orchestrators, activities: timing, ...quiet });
+  worker.start();
+  const t0 = performance.now();
+  await client.raiseEvent(id, "go");
+  const done = await client.waitForCompletion(id, { timeoutMs: 600_000 });
+  const replayMs = performance.now() - t0;
+  const metrics = worker.metrics();
+  await worker.stop();
+  await opened.destroy();
+  if (variant.startsWith("sqlite") && dir) (await import("node:fs")).rmSync(dir, { recursive: true, force: true });
+  if (schema) await (await import("../common.js")).dropSchema(schema);
+  if (done.status !== "completed") throw new Error(`history scenario ended ${done.status}`);
+  report({
+    value: at10k / at100,
+    unit: "ratio",
+    msPerStepAt100: at100,
+    msPerStepAt10k: at10k,
+    historyEvents: history.length,
+    replayMs,
+    replayTurnMillis: metrics.turnMillis,
+    replayEventsProcessed: metrics.eventsProcessed,
+  });
+}
+
+/** Scenario 6: n instances waiting on an event; RSS while they wait, then one event to each. */
+export async function waiting(variant: Variant, n: number): Promise<void> {
+  const engine = await startEngine(variant);
+  const t0 = performance.now();
+  const ids: string[] = [];
+  for (let i = 0; i < n; i += 500) {
+    const chunk = await Promise.all(Array.from({ length: Math.min(500, n - i) }, () => engine.client.start("waiter")));
+    ids.push(...chunk);
+  }
+  while ((await engine.opened.countStatus("running")) < n) await sleep(20);
+  const startMs = performance.now() - t0;
+  global.gc?.();
+  const rssWaiting = rssMb();
+  const t1 = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 64 }, async () => {
+      while (next < ids.length) {
+        const id = ids[next++] as string;
+        await engine.client.raiseEvent(id, "go", 1);
+      }
+    }),
+  );
+  const raisedMs = performance.now() - t1;
+  await untilTerminal(engine.opened, n);
+  const deliverMs = performance.now() - t1;
+  const extra = await engine.stop();
+  report({ value: rssWaiting, unit: "MB RSS", rssWaitingMb: rssWaiting, startMs, raisedMs, deliverMs, eventsPerSecond: (n / deliverMs) * 1000, n, ...extra });
+}
