@@ -5,6 +5,7 @@
  *   node --import tsx src/child.ts <case> <variant> <n>
  */
 import type { Variant } from "./common.js";
+import { browserCanvas, browserInstance } from "./scenarios/browser.js";
 import { definitionMap } from "./scenarios/definition-map.js";
 import { fanOut, historyCost, manyInstances, sequential, waiting } from "./scenarios/engine.js";
 import { httpStarts, sseLag } from "./scenarios/http.js";
@@ -27,6 +28,8 @@ const cases: Record<string, () => Promise<void>> = {
   s6: () => waiting(variant, n),
   "s7-starts": () => httpStarts(variant, n),
   "s7-sse": () => sseLag(variant, n),
+  "s8-canvas": () => browserCanvas(variant, n),
+  "s8-instance": () => browserInstance(variant, n),
 };
 
 const run = kase ? cases[kase] : undefined;

@@ -14,10 +14,10 @@ import { type Variant, peakRssMb, report, sleep } from "../common.js";
 const cli = fileURLToPath(new URL("../../../apps/server/dist/cli.js", import.meta.url));
 const DURATION_MS = Number(process.env.BENCH_HTTP_SECONDS ?? 30) * 1000;
 
-async function startServer(): Promise<{ url: string; child: ChildProcess; close(): Promise<void> }> {
+export async function startServer(env: Record<string, string> = {}): Promise<{ url: string; child: ChildProcess; close(): Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), "weft-bench-http-"));
   const child = spawn(process.execPath, [cli, "start"], {
-    env: { ...process.env, PORT: "0", WEFT_DATA_DIR: dataDir, WEFT_LOG_LEVEL: "warn", DATABASE_URL: "" },
+    env: { ...process.env, PORT: "0", WEFT_DATA_DIR: dataDir, WEFT_LOG_LEVEL: "warn", DATABASE_URL: "", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";
@@ -48,7 +48,7 @@ async function startServer(): Promise<{ url: string; child: ChildProcess; close(
   };
 }
 
-async function api(url: string, path: string, method: string, body?: unknown): Promise<any> {
+export async function api(url: string, path: string, method: string, body?: unknown): Promise<any> {
   const response = await fetch(`${url}${path}`, {
     method,
     headers: body === undefined ? {} : { "content-type": "application/json" },
@@ -59,7 +59,7 @@ async function api(url: string, path: string, method: string, body?: unknown): P
   return text ? JSON.parse(text) : null;
 }
 
-async function publish(url: string, definition: { id: string }): Promise<void> {
+export async function publish(url: string, definition: { id: string }): Promise<void> {
   await api(url, `/api/workflows/${definition.id}`, "PUT", definition);
   await api(url, `/api/workflows/${definition.id}/publish`, "POST");
 }
