@@ -7,7 +7,9 @@ import { defineConfig, devices } from "@playwright/test";
  * End-to-end tests in a real Chromium against what `npm start` serves: the web app is
  * built first, then the server runs on its own port with a fresh data directory.
  */
-const port = Number(process.env.WEFT_E2E_PORT ?? 8790 + Math.floor(Math.random() * 200));
+// Chosen once: workers load this file again and must get the same port (they inherit the env).
+process.env.WEFT_E2E_PORT ??= String(8790 + Math.floor(Math.random() * 200));
+const port = Number(process.env.WEFT_E2E_PORT);
 const baseURL = process.env.WEFT_E2E_URL ?? `http://127.0.0.1:${port}`;
 const dataDir = mkdtempSync(join(tmpdir(), "weft-e2e-"));
 const systemChromium = "/usr/bin/chromium";
@@ -56,7 +58,7 @@ export default defineConfig({
           PORT: String(port),
           HOST: "127.0.0.1",
           WEFT_DATA_DIR: dataDir,
-          WEFT_DEMO_TIME_SCALE: "0",
+          WEFT_DEMO_TIME_SCALE: "0.2", // > 0: the runs specs watch steps run side by side and retry
           TURBO_TELEMETRY_DISABLED: "1",
           WEFT_API_TOKEN: "",
         },

@@ -130,7 +130,8 @@ export function Timeline({ model, running, now: fixedNow }: { model: TimelineMod
       ctx.globalAlpha = 0.35;
       ctx.stroke();
       ctx.globalAlpha = 1;
-      ctx.fillText(`+${formatElapsed(t - model.start)}`, tx + 3, AXIS_H / 2);
+      const nearNow = running && Math.abs(x(t) - x(now)) < 60;
+      if (t >= model.start && !nearNow) ctx.fillText(`+${formatElapsed(t - model.start)}`, tx + 3, AXIS_H / 2);
     }
 
     // Rows in view only.
@@ -298,13 +299,13 @@ export function Timeline({ model, running, now: fixedNow }: { model: TimelineMod
           <i className="lg lg-waiting" /> timer / wait
         </span>
         <div className="timeline-zoom">
-          <button type="button" className="btn btn-sm" onClick={() => zoom(0.5)} aria-label="Zoom in">
+          <button type="button" className="btn btn-sm" onClick={() => zoom(0.5)} aria-label="Zoom the timeline in">
             +
           </button>
-          <button type="button" className="btn btn-sm" onClick={() => zoom(2)} aria-label="Zoom out">
+          <button type="button" className="btn btn-sm" onClick={() => zoom(2)} aria-label="Zoom the timeline out">
             −
           </button>
-          <button type="button" className="btn btn-sm" onClick={() => (setFollow(true), setView(undefined))} aria-label="Fit the whole run" disabled={follow}>
+          <button type="button" className="btn btn-sm" onClick={() => (setFollow(true), setView(undefined))} aria-label="Fit the whole run in the timeline" disabled={follow}>
             Fit
           </button>
         </div>

@@ -41,4 +41,4 @@ export function nodeTitle(type: string): string {
 
 export const RUN_NODE_WIDTH = 190;
 export const RUN_NODE_HEIGHT = 62;
-export const RUN_MAP_PADDING = { top: 52, side: 24, bottom: 24 };
+export const RUN_MAP_PADDING = { top: 52, side: 24, bottom: 40 };
