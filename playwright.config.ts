@@ -25,10 +25,10 @@ export default defineConfig({
   reporter: process.env.CI ? [["list"]] : [["list"]],
   outputDir: "e2e/.results",
   use: {
+    ...devices["Desktop Chrome"],
     baseURL,
     viewport: { width: 1440, height: 900 },
     trace: "retain-on-failure",
-    ...devices["Desktop Chrome"],
     launchOptions: {
       ...(existsSync(systemChromium) ? { executablePath: systemChromium } : {}),
       args: [

@@ -9,11 +9,11 @@ import {
   type EdgeTypes,
   type NodeTypes,
 } from "@xyflow/react";
-import { useCallback, useMemo, type DragEvent } from "react";
+import { useCallback, useMemo, useState, type DragEvent } from "react";
 import { useTheme } from "../ui/theme";
 import { useDesigner, useDesignerStore } from "./DesignerStoreContext";
 import { sizeMaps, type WeftEdge, type WeftNode } from "./mapping";
-import { kindOf, NODE_HEIGHT, NODE_WIDTH, NODE_KINDS } from "./node-kinds";
+import { FIT_PADDING, kindOf, NODE_HEIGHT, NODE_WIDTH, NODE_KINDS } from "./node-kinds";
 import { PALETTE_MIME, type PaletteItemData } from "./palette-items";
 import { WeftEdgeView } from "./WeftEdgeView";
 import { WeftNodeView } from "./WeftNodeView";
@@ -47,6 +47,8 @@ export function Canvas({ label, emptyHint }: CanvasProps) {
   const readOnly = useDesigner((s) => s.readOnly);
   const { theme } = useTheme();
   const flow = useReactFlow<WeftNode, WeftEdge>();
+  // Fit the drawing when it opens; an empty canvas keeps zoom 1, so drops land where they are made.
+  const [fitOnOpen] = useState(() => nodes.length > 0);
 
   const sizedNodes = useMemo(() => sizeMaps(nodes), [nodes]);
   const markedEdges = useMemo(() => edges.map(markEdge), [edges]);
@@ -97,8 +99,8 @@ export function Canvas({ label, emptyHint }: CanvasProps) {
         deleteKeyCode={readOnly ? null : ["Delete", "Backspace"]}
         snapToGrid
         snapGrid={[10, 10]}
-        fitView
-        fitViewOptions={{ padding: 0.15, maxZoom: 1.1 }}
+        fitView={fitOnOpen}
+        fitViewOptions={{ padding: FIT_PADDING, maxZoom: 1.1 }}
         minZoom={0.1}
         maxZoom={2}
         colorMode={theme}
@@ -106,8 +108,8 @@ export function Canvas({ label, emptyHint }: CanvasProps) {
         proOptions={{ hideAttribution: true }}
       >
         <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="var(--canvas-dots)" />
-        <MiniMap pannable zoomable ariaLabel="Minimap" nodeColor={(n) => kindOf(n.type ?? "").color} nodeStrokeWidth={2} />
-        <Controls aria-label="Zoom controls" showInteractive={!readOnly} />
+        <MiniMap pannable zoomable ariaLabel="Minimap" style={{ width: 170, height: 110 }} nodeColor={(n) => kindOf(n.type ?? "").color} nodeStrokeWidth={2} />
+        <Controls aria-label="Zoom controls" showInteractive={!readOnly} fitViewOptions={{ padding: FIT_PADDING, duration: 300 }} />
       </ReactFlow>
       {nodes.length === 0 && emptyHint ? <div className="canvas-empty">{emptyHint}</div> : null}
     </div>

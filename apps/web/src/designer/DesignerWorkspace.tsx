@@ -12,6 +12,7 @@ import { Canvas } from "./Canvas";
 import { DesignerStoreProvider, useDesigner } from "./DesignerStoreContext";
 import { Inspector } from "./Inspector";
 import { autoLayout } from "./layout";
+import { FIT_PADDING } from "./node-kinds";
 import type { WeftEdge, WeftNode } from "./mapping";
 import { Palette } from "./Palette";
 import { ProblemsPanel } from "./ProblemsPanel";
@@ -39,6 +40,11 @@ export function DesignerWorkspace(props: DesignerWorkspaceProps) {
       </DesignerStoreProvider>
     </ReactFlowProvider>
   );
+}
+
+function canvasAspect(): number | undefined {
+  const pane = document.querySelector(".canvas")?.getBoundingClientRect();
+  return pane && pane.height > 250 ? Math.max(0.8, Math.min(3, (pane.width - 100) / (pane.height - 190))) : undefined;
 }
 
 function isTyping(target: EventTarget | null): boolean {
@@ -79,9 +85,10 @@ function Workspace({ store, workflowId, detail, viewingVersion }: DesignerWorksp
         return internal?.measured.width ? { ...n, measured: { width: internal.measured.width, height: internal.measured.height ?? 0 } } : n;
       }),
       s.edges,
+      { aspectRatio: canvasAspect() },
     );
     store.getState().setPositions(positions);
-    requestAnimationFrame(() => void flow.fitView({ padding: 0.15, duration: 300, maxZoom: 1.1 }));
+    requestAnimationFrame(() => void flow.fitView({ padding: FIT_PADDING, duration: 300, maxZoom: 1.1 }));
   }, [flow, store]);
 
   const publish = useMutation({
@@ -128,7 +135,7 @@ function Workspace({ store, workflowId, detail, viewingVersion }: DesignerWorksp
         s.paste();
       } else if (!mod && e.key === "?") setHelpOpen(true);
       else if (!mod && e.shiftKey && key === "l" && !s.readOnly) void layout();
-      else if (!mod && e.shiftKey && key === "f") void flow.fitView({ padding: 0.15, duration: 300 });
+      else if (!mod && e.shiftKey && key === "f") void flow.fitView({ padding: FIT_PADDING, duration: 300 });
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);

@@ -16,22 +16,12 @@ export const WeftNodeView = memo(function WeftNodeView({ id, type, data, selecte
   const errors = problems.filter((p) => p.severity === "error");
   const diff = nodeDiff?.get(id);
   const activityName = typeof s.activity === "string" ? s.activity : undefined;
-  const subtitle =
-    type === "activity"
-      ? (activityName ?? "no activity")
-      : type === "subWorkflow"
-        ? `${String(s.workflow ?? "?")} @ ${String(s.version ?? "latest")}`
-        : type === "waitForEvent"
-          ? `event ${String(s.event ?? "?")}`
-          : type === "map"
-            ? `each of ${String(s.items ?? "?")}`
-            : kind.title;
+  const subtitle = nodeSubtitle(type ?? "", s, kind.title);
   const badges: { text: string; title: string }[] = [];
   const retry = s.retry as { maxAttempts?: number } | undefined;
   if (retry?.maxAttempts && retry.maxAttempts > 1) badges.push({ text: `↻ ${retry.maxAttempts}×`, title: `Retries: up to ${retry.maxAttempts} attempts` });
   if (typeof s.timeoutMs === "number") badges.push({ text: `timeout ${formatDuration(s.timeoutMs)}`, title: `Timeout: ${formatDuration(s.timeoutMs)}` });
   if (s.approval) badges.push({ text: "✓ approval", title: `Approval: ${((s.approval as { choices?: string[] }).choices ?? []).join(" / ")}` });
-  if (type === "delay" && typeof s.durationMs === "number") badges.push({ text: `wait ${formatDuration(s.durationMs)}`, title: "Delay" });
   if (type === "map" && typeof s.maxConcurrency === "number") badges.push({ text: `≤ ${s.maxConcurrency} at once`, title: "Max concurrency" });
   if (type === "join" && s.mode === "any") badges.push({ text: "first", title: "Join mode: any (the first branch)" });
   const activityTitle = activityName ? activities.get(activityName)?.title : undefined;
@@ -93,3 +83,38 @@ export const WeftNodeView = memo(function WeftNodeView({ id, type, data, selecte
     </div>
   );
 });
+
+/** The second line of a node: what it runs or waits for, never a repeat of its title. */
+function nodeSubtitle(type: string, s: Record<string, unknown>, title: string): string {
+  const text = (v: unknown) => (typeof v === "string" && v.trim() ? v : undefined);
+  switch (type) {
+    case "activity":
+      return text(s.activity) ?? "no activity chosen";
+    case "subWorkflow":
+      return `${String(s.workflow ?? "?")} @ ${String(s.version ?? "latest")}`;
+    case "waitForEvent":
+      return `event ${String(s.event ?? "?")}`;
+    case "map":
+      return `for each of ${String(s.items ?? "?")}`;
+    case "start":
+      return "when a run starts";
+    case "end":
+      return text(s.output) ? `output ${String(s.output)}` : "run completes";
+    case "fail":
+      return text(s.error) ? `fails with ${String(s.error)}` : "run fails";
+    case "parallel":
+      return "runs branches side by side";
+    case "join":
+      return s.mode === "any" ? "waits for the first branch" : "waits for every branch";
+    case "choice":
+      return "takes the first true branch";
+    case "delay":
+      return typeof s.durationMs === "number" ? `waits ${formatDuration(s.durationMs)}` : text(s.until) ? `until ${String(s.until)}` : "waits";
+    case "transform":
+      return `sets ${Object.keys((s.assign as object | undefined) ?? {}).map((k) => `vars.${k}`).join(", ") || "variables"}`;
+    case "setStatus":
+      return `status ${String(s.status ?? "")}`;
+    default:
+      return title;
+  }
+}

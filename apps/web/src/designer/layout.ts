@@ -34,7 +34,11 @@ interface ElkNode {
  * Lays the drawing out left to right with ELK's layered algorithm. A map's body is laid
  * out inside it (positions stay relative to the map); returns every node's new position.
  */
-export async function autoLayout(nodes: readonly WeftNode[], edges: readonly WeftEdge[]): Promise<Map<string, XYPosition>> {
+export async function autoLayout(
+  nodes: readonly WeftNode[],
+  edges: readonly WeftEdge[],
+  options: { aspectRatio?: number } = {},
+): Promise<Map<string, XYPosition>> {
   const byParent = new Map<string | undefined, WeftNode[]>();
   for (const node of nodes) {
     const list = byParent.get(node.parentId) ?? [];
@@ -65,7 +69,14 @@ export async function autoLayout(nodes: readonly WeftNode[], edges: readonly Wef
 
   const graph: ElkNode = {
     id: "root",
-    layoutOptions: { ...LAYOUT_OPTIONS, "elk.padding": "[top=20,left=20,bottom=20,right=20]" },
+    layoutOptions: {
+      ...LAYOUT_OPTIONS,
+      "elk.padding": "[top=20,left=20,bottom=20,right=20]",
+      // A long pipeline wraps into rows (each still left to right) to fit the canvas's shape.
+      ...(options.aspectRatio
+        ? { "elk.layered.wrapping.strategy": "MULTI_EDGE", "elk.aspectRatio": String(options.aspectRatio), "elk.layered.wrapping.additionalEdgeSpacing": "24" }
+        : {}),
+    },
     children: (byParent.get(undefined) ?? []).map(build),
     edges: edgesWithin(undefined),
   };

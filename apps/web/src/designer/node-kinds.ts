@@ -40,7 +40,10 @@ export const PALETTE_GROUPS: readonly PaletteGroup[] = ["Flow", "Waiting", "Data
 export const NODE_WIDTH = 190;
 export const NODE_HEIGHT = 72;
 /** Padding inside a map group around its body. */
-export const MAP_PADDING = { top: 56, side: 28, bottom: 28 };
+export const MAP_PADDING = { top: 84, side: 28, bottom: 28 };
+
+/** Fit-view padding that keeps the drawing clear of the minimap (bottom right) and the zoom controls. */
+export const FIT_PADDING = { top: "40px", left: "60px", right: "40px", bottom: "150px" } as const;
 
 export function kindOf(type: string): NodeKind {
   return NODE_KINDS[type as NodeType] ?? NODE_KINDS.activity;

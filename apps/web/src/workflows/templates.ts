@@ -25,13 +25,13 @@ export const TEMPLATES: readonly Template[] = [
   },
 ];
 
-/** An empty workflow: one start node. */
+/** An empty canvas: the designer tells the person to drag Start from the palette. */
 export function blankDefinition(id: string, name: string): WorkflowDefinition {
   return {
     id,
     name,
     trigger: { type: "manual" },
-    nodes: [{ id: "start", type: "start", label: "Start", position: { x: 0, y: 0 } }],
+    nodes: [],
     edges: [],
   } as WorkflowDefinition;
 }
