@@ -26,6 +26,8 @@ export interface ExtensionsOptions {
   project?: ProjectConfig | undefined;
   /** Lease of a task handed to a remote worker (WEFT_REMOTE_LEASE_MS). */
   remoteLeaseMs?: number;
+  /** Wraps the project's activity functions (secrets: real values in, placeholders out). */
+  wrapActivities?: (functions: Record<string, ActivityFunction>) => Record<string, ActivityFunction>;
 }
 
 /**
@@ -35,6 +37,7 @@ export interface ExtensionsOptions {
  */
 export class Extensions {
   readonly remote: RemoteWorkers;
+  readonly #wrap: (functions: Record<string, ActivityFunction>) => Record<string, ActivityFunction>;
   readonly #logger: Logger;
   readonly #builtIns: readonly ActivityDefinition[];
   readonly #builtInCatalog: CatalogEntry[];
@@ -47,6 +50,7 @@ export class Extensions {
   #base: Record<string, ActivityFunction> = {};
 
   constructor(options: ExtensionsOptions) {
+    this.#wrap = options.wrapActivities ?? ((functions) => functions);
     this.#logger = options.logger;
     this.#builtIns = options.builtIns;
     this.#builtInCatalog = describeActivities(options.builtIns).map((d) => ({ ...d, source: "built-in" as const }));
@@ -144,7 +148,7 @@ export class Extensions {
   }
 
   #refreshFunctions(): void {
-    const project = this.#project ? toActivityFunctions(uniqueActivities(this.#project).map((a) => a.definition)) : {};
+    const project = this.#project ? this.#wrap(toActivityFunctions(uniqueActivities(this.#project).map((a) => a.definition))) : {};
     const next = { ...this.#base, ...project };
     for (const name of Object.keys(this.#functions)) if (!Object.hasOwn(next, name)) delete this.#functions[name];
     Object.assign(this.#functions, next);

@@ -58,9 +58,16 @@ export async function createRuntime(config: ServerConfig, options: RuntimeOption
       demoTimeScale: config.demoTimeScale,
       http: { allowPrivateNetworks: config.allowPrivateNetworks },
     });
-    const extensions = new Extensions({ store, logger, builtIns: definitions, project: options.project, remoteLeaseMs: config.remoteLeaseMs });
-    const client = createClient({ store });
     const secrets = new SecretStore(store);
+    const extensions = new Extensions({
+      store,
+      logger,
+      builtIns: definitions,
+      project: options.project,
+      remoteLeaseMs: config.remoteLeaseMs,
+      wrapActivities: (functions) => secrets.wrap(functions),
+    });
+    const client = createClient({ store });
     const workflows = new WorkflowService({ store, client, maxPayloadBytes: config.maxPayloadBytes, activityNames: () => extensions.activityNames(), isCodeWorkflow: (id) => extensions.isCodeWorkflow(id) });
     const worker = config.worker
       ? createWorker({
