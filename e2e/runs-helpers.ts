@@ -17,7 +17,7 @@ export async function publish(request: APIRequestContext, definition: Definition
 
 /**
  * The order flow with steps long enough to watch (the server runs with WEFT_DEMO_TIME_SCALE=0.2,
- * so 6 s of demo time is 1.2 s): the PDF and the video overlap for about a second.
+ * so 10 s of demo time is 2 s): the PDF and the video overlap for about two seconds.
  */
 export function slowOrder(id = "order-slow"): Definition {
   const def = example("order-processing");
@@ -25,8 +25,8 @@ export function slowOrder(id = "order-slow"): Definition {
   def.name = "Process order (slow demo)";
   for (const node of def.nodes) {
     if (node.id === "save") node.input = '$merge([input, { "durationMs": 2500 }])';
-    if (node.id === "pdf") node.input = '{ "orderId": input.orderId, "order": steps.save, "durationMs": 6000 }';
-    if (node.id === "video") node.input = '{ "orderId": input.orderId, "order": steps.save, "durationMs": 10000 }';
+    if (node.id === "pdf") node.input = '{ "orderId": input.orderId, "order": steps.save, "durationMs": 10000 }';
+    if (node.id === "video") node.input = '{ "orderId": input.orderId, "order": steps.save, "durationMs": 15000 }';
   }
   return def;
 }
