@@ -26,7 +26,7 @@ describe("security probes", () => {
     let probed = 0;
     for (const route of routes) {
       const path = route.path.replace(/:([A-Za-z]+)/g, (_, name: string) => (name === "v" ? "1" : "x"));
-      for (const headers of [{}, { Authorization: "Bearer wrong" }, { Authorization: TOKEN }]) {
+      for (const headers of [{}, { Authorization: "Bearer wrong" }, { Authorization: TOKEN }] as Record<string, string>[]) {
         const response = await fetch(`${server.url}${path}${route.path.includes("stream") ? "" : `?access_token=${TOKEN}`}`, {
           method: route.method.toUpperCase(),
           headers: { ...headers, ...(route.method === "post" || route.method === "put" ? { "content-type": "application/json" } : {}) },
