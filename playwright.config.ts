@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { defineConfig, devices } from "@playwright/test";
 
 /**
@@ -15,7 +16,7 @@ const dataDir = mkdtempSync(join(tmpdir(), "weft-e2e-"));
 const systemChromium = "/usr/bin/chromium";
 
 export default defineConfig({
-  testDir: "e2e",
+  testDir: fileURLToPath(new URL("e2e", import.meta.url)),
   testMatch: "**/*.spec.ts",
   fullyParallel: false,
   workers: 1,
@@ -23,7 +24,7 @@ export default defineConfig({
   timeout: 60_000,
   expect: { timeout: 10_000 },
   reporter: process.env.CI ? [["list"]] : [["list"]],
-  outputDir: "e2e/.results",
+  outputDir: fileURLToPath(new URL("e2e/.results", import.meta.url)),
   use: {
     ...devices["Desktop Chrome"],
     baseURL,
@@ -49,6 +50,7 @@ export default defineConfig({
     : {
         // What `npm start` runs, with the web app built first (start.mjs builds the server only).
         command: "node node_modules/turbo/bin/turbo run build --filter=@weft/web... --output-logs=errors-only && node scripts/start.mjs",
+        cwd: fileURLToPath(new URL(".", import.meta.url)),
         url: `${baseURL}/api/health`,
         timeout: 240_000,
         reuseExistingServer: false,

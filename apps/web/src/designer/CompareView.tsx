@@ -95,7 +95,24 @@ export function CompareView({ workflowId, from, to }: { workflowId: string; from
           </section>
         ))}
       </div>
-      {diff.nodes.size === 0 && diff.edges.size === 0 ? <p className="compare-same">The drawings are the same{diff.document.length ? ` (only ${diff.document.join(", ")} changed)` : ""}.</p> : null}
+      {diff.nodes.size === 0 && diff.edges.size === 0 ? (
+        <p className="compare-same">The drawings are the same{diff.document.length ? ` (only ${diff.document.join(", ")} changed)` : ""}.</p>
+      ) : (
+        <ul className="compare-changes" aria-label="Changes">
+          {[...diff.nodes].map(([id, d]) => (
+            <li key={`n-${id}`} className={`change change-${d.status}`}>
+              node <code>{id}</code> {d.status}
+              {d.keys.length ? `: ${d.keys.join(", ")}` : ""}
+            </li>
+          ))}
+          {[...diff.edges].map(([id, d]) => (
+            <li key={`e-${id}`} className={`change change-${d.status}`}>
+              edge <code>{id}</code> {d.status}
+              {d.keys.length ? `: ${d.keys.join(", ")}` : ""}
+            </li>
+          ))}
+        </ul>
+      )}
     </div>
   );
 }
