@@ -92,6 +92,22 @@ export function Canvas({ label, emptyHint }: CanvasProps) {
         onEdgesChange={store.getState().onEdgesChange}
         onConnect={store.getState().onConnect}
         onNodeDragStart={() => store.getState().beginDrag()}
+        onNodeDragStop={(_, dragged) => {
+          // Dropped inside a map: it joins the body; dragged out of its map: it leaves it.
+          if (readOnly || dragged.type === "start" || dragged.type === "map") return;
+          const internal = flow.getInternalNode(dragged.id);
+          if (!internal) return;
+          const abs = internal.internals.positionAbsolute;
+          const center = { x: abs.x + (internal.measured.width ?? NODE_WIDTH) / 2, y: abs.y + (internal.measured.height ?? NODE_HEIGHT) / 2 };
+          const map = findMapAt(flow, store.getState().nodes.filter((n) => n.id !== dragged.id), center);
+          if (map?.id === dragged.parentId) return;
+          if (map) {
+            const origin = flow.getInternalNode(map.id)?.internals.positionAbsolute ?? map.position;
+            store.getState().reparent(dragged.id, map.id, { x: Math.round(abs.x - origin.x), y: Math.round(abs.y - origin.y) });
+          } else if (dragged.parentId) {
+            store.getState().reparent(dragged.id, undefined, { x: Math.round(abs.x), y: Math.round(abs.y) });
+          }
+        }}
         onSelectionDragStart={() => store.getState().beginDrag()}
         nodesDraggable={!readOnly}
         nodesConnectable={!readOnly}

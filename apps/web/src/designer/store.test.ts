@@ -150,3 +150,19 @@ describe("designer store", () => {
     expect(store.getState().past).toHaveLength(0);
   });
 });
+
+describe("moving nodes in and out of a map", () => {
+  it("reparents a node into a map's body after the map, and back out", () => {
+    const store = createDesignerStore(videoPipeline as never);
+    const s = () => store.getState();
+    s().beginDrag();
+    s().reparent("thumbnail", "transcodeAll", { x: 40, y: 160 });
+    const ids = s().nodes.map((n) => n.id);
+    expect(ids.indexOf("thumbnail")).toBe(ids.indexOf("transcodeAll") + 1);
+    expect(s().toDefinition().nodes.find((n) => n.id === "thumbnail")).toMatchObject({ parentId: "transcodeAll", position: { x: 40, y: 160 } });
+    s().reparent("thumbnail", undefined, { x: 1800, y: 400 });
+    expect(s().toDefinition().nodes.find((n) => n.id === "thumbnail")).not.toHaveProperty("parentId");
+    s().undo();
+    expect(s().toDefinition()).toEqual(videoPipeline);
+  });
+});

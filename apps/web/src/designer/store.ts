@@ -57,6 +57,8 @@ export interface DesignerState extends Snapshot {
   updateEdge(id: string, settings: Record<string, unknown>, coalesceKey?: string): void;
   updateMeta(fields: Record<string, unknown>, coalesceKey?: string): void;
   setPositions(positions: ReadonlyMap<string, XYPosition>): void;
+  /** Moves a node into a map's body (or out of it, with no parent); part of the drag's undo step. */
+  reparent(id: string, parentId: string | undefined, position: XYPosition): void;
   select(target: { nodeId?: string; edgeId?: string } | null): void;
   deleteSelection(): void;
   copySelection(): void;
@@ -276,6 +278,20 @@ export function createDesignerStore(
       setPositions(positions) {
         const state = get();
         edit({ nodes: state.nodes.map((n) => (positions.has(n.id) ? { ...n, position: positions.get(n.id)! } : n)) });
+      },
+
+      reparent(id, parentId, position) {
+        const state = get();
+        if (state.readOnly) return;
+        const node = state.nodes.find((n) => n.id === id);
+        if (!node || node.parentId === parentId || id === parentId) return;
+        const moved: WeftNode = { ...node, position, data: { ...node.data, keys: node.data.keys.includes("parentId") || !parentId ? node.data.keys : [...node.data.keys, "parentId"] } };
+        if (parentId) moved.parentId = parentId;
+        else delete moved.parentId;
+        // React Flow wants a parent before its children: put the node right after its new parent.
+        const rest = state.nodes.filter((n) => n.id !== id);
+        const at = parentId ? rest.findIndex((n) => n.id === parentId) + 1 : rest.length;
+        set((s) => ({ nodes: [...rest.slice(0, at), moved, ...rest.slice(at)], revision: s.revision + 1 }));
       },
 
       select(target) {
