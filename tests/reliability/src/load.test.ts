@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -9,7 +9,18 @@ import { apiAt, publish, sleep, startServerProcess } from "./support/server-proc
 
 // Scenario 8 (load): 50 concurrent HTTP clients starting three-step workflows on SQLite.
 const CLIENTS = FULL ? 50 : 20;
-const DURATION_MS = FULL ? 60_000 : 4_000;
+// WEFT_LOAD_SECONDS=3600 turns it into the one-hour soak (README, Guarantees).
+const DURATION_MS = process.env.WEFT_LOAD_SECONDS ? Number(process.env.WEFT_LOAD_SECONDS) * 1000 : FULL ? 60_000 : 4_000;
+
+/** The server process's resident memory in MB (Linux), or 0 where /proc is missing. */
+function rssMb(pid: number): number {
+  try {
+    const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
+    return Math.round(kb / 1024);
+  } catch {
+    return 0;
+  }
+}
 
 /** Completed instances, from the Prometheus gauge (one cheap query instead of paging). */
 async function completedCount(url: string): Promise<number> {
@@ -28,6 +39,8 @@ describe("load", () => {
       const latencies: number[] = [];
       const errors: string[] = [];
       const t0 = Date.now();
+      const rss: number[] = [];
+      const sampler = setInterval(() => rss.push(rssMb(server.pid)), 5_000);
       let n = 0;
       await Promise.all(
         Array.from({ length: CLIENTS }, async () => {
@@ -50,6 +63,7 @@ describe("load", () => {
         }),
       );
       const startWindowMs = Date.now() - t0;
+      clearInterval(sampler);
       const completedAtEnd = await completedCount(server.url);
       // Then let the backlog drain and time it.
       const starts = latencies.length;
@@ -74,6 +88,9 @@ describe("load", () => {
         p99StartMs: round(percentile(latencies, 99)),
         maxStartMs: round(Math.max(...latencies)),
         failedInstances: failed,
+        serverRssFirstMb: rss[0] ?? rssMb(server.pid),
+        serverRssMaxMb: Math.max(rssMb(server.pid), ...rss),
+        serverRssLastMb: rss.at(-1) ?? rssMb(server.pid),
       });
       expect(errors.slice(0, 5)).toEqual([]);
       expect(completed).toBe(starts);
