@@ -30,7 +30,6 @@ test("a flaky transcoder retries, and the attempts and backoffs show on the time
 test("a step that keeps failing shows its attempts, fails the run and offers rewind", async ({ page, request }) => {
   const instanceId = await startFromApi(request, "video-broken", { url: "https://cdn.example.com/up/broken.mov", resolutions: [1080], failRate: 1 });
   await page.goto(`/runs/${instanceId}`);
-  await expect(node(page, "transcodeAll")).toHaveAttribute("data-status", /running|retrying/, { timeout: 15_000 });
   await expectStatus(page, "failed", 30_000);
   await expect(page.getByRole("list", { name: "Timeline rows" })).toContainText("Transcode [0]: attempt 1 failed, backoff done, attempt 2 failed, backoff done, attempt 3 failed");
   await expect(node(page, "transcode")).toContainText("3/3");
