@@ -9,7 +9,8 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 const env = { ...process.env, TURBO_TELEMETRY_DISABLED: "1" };
 const turbo = fileURLToPath(new URL("../node_modules/.bin/turbo", import.meta.url));
 
-const build = spawnSync(turbo, ["run", "build", "--filter=@weft/server...", "--output-logs=errors-only"], {
+// The server and the web app it serves; turbo skips whatever is already built.
+const build = spawnSync(turbo, ["run", "build", "--filter=@weft/server...", "--filter=@weft/web...", "--output-logs=errors-only"], {
   cwd: root,
   env,
   stdio: "inherit",
