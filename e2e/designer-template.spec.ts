@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { node, screenshot } from "./helpers";
+import { node, screenshot, settled } from "./helpers";
 
 for (const template of [
   { title: "Video pipeline", key: "video-pipeline", first: "start", last: "done", inside: "transcode" },
@@ -15,9 +15,11 @@ for (const template of [
     await expect(page).toHaveURL(new RegExp(`/workflows/${template.key}-\\d+$`));
     await expect(node(page, template.first)).toBeVisible();
 
+    const before = await node(page, template.last).boundingBox();
     await page.getByRole("button", { name: "Auto-layout" }).click();
+    await expect.poll(async () => JSON.stringify(await node(page, template.last).boundingBox())).not.toBe(JSON.stringify(before));
+    await settled(node(page, template.last));
     await expect(page.getByRole("status").filter({ hasText: /^Saved$/ })).toBeVisible();
-    await page.waitForTimeout(400); // the fit-view animation
     const first = await node(page, template.first).boundingBox();
     const last = await node(page, template.last).boundingBox();
     expect(first && last && first.x < last.x).toBe(true);

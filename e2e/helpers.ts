@@ -54,3 +54,16 @@ export const inputHandle = (page: Page, label: string) => page.getByLabel(`Input
 export async function waitSaved(page: Page): Promise<void> {
   await expect(page.getByRole("status").filter({ hasText: /^Saved$/ })).toBeVisible();
 }
+
+/** Waits until a node stops moving (auto-layout and the fit-view animation are done). */
+export async function settled(locator: Locator): Promise<void> {
+  let previous = "";
+  await expect
+    .poll(async () => {
+      const box = JSON.stringify(await locator.boundingBox());
+      const same = box === previous;
+      previous = box;
+      return same;
+    }, { intervals: [150, 150, 150, 250, 250, 500] })
+    .toBe(true);
+}

@@ -61,7 +61,7 @@ function freeLane(state: ReactFlowState, x1: number, x2: number, sourceY: number
     const { x, y } = node.internals.positionAbsolute;
     const w = node.measured.width ?? 0;
     const h = node.measured.height ?? 0;
-    if (x + w < left || x > right || node.type === "map") continue;
+    if (x + w < left || x > right) continue;
     rects.push({ top: y - 12, bottom: y + h + 12 });
   }
   const down = targetY >= sourceY - 10;

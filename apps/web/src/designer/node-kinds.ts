@@ -40,7 +40,7 @@ export const PALETTE_GROUPS: readonly PaletteGroup[] = ["Flow", "Waiting", "Data
 export const NODE_WIDTH = 190;
 export const NODE_HEIGHT = 72;
 /** Padding inside a map group around its body. */
-export const MAP_PADDING = { top: 84, side: 28, bottom: 28 };
+export const MAP_PADDING = { top: 100, side: 28, bottom: 28 };
 
 /** Fit-view padding that keeps the drawing clear of the minimap (bottom right) and the zoom controls. */
 export const FIT_PADDING = { top: "40px", left: "60px", right: "40px", bottom: "150px" } as const;
