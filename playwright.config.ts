@@ -49,8 +49,8 @@ export default defineConfig({
   webServer: process.env.WEFT_E2E_URL
     ? undefined
     : {
-        // What `npm start` runs, with the web app built first (start.mjs builds the server only).
-        command: "node node_modules/turbo/bin/turbo run build --filter=@weft/web... --output-logs=errors-only && node scripts/start.mjs",
+        // Exactly what `npm start` runs: it builds the server and the web app, then serves both.
+        command: "node scripts/start.mjs",
         cwd: fileURLToPath(new URL(".", import.meta.url)),
         url: `${baseURL}/api/health`,
         timeout: 240_000,

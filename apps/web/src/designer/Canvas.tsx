@@ -37,10 +37,12 @@ export interface CanvasProps {
   label: string;
   /** An empty canvas says what to do. */
   emptyHint?: React.ReactNode;
+  /** Side-by-side panes: no minimap, tighter fit. */
+  compact?: boolean;
 }
 
 /** The React Flow canvas of one designer store. */
-export function Canvas({ label, emptyHint }: CanvasProps) {
+export function Canvas({ label, emptyHint, compact }: CanvasProps) {
   const store = useDesignerStore();
   const nodes = useDesigner((s) => s.nodes);
   const edges = useDesigner((s) => s.edges);
@@ -116,7 +118,7 @@ export function Canvas({ label, emptyHint }: CanvasProps) {
         snapToGrid
         snapGrid={[10, 10]}
         fitView={fitOnOpen}
-        fitViewOptions={{ padding: FIT_PADDING, maxZoom: 1.1 }}
+        fitViewOptions={{ padding: compact ? 0.06 : FIT_PADDING, maxZoom: 1.1 }}
         minZoom={0.1}
         maxZoom={2}
         colorMode={theme}
@@ -124,7 +126,7 @@ export function Canvas({ label, emptyHint }: CanvasProps) {
         proOptions={{ hideAttribution: true }}
       >
         <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="var(--canvas-dots)" />
-        <MiniMap pannable zoomable ariaLabel="Minimap" style={{ width: 170, height: 110 }} nodeColor={(n) => kindOf(n.type ?? "").color} nodeStrokeWidth={2} />
+        {compact ? null : <MiniMap pannable zoomable ariaLabel="Minimap" style={{ width: 170, height: 110 }} nodeColor={(n) => kindOf(n.type ?? "").color} nodeStrokeWidth={2} />}
         <Controls aria-label="Zoom controls" showInteractive={!readOnly} fitViewOptions={{ padding: FIT_PADDING, duration: 300 }} />
       </ReactFlow>
       {nodes.length === 0 && emptyHint ? <div className="canvas-empty">{emptyHint}</div> : null}

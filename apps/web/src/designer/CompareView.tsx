@@ -88,7 +88,7 @@ export function CompareView({ workflowId, from, to }: { workflowId: string; from
             <ReactFlowProvider>
               <DesignerStoreProvider store={store}>
                 <CanvasDecorationsContext.Provider value={decorations}>
-                  <Canvas label={`Canvas of ${sideName(side)}`} />
+                  <Canvas label={`Canvas of ${sideName(side)}`} compact />
                 </CanvasDecorationsContext.Provider>
               </DesignerStoreProvider>
             </ReactFlowProvider>
