@@ -15,8 +15,9 @@ for (const line of text.split("\n")) {
   }
   const playwright = line.match(/^\s*(?:\S+:\s+)?(\d+) (passed|failed|flaky)\b/);
   if (playwright && !/Test Files/.test(line)) {
-    if (playwright[2] === "passed") passed += Number(playwright[1]);
-    else failed += Number(playwright[1]);
+    // A flaky test failed once and then passed on its retry: it counts as passed.
+    if (playwright[2] === "failed") failed += Number(playwright[1]);
+    else passed += Number(playwright[1]);
   }
 }
 // A run that failed before any test reported still counts as a failure.
