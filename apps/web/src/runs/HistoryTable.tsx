@@ -70,6 +70,7 @@ export function HistoryTable({ events, origin }: { events: readonly HistoryEvent
                   </span>
                   <span>
                     {expanded ? "▾" : "▸"} {event.type}
+                    {event.name ? <span className="muted"> {event.name}</span> : null}
                     {event.attempt && event.attempt > 1 ? ` (attempt ${event.attempt})` : ""}
                   </span>
                   <span className="mono">
