@@ -231,3 +231,25 @@ describe('evaluateExpression', () => {
     expect(expressionCacheSize()).toBe(1000);
   });
 });
+
+describe('expressions that could stall or crash the process', () => {
+  const options = { now: () => 0, random: () => 0.5 };
+
+  it('refuses a regular expression with catastrophic backtracking when it is parsed, with its position', () => {
+    const result = parseExpression('$match("aaaaaaaaaaaaaaaaaaaaaaaaaa!", /^(a+)+$/)');
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.error.message).toContain('/^(a+)+$/');
+      expect(result.error.position).toBeGreaterThan(0);
+    }
+    expect(parseExpression('$match("abc", /^a[bc]+$/)').ok).toBe(true);
+  });
+
+  it('fails $pad with a width past the limit instead of building a string V8 cannot hold', async () => {
+    await expect(evaluateExpression('$length($pad("x", 200000000) & $pad("y", 200000000))', {}, options)).rejects.toMatchObject({
+      name: 'ExpressionError',
+    });
+    expect(await evaluateExpression('$pad("x", 5, "-")', {}, options)).toBe('x----');
+    expect(await evaluateExpression('$pad("x", -3)', {}, options)).toBe('  x');
+  });
+});

@@ -1,3 +1,4 @@
+import { findUnsafeRegex } from './safe-regex.js';
 import { secretPlaceholder } from './secrets.js';
 import jsonata from 'jsonata';
 import { ExpressionError, ExpressionErrorCode, expressionPreview } from './expression-error.js';
@@ -189,7 +190,16 @@ function compile(source: string, limits: Limits): Compiled {
       sequence: limits.maxSequence,
     });
     if (limits.maxSteps !== undefined) expression.assign(ENTRY_HOOK as unknown as string, countStep);
-    compiled = { ok: true, expression };
+    const unsafe = findUnsafeRegex(expression.ast());
+    compiled = unsafe
+      ? {
+          ok: false,
+          error: {
+            message: `The regular expression /${unsafe.source}/ can take exponential time on some text (a repeated group inside a repetition); rewrite it without nested repetition`,
+            position: unsafe.position,
+          },
+        }
+      : { ok: true, expression };
   } catch (error) {
     compiled = { ok: false, error: toSyntaxError(error, source) };
   }
@@ -318,6 +328,9 @@ let fromMillis: jsonata.Expression | undefined;
 
 // Bindings passed to `evaluate` shadow JSONata's own $now/$millis/$random, which read
 // the wall clock and Math.random. One evaluation sees one "now", as in JSONata.
+const MAX_PAD_WIDTH = 1_000_000;
+let padFn: ReturnType<typeof jsonata> | undefined;
+
 function deterministicBindings(options: EvaluateExpressionOptions): Record<string, unknown> {
   let nowMs: number | undefined;
   const millis = (): number => (nowMs ??= options.now());
@@ -332,6 +345,14 @@ function deterministicBindings(options: EvaluateExpressionOptions): Record<strin
     random: (): number => options.random(),
     // A placeholder, never the value: see secrets.ts.
     secret: (name: unknown): string => secretPlaceholder(name as string),
+    // JSONata's $pad builds the whole string at once; a huge width would crash V8 outright.
+    pad: (text: unknown, width: unknown, char?: unknown): unknown => {
+      if (typeof width === 'number' && Math.abs(width) > MAX_PAD_WIDTH) {
+        throw { code: 'D3141', message: `$pad() width ${width} is over the limit of ${MAX_PAD_WIDTH}` };
+      }
+      padFn ??= jsonata('$pad(text, width, char)');
+      return padFn.evaluate({ text, width, char: char ?? ' ' });
+    },
   };
 }
 
