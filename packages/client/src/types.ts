@@ -25,6 +25,8 @@ export interface ActivityInfo {
   category: string;
   inputSchema: JsonSchema;
   outputSchema: JsonSchema;
+  /** Where it runs: a built-in, the project's weft.config, or a remote worker over HTTP. */
+  source?: "built-in" | "project" | "remote";
 }
 
 /** The parts of a JSON Schema the UI reads; anything else passes through. */
@@ -46,6 +48,8 @@ export interface WorkflowSummary {
   latestVersion: number | null;
   updatedAt: string;
   trigger: WorkflowDefinition["trigger"] | { type: string };
+  /** "code": a code-first orchestrator from weft.config (no drawing, never a version; it starts as it is). */
+  kind?: "drawn" | "code";
 }
 
 export interface WorkflowVersionInfo {
@@ -55,6 +59,9 @@ export interface WorkflowVersionInfo {
 
 export interface WorkflowDetail {
   id: string;
+  /** "code": a code-first orchestrator; its `draft` is then null. */
+  kind?: "drawn" | "code";
+  name?: string;
   draft: WorkflowDefinition;
   latestVersion: number | null;
   versions: WorkflowVersionInfo[];

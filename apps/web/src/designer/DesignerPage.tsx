@@ -4,6 +4,7 @@ import { Link, useParams, useSearchParams } from "react-router";
 import { workflowQueries } from "../api/queries";
 import { useWeftClient } from "../api/WeftClientContext";
 import { EmptyState } from "../ui/EmptyState";
+import { CodeWorkflowPage } from "../workflows/CodeWorkflowPage";
 import { CompareView } from "./CompareView";
 import { DesignerWorkspace } from "./DesignerWorkspace";
 import { createDesignerStore } from "./store";
@@ -26,8 +27,12 @@ function DraftLoader({ workflowId }: { workflowId: string }) {
   const client = useWeftClient();
   const detail = useQuery({ ...workflowQueries.detail(client, workflowId), staleTime: Infinity, meta: { silent: true } });
   // One store per opened draft: later cache updates (autosave) must not reset the canvas.
-  const store = useMemo(() => (detail.data ? createDesignerStore(detail.data.draft) : undefined), [detail.data !== undefined]); // eslint-disable-line react-hooks/exhaustive-deps
+  const isCode = detail.data?.kind === "code";
+  const store = useMemo(() => (detail.data && !isCode ? createDesignerStore(detail.data.draft) : undefined), [detail.data !== undefined]); // eslint-disable-line react-hooks/exhaustive-deps
+  const list = useQuery({ ...workflowQueries.list(client), enabled: isCode, meta: { silent: true } });
   if (detail.isError) return <LoadError workflowId={workflowId} message={detail.error.message} />;
+  // A code-first orchestrator from weft.config: nothing to draw, a page that starts it.
+  if (detail.data && isCode) return <CodeWorkflowPage detail={detail.data} loadedAt={list.data?.find((w) => w.id === workflowId)?.updatedAt} />;
   if (!store || !detail.data) return <p className="page muted">Loading the workflow…</p>;
   return <DesignerWorkspace store={store} workflowId={workflowId} detail={detail.data} />;
 }

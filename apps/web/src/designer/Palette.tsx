@@ -32,7 +32,7 @@ export function Palette({ activities, loading }: { activities: readonly Activity
                     className="palette-item"
                     draggable
                     aria-label={item.data.type === "activity" && item.data.settings ? `${item.title} (${item.hint})` : item.title}
-                    title={item.hint}
+                    title={item.source ? `${item.hint} · ${item.source === "project" ? "project activity (weft.config)" : "remote worker"}` : item.hint}
                     onDragStart={(e) => {
                       e.dataTransfer.setData(PALETTE_MIME, JSON.stringify(item.data));
                       e.dataTransfer.effectAllowed = "copy";
@@ -52,7 +52,14 @@ export function Palette({ activities, loading }: { activities: readonly Activity
                       <NodeIcon type={item.data.type} size={14} />
                     </span>
                     <span className="palette-text">
-                      <span className="palette-title">{item.title}</span>
+                      <span className="palette-title">
+                        {item.title}
+                        {item.source ? (
+                          <span className={`palette-source palette-source-${item.source}`} data-testid={`source-${item.hint}`}>
+                            {item.source}
+                          </span>
+                        ) : null}
+                      </span>
                       {item.data.settings ? <span className="palette-hint">{item.hint}</span> : null}
                     </span>
                   </button>

@@ -17,6 +17,8 @@ export interface PaletteItem {
   color: string;
   data: PaletteItemData;
   search: string;
+  /** Where an activity runs when it is not built in: the project's weft.config or a remote worker. */
+  source?: "project" | "remote";
 }
 
 export interface PaletteSection {
@@ -50,7 +52,8 @@ export function paletteSections(activities: readonly ActivityInfo[], query: stri
       icon: NODE_KINDS.activity.icon,
       color: NODE_KINDS.activity.color,
       data: { type: "activity", settings: { label: a.title, activity: a.name } },
-      search: `${a.title} ${a.name} ${a.description} ${a.category}`.toLowerCase(),
+      search: `${a.title} ${a.name} ${a.description} ${a.category} ${a.source ?? ""}`.toLowerCase(),
+      ...(a.source === "project" || a.source === "remote" ? { source: a.source } : {}),
     });
     byCategory.set(a.category, list);
   }

@@ -167,6 +167,10 @@ export function InstancePage() {
         <h2 id="drawing-title">Drawing</h2>
         {live.definition ? (
           <RunDrawing definition={live.definition} states={live.states} terminal={terminal} extras={extras} />
+        ) : instance.version === null ? (
+          <p className="muted">
+            A code-first orchestrator from <code>weft.config</code>: there is no drawing. Its steps are on the timeline and in the history below.
+          </p>
         ) : live.planError ? (
           <p className="field-error">The drawing is not available: {live.planError}</p>
         ) : (

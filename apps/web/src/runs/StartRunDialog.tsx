@@ -15,7 +15,7 @@ export function StartRunDialog({ open, onOpenChange, initialWorkflow }: { open: 
   const client = useWeftClient();
   const navigate = useNavigate();
   const workflows = useQuery({ ...workflowQueries.list(client), enabled: open });
-  const published = (workflows.data ?? []).filter((w) => w.latestVersion !== null);
+  const published = (workflows.data ?? []).filter((w) => w.latestVersion !== null || w.kind === "code");
   const [workflow, setWorkflow] = useState(initialWorkflow ?? "");
   const [input, setInput] = useState("{}");
   const [parseError, setParseError] = useState<string | undefined>();
@@ -50,7 +50,7 @@ export function StartRunDialog({ open, onOpenChange, initialWorkflow }: { open: 
       open={open}
       onOpenChange={onOpenChange}
       title="Start a run"
-      description="Runs the latest published version of a workflow with this input."
+      description="Runs the latest published version of a drawn workflow (or a code-first orchestrator as it is) with this input."
       footer={
         <>
           <button type="button" className="btn" onClick={() => onOpenChange(false)}>
@@ -67,7 +67,7 @@ export function StartRunDialog({ open, onOpenChange, initialWorkflow }: { open: 
         <select id="start-workflow" value={workflow} onChange={(e) => choose(e.target.value)}>
           {published.map((w) => (
             <option key={w.id} value={w.id}>
-              {w.name} (v{w.latestVersion})
+              {w.name} ({w.kind === "code" ? "code" : `v${w.latestVersion}`})
             </option>
           ))}
         </select>

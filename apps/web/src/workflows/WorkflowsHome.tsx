@@ -9,6 +9,7 @@ import { Dialog } from "../ui/Dialog";
 import { EmptyState } from "../ui/EmptyState";
 import { describeTrigger, timeAgo } from "../ui/format";
 import { useToast } from "../ui/toast";
+import { CodeBadge } from "./CodeWorkflowPage";
 import { NewWorkflowDialog, uniqueId } from "./NewWorkflowDialog";
 import { blankDefinition, TEMPLATES } from "./templates";
 
@@ -137,9 +138,18 @@ export function WorkflowsHome() {
                   <Link to={`/workflows/${encodeURIComponent(w.id)}`} className="wf-link">
                     {w.name}
                   </Link>
+                  {w.kind === "code" ? <CodeBadge /> : null}
                   <div className="muted wf-id">{w.id}</div>
                 </td>
-                <td>{w.latestVersion ? <span className="pill">v{w.latestVersion}</span> : <span className="muted">draft only</span>}</td>
+                <td>
+                  {w.kind === "code" ? (
+                    <span className="muted">runs as coded</span>
+                  ) : w.latestVersion ? (
+                    <span className="pill">v{w.latestVersion}</span>
+                  ) : (
+                    <span className="muted">draft only</span>
+                  )}
+                </td>
                 <td>{describeTrigger(w.trigger)}</td>
                 <td title={w.updatedAt}>{timeAgo(w.updatedAt)}</td>
               </tr>
