@@ -1,35 +1,37 @@
 /**
  * One scenario run in its own process (so peak RSS is this scenario's alone).
- * The runner (run.ts) starts it; it prints one "@@RESULT {json}" line.
+ * The runner (run.ts) starts it; it prints one "@@RESULT {json}" line. Each case
+ * imports only its own module: Playwright or the HTTP client must not weigh on the
+ * RSS of an engine scenario.
  *
  *   node --import tsx src/child.ts <case> <variant> <n>
  */
 import type { Variant } from "./common.js";
-import { browserCanvas, browserInstance } from "./scenarios/browser.js";
-import { definitionMap } from "./scenarios/definition-map.js";
-import { fanOut, historyCost, manyInstances, sequential, waiting } from "./scenarios/engine.js";
-import { httpStarts, sseLag } from "./scenarios/http.js";
-import { fsyncRate, storageLimit } from "./scenarios/storage.js";
 
 const [kase, variantText, nText] = process.argv.slice(2);
 const variant = variantText as Variant;
 const n = Number(nText);
 
+const engine = () => import("./scenarios/engine.js");
+const storage = () => import("./scenarios/storage.js");
+const http = () => import("./scenarios/http.js");
+const browser = () => import("./scenarios/browser.js");
+
 const cases: Record<string, () => Promise<void>> = {
-  fsync: () => fsyncRate(n),
-  "storage-seq": () => storageLimit(variant, n, 1),
-  "storage-10": () => storageLimit(variant, n, 10),
-  s1: () => sequential(variant, n),
-  s2: () => manyInstances(variant, n),
-  "s3-activities": () => fanOut(variant, n, "activities"),
-  "s3-children": () => fanOut(variant, n, "children"),
-  s4: () => definitionMap(variant, n),
-  s5: () => historyCost(variant, n),
-  s6: () => waiting(variant, n),
-  "s7-starts": () => httpStarts(variant, n),
-  "s7-sse": () => sseLag(variant, n),
-  "s8-canvas": () => browserCanvas(variant, n),
-  "s8-instance": () => browserInstance(variant, n),
+  fsync: async () => (await storage()).fsyncRate(n),
+  "storage-seq": async () => (await storage()).storageLimit(variant, n, 1),
+  "storage-10": async () => (await storage()).storageLimit(variant, n, 10),
+  s1: async () => (await engine()).sequential(variant, n),
+  s2: async () => (await engine()).manyInstances(variant, n),
+  "s3-activities": async () => (await engine()).fanOut(variant, n, "activities"),
+  "s3-children": async () => (await engine()).fanOut(variant, n, "children"),
+  s4: async () => (await import("./scenarios/definition-map.js")).definitionMap(variant, n),
+  s5: async () => (await engine()).historyCost(variant, n),
+  s6: async () => (await engine()).waiting(variant, n),
+  "s7-starts": async () => (await http()).httpStarts(variant, n),
+  "s7-sse": async () => (await http()).sseLag(variant, n),
+  "s8-canvas": async () => (await browser()).browserCanvas(variant, n),
+  "s8-instance": async () => (await browser()).browserInstance(variant, n),
 };
 
 const run = kase ? cases[kase] : undefined;

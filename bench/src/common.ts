@@ -56,7 +56,7 @@ export async function openStore(variant: Variant, options: { dir?: string; schem
   if (variant.startsWith("sqlite")) {
     const dir = options.dir ?? mkdtempSync(join(tmpdir(), "weft-bench-"));
     const path = join(dir, "weft.db");
-    const store = await createSqliteStore({ path, synchronous: variant === "sqlite-normal" ? "NORMAL" : "FULL" });
+    const store = traced(await createSqliteStore({ path, synchronous: variant === "sqlite-normal" ? "NORMAL" : "FULL" }));
     // A second, read-only connection: WAL lets it read while the store writes.
     const reader = new Database(path, { readonly: true, fileMustExist: true });
     const count = reader.prepare(`SELECT count(*) AS n FROM instances WHERE ${TERMINAL}`);
@@ -81,13 +81,15 @@ export async function openStore(variant: Variant, options: { dir?: string; schem
     };
   }
   const schema = options.schema ?? freshSchema();
-  const store = await createPostgresStore({ connectionString: DATABASE_URL, schema, poolSize: options.poolSize ?? 10, applicationName: "weft-bench" });
-  const counter = new pg.Client({ connectionString: DATABASE_URL, application_name: "weft-bench-count" });
+  const store = traced(await createPostgresStore({ connectionString: DATABASE_URL, schema, poolSize: options.poolSize ?? 10, applicationName: "weft-bench" }));
+  const stopSampler = samplePgWaits();
+  const counter = new pg.Client({ connectionString: DATABASE_URL, application_name: "count" });
   await counter.connect();
   let closed = false;
   const close = async () => {
     if (closed) return;
     closed = true;
+    await stopSampler();
     await counter.end();
     await store.close();
   };
@@ -122,7 +124,72 @@ export const peakRssMb = () => process.resourceUsage().maxRSS / 1024;
 
 /** The one line a scenario process prints for the runner. */
 export function report(result: Record<string, unknown>): void {
-  process.stdout.write(`@@RESULT ${JSON.stringify({ ...result, peakRssMb: Math.round(peakRssMb()) })}\n`);
+  process.stdout.write(`@@RESULT ${JSON.stringify({ ...result, ...storeTrace, peakRssMb: Math.round(peakRssMb()) })}\n`);
 }
 
 export const quiet = { onError: (error: unknown, where: string) => process.stderr.write(`worker error (${where}): ${String(error)}\n`) };
+
+/**
+ * BENCH_TRACE=1: counts every Store call of this process, the time until it settled
+ * and the items it carried (turns per commit, work items per claim, results per
+ * completion), reported as flat "store.<method>.<calls|ms|items>" numbers. The cost
+ * is a Proxy and a performance.now() per call: keep it out of the timed runs.
+ */
+export const storeTrace: Record<string, number> = {};
+export function traced(store: Store): Store {
+  if (process.env.BENCH_TRACE !== "1") return store;
+  const add = (key: string, by: number) => (storeTrace[key] = (storeTrace[key] ?? 0) + by);
+  const itemsOf = (method: string, args: unknown[], result: unknown): number | undefined => {
+    if (method === "commitTurns" || method === "completeActivities" || method === "renewActivityLeases") return (args[0] as unknown[]).length;
+    if ((method === "claimOrchestrations" || method === "claimActivities") && Array.isArray(result)) return result.length;
+    return undefined;
+  };
+  return new Proxy(store, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver);
+      if (typeof value !== "function" || typeof property !== "string" || property === "subscribe") return value;
+      return (...args: unknown[]) => {
+        const t0 = performance.now();
+        const out = value.apply(target, args);
+        const settle = (result: unknown) => {
+          add(`store.${property}.calls`, 1);
+          add(`store.${property}.ms`, performance.now() - t0);
+          const items = itemsOf(property, args, result);
+          if (items !== undefined) add(`store.${property}.items`, items);
+          return result;
+        };
+        return out instanceof Promise ? out.then(settle) : settle(out);
+      };
+    },
+  });
+}
+
+/**
+ * BENCH_TRACE=1 on PostgreSQL: samples pg_stat_activity every 10 ms for the bench's
+ * own sessions (application_name weft-bench*) and tallies what each non-idle session
+ * is doing: "active|CPU" (running), "active|IO:WalSync" (waiting for the WAL flush),
+ * "active|Lock:…" (row locks), "idle in transaction|Client:ClientRead" (a round trip
+ * back to Node inside a transaction). Reported as "pg.<state|wait>" sample counts.
+ */
+export function samplePgWaits(): () => Promise<void> {
+  if (process.env.BENCH_TRACE !== "1") return async () => {};
+  const client = new pg.Client({ connectionString: DATABASE_URL, application_name: "sampler" });
+  let running = true;
+  const loop = (async () => {
+    await client.connect();
+    while (running) {
+      const { rows } = await client.query(
+        `SELECT state || '|' || coalesce(wait_event_type || ':' || wait_event, 'CPU') AS w, count(*)::int AS n
+           FROM pg_stat_activity WHERE application_name LIKE 'weft-bench%' AND state NOT IN ('idle') GROUP BY 1`,
+      );
+      storeTrace["pg.samples"] = (storeTrace["pg.samples"] ?? 0) + 1;
+      for (const row of rows as { w: string; n: number }[]) storeTrace[`pg.${row.w}`] = (storeTrace[`pg.${row.w}`] ?? 0) + row.n;
+      await sleep(10);
+    }
+    await client.end();
+  })();
+  return async () => {
+    running = false;
+    await loop;
+  };
+}

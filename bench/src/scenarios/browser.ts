@@ -5,17 +5,27 @@
  * instance with ~10,000 history events — until the history heading counts them all
  * and the timeline has its bars. Each is a fresh page load (cold browser cache).
  */
-import { existsSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "@playwright/test";
 import { type Variant, report, sleep } from "../common.js";
 import { api, publish, startServer } from "./http.js";
 
-const webDir = fileURLToPath(new URL("../../../apps/web/dist", import.meta.url));
+const builtWebDir = fileURLToPath(new URL("../../../apps/web/dist", import.meta.url));
+
+/** A private copy of the built web app: others may rebuild apps/web/dist (emptying it) while this runs. */
+function snapshotWebDir(): string {
+  if (!existsSync(`${builtWebDir}/index.html`)) throw new Error("apps/web/dist is not built (npm run build)");
+  const copy = mkdtempSync(join(tmpdir(), "weft-bench-web-"));
+  cpSync(builtWebDir, copy, { recursive: true });
+  return copy;
+}
 const chromiumPath = "/usr/bin/chromium";
 
 export async function browserCanvas(_variant: Variant, nodes: number): Promise<void> {
-  if (!existsSync(`${webDir}/index.html`)) throw new Error("apps/web/dist is not built");
+  const webDir = snapshotWebDir();
   const server = await startServer({ WEFT_WEB_DIR: webDir });
   const browser = await chromium.launch({ ...(existsSync(chromiumPath) ? { executablePath: chromiumPath } : {}), args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"] });
   try {
@@ -57,11 +67,12 @@ export async function browserCanvas(_variant: Variant, nodes: number): Promise<v
   } finally {
     await browser.close();
     await server.close();
+    rmSync(webDir, { recursive: true, force: true });
   }
 }
 
 export async function browserInstance(_variant: Variant, items: number): Promise<void> {
-  if (!existsSync(`${webDir}/index.html`)) throw new Error("apps/web/dist is not built");
+  const webDir = snapshotWebDir();
   const server = await startServer({ WEFT_WEB_DIR: webDir, WEFT_DEMO_TIME_SCALE: "0" });
   const browser = await chromium.launch({ ...(existsSync(chromiumPath) ? { executablePath: chromiumPath } : {}), args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"] });
   try {
@@ -96,5 +107,6 @@ export async function browserInstance(_variant: Variant, items: number): Promise
   } finally {
     await browser.close();
     await server.close();
+    rmSync(webDir, { recursive: true, force: true });
   }
 }

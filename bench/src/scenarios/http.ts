@@ -35,6 +35,10 @@ export async function startServer(env: Record<string, string> = {}): Promise<{ u
     child.stderr?.on("data", onData);
     child.once("exit", (code) => reject(new Error(`server exited (${code}): ${out}`)));
   });
+  // Keep the server's last words: a crash mid-scenario shows up as "fetch failed" otherwise.
+  child.stdout?.on("data", (chunk: Buffer) => (out = (out + chunk.toString()).slice(-4000)));
+  child.stderr?.on("data", (chunk: Buffer) => (out = (out + chunk.toString()).slice(-4000)));
+  child.once("exit", (code, signal) => process.stderr.write(`server exited early (${code ?? signal}): ${out.slice(-1500)}\n`));
   return {
     url,
     child,
