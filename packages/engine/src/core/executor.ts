@@ -147,8 +147,12 @@ export class ReplayExecutor {
     for (const event of events) {
       if ("seq" in event && this.#skipSeqs.has(event.seq)) continue;
       if (this.#completion) {
-        // Events that arrive with the one that ended the execution are kept for continue-as-new.
+        // Events that arrive with the one that ended the execution are kept for continue-as-new,
+        // and the fire-and-forget actions of the final turn are recorded after its end.
         if (event.type === "EventRaised") this.#deliver(event.name ?? "", event.input);
+        else if (event.taskId !== undefined && (event.type === "CustomStatusSet" || event.type === "EventSent")) {
+          this.#pending.delete(event.taskId);
+        }
         continue;
       }
       this.stats.eventsApplied += 1;

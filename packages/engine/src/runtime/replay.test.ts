@@ -199,3 +199,32 @@ describe("the executor on its own", () => {
     expect(executor.completion).toEqual({ kind: "completed", output: [1, 2] });
   });
 });
+
+describe("replaying a finished execution", () => {
+  it("leaves nothing pending when the last turn set a status and sent an event as it ended", async () => {
+    const at = "2026-01-01T00:00:00.000Z";
+    const executor = new ReplayExecutor({
+      instanceId: "i",
+      executionId: "e",
+      name: "o",
+      orchestrator: function* (ctx: OrchestrationContext) {
+        yield ctx.sleep(1);
+        ctx.setCustomStatus("done");
+        ctx.sendEvent("other", "bye");
+        return 1;
+      },
+    });
+    await executor.replay([
+      { seq: 1, type: "OrchestratorStarted", at },
+      { seq: 2, type: "ExecutionStarted", at },
+      { seq: 3, type: "TimerCreated", at, taskId: 1, fireAt: at },
+      { seq: 4, type: "OrchestratorStarted", at },
+      { seq: 5, type: "TimerFired", at, taskId: 1 },
+      { seq: 6, type: "CustomStatusSet", at, taskId: 2, result: "done" },
+      { seq: 7, type: "EventSent", at, taskId: 3, name: "bye", instanceId: "other" },
+      { seq: 8, type: "ExecutionCompleted", at, status: "completed", result: 1 },
+    ]);
+    expect(executor.completion).toEqual({ kind: "completed", output: 1 });
+    expect(executor.takeActions()).toEqual([]);
+  });
+});
