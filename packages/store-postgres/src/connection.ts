@@ -127,7 +127,11 @@ export class Database {
    * found dead at BEGIN (nothing done yet) is discarded and the transaction
    * started again on another one.
    */
-  async transaction<T>(operation: string, fn: (client: Queryable, changes: Changes) => Promise<T>): Promise<T> {
+  async transaction<T>(
+    operation: string,
+    fn: (client: Queryable, changes: Changes) => Promise<T>,
+    options: { durable?: boolean } = {},
+  ): Promise<T> {
     for (let attempt = 0; ; attempt += 1) {
       const client = await this.#connect(operation);
       let began = false;
@@ -135,6 +139,9 @@ export class Database {
       try {
         await client.query("BEGIN");
         began = true;
+        // Lease-only writes need not wait for the WAL flush: a lease lost in a crash only
+        // means another worker claims the work again, and fencing rejects the old holder.
+        if (options.durable === false) await client.query("SET LOCAL synchronous_commit TO off");
         const changes = noChanges();
         const result = await fn(client, changes);
         await this.#beforeCommit(client, changes);

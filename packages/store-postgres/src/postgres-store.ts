@@ -275,7 +275,9 @@ class PostgresStoreImpl implements PostgresStore {
 
   async claimOrchestrations(request: ClaimRequest & { maxMessages?: number }): Promise<OrchestrationWorkItem[]> {
     if (!(request.limit >= 1)) return [];
-    return this.#db.transaction("claim orchestrations", (c) => orchestrations.claimOrchestrations(c, this.#s, request));
+    return this.#db.transaction("claim orchestrations", (c) => orchestrations.claimOrchestrations(c, this.#s, request), {
+      durable: false,
+    });
   }
 
   async commitTurns(turns: readonly TurnCommit[], now: number): Promise<boolean[]> {
@@ -284,8 +286,10 @@ class PostgresStoreImpl implements PostgresStore {
   }
 
   async releaseOrchestration(instanceId: string, leaseToken: string): Promise<void> {
-    await this.#db.transaction("release orchestration", (c, changes) =>
-      orchestrations.releaseOrchestration(c, this.#s, instanceId, leaseToken, changes),
+    await this.#db.transaction(
+      "release orchestration",
+      (c, changes) => orchestrations.releaseOrchestration(c, this.#s, instanceId, leaseToken, changes),
+      { durable: false },
     );
   }
 
@@ -293,7 +297,7 @@ class PostgresStoreImpl implements PostgresStore {
 
   async claimActivities(request: ClaimRequest & { names?: readonly string[] }): Promise<ActivityWorkItem[]> {
     if (!(request.limit >= 1)) return [];
-    return this.#db.once("claim activities", (c) => activities.claimActivities(c, this.#s, request));
+    return this.#db.transaction("claim activities", (c) => activities.claimActivities(c, this.#s, request), { durable: false });
   }
 
   async renewActivityLeases(leases: readonly { id: string; leaseToken: string }[], leaseMs: number, now: number): Promise<string[]> {
