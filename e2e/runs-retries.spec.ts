@@ -19,6 +19,7 @@ test("a flaky transcoder retries, and the attempts and backoffs show on the time
   await expect(page.getByTestId("map-progress-transcodeAll")).toHaveText(/5\/5/);
   // Hovering a bar of the first row (Virus scan) shows its input and result.
   const canvas = page.getByRole("img", { name: /^Timeline of/ });
+  await canvas.scrollIntoViewIfNeeded();
   const box = await canvas.boundingBox();
   if (!box) throw new Error("no timeline canvas");
   const tip = page.getByRole("tooltip");

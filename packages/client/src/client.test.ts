@@ -95,6 +95,21 @@ describe("createWeftClient", () => {
     expect(calls.map((c) => c.body)).toEqual([{ nodeId: "video", index: 2 }, {}, undefined, undefined, { nodeId: "video", version: 2 }, { nodeId: "video" }]);
   });
 
+  it("saves a draft with keepalive when asked (the save on closing a tab)", async () => {
+    const inits: RequestInit[] = [];
+    const fetch = (async (_input: RequestInfo | URL, init?: RequestInit) => {
+      inits.push(init ?? {});
+      return json({ id: "a", draft: {}, problems: [] });
+    }) as typeof globalThis.fetch;
+    const weft = createWeftClient({ fetch });
+    await weft.workflows.saveDraft("a", { id: "a" }, { keepalive: true });
+    await weft.workflows.saveDraft("a", { id: "a" });
+    expect(inits.map((i) => [i.method, i.keepalive])).toEqual([
+      ["PUT", true],
+      ["PUT", undefined],
+    ]);
+  });
+
   it("throws an ApiError built from a problem+json answer", async () => {
     const problems = [{ severity: "error", code: "dangling-edge", message: "Edge e1 goes nowhere", edgeId: "e1" }];
     const { fetch } = fakeFetch(() =>

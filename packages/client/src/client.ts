@@ -48,7 +48,8 @@ export interface WeftClient {
   workflows: {
     list(): Promise<WorkflowSummary[]>;
     get(id: string): Promise<WorkflowDetail>;
-    saveDraft(id: string, definition: WorkflowDefinition | Record<string, unknown>): Promise<SavedDraft>;
+    /** `keepalive`: the request outlives the page (a save when the tab closes; bodies up to 64 KiB). */
+    saveDraft(id: string, definition: WorkflowDefinition | Record<string, unknown>, options?: { keepalive?: boolean }): Promise<SavedDraft>;
     publish(id: string): Promise<Published>;
     validate(definition: unknown): Promise<Problem[]>;
     delete(id: string): Promise<void>;
@@ -94,10 +95,11 @@ export function createWeftClient(options: WeftClientOptions = {}): WeftClient {
   const baseUrl = (options.baseUrl ?? "").replace(/\/+$/, "");
   const doFetch = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init));
 
-  async function request<T>(method: string, path: string, body?: unknown, query?: Record<string, unknown>): Promise<T> {
+  async function request<T>(method: string, path: string, body?: unknown, query?: Record<string, unknown>, extra: { keepalive?: boolean } = {}): Promise<T> {
     const headers: Record<string, string> = { accept: "application/json" };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     const init: RequestInit = { method, headers };
+    if (extra.keepalive) init.keepalive = true;
     if (body !== undefined) {
       headers["content-type"] = "application/json";
       init.body = JSON.stringify(body);
@@ -125,7 +127,8 @@ export function createWeftClient(options: WeftClientOptions = {}): WeftClient {
     workflows: {
       list: () => request("GET", "/api/workflows"),
       get: (id) => request("GET", `/api/workflows/${enc(id)}`),
-      saveDraft: (id, definition) => request("PUT", `/api/workflows/${enc(id)}`, definition),
+      saveDraft: (id, definition, saveOptions) =>
+        request("PUT", `/api/workflows/${enc(id)}`, definition, undefined, saveOptions?.keepalive ? { keepalive: true } : {}),
       publish: (id) => request("POST", `/api/workflows/${enc(id)}/publish`),
       validate: async (definition) => (await request<{ problems: Problem[] }>("POST", "/api/workflows/validate", definition)).problems,
       delete: (id) => request("DELETE", `/api/workflows/${enc(id)}`),

@@ -53,7 +53,7 @@ export const WeftEdgeView = memo(function WeftEdgeView(props: EdgeProps<WeftEdge
 });
 
 /** The first y below the source (or above, when the target is higher) where a horizontal line from x1 to x2 crosses no node. */
-function freeLane(state: ReactFlowState, x1: number, x2: number, sourceY: number, targetY: number): number | null {
+export function freeLane(state: ReactFlowState, x1: number, x2: number, sourceY: number, targetY: number): number | null {
   const left = Math.min(x1, x2);
   const right = Math.max(x1, x2);
   const rects: { top: number; bottom: number }[] = [];
@@ -74,7 +74,7 @@ function freeLane(state: ReactFlowState, x1: number, x2: number, sourceY: number
   return null;
 }
 
-function lanePath(sx: number, sy: number, tx: number, ty: number, lane: number): [string, number, number] {
+export function lanePath(sx: number, sy: number, tx: number, ty: number, lane: number): [string, number, number] {
   const points: [number, number][] = [
     [sx, sy],
     [sx + 24, sy],

@@ -37,8 +37,9 @@ interface ElkNode {
 export async function autoLayout(
   nodes: readonly WeftNode[],
   edges: readonly WeftEdge[],
-  options: { aspectRatio?: number } = {},
+  options: { aspectRatio?: number; mapPadding?: { top: number; side: number; bottom: number } } = {},
 ): Promise<Map<string, XYPosition>> {
+  const mapPadding = options.mapPadding ?? MAP_PADDING;
   const byParent = new Map<string | undefined, WeftNode[]>();
   for (const node of nodes) {
     const list = byParent.get(node.parentId) ?? [];
@@ -58,7 +59,7 @@ export async function autoLayout(
       edges: edgesWithin(node.id),
       layoutOptions: {
         ...LAYOUT_OPTIONS,
-        "elk.padding": `[top=${MAP_PADDING.top},left=${MAP_PADDING.side},bottom=${MAP_PADDING.bottom},right=${MAP_PADDING.side}]`,
+        "elk.padding": `[top=${mapPadding.top},left=${mapPadding.side},bottom=${mapPadding.bottom},right=${mapPadding.side}]`,
       },
     };
   };

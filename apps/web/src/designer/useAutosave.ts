@@ -69,6 +69,39 @@ export function useAutosave(store: DesignerStore, workflowId: string, enabled: b
     [enabled, save, store],
   );
 
+  // Closing the tab, reloading or going to another site runs no React cleanup: on pagehide
+  // (and when the tab is hidden, the last moment a phone gives), send what is pending with a
+  // keepalive request, which the browser finishes after the page is gone.
+  useEffect(() => {
+    if (!enabled) return;
+    const sendNow = () => {
+      const { revision } = store.getState();
+      if (revision === savedRevision.current) return;
+      clearTimeout(timer.current);
+      const definition = store.getState().toDefinition();
+      const body = JSON.stringify(definition);
+      // keepalive bodies are limited to 64 KiB; a bigger draft goes as an ordinary request.
+      const keepalive = new Blob([body]).size < 60_000;
+      client.workflows
+        .saveDraft(workflowId, definition, { keepalive })
+        .then((saved) => {
+          if (revision > savedRevision.current) savedRevision.current = revision;
+          queryClient.setQueryData<WorkflowDetail>(queryKeys.workflow(workflowId), (old) => (old ? { ...old, draft: saved.draft } : old));
+          setState(store.getState().revision === revision ? { status: "saved" } : { status: "pending" });
+        })
+        .catch(() => undefined);
+    };
+    const onVisibility = () => {
+      if (document.visibilityState === "hidden") sendNow();
+    };
+    window.addEventListener("pagehide", sendNow);
+    document.addEventListener("visibilitychange", onVisibility);
+    return () => {
+      window.removeEventListener("pagehide", sendNow);
+      document.removeEventListener("visibilitychange", onVisibility);
+    };
+  }, [enabled, client, queryClient, store, workflowId]);
+
   const flush = useCallback(async () => {
     clearTimeout(timer.current);
     await save();

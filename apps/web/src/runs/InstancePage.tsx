@@ -26,6 +26,25 @@ function Json({ value, label }: { value: unknown; label: string }) {
   );
 }
 
+/** The run's error: name and message, then any other fields, and the stack folded away. */
+function ErrorDetail({ error }: { error: { name: string; message: string; stack?: string } & Record<string, unknown> }) {
+  const { name, message, stack, ...rest } = error;
+  return (
+    <div className="error-detail" aria-label="Error">
+      <p>
+        <strong>{name}</strong>: {message}
+      </p>
+      {Object.keys(rest).length ? <pre className="json">{JSON.stringify(rest, null, 2)}</pre> : null}
+      {typeof stack === "string" && stack ? (
+        <details>
+          <summary>Stack trace</summary>
+          <pre className="json error-stack">{stack}</pre>
+        </details>
+      ) : null}
+    </div>
+  );
+}
+
 function RetryNodeButton({ instanceId, nodeId }: { instanceId: string; nodeId: string }) {
   const client = useWeftClient();
   const retry = useMutation({ mutationFn: () => client.instances.retryNow(instanceId, { nodeId }), meta: { silent: true } });
@@ -195,7 +214,7 @@ export function InstancePage() {
         </section>
         <section className="panel" aria-labelledby="output-title">
           <h2 id="output-title">{instance.error ? "Error" : "Output"}</h2>
-          {instance.error ? <Json value={instance.error} label="Error" /> : terminal ? <Json value={instance.output} label="Output" /> : <p className="muted">Not finished yet.</p>}
+          {instance.error ? <ErrorDetail error={instance.error} /> : terminal ? <Json value={instance.output} label="Output" /> : <p className="muted">Not finished yet.</p>}
         </section>
       </div>
 

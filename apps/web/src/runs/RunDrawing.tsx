@@ -1,6 +1,26 @@
 import type { NodeState, NodeStates, WorkflowDefinition } from "@weft/definition";
-import { Background, Controls, Handle, MarkerType, Position, ReactFlow, ReactFlowProvider, type Edge, type Node, type NodeProps } from "@xyflow/react";
-import { createContext, memo, useContext, useMemo, type ReactNode } from "react";
+import {
+  Background,
+  BaseEdge,
+  Controls,
+  getSmoothStepPath,
+  Handle,
+  MarkerType,
+  Position,
+  ReactFlow,
+  ReactFlowProvider,
+  useReactFlow,
+  useStore,
+  type Edge,
+  type EdgeProps,
+  type Node,
+  type NodeProps,
+  type ReactFlowState,
+} from "@xyflow/react";
+import { createContext, memo, useCallback, useContext, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from "react";
+import { autoLayout } from "../designer/layout";
+import type { WeftEdge, WeftNode } from "../designer/mapping";
+import { freeLane, lanePath } from "../designer/WeftEdgeView";
 import { nodeIcon, nodeTitle, RUN_MAP_PADDING, RUN_NODE_HEIGHT, RUN_NODE_WIDTH } from "./node-look";
 import { ACTIVE_NODE_STATUSES, nodeStatusVar } from "./status";
 
@@ -84,6 +104,152 @@ const RunNodeView = memo(function RunNodeView({ id, data }: NodeProps<RunNode>) 
 
 const nodeTypes = { run: RunNodeView };
 
+/** A smooth-step edge; one that goes back left (a wrapped row) runs along a free lane, as in the designer. */
+const RunEdgeView = memo(function RunEdgeView(props: EdgeProps) {
+  const { sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, markerEnd, label, labelStyle, labelBgPadding, labelBgBorderRadius, labelShowBg, labelBgStyle } = props;
+  const backward = targetX < sourceX - 40 && sourcePosition === "right";
+  const lane = useStore(
+    useCallback((state: ReactFlowState) => (backward ? freeLane(state, sourceX + 24, targetX - 24, sourceY, targetY) : null), [backward, sourceX, targetX, sourceY, targetY]),
+  );
+  const [path, labelX, labelY] =
+    lane !== null ? lanePath(sourceX, sourceY, targetX, targetY, lane) : getSmoothStepPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, borderRadius: 10 });
+  return (
+    <BaseEdge
+      path={path}
+      labelX={labelX}
+      labelY={labelY}
+      {...(markerEnd ? { markerEnd } : {})}
+      {...(label !== undefined ? { label, labelStyle, labelBgPadding, labelBgBorderRadius, labelShowBg, labelBgStyle } : {})}
+    />
+  );
+});
+
+const edgeTypes = { run: RunEdgeView };
+
+/** Below this zoom the labels are unreadable: wrap the drawing into rows, or show part of it. */
+export const MIN_READABLE_ZOOM = 0.8;
+const PAD = 24;
+
+function boundsOf(nodes: readonly RunNode[]): { x: number; y: number; width: number; height: number } {
+  let x1 = Infinity;
+  let y1 = Infinity;
+  let x2 = -Infinity;
+  let y2 = -Infinity;
+  for (const n of nodes) {
+    if (n.parentId) continue;
+    const w = Number(n.style?.width ?? RUN_NODE_WIDTH);
+    const h = Number(n.style?.height ?? RUN_NODE_HEIGHT);
+    x1 = Math.min(x1, n.position.x);
+    y1 = Math.min(y1, n.position.y);
+    x2 = Math.max(x2, n.position.x + w);
+    y2 = Math.max(y2, n.position.y + h);
+  }
+  return Number.isFinite(x1) ? { x: x1, y: y1, width: x2 - x1, height: y2 - y1 } : { x: 0, y: 0, width: 1, height: 1 };
+}
+
+export const fitZoom = (b: { width: number; height: number }, size: { width: number; height: number }) =>
+  Math.min((size.width - 2 * PAD) / b.width, (size.height - 2 * PAD) / b.height, 1);
+
+/**
+ * The definition as drawn, or, when it would only fit at an unreadable zoom (a long
+ * pipeline), laid out again with the designer's wrapped auto-layout into rows that fit the
+ * drawing's shape. Undefined while that layout runs.
+ */
+function useReadableDefinition(definition: WorkflowDefinition, size: { width: number; height: number } | undefined): WorkflowDefinition | undefined {
+  const [wrapped, setWrapped] = useState<{ of: WorkflowDefinition; definition: WorkflowDefinition } | undefined>();
+  const needsWrap = useMemo(() => {
+    if (!size) return undefined;
+    return fitZoom(boundsOf(toRunNodes(definition, {})), size) < MIN_READABLE_ZOOM;
+  }, [definition, size]);
+  useEffect(() => {
+    if (!needsWrap || !size || wrapped?.of === definition) return;
+    let cancelled = false;
+    const runNodes = toRunNodes(definition, {});
+    const asWeft = runNodes.map((n) => ({
+      id: n.id,
+      ...(n.parentId ? { parentId: n.parentId } : {}),
+      measured: { width: RUN_NODE_WIDTH, height: RUN_NODE_HEIGHT },
+    })) as unknown as WeftNode[];
+    const edges = definition.edges.map((e) => ({ id: e.id, source: e.source, target: e.target })) as unknown as WeftEdge[];
+    autoLayout(asWeft, edges, { aspectRatio: (size.width - 2 * PAD) / (size.height - 2 * PAD), mapPadding: RUN_MAP_PADDING })
+      .then((positions) => {
+        if (cancelled) return;
+        const nodes = definition.nodes.map((n) => {
+          const p = positions.get(n.id);
+          return p ? { ...n, position: p } : n;
+        });
+        setWrapped({ of: definition, definition: { ...definition, nodes } as WorkflowDefinition });
+      })
+      .catch(() => {
+        if (!cancelled) setWrapped({ of: definition, definition });
+      });
+    return () => {
+      cancelled = true;
+    };
+  }, [needsWrap, size, definition, wrapped]);
+  if (needsWrap === undefined) return undefined;
+  if (!needsWrap) return definition;
+  return wrapped?.of === definition ? wrapped.definition : undefined;
+}
+
+/** Where a node is on the canvas (a map body's node is placed relative to its map). */
+function absolute(nodes: readonly RunNode[], node: RunNode): { x: number; y: number } {
+  const parent = node.parentId ? nodes.find((n) => n.id === node.parentId) : undefined;
+  if (!parent) return node.position;
+  const p = absolute(nodes, parent);
+  return { x: p.x + node.position.x, y: p.y + node.position.y };
+}
+
+/**
+ * The view: everything, when it fits at a readable zoom; otherwise the readable zoom,
+ * centred on the step that matters (running, waiting, retrying or failed), or the start.
+ */
+export function viewportFor(nodes: readonly RunNode[], size: { width: number; height: number }, focus: string | undefined): { x: number; y: number; zoom: number } {
+  const b = boundsOf(nodes);
+  const fit = fitZoom(b, size);
+  if (fit >= MIN_READABLE_ZOOM) {
+    return { x: (size.width - b.width * fit) / 2 - b.x * fit, y: (size.height - b.height * fit) / 2 - b.y * fit, zoom: fit };
+  }
+  const zoom = Math.max(MIN_READABLE_ZOOM, Math.min((size.height - 2 * PAD) / b.height, 1));
+  const target = focus ? nodes.find((n) => n.id === focus) : undefined;
+  const at = target ? absolute(nodes, target) : undefined;
+  const span = (lo: number, hi: number, wanted: number) => Math.min(lo, Math.max(hi, wanted));
+  const x = span(PAD - b.x * zoom, size.width - PAD - (b.x + b.width) * zoom, at ? size.width / 2 - (at.x + RUN_NODE_WIDTH / 2) * zoom : PAD - b.x * zoom);
+  const y =
+    b.height * zoom <= size.height - 2 * PAD
+      ? (size.height - b.height * zoom) / 2 - b.y * zoom
+      : span(PAD - b.y * zoom, size.height - PAD - (b.y + b.height) * zoom, at ? size.height / 2 - (at.y + RUN_NODE_HEIGHT / 2) * zoom : PAD - b.y * zoom);
+  return { x, y, zoom };
+}
+
+/** Moves the view to the step that matters when it changes, until the user pans or zooms. */
+function FollowFocus({ focus, size, nodes }: { focus: string | undefined; size: { width: number; height: number }; nodes: readonly RunNode[] }) {
+  const flow = useReactFlow();
+  const moved = useRef(false);
+  const first = useRef(focus);
+  useEffect(() => {
+    if (moved.current || focus === first.current) return;
+    first.current = focus;
+    void flow.setViewport(viewportFor(nodes, size, focus), { duration: 250 });
+    // Only a change of focus moves the view; the nodes change with every state.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [focus, size, flow]);
+  useEffect(() => {
+    // A person's pan or zoom stops the view from following.
+    const pane = document.querySelector(".run-drawing");
+    const stop = (event: Event) => {
+      if (event.isTrusted) moved.current = true;
+    };
+    pane?.addEventListener("wheel", stop, { passive: true });
+    pane?.addEventListener("pointerdown", stop);
+    return () => {
+      pane?.removeEventListener("wheel", stop);
+      pane?.removeEventListener("pointerdown", stop);
+    };
+  }, []);
+  return null;
+}
+
 function subtitleOf(node: Record<string, unknown>): string {
   const type = String(node.type);
   if (type === "activity") return String(node.activity ?? "");
@@ -157,6 +323,7 @@ export function toRunEdges(definition: WorkflowDefinition, states: NodeStates, t
     const className = ["redge", `redge-${kind}`, active ? "is-active" : taken ? "is-taken" : terminal || choiceTaken === false ? "is-not-taken" : ""].join(" ");
     return {
       id: edge.id,
+      type: "run",
       source: edge.source,
       target: edge.target,
       animated: active,
@@ -169,29 +336,56 @@ export function toRunEdges(definition: WorkflowDefinition, states: NodeStates, t
   });
 }
 
+const FOCUS_ORDER = ["failed", "retrying", "waiting", "running"];
+
 export function RunDrawing({ definition, states, terminal, extras }: { definition: WorkflowDefinition; states: NodeStates; terminal: boolean; extras?: NodeExtras }) {
-  const nodes = useMemo(() => toRunNodes(definition, states), [definition, states]);
-  const edges = useMemo(() => toRunEdges(definition, states, terminal), [definition, states, terminal]);
+  const box = useRef<HTMLDivElement>(null);
+  const [size, setSize] = useState<{ width: number; height: number } | undefined>();
+  useLayoutEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    // Measured once: the layout is chosen for the drawing's shape when the page opens.
+    setSize({ width: el.clientWidth || 1200, height: el.clientHeight || 400 });
+  }, []);
+  const shown = useReadableDefinition(definition, size);
+  const nodes = useMemo(() => (shown ? toRunNodes(shown, states) : []), [shown, states]);
+  const edges = useMemo(() => (shown ? toRunEdges(shown, states, terminal) : []), [shown, states, terminal]);
+  const focus = useMemo(() => {
+    for (const status of FOCUS_ORDER) {
+      const hit = Object.values(states).find((s) => s.status === status);
+      if (hit) return hit.nodeId;
+    }
+    return undefined;
+  }, [states]);
+  const [initial, setInitial] = useState<{ x: number; y: number; zoom: number } | undefined>();
+  useEffect(() => {
+    if (!initial && size && nodes.length) setInitial(viewportFor(nodes, size, focus));
+  }, [initial, size, nodes, focus]);
   return (
     <ExtrasContext.Provider value={extras}>
       <ReactFlowProvider>
-        <div className="run-drawing" aria-label="The workflow drawing with each step's state" role="region">
-          <ReactFlow
-            nodes={nodes}
-            edges={edges}
-            nodeTypes={nodeTypes}
-            nodesDraggable={false}
-            nodesConnectable={false}
-            elementsSelectable={false}
-            edgesFocusable={false}
-            fitView
-            fitViewOptions={{ padding: 0.12 }}
-            minZoom={0.1}
-            proOptions={{ hideAttribution: true }}
-          >
-            <Background gap={20} color="var(--canvas-dots)" />
-            <Controls showInteractive={false} />
-          </ReactFlow>
+        <div ref={box} className="run-drawing" aria-label="The workflow drawing with each step's state" role="region">
+          {shown && size && initial ? (
+            <ReactFlow
+              nodes={nodes}
+              edges={edges}
+              nodeTypes={nodeTypes}
+              edgeTypes={edgeTypes}
+              nodesDraggable={false}
+              nodesConnectable={false}
+              elementsSelectable={false}
+              edgesFocusable={false}
+              minZoom={0.1}
+              defaultViewport={initial}
+              proOptions={{ hideAttribution: true }}
+            >
+              <FollowFocus focus={focus} size={size} nodes={nodes} />
+              <Background gap={20} color="var(--canvas-dots)" />
+              <Controls showInteractive={false} />
+            </ReactFlow>
+          ) : (
+            <p className="muted run-drawing-note">Laying out the drawing…</p>
+          )}
         </div>
       </ReactFlowProvider>
     </ExtrasContext.Provider>

@@ -292,7 +292,8 @@ export function Timeline({ model, running, now: fixedNow }: { model: TimelineMod
     <div className="timeline" ref={wrapRef} data-testid="timeline" data-bars={model.bars.length} data-retries={retries}>
       <div className="timeline-tools">
         <span className="muted">
-          {model.rows.length} rows · {attempts} attempts{retries ? ` · ${retries} retries` : ""}
+          {plural(model.rows.length, "row")} · {plural(attempts, "attempt")}
+          {retries ? ` · ${retries === 1 ? "1 retry" : `${retries} retries`}` : ""}
         </span>
         <span className="timeline-legend" aria-hidden="true">
           <i className="lg lg-running" /> running <i className="lg lg-succeeded" /> succeeded <i className="lg lg-failed" /> failed <i className="lg lg-retrying" /> backoff{" "}
@@ -335,6 +336,8 @@ export function Timeline({ model, running, now: fixedNow }: { model: TimelineMod
     </div>
   );
 }
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 function BarTip({ bar, x, y, width, now }: { bar: TimelineBar; x: number; y: number; width: number; now: number }) {
   const end = bar.end ?? now;
