@@ -153,7 +153,7 @@ export const fitZoom = (b: { width: number; height: number }, size: { width: num
 /**
  * The definition as drawn, or, when it would only fit at an unreadable zoom (a long
  * pipeline), laid out again with the designer's wrapped auto-layout into rows that fit the
- * drawing's shape. Undefined while that layout runs.
+ * drawing's shape (the drawing as saved until that layout is ready). Undefined until the size is known.
  */
 function useReadableDefinition(definition: WorkflowDefinition, size: { width: number; height: number } | undefined): WorkflowDefinition | undefined {
   const [wrapped, setWrapped] = useState<{ of: WorkflowDefinition; definition: WorkflowDefinition } | undefined>();
@@ -188,8 +188,9 @@ function useReadableDefinition(definition: WorkflowDefinition, size: { width: nu
     };
   }, [needsWrap, size, definition, wrapped]);
   if (needsWrap === undefined) return undefined;
+  // While the wrapped layout runs (ELK loads on first use), the drawing as saved: every node is there at once.
   if (!needsWrap) return definition;
-  return wrapped?.of === definition ? wrapped.definition : undefined;
+  return wrapped?.of === definition ? wrapped.definition : definition;
 }
 
 /** Where a node is on the canvas (a map body's node is placed relative to its map). */
@@ -357,16 +358,19 @@ export function RunDrawing({ definition, states, terminal, extras }: { definitio
     }
     return undefined;
   }, [states]);
-  const [initial, setInitial] = useState<{ x: number; y: number; zoom: number } | undefined>();
+  // The first view of each layout (the saved one, then the wrapped one): a new layout remounts the flow.
+  const [initial, setInitial] = useState<{ of: WorkflowDefinition; viewport: { x: number; y: number; zoom: number } } | undefined>();
   useEffect(() => {
-    if (!initial && size && nodes.length) setInitial(viewportFor(nodes, size, focus));
-  }, [initial, size, nodes, focus]);
+    if (shown && initial?.of !== shown && size && nodes.length) setInitial({ of: shown, viewport: viewportFor(nodes, size, focus) });
+  }, [initial, shown, size, nodes, focus]);
+  const ready = shown && size && initial?.of === shown ? initial : undefined;
   return (
     <ExtrasContext.Provider value={extras}>
       <ReactFlowProvider>
         <div ref={box} className="run-drawing" aria-label="The workflow drawing with each step's state" role="region">
-          {shown && size && initial ? (
+          {ready && size ? (
             <ReactFlow
+              key={ready.of === definition ? "as-saved" : "wrapped"}
               nodes={nodes}
               edges={edges}
               nodeTypes={nodeTypes}
@@ -376,7 +380,7 @@ export function RunDrawing({ definition, states, terminal, extras }: { definitio
               elementsSelectable={false}
               edgesFocusable={false}
               minZoom={0.1}
-              defaultViewport={initial}
+              defaultViewport={ready.viewport}
               proOptions={{ hideAttribution: true }}
             >
               <FollowFocus focus={focus} size={size} nodes={nodes} />
