@@ -147,7 +147,9 @@ export function traced(store: Store): Store {
   return new Proxy(store, {
     get(target, property, receiver) {
       const value = Reflect.get(target, property, receiver);
-      if (typeof value !== "function" || typeof property !== "string" || property === "subscribe") return value;
+      if (typeof value !== "function") return value;
+      // Methods run on the store itself (its private fields do not exist on the proxy).
+      if (typeof property !== "string" || property === "subscribe") return value.bind(target);
       return (...args: unknown[]) => {
         const t0 = performance.now();
         const out = value.apply(target, args);

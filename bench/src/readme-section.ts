@@ -1,0 +1,47 @@
+/**
+ * Prints the README's "Performance" section from bench/results/latest.json: the
+ * table, the machine it ran on, the exact command. `--write <README.md>` replaces
+ * the section in that file (from "## Performance" to the next "## ").
+ *
+ *   node --import tsx src/readme-section.ts [--write ../README.md]
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+
+const latest = JSON.parse(readFileSync(new URL("../results/latest.json", import.meta.url), "utf8"));
+const m = latest.machine;
+const section = `## Performance
+
+\`npm run bench\` (about 15–30 minutes; \`BENCH_ONLY=1,2\`, \`BENCH_RUNS=5\`, \`BENCH_QUICK=1\` for a
+subset, more runs or smaller sizes) runs every scenario of the benchmark issue in its own
+process, interleaved with its baselines — the same number of durable commits done directly
+with better-sqlite3 / pg, and DBOS Transact ${"5.3.0"} on the same PostgreSQL (\`bench/dbos\`, its own
+package and lockfile) — and writes one table and one JSON file to \`bench/results/\`
+(\`latest.json\`, \`latest.md\` and a dated copy). Each figure is the median of ${latest.runs} runs; peak RSS is
+the scenario process's \`maxRSS\`. Where the time goes, with profiles, and what would close
+the gaps: [bench/ANALYSIS.md](bench/ANALYSIS.md).
+
+Last run: ${latest.startedAt}${latest.merged ? ` (scenarios ${latest.merged.scenarios.join(", ")} re-run at ${latest.merged.at})` : ""}, on ${m.cpus}, ${m.memoryGb} GB, ${m.os}, Node ${m.node};
+${m.postgres.replace(/ on x86_64.*?64-bit/, "")}; the disk did ${m.fsyncPerSecond.toLocaleString("en-US")} fdatasync/s
+(4 KiB write + fdatasync, measured in the run). The machine is shared with other work, and
+its fsync rate swung between ~200/s and ~8,000/s across runs: compare ratios within one run,
+not absolute figures across runs. SQLite is one process by design (an OS lock owns the file),
+so the 1/2/4-worker-process rows are PostgreSQL's.
+
+Command: \`npm run bench\` (here: \`BENCH_PROFILE=1 npm run bench\`, which also writes
+\`--cpu-prof\` profiles of scenarios 1 and 2 to \`bench/results/profiles/\`).
+
+${latest.table}
+
+`;
+
+const at = process.argv.indexOf("--write");
+if (at >= 0) {
+  const file = process.argv[at + 1] as string;
+  const text = readFileSync(file, "utf8");
+  const start = text.indexOf("## Performance\n");
+  const end = text.indexOf("\n## ", start + 1);
+  if (start < 0 || end < 0) throw new Error(`no "## Performance" section in ${file}`);
+  writeFileSync(file, `${text.slice(0, start)}${section}${text.slice(end + 1)}`);
+} else {
+  process.stdout.write(section);
+}
