@@ -38,6 +38,9 @@ export interface OpenedStore {
 
 const TERMINAL = "status IN ('completed','failed','terminated')";
 
+/** Schemas this process created: child.ts drops them when a scenario fails halfway. */
+export const createdSchemas = new Set<string>();
+
 export function freshSchema(prefix = "bench"): string {
   return `${prefix}_${process.pid}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 7)}`;
 }
@@ -81,6 +84,7 @@ export async function openStore(variant: Variant, options: { dir?: string; schem
     };
   }
   const schema = options.schema ?? freshSchema();
+  createdSchemas.add(schema);
   const store = traced(await createPostgresStore({ connectionString: DATABASE_URL, schema, poolSize: options.poolSize ?? 10, applicationName: "weft-bench" }));
   const stopSampler = samplePgWaits();
   const counter = new pg.Client({ connectionString: DATABASE_URL, application_name: "count" });

@@ -142,7 +142,7 @@ function runOnce(c: Case, index: number): Promise<RunResult> {
       clearTimeout(timer);
       const line = out.split("\n").find((l) => l.startsWith("@@RESULT "));
       if (code !== 0 || !line) {
-        resolve({ ok: false, value: Number.NaN, unit: "", peakRssMb: Number.NaN, details: {}, error: `exit ${code}: ${err.split("\n").filter((l) => !/Deprecation|trace-deprecation/.test(l)).slice(-6).join(" | ")}` });
+        resolve({ ok: false, value: Number.NaN, unit: "", peakRssMb: Number.NaN, details: {}, error: `exit ${code}: ${[...new Set([...err.split("\n").filter((l) => /Error|error:|cause/.test(l)).slice(0, 3), ...err.split("\n").filter((l) => !/Deprecation|trace-deprecation/.test(l)).slice(-4)])].join(" | ")}` });
         return;
       }
       const parsed = JSON.parse(line.slice(9));

@@ -16,6 +16,9 @@ const store = await createPostgresStore({ connectionString: DATABASE_URL, schema
 const worker = createWorker({ store, orchestrators, activities, ...quiet });
 worker.start();
 process.stdout.write("READY\n");
+// The scenario process holds our stdin: when it goes away (done, failed, killed), so do we.
+process.stdin.resume();
+process.stdin.once("end", () => process.exit(0));
 process.once("SIGTERM", async () => {
   await worker.stop();
   await store.close();

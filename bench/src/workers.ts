@@ -13,7 +13,7 @@ export async function startWorkerProcesses(count: number, schema: string): Promi
   await Promise.all(
     Array.from({ length: count }, () => {
       const extra = process.env.BENCH_WORKER_CPU_PROF_DIR ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_WORKER_CPU_PROF_DIR}`] : [];
-      const child = spawn(process.execPath, [...extra, "--import", "tsx", script, schema], { stdio: ["ignore", "pipe", "inherit"] });
+      const child = spawn(process.execPath, [...extra, "--import", "tsx", script, schema], { stdio: ["pipe", "pipe", "inherit"] });
       const out: string[] = [];
       children.push({ child, out });
       return new Promise<void>((resolve, reject) => {
