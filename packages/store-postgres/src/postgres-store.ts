@@ -308,7 +308,13 @@ class PostgresStoreImpl implements PostgresStore {
 
   async completeActivities(results: readonly ActivityResult[], now: number): Promise<boolean[]> {
     if (results.length === 0) return [];
-    return this.#db.transaction("complete activities", (c, changes) => activities.completeActivities(c, this.#s, results, now, changes));
+    // No wait for the WAL flush: the turn that consumes the result flushes it (WAL order), and a
+    // result lost in a crash before that only means the activity runs again (at-least-once).
+    return this.#db.transaction(
+      "complete activities",
+      (c, changes) => activities.completeActivities(c, this.#s, results, now, changes),
+      { durable: false },
+    );
   }
 
   // ---- timing and notifications -------------------------------------------

@@ -260,7 +260,10 @@ class SqliteStoreImpl implements SqliteStore {
 
   async completeActivities(results: readonly ActivityResult[], now: number): Promise<boolean[]> {
     if (results.length === 0) return [];
-    return this.#write("complete activities", () => this.#txComplete.immediate(results, now));
+    // An activity result need not reach the disk by itself: the turn that consumes it commits
+    // with a full sync, which makes it durable too; lost in a power cut before that, the
+    // activity simply runs again (activities are at-least-once).
+    return this.#leaseWrite("complete activities", () => this.#txComplete.immediate(results, now));
   }
 
   // ---- timing and notifications -------------------------------------------
@@ -452,7 +455,7 @@ class SqliteStoreImpl implements SqliteStore {
   }
 
   /**
-   * A write that only takes or gives back leases. Its commit need not reach the
+   * A write that only takes or gives back leases (or hands over an activity result). Its commit need not reach the
    * disk before we go on: one process owns the database and clears every lease
    * when it opens it, so a lease lost in a power cut is harmless, and the next
    * durable commit syncs the WAL up to and including it. Skipping its fsync

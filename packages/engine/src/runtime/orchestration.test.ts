@@ -360,3 +360,30 @@ describe("activity result limit", () => {
     expect(runs).toBe(1);
   });
 });
+
+describe("the activity dispatcher at full capacity", () => {
+  it("waits for a running activity to finish instead of spinning, and runs the rest after it", async () => {
+    let running = 0;
+    let peak = 0;
+    hub = createTestHub({
+      activityConcurrency: 1,
+      orchestrators: {
+        *o(ctx: OrchestrationContext) {
+          return yield ctx.all([1, 2, 3, 4, 5].map((n) => ctx.callActivity<number>("slow", n)));
+        },
+      },
+      activities: {
+        slow: async (n: number) => {
+          running += 1;
+          peak = Math.max(peak, running);
+          await new Promise((r) => setTimeout(r, 5));
+          running -= 1;
+          return n;
+        },
+      },
+    });
+    const id = await hub.client.start("o");
+    expect((await hub.client.waitForCompletion(id)).output).toEqual([1, 2, 3, 4, 5]);
+    expect(peak).toBe(1);
+  });
+});

@@ -14,6 +14,11 @@ export class Wakeup {
     this.#clock = clock;
   }
 
+  /** A notification arrived while nobody slept: the next wait returns at once. */
+  get pending(): boolean {
+    return this.#pending;
+  }
+
   notify(): void {
     if (this.#resolve) {
       const resolve = this.#resolve;

@@ -139,6 +139,11 @@ class TaskHubWorker implements Worker {
   #unsubscribe: (() => void) | undefined;
   readonly #runningActivities = new Map<string, { item: ActivityWorkItem; abort: AbortController; done: Promise<void> }>();
   #completions: ActivityResult[] = [];
+  /**
+   * Instances this worker is writing right now (value: whether the write may end them), so
+   * the notifications of its own writes do not set off lease checks of its running activities.
+   */
+  readonly #ownWrites = new Map<string, boolean>();
   #flushing: Promise<void> | undefined;
   #renewTimer: (() => void) | undefined;
   /** Names this worker's turns scheduled that it has no function for (see `servedElsewhere`). */
@@ -215,12 +220,13 @@ class TaskHubWorker implements Worker {
   // ---- orchestrations ----------------------------------------------------------
 
   async #orchestrationLoop(): Promise<void> {
+    const batchSize = this.#options.orchestrationBatchSize ?? 64;
     while (this.#running) {
       let claimed = 0;
       try {
         const items = await this.#store.claimOrchestrations({
           owner: this.workerId,
-          limit: this.#options.orchestrationBatchSize ?? 64,
+          limit: batchSize,
           leaseMs: this.#leaseMs,
           now: this.#clock.now(),
         });
@@ -229,7 +235,9 @@ class TaskHubWorker implements Worker {
       } catch (error) {
         this.#report(error, "orchestration dispatcher");
       }
-      if (claimed === 0 && this.#running) await this.#sleep(this.#orchestrationWake);
+      // A short batch means nothing else was visible: sleep until notified (a notification that
+      // arrived meanwhile is remembered) instead of asking the store again for nothing.
+      if (claimed < batchSize && this.#running) await this.#sleep(this.#orchestrationWake);
     }
   }
 
@@ -263,10 +271,16 @@ class TaskHubWorker implements Worker {
     );
     const ready = results.filter((r): r is TurnResult => r !== undefined);
     if (ready.length === 0) return;
-    const committed = await this.#store.commitTurns(
-      ready.map((r) => r.commit),
-      this.#clock.now(),
-    );
+    for (const { commit } of ready) this.#ownWrites.set(commit.instanceId, commit.cancelActivities === true);
+    let committed: boolean[];
+    try {
+      committed = await this.#store.commitTurns(
+        ready.map((r) => r.commit),
+        this.#clock.now(),
+      );
+    } finally {
+      this.#ownWrites.clear();
+    }
     ready.forEach((result, i) => {
       this.#metrics.turns += 1;
       this.#metrics.eventsProcessed += result.eventsProcessed;
@@ -305,7 +319,8 @@ class TaskHubWorker implements Worker {
           this.#report(error, "activity dispatcher");
         }
       }
-      if (claimed === 0 && this.#running) await this.#sleep(this.#activityWake);
+      // Full (capacity 0) or a short claim: wait for a finished activity or new work.
+      if ((capacity <= 0 || claimed < capacity) && this.#running) await this.#sleep(this.#activityWake);
     }
   }
 
@@ -338,6 +353,9 @@ class TaskHubWorker implements Worker {
    */
   #instanceChanged(instanceId: string): void {
     if (this.#runningActivities.size === 0) return;
+    // Our own commit of a turn that did not end the instance, or of an activity result,
+    // cannot have cancelled this instance's other activities: no check needed.
+    if (this.#ownWrites.get(instanceId) === false) return;
     this.#changedInstances.add(instanceId);
     if (this.#checkScheduled) return;
     this.#checkScheduled = true;
@@ -458,7 +476,12 @@ class TaskHubWorker implements Worker {
     const batch = this.#completions;
     this.#completions = [];
     try {
-      await this.#store.completeActivities(batch, this.#clock.now());
+      for (const result of batch) if (!this.#ownWrites.has(result.message.instanceId)) this.#ownWrites.set(result.message.instanceId, false);
+      try {
+        await this.#store.completeActivities(batch, this.#clock.now());
+      } finally {
+        this.#ownWrites.clear();
+      }
     } catch (error) {
       // Keep the results and try again shortly; the leases are renewed meanwhile.
       this.#report(error, "completing activities");
@@ -516,6 +539,8 @@ class TaskHubWorker implements Worker {
   // ---- shared ----------------------------------------------------------------------
 
   async #sleep(wakeup: Wakeup): Promise<void> {
+    // Woken already: no need to ask the store when the next timer is due.
+    if (wakeup.pending) return wakeup.wait(0);
     let delay = this.#pollMs;
     try {
       const now = this.#clock.now();
