@@ -118,7 +118,9 @@ export function Canvas({ label, emptyHint, compact }: CanvasProps) {
         snapToGrid
         snapGrid={[10, 10]}
         fitView={fitOnOpen}
-        fitViewOptions={{ padding: compact ? 0.06 : FIT_PADDING, maxZoom: 1.1 }}
+        // A long single-row drawing would fit only at an unreadable zoom: open it readable
+        // (centred) instead; Fit and Auto-layout show the whole of it.
+        fitViewOptions={compact ? { padding: 0.06, maxZoom: 1.1 } : { padding: FIT_PADDING, maxZoom: 1.1, minZoom: 0.6 }}
         minZoom={0.1}
         maxZoom={2}
         colorMode={theme}
