@@ -5,6 +5,7 @@ import { GUARANTEED_ACTIVITY_NAMES } from './catalog.js';
 import { NODE_TYPES } from './node-types.js';
 import { parseDefinition } from './parse-definition.js';
 import { hasErrors, PROBLEM_CODES, type Problem } from './problem.js';
+import { compile, DefinitionError } from './compile.js';
 import { validate } from './validate.js';
 
 // validate must never throw and must always answer with well-formed problems, whatever
@@ -67,8 +68,14 @@ function checkOne(document: unknown): void {
   const problems = validate(document, catalog);
   expect(performance.now() - started).toBeLessThan(2000);
   expectWellFormed(problems, document);
-  // What validate passes, the parser accepts: the server may rely on it.
-  if (!hasErrors(problems)) expect(parseDefinition(document).ok).toBe(true);
+  // What validate passes, the parser accepts and the compiler turns into a plan: the server relies on it.
+  if (!hasErrors(problems)) {
+    expect(parseDefinition(document).ok).toBe(true);
+    const plan = compile(document, { catalog });
+    expect(plan.nodes[plan.start]).toBeDefined();
+  } else {
+    expect(() => compile(document, { catalog })).toThrow(DefinitionError);
+  }
 }
 
 // --- Mutations of the examples ------------------------------------------------------
