@@ -2,7 +2,10 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { OrchestrationContext } from "../core/context.js";
 import { NonRetryableError } from "../core/errors.js";
 import type { HistoryEvent } from "../core/history.js";
+import { createFakeClock } from "../testing/fake-clock.js";
+import { createMemoryStore } from "../testing/memory-store.js";
 import { createTestHub, type TestHub } from "../testing/test-hub.js";
+import { createWorker } from "./worker.js";
 
 let hub: TestHub | undefined;
 afterEach(async () => {
@@ -385,5 +388,47 @@ describe("the activity dispatcher at full capacity", () => {
     const id = await hub.client.start("o");
     expect((await hub.client.waitForCompletion(id)).output).toEqual([1, 2, 3, 4, 5]);
     expect(peak).toBe(1);
+  });
+});
+
+describe("a poison activity", () => {
+  it("is given up after its workers died running it the allowed number of times, and the retry policy goes on", async () => {
+    const clock = createFakeClock();
+    const store = createMemoryStore();
+    const runs: number[] = [];
+    hub = createTestHub({
+      store,
+      clock,
+      leaseMs: 1000,
+      orchestrators: {
+        *o(ctx: OrchestrationContext) {
+          return yield ctx.callActivity("crashy", null, { retry: { maxAttempts: 2, firstIntervalMs: 10 } });
+        },
+      },
+      activities: { crashy: (_: unknown, ctx) => (runs.push(ctx.attempt), `ok on attempt ${ctx.attempt}`) },
+      dispatch: { orchestrations: true, activities: false },
+    });
+    const id = await hub.client.start("o");
+    await hub.until(id, (_, h) => h.some((e) => e.type === "TaskScheduled"));
+    // Three workers claim attempt 1 and die without a result (their leases lapse).
+    for (let i = 0; i < 3; i++) {
+      const claimed = await store.claimActivities({ owner: `doomed-${i}`, limit: 1, leaseMs: 1000, now: clock.now() });
+      expect(claimed).toHaveLength(1);
+      clock.advance(1001);
+    }
+    const worker = createWorker({ store, clock, activities: { crashy: (_: unknown, ctx) => (runs.push(ctx.attempt), `ok on attempt ${ctx.attempt}`) }, dispatch: { orchestrations: false }, pollIntervalMs: 20 });
+    worker.start();
+    try {
+      await hub.until(id, (_, h) => h.some((e) => e.type === "TimerCreated"));
+      hub.advance(10);
+      worker.poke();
+      const done = await hub.client.waitForCompletion(id);
+      expect(done.output).toBe("ok on attempt 2");
+      expect(runs).toEqual([2]);
+      const failed = (await hub.client.history(id)).find((e) => e.type === "TaskFailed");
+      expect(failed?.error?.name).toBe("PoisonActivityError");
+    } finally {
+      await worker.stop();
+    }
   });
 });

@@ -65,6 +65,11 @@ export interface WorkerOptions {
   shutdownGraceMs?: number;
   /** Which dispatchers run. Default both. */
   dispatch?: { orchestrations?: boolean; activities?: boolean };
+  /**
+   * An attempt claimed more often than this without a result (its workers kept dying while
+   * running it) fails with PoisonActivityError instead of running again. Default 3.
+   */
+  maxClaimsPerAttempt?: number;
   /** Payload and history limits (defaults: 256 KiB, 50,000 events). */
   limits?: Partial<Limits>;
   /** Unexpected errors (store failures and the like); the worker keeps going. */
@@ -107,6 +112,8 @@ export interface Worker {
  * // … later
  * await worker.stop();
  */
+export const DEFAULT_MAX_CLAIMS_PER_ATTEMPT = 3;
+
 export function createWorker(options: WorkerOptions): Worker {
   return new TaskHubWorker(options);
 }
@@ -401,12 +408,25 @@ class TaskHubWorker implements Worker {
     };
     let outcome: { result: unknown } | { error: unknown };
     let cancelTimeout: (() => void) | undefined;
+    const maxClaims = this.#options.maxClaimsPerAttempt ?? DEFAULT_MAX_CLAIMS_PER_ATTEMPT;
     try {
       if (!fn) {
         outcome = {
           error: Object.assign(
             new Error(`No activity named '${item.name}' is registered with this worker.`),
             { name: "UnknownActivityError", nonRetryable: true },
+          ),
+        };
+      } else if (item.claimCount > maxClaims) {
+        // Claimed this often without a result: its workers died running it (a poison activity
+        // that crashes the process). Give this attempt up instead of killing worker after worker;
+        // the retry policy decides whether another attempt runs.
+        outcome = {
+          error: Object.assign(
+            new Error(
+              `Activity '${item.name}' (task ${item.taskId}, attempt ${item.attempt}) was started ${item.claimCount - 1} times and its worker never reported back; it may crash the process. This attempt is given up.`,
+            ),
+            { name: "PoisonActivityError" },
           ),
         };
       } else {
