@@ -260,3 +260,25 @@ describe("firing a timer now", () => {
     await expect(hub.client.fireTimer(id, timer?.taskId ?? 0)).rejects.toMatchObject({ code: "timer-not-pending" });
   });
 });
+
+describe("terminate on a huge instance", () => {
+  it("ends an instance with thousands of open timers and pending events at once, dropping its inbox", async () => {
+    hub = createTestHub({
+      orchestrators: {
+        *huge(ctx: OrchestrationContext) {
+          yield ctx.all(Array.from({ length: 5000 }, (_, i) => ctx.sleep(3_600_000 + i)));
+        },
+      },
+    });
+    const id = await hub.client.start("huge");
+    await hub.until(id, (i) => i.lastSeq > 5000, 30_000);
+    for (let i = 0; i < 50; i++) await hub.client.raiseEvent(id, "noise", i);
+    const started = Date.now();
+    await hub.client.terminate(id, "too big");
+    const done = await hub.client.waitForCompletion(id, { timeoutMs: 10_000 });
+    expect(done.status).toBe("terminated");
+    expect(Date.now() - started).toBeLessThan(5_000);
+    // Its 5,000 timers are gone with it: nothing is left to wake up for.
+    expect(await hub.store.nextWakeAt(hub.clock.now())).toBeUndefined();
+  });
+});
