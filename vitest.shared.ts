@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 const root = fileURLToPath(new URL(".", import.meta.url));
 
 export const workspaceAliases = [
+  { find: /^@weft\/engine\/store-kit$/, replacement: `${root}packages/engine/src/store-kit/index.ts` },
   { find: /^@weft\/engine\/testing$/, replacement: `${root}packages/engine/src/testing/index.ts` },
   { find: /^@weft\/engine$/, replacement: `${root}packages/engine/src/index.ts` },
   { find: /^@weft\/store-sqlite$/, replacement: `${root}packages/store-sqlite/src/index.ts` },

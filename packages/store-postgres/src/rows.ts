@@ -1,70 +1,37 @@
+import { toIso, type InstanceRecord, type OutboxEntry, type WorkflowRecord, type WorkflowVersion } from "@weft/engine";
 import {
-  toIso,
-  type ActivityWorkItem,
-  type HistoryEvent,
-  type InboxMessage,
-  type InstanceRecord,
-  type InstanceStatus,
-  type NewHistoryEvent,
-  type OutboxEntry,
-  type PendingWait,
-  type Tags,
-  type WorkflowRecord,
-  type WorkflowVersion,
-} from "@weft/engine";
+  fromJson,
+  toInstanceRecord as toRecord,
+  toOutboxEntry as toEntry,
+  toWorkflowVersion as toVersion,
+  type InstanceRow as SharedInstanceRow,
+  type OutboxRow as SharedOutboxRow,
+  type WorkflowVersionRow as SharedWorkflowVersionRow,
+} from "@weft/engine/store-kit";
+
+export { fromJson, historyEventJson, toActivityWorkItem, toHistoryEvent, toInboxMessage, toJson } from "@weft/engine/store-kit";
+export type { ActivityRow, HistoryRow, InboxRow } from "@weft/engine/store-kit";
 
 /**
- * Rows as node-postgres returns them (BIGINT parsed to number by the store's
- * type parsers), and their mapping to the port's types. JSON columns: SQL NULL
- * is "absent" (undefined), anything else is JSON text.
+ * Rows as node-postgres returns them (BIGINT parsed to number by the store's type
+ * parsers). The mapping to the port's types is shared with the other SQL stores
+ * (`@weft/engine/store-kit`); PostgreSQL keeps times as epoch milliseconds.
  */
 
-export interface InstanceRow {
-  instance_id: string;
-  name: string;
-  execution_id: string;
-  status: string;
-  input: string | null;
-  output: string | null;
-  error: string | null;
-  custom_status: string | null;
-  created_at: number;
-  updated_at: number;
-  completed_at: string | null;
-  parent_instance_id: string | null;
-  parent_task_id: number | null;
-  tags: string;
-  last_seq: number;
-  pending_waits: string;
+export type InstanceRow = SharedInstanceRow<number>;
+export type WorkflowVersionRow = SharedWorkflowVersionRow<number>;
+export type OutboxRow = SharedOutboxRow<number>;
+
+export function toInstanceRecord(row: InstanceRow): InstanceRecord {
+  return toRecord(row, toIso);
 }
 
-export interface InboxRow {
-  id: number;
-  instance_id: string;
-  execution_id: string | null;
-  event: string;
-  visible_at: number;
+export function toWorkflowVersion(row: WorkflowVersionRow): WorkflowVersion {
+  return toVersion(row, toIso);
 }
 
-export interface HistoryRow {
-  seq: number;
-  event: string;
-}
-
-export interface ActivityRow {
-  id: number;
-  instance_id: string;
-  execution_id: string;
-  task_id: number;
-  name: string;
-  input: string | null;
-  attempt: number;
-  tags: string | null;
-  timeout_ms: number | null;
-  visible_at: number;
-  lease_token: string | null;
-  lease_expires_at: number | null;
-  claim_count: number;
+export function toOutboxEntry(row: OutboxRow): OutboxEntry {
+  return toEntry(row, toIso);
 }
 
 /** The instance columns every read selects (the lease stays inside the store). */
@@ -89,81 +56,6 @@ export function atMs(time: number): number {
   return Math.ceil(time);
 }
 
-/** JSON text for a value; `undefined` (absent) becomes SQL NULL. */
-export function toJson(value: unknown): string | null {
-  if (value === undefined) return null;
-  // JSON.stringify returns undefined for functions and symbols: store them as absent too.
-  return JSON.stringify(value) ?? null;
-}
-
-export function fromJson(text: string | null): unknown {
-  return text === null ? undefined : (JSON.parse(text) as unknown);
-}
-
-export function toInstanceRecord(row: InstanceRow): InstanceRecord {
-  const record: InstanceRecord = {
-    instanceId: row.instance_id,
-    name: row.name,
-    executionId: row.execution_id,
-    status: row.status as InstanceStatus,
-    input: fromJson(row.input),
-    createdAt: toIso(row.created_at),
-    updatedAt: toIso(row.updated_at),
-    tags: JSON.parse(row.tags) as Record<string, string>,
-    lastSeq: row.last_seq,
-    pendingWaits: JSON.parse(row.pending_waits) as PendingWait[],
-  };
-  // Optional fields stay absent rather than present-and-undefined, as JSON would have them.
-  if (row.input === null) delete record.input;
-  if (row.output !== null) record.output = fromJson(row.output);
-  if (row.error !== null) record.error = JSON.parse(row.error) as NonNullable<InstanceRecord["error"]>;
-  if (row.custom_status !== null) record.customStatus = fromJson(row.custom_status);
-  if (row.completed_at !== null) record.completedAt = row.completed_at;
-  if (row.parent_instance_id !== null) record.parentInstanceId = row.parent_instance_id;
-  if (row.parent_task_id !== null) record.parentTaskId = row.parent_task_id;
-  return record;
-}
-
-export function toInboxMessage(row: InboxRow): InboxMessage {
-  const message: InboxMessage = {
-    id: row.id,
-    instanceId: row.instance_id,
-    event: JSON.parse(row.event) as NewHistoryEvent,
-    visibleAt: row.visible_at,
-  };
-  if (row.execution_id !== null) message.executionId = row.execution_id;
-  return message;
-}
-
-export function toHistoryEvent(row: HistoryRow): HistoryEvent {
-  return { seq: row.seq, ...(JSON.parse(row.event) as NewHistoryEvent) };
-}
-
-/** The event without its seq (the seq has its own column). */
-export function historyEventJson(event: HistoryEvent): string {
-  const { seq: _seq, ...rest } = event;
-  return JSON.stringify(rest);
-}
-
-export function toActivityWorkItem(row: ActivityRow): ActivityWorkItem {
-  const item: ActivityWorkItem = {
-    id: String(row.id),
-    instanceId: row.instance_id,
-    executionId: row.execution_id,
-    taskId: row.task_id,
-    name: row.name,
-    input: fromJson(row.input),
-    attempt: row.attempt,
-    leaseToken: row.lease_token ?? "",
-    leaseExpiresAt: row.lease_expires_at ?? 0,
-    claimCount: row.claim_count,
-  };
-  if (row.input === null) delete (item as { input?: unknown }).input;
-  if (row.tags !== null) item.tags = JSON.parse(row.tags) as Tags;
-  if (row.timeout_ms !== null) item.timeoutMs = row.timeout_ms;
-  return item;
-}
-
 // ---- the server's tables ---------------------------------------------------------
 
 export interface WorkflowRow {
@@ -176,24 +68,6 @@ export interface WorkflowRow {
   /** Version numbers in order, and their publish times (two arrays of one subquery each). */
   versions: number[];
   published: number[];
-}
-
-export interface WorkflowVersionRow {
-  workflow_id: string;
-  version: number;
-  definition: string | null;
-  published_at: number;
-}
-
-export interface OutboxRow {
-  id: number;
-  channel: string;
-  recipient: string | null;
-  subject: string | null;
-  body: string | null;
-  instance_id: string | null;
-  task_id: number | null;
-  created_at: number;
 }
 
 export function toWorkflowRecord(row: WorkflowRow): WorkflowRecord {
@@ -212,23 +86,4 @@ export function toWorkflowRecord(row: WorkflowRow): WorkflowRecord {
   return record;
 }
 
-export function toWorkflowVersion(row: WorkflowVersionRow): WorkflowVersion {
-  const version: WorkflowVersion = {
-    workflowId: row.workflow_id,
-    version: row.version,
-    definition: fromJson(row.definition),
-    publishedAt: toIso(row.published_at),
-  };
-  if (row.definition === null) delete (version as { definition?: unknown }).definition;
-  return version;
-}
 
-export function toOutboxEntry(row: OutboxRow): OutboxEntry {
-  const entry: OutboxEntry = { id: row.id, channel: row.channel, createdAt: toIso(row.created_at) };
-  if (row.recipient !== null) entry.to = row.recipient;
-  if (row.subject !== null) entry.subject = row.subject;
-  if (row.body !== null) entry.body = fromJson(row.body);
-  if (row.instance_id !== null) entry.instanceId = row.instance_id;
-  if (row.task_id !== null) entry.taskId = row.task_id;
-  return entry;
-}
