@@ -14,7 +14,7 @@ const count = Number(countText);
 
 export function* pipeline(ctx: OrchestrationContext, n: number) {
   const a: number = yield ctx.callActivity("step", n);
-  const [b, c]: number[] = yield ctx.all([ctx.callActivity<number>("step", a), ctx.callActivity<number>("step", a + 1)]);
+  const [b, c] = (yield ctx.all([ctx.callActivity<number>("step", a), ctx.callActivity<number>("step", a + 1)])) as [number, number];
   yield ctx.sleep(30);
   const d: number = yield ctx.callActivity("step", b + c);
   return d;

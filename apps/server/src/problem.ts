@@ -36,6 +36,10 @@ export function problemBody(status: number, title: string, detail: string, extra
 export function problemResponse(c: Context, problem: HttpProblem): Response {
   return c.body(JSON.stringify(problemBody(problem.status, problem.title, problem.detail, problem.extra)), problem.status as 400, {
     "content-type": "application/problem+json",
+    // The body limit answers 413 before reading the body; the rest of it is still on the wire,
+    // so the connection cannot carry another request. Saying so keeps clients from reusing it
+    // (for a payload-limit 413 this costs one reconnect).
+    ...(problem.status === 413 ? { connection: "close" } : {}),
   });
 }
 

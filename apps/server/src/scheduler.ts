@@ -48,15 +48,12 @@ export class Scheduler {
   /** Re-reads every workflow's latest published trigger (call after a publish). */
   async reload(): Promise<void> {
     const schedules: ScheduledWorkflow[] = [];
-    for (const workflow of await this.#store.listWorkflows()) {
-      if (workflow.latestVersion === 0) continue;
-      const published = await this.#store.getWorkflowVersion(workflow.workflowId, workflow.latestVersion);
-      const trigger = (published?.definition as { trigger?: { type?: string; cron?: string; input?: unknown } } | undefined)?.trigger;
-      if (trigger?.type !== "schedule" || !trigger.cron) continue;
+    for (const { workflowId, trigger } of await this.#workflows.publishedTriggers()) {
+      if (trigger.type !== "schedule" || !trigger.cron) continue;
       try {
-        schedules.push({ workflowId: workflow.workflowId, cron: new Cron(trigger.cron, { paused: true, timezone: "UTC" }), input: trigger.input ?? null });
+        schedules.push({ workflowId, cron: new Cron(trigger.cron, { paused: true, timezone: "UTC" }), input: trigger.input ?? null });
       } catch (error) {
-        this.#logger.warn({ workflowId: workflow.workflowId, cron: trigger.cron, err: error }, "schedule trigger has an unusable cron expression");
+        this.#logger.warn({ workflowId, cron: trigger.cron, err: error }, "schedule trigger has an unusable cron expression");
       }
     }
     this.#schedules = schedules;

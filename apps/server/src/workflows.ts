@@ -31,6 +31,12 @@ export interface StartRequest {
   tags?: Record<string, string>;
 }
 
+export interface PublishedTrigger {
+  workflowId: string;
+  version: number;
+  trigger: { type?: string; path?: string; secret?: string; cron?: string; input?: unknown };
+}
+
 export interface StartedInstance {
   instanceId: string;
   workflowId: string;
@@ -50,6 +56,8 @@ export class WorkflowService {
   readonly #activityNames: () => readonly string[];
   readonly #isCodeWorkflow: (workflowId: string) => boolean;
   readonly #plans = new Map<string, Promise<Plan | undefined>>();
+  /** Triggers of published versions by `id@version@publishedAt` (versions never change). */
+  readonly #triggers = new Map<string, Promise<PublishedTrigger | undefined>>();
   readonly #inputValidators = new Map<string, ValidateFunction>();
   readonly #ajv: Ajv;
   readonly #maxPayloadBytes: number;
@@ -146,6 +154,38 @@ export class WorkflowService {
       throw conflict(`Workflow '${workflowId}' has instances that are still running; terminate them (or wait) before deleting it.`);
     }
     await this.#store.deleteWorkflow(workflowId);
+    // A workflow made again under this id numbers its versions from 1: forget the old ones.
+    for (const cache of [this.#plans, this.#inputValidators]) {
+      for (const key of cache.keys()) if (key.startsWith(`${workflowId}@`)) cache.delete(key);
+    }
+  }
+
+  /**
+   * The trigger of every workflow's latest published version (webhooks look theirs up on
+   * every request, the scheduler after each publish). Reads only versions not seen before,
+   * so a lookup costs one listing, not one read per workflow.
+   */
+  async publishedTriggers(): Promise<PublishedTrigger[]> {
+    const found: PublishedTrigger[] = [];
+    for (const workflow of await this.#store.listWorkflows()) {
+      const latest = workflow.versions.at(-1);
+      if (!latest) continue;
+      const key = `${workflow.workflowId}@${latest.version}@${latest.publishedAt}`;
+      let trigger = this.#triggers.get(key);
+      if (!trigger) {
+        trigger = this.#store.getWorkflowVersion(workflow.workflowId, latest.version).then((version) => {
+          const definition = version?.definition as { trigger?: unknown } | undefined;
+          return definition?.trigger && typeof definition.trigger === "object"
+            ? { workflowId: workflow.workflowId, version: latest.version, trigger: definition.trigger as PublishedTrigger["trigger"] }
+            : undefined;
+        });
+        trigger.catch(() => this.#triggers.delete(key));
+        this.#triggers.set(key, trigger);
+      }
+      const published = await trigger;
+      if (published) found.push(published);
+    }
+    return found;
   }
 
   /** Starts an instance of a published version (the latest by default). */

@@ -57,6 +57,7 @@ export type {
   OutboxEntry,
   WorkflowDraft,
   WorkflowRecord,
+  WorkflowSummary,
   WorkflowVersion,
 } from "./runtime/store.js";
 export { consoleActivityLogger } from "./runtime/activity.js";

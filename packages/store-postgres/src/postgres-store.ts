@@ -24,6 +24,7 @@ import {
   type TurnCommit,
   type WorkflowDraft,
   type WorkflowRecord,
+  type WorkflowSummary,
   type WorkflowVersion,
 } from "@weft/engine";
 import * as activities from "./activities.js";
@@ -350,7 +351,7 @@ class PostgresStoreImpl implements PostgresStore {
     return this.#db.read("get workflow", (c) => server.getWorkflow(c, this.#s, workflowId));
   }
 
-  async listWorkflows(): Promise<WorkflowRecord[]> {
+  async listWorkflows(): Promise<WorkflowSummary[]> {
     return this.#db.read("list workflows", (c) => server.listWorkflows(c, this.#s));
   }
 

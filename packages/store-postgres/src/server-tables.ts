@@ -4,6 +4,7 @@ import {
   type OutboxEntry,
   type WorkflowDraft,
   type WorkflowRecord,
+  type WorkflowSummary,
   type WorkflowVersion,
 } from "@weft/engine";
 import type { Queryable } from "./connection.js";
@@ -32,8 +33,8 @@ const MAX_OUTBOX_LIMIT = 1000;
 export const ONCE_KEY_SWEEP = 100;
 
 /** A workflow row with its version listing, read in one statement (one snapshot). */
-const workflowSelect = (s: string): string =>
-  `SELECT w.*,
+const workflowSelect = (s: string, columns = "w.*"): string =>
+  `SELECT ${columns},
           ARRAY(SELECT v.version FROM ${s}.workflow_versions v WHERE v.workflow_id = w.workflow_id ORDER BY v.version) AS versions,
           ARRAY(SELECT v.published_at FROM ${s}.workflow_versions v WHERE v.workflow_id = w.workflow_id ORDER BY v.version) AS published
      FROM ${s}.workflows w`;
@@ -63,8 +64,10 @@ export async function getWorkflow(c: Queryable, s: string, workflowId: string): 
   return row ? toWorkflowRecord(row) : undefined;
 }
 
-export async function listWorkflows(c: Queryable, s: string): Promise<WorkflowRecord[]> {
-  const result = await c.query<WorkflowRow>(`${workflowSelect(s)} ORDER BY w.workflow_id`);
+/** Without the draft: listing must not ship and parse every drawing (see Store.listWorkflows). */
+export async function listWorkflows(c: Queryable, s: string): Promise<WorkflowSummary[]> {
+  const columns = "w.workflow_id, w.name, NULL AS draft, w.trigger_def, w.created_at, w.updated_at";
+  const result = await c.query<WorkflowRow>(`${workflowSelect(s, columns)} ORDER BY w.workflow_id`);
   return result.rows.map(toWorkflowRecord);
 }
 

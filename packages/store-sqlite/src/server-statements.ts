@@ -34,7 +34,8 @@ export function prepareServerStatements(db: Database.Database): ServerStatements
   const p = (sql: string): Database.Statement => db.prepare(sql);
   return {
     getWorkflow: p("SELECT * FROM workflows WHERE workflow_id = ?"),
-    listWorkflows: p("SELECT * FROM workflows ORDER BY workflow_id"),
+    // Without the draft: listing must not parse every drawing (see Store.listWorkflows).
+    listWorkflows: p("SELECT workflow_id, name, NULL AS draft, trigger_def, created_at, updated_at FROM workflows ORDER BY workflow_id"),
     // Saving replaces the draft; created_at stays what the first save wrote.
     upsertWorkflow: p(
       `INSERT INTO workflows (workflow_id, name, draft, trigger_def, created_at, updated_at)

@@ -6,6 +6,7 @@ import {
   type OutboxEntry,
   type WorkflowDraft,
   type WorkflowRecord,
+  type WorkflowSummary,
   type WorkflowVersion,
 } from "@weft/engine";
 import {
@@ -90,7 +91,7 @@ export class ServerTables {
     return this.#txGetWorkflow.deferred(workflowId);
   }
 
-  listWorkflows(): WorkflowRecord[] {
+  listWorkflows(): WorkflowSummary[] {
     return this.#txListWorkflows.deferred();
   }
 

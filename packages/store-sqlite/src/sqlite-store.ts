@@ -26,6 +26,7 @@ import {
   type TurnCommit,
   type WorkflowDraft,
   type WorkflowRecord,
+  type WorkflowSummary,
   type WorkflowVersion,
 } from "@weft/engine";
 import { InstanceLister } from "./list-query.js";
@@ -292,7 +293,7 @@ class SqliteStoreImpl implements SqliteStore {
     return this.#read("get workflow", () => this.#server.getWorkflow(workflowId));
   }
 
-  async listWorkflows(): Promise<WorkflowRecord[]> {
+  async listWorkflows(): Promise<WorkflowSummary[]> {
     return this.#read("list workflows", () => this.#server.listWorkflows());
   }
 

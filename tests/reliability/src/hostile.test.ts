@@ -210,6 +210,7 @@ describe("hostile definitions and requests", () => {
       if (Date.now() - started > 2_000) slow.push(`${label} ${method} ${path} took ${Date.now() - started} ms: ${body?.slice(0, 200)}`);
       if (process.env.WEFT_HOSTILE_DEBUG && Date.now() - started > 2_000) console.log(slow.at(-1));
       statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+      if (process.env.WEFT_HOSTILE_DEBUG && response.status === 413) console.log(`413 for ${label} ${method} ${path} ${body?.length}`);
       if (response.status >= 500) fiveHundreds.push(`${label} ${method} ${path} → ${response.status} (${Date.now() - started} ms): ${text.slice(0, 300)} body: ${body?.slice(0, 300)}`);
       let parsed: any;
       try {

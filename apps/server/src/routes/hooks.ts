@@ -45,12 +45,9 @@ export function hookRoutes(app: Hono, { deps, table }: RouteContext): void {
 }
 
 async function findHook(deps: RouteContext["deps"], path: string): Promise<{ workflowId: string; secret?: string } | undefined> {
-  for (const workflow of await deps.store.listWorkflows()) {
-    if (workflow.latestVersion === 0) continue;
-    const published = await deps.store.getWorkflowVersion(workflow.workflowId, workflow.latestVersion);
-    const trigger = (published?.definition as { trigger?: { type?: string; path?: string; secret?: string } } | undefined)?.trigger;
-    if (trigger?.type === "webhook" && trigger.path === path) {
-      return { workflowId: workflow.workflowId, ...(trigger.secret ? { secret: trigger.secret } : {}) };
+  for (const { workflowId, trigger } of await deps.workflows.publishedTriggers()) {
+    if (trigger.type === "webhook" && trigger.path === path) {
+      return { workflowId, ...(trigger.secret ? { secret: trigger.secret } : {}) };
     }
   }
   return undefined;

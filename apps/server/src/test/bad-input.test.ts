@@ -1,3 +1,4 @@
+import { Agent, request as httpRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isTerminal, startTestServer, type TestServer, until } from "./harness.js";
 
@@ -59,6 +60,26 @@ describe("bad input gets a 4xx that says what to fix", () => {
       413,
       /larger than 4096 bytes/,
     );
+  });
+
+  it("413 for a body over the limit closes the connection, so a keep-alive client's next request still works", async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const send = (method: string, path: string, body?: string) =>
+      new Promise<{ status: number; connection: string | undefined }>((resolve, reject) => {
+        const request = httpRequest(`${server.url}${path}`, { method, agent, headers: body ? { "content-type": "application/json", "content-length": Buffer.byteLength(body) } : {} }, (response) => {
+          response.resume();
+          response.on("end", () => resolve({ status: response.statusCode ?? 0, connection: response.headers.connection }));
+        });
+        request.on("error", reject);
+        request.end(body);
+      });
+    try {
+      const big = JSON.stringify({ input: { blob: "x".repeat(200_000) } });
+      expect(await send("POST", "/api/workflows/order-processing/instances", big)).toEqual({ status: 413, connection: "close" });
+      for (let i = 0; i < 3; i++) expect((await send("GET", "/api/health")).status).toBe(200);
+    } finally {
+      agent.destroy();
+    }
   });
 
   it("413 for an input or an event payload over the payload limit, before anything is recorded", async () => {

@@ -151,4 +151,30 @@ describe("retries and error edges over HTTP", () => {
     const done = await until(server, body.instanceId, isTerminal);
     expect(done.output).toEqual({ handled: "upstream down" });
   });
+
+  it("runs the new definition of a workflow deleted and made again under the same id (its versions start at 1 again)", async () => {
+    const made = (answer: string, hook: string) => ({
+      id: "remade",
+      name: "Remade",
+      trigger: { type: "webhook", path: hook },
+      nodes: [
+        { id: "start", type: "start", position: { x: 0, y: 0 } },
+        { id: "end", type: "end", output: `{ "answer": "${answer}" }`, position: { x: 200, y: 0 } },
+      ],
+      edges: [{ id: "e1", source: "start", target: "end" }],
+    });
+    const run = async (path: string) => {
+      const { status, body } = await server.api(path, { method: "POST", json: {} });
+      expect(status, JSON.stringify(body)).toBe(202);
+      return (await until(server, body.instanceId, isTerminal)).output;
+    };
+    await publish(made("old", "remade-old"));
+    expect(await run("/api/workflows/remade/instances")).toEqual({ answer: "old" });
+    expect(await run("/api/hooks/remade-old")).toEqual({ answer: "old" });
+    expect((await server.api("/api/workflows/remade", { method: "DELETE" })).status).toBe(204);
+    await publish(made("new", "remade-new"));
+    expect(await run("/api/workflows/remade/instances")).toEqual({ answer: "new" });
+    expect(await run("/api/hooks/remade-new")).toEqual({ answer: "new" });
+    expect((await server.api("/api/hooks/remade-old", { method: "POST", json: {} })).status).toBe(404);
+  });
 });

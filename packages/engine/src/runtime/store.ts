@@ -128,8 +128,11 @@ export interface Store {
   /** The draft and the list of published versions; undefined if unknown. */
   getWorkflow(workflowId: string): Promise<WorkflowRecord | undefined>;
 
-  /** Every workflow, by id. */
-  listWorkflows(): Promise<WorkflowRecord[]>;
+  /**
+   * Every workflow, by id, without its draft (read that with `getWorkflow`): listing
+   * stays cheap with thousands of workflows, and the server lists on every validation.
+   */
+  listWorkflows(): Promise<WorkflowSummary[]>;
 
   /**
    * Freezes `definition` as the next version (1, 2, 3 …) atomically: two
@@ -181,6 +184,9 @@ export interface WorkflowRecord extends WorkflowDraft {
   latestVersion: number;
   versions: { version: number; publishedAt: string }[];
 }
+
+/** A workflow as listed: everything but the draft. */
+export type WorkflowSummary = Omit<WorkflowRecord, "draft">;
 
 export interface WorkflowVersion {
   workflowId: string;

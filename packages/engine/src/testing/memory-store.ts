@@ -18,6 +18,7 @@ import type {
   StoreNotification,
   TurnCommit,
   WorkflowDraft,
+  WorkflowSummary,
   WorkflowRecord,
   WorkflowVersion,
 } from "../runtime/store.js";
@@ -276,8 +277,11 @@ export class MemoryStore implements Store {
     return stored ? workflowRecord(stored) : undefined;
   }
 
-  async listWorkflows(): Promise<WorkflowRecord[]> {
-    return [...this.#workflows.keys()].sort(byCodeUnits).map((id) => workflowRecord(this.#workflows.get(id) as StoredWorkflow));
+  async listWorkflows(): Promise<WorkflowSummary[]> {
+    return [...this.#workflows.keys()].sort(byCodeUnits).map((id) => {
+      const { draft: _draft, ...summary } = workflowRecord(this.#workflows.get(id) as StoredWorkflow);
+      return summary;
+    });
   }
 
   async publishWorkflowVersion(workflowId: string, definition: unknown, now: number): Promise<number> {
