@@ -34,8 +34,22 @@ export interface Cluster {
   stop(): Promise<void>;
 }
 
+export interface ClusterOptions {
+  workers: number;
+  env?: Record<string, string>;
+  /** Appended to both `weft start` and `weft worker`, e.g. `["--config", file]`: the API validates activity names too. */
+  args?: string[];
+  /** Called whenever a worker process exits (by itself or killed). */
+  onExit?: (index: number, code: number | null, signal: NodeJS.Signals | null) => void;
+  /**
+   * Restart a worker that exited, after this many milliseconds, as a process manager
+   * (systemd, Kubernetes) would. Off by default: the other tests restart workers themselves.
+   */
+  restartDelayMs?: number;
+}
+
 /** One API process (no worker) and N `weft worker` processes on a fresh schema. */
-export async function startCluster(options: { workers: number; env?: Record<string, string> }): Promise<Cluster> {
+export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const schema = `weft_scale_${randomBytes(4).toString("hex")}`;
   const env = {
     ...process.env,
@@ -46,7 +60,8 @@ export async function startCluster(options: { workers: number; env?: Record<stri
     WEFT_DEMO_TIME_SCALE: "0",
     ...options.env,
   };
-  const api = spawn(process.execPath, [cli, "start", "--no-worker", "--port", "0"], { env, stdio: ["ignore", "pipe", "pipe"] });
+  const extra = options.args ?? [];
+  const api = spawn(process.execPath, [cli, "start", "--no-worker", "--port", "0", ...extra], { env, stdio: ["ignore", "pipe", "pipe"] });
   const url = await new Promise<string>((resolve, reject) => {
     let out = "";
     let err = "";
@@ -59,9 +74,20 @@ export async function startCluster(options: { workers: number; env?: Record<stri
     api.once("exit", (code) => reject(new Error(`the API process exited with ${code}: ${err}`)));
   });
   const workers: (ChildProcess | undefined)[] = [];
+  let stopping = false;
   const startWorker = (index: number): ChildProcess => {
-    const child = spawn(process.execPath, [cli, "worker"], { env, stdio: ["ignore", "ignore", "inherit"] });
+    const child = spawn(process.execPath, [cli, "worker", ...extra], { env, stdio: ["ignore", "ignore", "inherit"] });
     workers[index] = child;
+    child.once("exit", (code, signal) => {
+      if (stopping) return;
+      options.onExit?.(index, code, signal);
+      const delay = options.restartDelayMs;
+      if (delay === undefined) return;
+      // Only if nobody (a test, via startWorker) has replaced this process in the meantime.
+      setTimeout(() => {
+        if (!stopping && workers[index] === child) startWorker(index);
+      }, delay);
+    });
     return child;
   };
   for (let i = 0; i < options.workers; i++) startWorker(i);
@@ -80,6 +106,7 @@ export async function startCluster(options: { workers: number; env?: Record<stri
       if (signal === "SIGKILL") await exited(child);
     },
     async stop() {
+      stopping = true;
       for (const child of [...workers, api]) child?.kill("SIGKILL");
       await Promise.all([...workers, api].filter((c): c is ChildProcess => c !== undefined).map(exited));
       const client = new pg.Client({ connectionString: DATABASE_URL });
