@@ -7,6 +7,7 @@ import {
   restartPoints,
   hasErrors,
   interpret,
+  NodeType,
   parseDefinition,
   type Plan,
   type Problem,
@@ -78,13 +79,31 @@ export class WorkflowService {
     this.#ajv = addFormats(new Ajv({ allErrors: true, strict: false }));
   }
 
-  async catalog(): Promise<ValidationCatalog> {
-    const workflows = await this.#store.listWorkflows();
-    return { activities: this.#activityNames(), workflows: workflows.map((w) => w.workflowId) };
+  /**
+   * What `definition` is validated against. Only its sub-workflow nodes need the
+   * workflows, so only the ones it names are looked up; the whole list is read only
+   * when one is missing, to suggest the closest id.
+   */
+  async catalogFor(definition: unknown): Promise<ValidationCatalog> {
+    const referenced = new Set<string>();
+    const nodes = (definition as { nodes?: unknown } | null)?.nodes;
+    if (Array.isArray(nodes)) {
+      for (const node of nodes as { type?: unknown; workflow?: unknown }[]) {
+        if (node?.type === NodeType.SubWorkflow && typeof node.workflow === "string") referenced.add(node.workflow);
+      }
+    }
+    const workflows: string[] = [];
+    for (const id of referenced) {
+      if (!(await this.#store.getWorkflow(id))) {
+        return { activities: this.#activityNames(), workflows: (await this.#store.listWorkflows()).map((w) => w.workflowId) };
+      }
+      workflows.push(id);
+    }
+    return { activities: this.#activityNames(), workflows };
   }
 
   async validate(definition: unknown): Promise<Problem[]> {
-    return validate(definition, await this.catalog());
+    return validate(definition, await this.catalogFor(definition));
   }
 
   /** Saves a draft: it must be a definition document for this id; graph problems are allowed and returned. */

@@ -177,4 +177,24 @@ describe("retries and error edges over HTTP", () => {
     expect(await run("/api/hooks/remade-new")).toEqual({ answer: "new" });
     expect((await server.api("/api/hooks/remade-old", { method: "POST", json: {} })).status).toBe(404);
   });
+
+  it("validates sub-workflow references against the stored workflows, suggesting the closest id", async () => {
+    const calling = (workflow: string) => ({
+      id: "caller",
+      name: "Caller",
+      nodes: [
+        { id: "start", type: "start", position: { x: 0, y: 0 } },
+        { id: "child", type: "subWorkflow", workflow, position: { x: 200, y: 0 } },
+        { id: "end", type: "end", position: { x: 400, y: 0 } },
+      ],
+      edges: [
+        { id: "e1", source: "start", target: "child" },
+        { id: "e2", source: "child", target: "end" },
+      ],
+    });
+    const problems = async (workflow: string) => (await server.api("/api/workflows/validate", { method: "POST", json: calling(workflow) })).body.problems as { message: string }[];
+    expect(await problems("order-processing")).toEqual([]);
+    const typo = await problems("order-procesing");
+    expect(typo.map((p) => p.message)).toEqual([expect.stringMatching(/workflow 'order-procesing', which does not exist\. Did you mean 'order-processing'\?/)]);
+  });
 });
