@@ -431,4 +431,48 @@ describe("a poison activity", () => {
       await worker.stop();
     }
   });
+
+  it.each([
+    { deaths: 1, peak: 2 },
+    { deaths: 2, peak: 1 },
+  ])("runs activities on their last claim one at a time, so one poison cannot take another with it (after $deaths worker death(s): $peak at once)", async ({ deaths, peak: expectedPeak }) => {
+    const clock = createFakeClock();
+    const store = createMemoryStore();
+    let running = 0;
+    let peak = 0;
+    const slow = async (n: number) => {
+      running += 1;
+      peak = Math.max(peak, running);
+      await new Promise((r) => setTimeout(r, 20));
+      running -= 1;
+      return n;
+    };
+    hub = createTestHub({
+      store,
+      clock,
+      leaseMs: 1000,
+      orchestrators: {
+        *o(ctx: OrchestrationContext) {
+          return yield ctx.all([ctx.callActivity("slow", 1), ctx.callActivity("slow", 2)]);
+        },
+      },
+      activities: { slow },
+      dispatch: { orchestrations: true, activities: false },
+    });
+    const id = await hub.client.start("o");
+    await hub.until(id, (_, h) => h.filter((e) => e.type === "TaskScheduled").length === 2);
+    // Workers claim both activities and die running them (their leases lapse).
+    for (let i = 0; i < deaths; i++) {
+      expect(await store.claimActivities({ owner: `doomed-${i}`, limit: 2, leaseMs: 1000, now: clock.now() })).toHaveLength(2);
+      clock.advance(1001);
+    }
+    const worker = createWorker({ store, clock, activities: { slow }, dispatch: { orchestrations: false }, pollIntervalMs: 20 });
+    worker.start();
+    try {
+      expect((await hub.client.waitForCompletion(id)).output).toEqual([1, 2]);
+      expect(peak).toBe(expectedPeak);
+    } finally {
+      await worker.stop();
+    }
+  });
 });

@@ -130,6 +130,7 @@ class TaskHubWorker implements Worker {
   readonly #leaseMs: number;
   readonly #pollMs: number;
   readonly #activityConcurrency: number;
+  readonly #maxClaims: number;
   readonly #metrics: WorkerMetrics = {
     turns: 0,
     turnsRejected: 0,
@@ -145,6 +146,14 @@ class TaskHubWorker implements Worker {
   #loops: Promise<void>[] = [];
   #unsubscribe: (() => void) | undefined;
   readonly #runningActivities = new Map<string, { item: ActivityWorkItem; abort: AbortController; done: Promise<void> }>();
+  /**
+   * Activities on their last allowed claim (their earlier workers all died running them),
+   * waiting to run one at a time. If one is a poison that kills the process, it dies without
+   * another such activity beside it: an innocent activity that happened to run next to a
+   * poison one in the crashes before is then not given up with it.
+   */
+  readonly #lastChances: ActivityWorkItem[] = [];
+  #lastChanceRunning = false;
   #completions: ActivityResult[] = [];
   /**
    * Instances this worker is writing right now (value: whether the write may end them), so
@@ -171,6 +180,7 @@ class TaskHubWorker implements Worker {
     this.#leaseMs = options.leaseMs ?? 30_000;
     this.#pollMs = options.pollIntervalMs ?? 1000;
     this.#activityConcurrency = options.activityConcurrency ?? 32;
+    this.#maxClaims = options.maxClaimsPerAttempt ?? DEFAULT_MAX_CLAIMS_PER_ATTEMPT;
   }
 
   start(): void {
@@ -308,7 +318,7 @@ class TaskHubWorker implements Worker {
 
   async #activityLoop(): Promise<void> {
     while (this.#running) {
-      const capacity = this.#activityConcurrency - this.#runningActivities.size;
+      const capacity = this.#activityConcurrency - this.#runningActivities.size - this.#lastChances.length;
       let claimed = 0;
       if (capacity > 0) {
         try {
@@ -321,7 +331,11 @@ class TaskHubWorker implements Worker {
             ...(names ? { names } : {}),
           });
           claimed = items.length;
-          for (const item of items) this.#startActivity(item);
+          for (const item of items) {
+            if (item.claimCount > 1 && item.claimCount === this.#maxClaims) this.#lastChances.push(item);
+            else this.#startActivity(item);
+          }
+          this.#startLastChance();
         } catch (error) {
           this.#report(error, "activity dispatcher");
         }
@@ -359,7 +373,7 @@ class TaskHubWorker implements Worker {
    * not at the next renewal tick. Batched: one renewal for the notifications of one commit.
    */
   #instanceChanged(instanceId: string): void {
-    if (this.#runningActivities.size === 0) return;
+    if (this.#runningActivities.size === 0 && this.#lastChances.length === 0) return;
     // Our own commit of a turn that did not end the instance, or of an activity result,
     // cannot have cancelled this instance's other activities: no check needed.
     if (this.#ownWrites.get(instanceId) === false) return;
@@ -371,19 +385,37 @@ class TaskHubWorker implements Worker {
       this.#checkScheduled = false;
       const changed = new Set(this.#changedInstances);
       this.#changedInstances.clear();
-      const items = [...this.#runningActivities.values()].map((a) => a.item).filter((i) => changed.has(i.instanceId));
+      const items = this.#heldActivities().filter((i) => changed.has(i.instanceId));
       void this.#renew(items);
     });
   }
 
-  #startActivity(item: ActivityWorkItem): void {
+  #startActivity(item: ActivityWorkItem, lastChance = false): void {
     const abort = new AbortController();
     this.#metrics.activitiesStarted += 1;
     const done = this.#runActivity(item, abort).finally(() => {
       this.#runningActivities.delete(item.id);
+      if (lastChance) {
+        this.#lastChanceRunning = false;
+        this.#startLastChance();
+      }
       this.#activityWake.notify();
     });
     this.#runningActivities.set(item.id, { item, abort, done });
+  }
+
+  /** Starts the next activity on its last claim, unless one is running (see #lastChances). */
+  #startLastChance(): void {
+    if (this.#lastChanceRunning || !this.#running) return;
+    const next = this.#lastChances.shift();
+    if (!next) return;
+    this.#lastChanceRunning = true;
+    this.#startActivity(next, true);
+  }
+
+  /** What this worker holds leases on: running activities and the last chances waiting to run. */
+  #heldActivities(): ActivityWorkItem[] {
+    return [...[...this.#runningActivities.values()].map((a) => a.item), ...this.#lastChances];
   }
 
   async #runActivity(item: ActivityWorkItem, abort: AbortController): Promise<void> {
@@ -408,7 +440,7 @@ class TaskHubWorker implements Worker {
     };
     let outcome: { result: unknown } | { error: unknown };
     let cancelTimeout: (() => void) | undefined;
-    const maxClaims = this.#options.maxClaimsPerAttempt ?? DEFAULT_MAX_CLAIMS_PER_ATTEMPT;
+    const maxClaims = this.#maxClaims;
     try {
       if (!fn) {
         outcome = {
@@ -514,7 +546,7 @@ class TaskHubWorker implements Worker {
     const every = Math.max(10, Math.floor(this.#leaseMs / 3));
     const tick = (): void => {
       if (!this.#running) return;
-      void this.#renew([...this.#runningActivities.values()].map((a) => a.item)).finally(() => {
+      void this.#renew(this.#heldActivities()).finally(() => {
         if (this.#running) this.#renewTimer = this.#clock.setTimer(tick, every);
       });
     };
@@ -532,8 +564,12 @@ class TaskHubWorker implements Worker {
         ),
       );
       for (const item of items) {
+        if (held.has(item.id)) continue;
+        // A waiting last chance whose lease is gone (its instance ended) is not run.
+        const waiting = this.#lastChances.indexOf(item);
+        if (waiting >= 0) this.#lastChances.splice(waiting, 1);
         const running = this.#runningActivities.get(item.id);
-        if (held.has(item.id) || !running || running.abort.signal.aborted) continue;
+        if (!running || running.abort.signal.aborted) continue;
         running.abort.abort(await this.#cancellation(item));
       }
     } catch (error) {
