@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import pg from "pg";
 
 export const DATABASE_URL = process.env.WEFT_TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
-const cli = fileURLToPath(new URL("../../../apps/server/dist/cli.js", import.meta.url));
+export const cli = fileURLToPath(new URL("../../../apps/server/dist/cli.js", import.meta.url));
 
 /** PostgreSQL must be there in CI; elsewhere the tests are skipped with a warning. */
 export async function postgresAvailable(): Promise<boolean> {
