@@ -3,7 +3,8 @@ import { workspaceAliases } from "../../vitest.shared.js";
 
 // `npm run test:chaos`: the full versions (WEFT_CHAOS=full), one file at a time so the
 // figures are not skewed by each other, plus the tests of confirmed bugs (*.chaos.test.ts).
-// The figures go to bench/results/chaos-<scenario>.json and a table is printed at the end.
+// The figures go to bench/results/chaos-<scenario>.json; scripts/chaos.mjs (the root
+// `npm run test:chaos`) prints them as one table with the scale-out scenario's.
 export default defineConfig({
   resolve: { alias: workspaceAliases },
   test: {
@@ -14,6 +15,5 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: "forks",
     execArgv: ["--expose-gc"],
-    globalSetup: ["src/support/chaos-table.ts"],
   },
 });
