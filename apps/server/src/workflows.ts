@@ -173,7 +173,8 @@ export class WorkflowService {
       throw conflict(`Workflow '${workflowId}' has instances that are still running; terminate them (or wait) before deleting it.`);
     }
     await this.#store.deleteWorkflow(workflowId);
-    // A workflow made again under this id numbers its versions from 1: forget the old ones.
+    // Its cached plans and input checks will not be asked for again (a workflow made again
+    // under this id numbers its versions on from the last one, see Store.publishWorkflowVersion).
     for (const cache of [this.#plans, this.#inputValidators]) {
       for (const key of cache.keys()) if (key.startsWith(`${workflowId}@`)) cache.delete(key);
     }

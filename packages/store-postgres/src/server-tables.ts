@@ -7,6 +7,7 @@ import {
   type WorkflowSummary,
   type WorkflowVersion,
 } from "@weft/engine";
+import { lastVersionKey } from "@weft/engine/store-kit";
 import type { Queryable } from "./connection.js";
 import {
   atMs,
@@ -81,9 +82,12 @@ export async function publishWorkflowVersion(c: Queryable, s: string, workflowId
   if (locked.rows.length === 0) throw new WorkflowNotFoundError(workflowId);
   const result = await c.query<{ version: number }>(
     `INSERT INTO ${s}.workflow_versions (workflow_id, version, definition, published_at)
-     SELECT $1, COALESCE(MAX(version), 0) + 1, $2, $3 FROM ${s}.workflow_versions WHERE workflow_id = $1
+     SELECT $1,
+            GREATEST(COALESCE((SELECT MAX(version) FROM ${s}.workflow_versions WHERE workflow_id = $1), 0),
+                     COALESCE((SELECT value::integer FROM ${s}.kv WHERE key = $4), 0)) + 1,
+            $2, $3
      RETURNING version`,
-    [workflowId, toJson(definition), nowMs(now)],
+    [workflowId, toJson(definition), nowMs(now), lastVersionKey(workflowId)],
   );
   return (result.rows[0] as { version: number }).version;
 }
@@ -101,6 +105,13 @@ export async function getWorkflowVersion(c: Queryable, s: string, workflowId: st
  */
 export async function deleteWorkflow(c: Queryable, s: string, workflowId: string): Promise<boolean> {
   const deleted = await c.query(`DELETE FROM ${s}.workflows WHERE workflow_id = $1`, [workflowId]);
+  // Numbers continue past these versions if the id is used again (see publishWorkflowVersion).
+  await c.query(
+    `INSERT INTO ${s}.kv (key, value)
+     SELECT $2, MAX(version)::text FROM ${s}.workflow_versions WHERE workflow_id = $1 HAVING MAX(version) IS NOT NULL
+     ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value`,
+    [workflowId, lastVersionKey(workflowId)],
+  );
   await c.query(`DELETE FROM ${s}.workflow_versions WHERE workflow_id = $1`, [workflowId]);
   return (deleted.rowCount ?? 0) > 0;
 }

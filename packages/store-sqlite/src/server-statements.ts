@@ -15,6 +15,7 @@ export interface ServerStatements {
   getVersion: Database.Statement;
   insertNextVersion: Database.Statement;
   deleteVersions: Database.Statement;
+  rememberLastVersion: Database.Statement;
   // once keys
   sweepOnceKeys: Database.Statement;
   claimOnceKey: Database.Statement;
@@ -49,11 +50,20 @@ export function prepareServerStatements(db: Database.Database): ServerStatements
     getVersion: p("SELECT * FROM workflow_versions WHERE workflow_id = ? AND version = ?"),
     // Run inside an IMMEDIATE transaction: the write lock is held from before the
     // MAX is read until the row is in, so two publishes never compute the same number.
+    // Numbers continue past the versions of a deleted workflow of the same id (kept in kv by
+    // rememberLastVersion), so a (workflow, version) pair never means two definitions.
     insertNextVersion: p(
       `INSERT INTO workflow_versions (workflow_id, version, definition, published_at)
-       SELECT @workflowId, COALESCE(MAX(version), 0) + 1, @definition, @publishedAt
-         FROM workflow_versions WHERE workflow_id = @workflowId
+       SELECT @workflowId,
+              MAX(COALESCE((SELECT MAX(version) FROM workflow_versions WHERE workflow_id = @workflowId), 0),
+                  COALESCE((SELECT CAST(value AS INTEGER) FROM kv WHERE key = @lastVersionKey), 0)) + 1,
+              @definition, @publishedAt
        RETURNING version`,
+    ),
+    rememberLastVersion: p(
+      `INSERT INTO kv (key, value)
+       SELECT @lastVersionKey, CAST(MAX(version) AS TEXT) FROM workflow_versions WHERE workflow_id = @workflowId HAVING MAX(version) IS NOT NULL
+       ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
     ),
     deleteVersions: p("DELETE FROM workflow_versions WHERE workflow_id = ?"),
 

@@ -18,6 +18,7 @@ import {
   type WorkflowRow,
   type WorkflowVersionRow,
 } from "./rows.js";
+import { lastVersionKey } from "@weft/engine/store-kit";
 import { prepareServerStatements, type ServerStatements } from "./server-statements.js";
 
 const DEFAULT_OUTBOX_LIMIT = 50;
@@ -57,10 +58,11 @@ export class ServerTables {
     });
     this.#txPublish = db.transaction((workflowId: string, definition: unknown, now: number) => {
       if (s.getWorkflow.get(workflowId) === undefined) throw new WorkflowNotFoundError(workflowId);
-      const row = s.insertNextVersion.get({ workflowId, definition: toJson(definition), publishedAt: toIso(now) }) as { version: number };
+      const row = s.insertNextVersion.get({ workflowId, definition: toJson(definition), publishedAt: toIso(now), lastVersionKey: lastVersionKey(workflowId) }) as { version: number };
       return row.version;
     });
     this.#txDelete = db.transaction((workflowId: string) => {
+      s.rememberLastVersion.run({ workflowId, lastVersionKey: lastVersionKey(workflowId) });
       s.deleteVersions.run(workflowId);
       return s.deleteWorkflow.run(workflowId).changes > 0;
     });

@@ -152,7 +152,7 @@ describe("retries and error edges over HTTP", () => {
     expect(done.output).toEqual({ handled: "upstream down" });
   });
 
-  it("runs the new definition of a workflow deleted and made again under the same id (its versions start at 1 again)", async () => {
+  it("runs the new definition of a workflow deleted and made again under the same id, whose versions go on from the last one", async () => {
     const made = (answer: string, hook: string) => ({
       id: "remade",
       name: "Remade",
@@ -173,6 +173,7 @@ describe("retries and error edges over HTTP", () => {
     expect(await run("/api/hooks/remade-old")).toEqual({ answer: "old" });
     expect((await server.api("/api/workflows/remade", { method: "DELETE" })).status).toBe(204);
     await publish(made("new", "remade-new"));
+    expect((await server.api("/api/workflows/remade")).body).toMatchObject({ latestVersion: 2 });
     expect(await run("/api/workflows/remade/instances")).toEqual({ answer: "new" });
     expect(await run("/api/hooks/remade-new")).toEqual({ answer: "new" });
     expect((await server.api("/api/hooks/remade-old", { method: "POST", json: {} })).status).toBe(404);

@@ -137,7 +137,10 @@ export interface Store {
   /**
    * Freezes `definition` as the next version (1, 2, 3 …) atomically: two
    * concurrent publishes get different numbers. The workflow must exist
-   * (a draft saved first), else throws `WorkflowNotFoundError`.
+   * (a draft saved first), else throws `WorkflowNotFoundError`. Numbers are never
+   * reused, also not by a workflow deleted and made again under the same id: a
+   * (workflow, version) pair means one definition forever, so caches keyed by it
+   * (in every process) and instances tagged with it cannot meet another one.
    */
   publishWorkflowVersion(workflowId: string, definition: unknown, now: number): Promise<number>;
 

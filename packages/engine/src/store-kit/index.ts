@@ -10,3 +10,4 @@ export {
   toWorkflowVersion,
 } from "./rows.js";
 export type { ActivityRow, HistoryRow, InboxRow, InstanceRow, OutboxRow, TimeColumn, ToIso, WorkflowVersionRow } from "./rows.js";
+export { lastVersionKey } from "./keys.js";

@@ -62,6 +62,8 @@ export class MemoryStore implements Store {
   #workflows = new Map<string, StoredWorkflow>();
   /** Key → expiresAt. */
   #onceKeys = new Map<string, number>();
+  /** The last version number of each deleted workflow: a new one of the same id goes on from there. */
+  readonly #lastVersions = new Map<string, number>();
   #values = new Map<string, string>();
   #outbox: OutboxEntry[] = [];
   #nextOutboxId = 1;
@@ -287,7 +289,7 @@ export class MemoryStore implements Store {
   async publishWorkflowVersion(workflowId: string, definition: unknown, now: number): Promise<number> {
     const stored = this.#workflows.get(workflowId);
     if (!stored) throw new WorkflowNotFoundError(workflowId);
-    const version = (stored.versions[stored.versions.length - 1]?.version ?? 0) + 1;
+    const version = Math.max(stored.versions[stored.versions.length - 1]?.version ?? 0, this.#lastVersions.get(workflowId) ?? 0) + 1;
     stored.versions.push({ workflowId, version, definition: clone(definition), publishedAt: iso(now) });
     return version;
   }
@@ -298,6 +300,8 @@ export class MemoryStore implements Store {
   }
 
   async deleteWorkflow(workflowId: string): Promise<boolean> {
+    const last = this.#workflows.get(workflowId)?.versions.at(-1)?.version;
+    if (last !== undefined) this.#lastVersions.set(workflowId, last);
     return this.#workflows.delete(workflowId);
   }
 
