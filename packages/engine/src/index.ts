@@ -40,6 +40,7 @@ export type { InstanceRecord, InstanceSummary, PendingWait } from "./runtime/ins
 export type {
   ActivityResult,
   ActivityWorkItem,
+  ActivityClaimRequest,
   ClaimRequest,
   EnqueueResult,
   InboxMessage,

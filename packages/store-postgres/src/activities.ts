@@ -1,35 +1,46 @@
-import type { ActivityResult, ActivityWorkItem, ClaimRequest } from "@weft/engine";
+import type { ActivityResult, ActivityWorkItem, ActivityClaimRequest } from "@weft/engine";
 import type { Changes, Queryable } from "./connection.js";
 import { atMs, nowMs, toActivityWorkItem, type ActivityRow } from "./rows.js";
 import { insertMessages } from "./writes.js";
 
 /**
- * claimActivities: one statement. The inner SELECT locks up to `limit`
- * available tasks, oldest first, skipping rows other claimers hold; a row
+ * claimActivities: one statement. The inner SELECTs lock up to `limit`
+ * available tasks, oldest first, skipping rows other claimers hold (and at most
+ * `suspects` of the tasks claimed before); a row
  * claimed and committed by someone else after this statement's snapshot is
  * re-checked by PostgreSQL (its available_at is now in the future) and left out.
  * Each claimed row gets its own fresh token (gen_random_uuid per row).
  */
-export async function claimActivities(c: Queryable, s: string, request: ClaimRequest & { names?: readonly string[] }): Promise<ActivityWorkItem[]> {
+export async function claimActivities(c: Queryable, s: string, request: ActivityClaimRequest): Promise<ActivityWorkItem[]> {
   const { now, leaseMs, owner } = request;
   const limit = Math.floor(request.limit);
   if (!(limit > 0)) return [];
   const byName = request.names !== undefined;
+  const bounded = request.suspects !== undefined;
+  const suspects = bounded ? Math.max(0, Math.min(limit, Math.floor(request.suspects ?? 0))) : 0;
+  const pick = (condition: string, limitParam: string) =>
+    `SELECT id, visible_at FROM ${s}.activity_tasks
+      WHERE available_at <= $1 AND ${condition} ${byName ? "AND name = ANY($7::text[])" : ""}
+      ORDER BY visible_at, id
+      LIMIT ${limitParam}
+      FOR UPDATE SKIP LOCKED`;
+  // With a bound, suspects (tasks claimed before) are picked apart, at most $6 of them; the
+  // outer LIMIT may leave some picked rows out (locked, unchanged, until this statement commits).
   const result = await c.query<ActivityRow>(
-    `WITH picked AS (
-       SELECT id FROM ${s}.activity_tasks
-        WHERE available_at <= $1 ${byName ? "AND name = ANY($5::text[])" : ""}
-        ORDER BY visible_at, id
-        LIMIT $2
-        FOR UPDATE SKIP LOCKED
+    `WITH others AS (
+       ${pick("claim_count <= $5", "$2")}
+     ), suspects AS (
+       ${pick("claim_count > 0", "$6")}
+     ), chosen AS (
+       SELECT id FROM (SELECT * FROM others UNION ALL SELECT * FROM suspects) AS picked ORDER BY visible_at, id LIMIT $2
      )
      UPDATE ${s}.activity_tasks t
         SET lease_token = gen_random_uuid()::text, lease_owner = $3, lease_expires_at = $4, available_at = $4,
             claim_count = t.claim_count + 1
-       FROM picked
-      WHERE t.id = picked.id
+       FROM chosen
+      WHERE t.id = chosen.id
      RETURNING t.*`,
-    byName ? [nowMs(now), limit, owner, atMs(now + leaseMs), request.names] : [nowMs(now), limit, owner, atMs(now + leaseMs)],
+    [nowMs(now), limit, owner, atMs(now + leaseMs), bounded ? 0 : 2_147_483_647, suspects, ...(byName ? [request.names] : [])],
   );
   // RETURNING has no order of its own.
   return result.rows.sort((a, b) => a.visible_at - b.visible_at || a.id - b.id).map(toActivityWorkItem);

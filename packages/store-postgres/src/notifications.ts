@@ -98,6 +98,11 @@ export interface ChangeListenerOptions {
   deliver: (notifications: StoreNotification[]) => void;
   /** While disconnected, listeners are nudged (work-available on both queues) this often. */
   pollIntervalMs: number;
+  /**
+   * Runs on each new session after LISTEN, before it is used (the store holds its
+   * workers' liveness locks on it). A failure counts as a failed connect.
+   */
+  onConnect?: (session: pg.Client) => Promise<void>;
   /** Reports a lost connection or a failed reconnect (never throws into the store). */
   onError?: (error: unknown) => void;
 }
@@ -132,6 +137,11 @@ export class ChangeListener {
     return this.#client !== undefined;
   }
 
+  /** The LISTEN session while it is up. */
+  get session(): pg.Client | undefined {
+    return this.#client;
+  }
+
   /** Connects and LISTENs; rejects if the first connection fails. */
   async start(): Promise<void> {
     await this.#connect();
@@ -158,6 +168,7 @@ export class ChangeListener {
     try {
       await client.connect();
       await client.query(`LISTEN ${quoteIdent(this.#options.channel)}`);
+      await this.#options.onConnect?.(client);
     } catch (error) {
       await client.end().catch(() => undefined);
       throw error;

@@ -287,6 +287,140 @@ function definePostgresTests(): void {
       });
     });
 
+    describe("worker liveness", () => {
+      /** An instance 'held' leased by `owner` (30 s) with an activity task leased by `owner` too. */
+      async function holdWork(store: PostgresStore, owner: string) {
+        await store.createInstance({ instanceId: "held", name: "pg-test", executionId: "e1", input: null }, T0);
+        const item = await claimItem(store, "held");
+        const task = { instanceId: "held", executionId: "e1", taskId: 1, name: "work", input: null, attempt: 1 };
+        expect(await store.commitTurns([startTurn(item, { activities: [task] })], T0)).toEqual([true]);
+        // A second message, so the instance has work for whoever holds it next.
+        expect(await store.enqueueMessage({ instanceId: "held", event: { type: "EventRaised", at: toIso(T0), name: "go", input: null } })).toBe("ok");
+        const [activity] = await store.claimActivities({ owner, limit: 1, leaseMs: LEASE_MS, now: T0 });
+        const [instance] = await store.claimOrchestrations({ owner, limit: 1, leaseMs: LEASE_MS, now: T0 });
+        if (!activity || !instance) throw new Error("expected to claim the task and the instance");
+        return { activity, instance };
+      }
+
+      it("ends at once the leases of a registered worker whose session died; claim counts and fencing hold", async () => {
+        const schema = testSchema();
+        const survivor = await open(schema);
+        const doomed = await createPostgresStore({ connectionString: DATABASE_URL, schema, applicationName: appName() });
+        await doomed.registerWorker("doomed");
+        await survivor.registerWorker("survivor");
+        const held = await holdWork(doomed, "doomed");
+        // Alive: nothing is released, and its leases hold.
+        expect(await survivor.releaseDeadWorkers(T0 + 1)).toBe(0);
+        expect(await survivor.claimActivities({ owner: "survivor", limit: 5, leaseMs: LEASE_MS, now: T0 + 1 })).toEqual([]);
+
+        // The process dies: its sessions end without unregistering.
+        await doomed.close();
+        expect(await survivor.releaseDeadWorkers(T0 + 2)).toBe(1);
+        // Found once: a second check finds nobody.
+        expect(await survivor.releaseDeadWorkers(T0 + 3)).toBe(0);
+        const [task] = await survivor.claimActivities({ owner: "survivor", limit: 5, leaseMs: LEASE_MS, now: T0 + 3 });
+        expect(task?.id).toBe(held.activity.id);
+        expect(task?.claimCount).toBe(2);
+        const instance = await claimItem(survivor, "held", T0 + 3);
+        expect(instance.leaseToken).not.toBe(held.instance.leaseToken);
+        // Were the dead worker alive after all, its lease tokens would no longer commit.
+        expect(await survivor.commitTurns([startTurn(held.instance)], T0 + 4)).toEqual([false]);
+        const message = { instanceId: "held", event: { type: "TaskCompleted" as const, at: toIso(T0), taskId: 1, result: 1 } };
+        expect(await survivor.completeActivities([{ id: held.activity.id, leaseToken: held.activity.leaseToken, message }], T0 + 4)).toEqual([false]);
+      });
+
+      it("pauses a task whose holders died twice (5 s per earlier claim), so a poison cannot kill workers faster than they restart", async () => {
+        const schema = testSchema();
+        const survivor = await open(schema);
+        await survivor.registerWorker("survivor");
+        const first = await createPostgresStore({ connectionString: DATABASE_URL, schema, applicationName: appName() });
+        await first.registerWorker("first");
+        const held = await holdWork(first, "first");
+        await first.close();
+        expect(await survivor.releaseDeadWorkers(T0 + 10)).toBe(1);
+        const second = await createPostgresStore({ connectionString: DATABASE_URL, schema, applicationName: appName() });
+        await second.registerWorker("second");
+        // The first death: claimable at once.
+        const [again] = await second.claimActivities({ owner: "second", limit: 5, leaseMs: LEASE_MS, now: T0 + 10 });
+        expect(again).toMatchObject({ id: held.activity.id, claimCount: 2 });
+        await second.close();
+        expect(await survivor.releaseDeadWorkers(T0 + 20)).toBe(1);
+        // The second: not before 5 s have passed, though the lease would run for 30 s.
+        expect(await survivor.claimActivities({ owner: "survivor", limit: 5, leaseMs: LEASE_MS, now: T0 + 20 + 4_999 })).toEqual([]);
+        const [third] = await survivor.claimActivities({ owner: "survivor", limit: 5, leaseMs: LEASE_MS, now: T0 + 20 + 5_000 });
+        expect(third).toMatchObject({ id: held.activity.id, claimCount: 3 });
+      });
+
+      it("takes a worker whose LISTEN session was cut for dead, and registers it again when the session is back", async () => {
+        const schema = testSchema();
+        const application = appName();
+        const cut = await createPostgresStore({ connectionString: DATABASE_URL, schema, applicationName: application });
+        onTestFinished(() => cut.close());
+        const other = await open(schema);
+        await cut.registerWorker("cut");
+        await holdWork(cut, "cut");
+        expect(await terminate(`${application}:listen`)).toBe(1);
+        await eventually(async () => expect(await other.releaseDeadWorkers(T0 + 1)).toBe(1));
+        // Reconnected: alive again, not released twice.
+        await eventually(() => expect(cut.listening).toBe(true));
+        expect(await other.releaseDeadWorkers(T0 + 2)).toBe(0);
+        const rows = await admin.query(`SELECT owner FROM "${schema}".workers`);
+        expect(rows.rows).toEqual([{ owner: "cut" }]);
+      });
+
+      it("forgets a worker that unregisters, and never releases its own workers' leases", async () => {
+        const schema = testSchema();
+        const store = await open(schema);
+        await store.registerWorker("me");
+        await holdWork(store, "me");
+        expect(await store.releaseDeadWorkers(T0 + 1)).toBe(0);
+        expect(await store.claimActivities({ owner: "me", limit: 5, leaseMs: LEASE_MS, now: T0 + 1 })).toEqual([]);
+        await store.unregisterWorker("me");
+        expect((await admin.query(`SELECT owner FROM "${schema}".workers`)).rows).toEqual([]);
+        // The lock went with the row: registering again works at once.
+        await store.registerWorker("me");
+        expect((await admin.query(`SELECT owner FROM "${schema}".workers`)).rows).toEqual([{ owner: "me" }]);
+      });
+
+      it("resumes a killed worker's instance within a second, not after its 30 s lease (the engine's liveness check)", async () => {
+        const schema = testSchema();
+        const [api, survivorStore] = [await open(schema), await open(schema)];
+        const doomedStore = await createPostgresStore({ connectionString: DATABASE_URL, schema, applicationName: appName() });
+        let hang = true;
+        const started: string[] = [];
+        const activities = {
+          work: async (input: number, context: ActivityContext) => {
+            started.push(context.idempotencyKey);
+            // The doomed worker's run never finishes: its process is about to die.
+            if (hang) await new Promise(() => undefined);
+            return input + 1;
+          },
+        };
+        const orchestrators = {
+          *one(ctx: OrchestrationContext, input: number) {
+            const result: number = yield ctx.callActivity("work", input);
+            return result;
+          },
+        };
+        const doomed = createWorker({ store: doomedStore, orchestrators, activities, leaseMs: LEASE_MS, pollIntervalMs: 100, workerId: "doomed", onError: () => undefined });
+        doomed.start();
+        const client = createClient({ store: api });
+        const id = await client.start("one", 41);
+        await eventually(() => expect(started).toHaveLength(1));
+        // SIGKILL, as far as PostgreSQL can tell: the sessions end, nothing is unregistered.
+        await doomedStore.close();
+        hang = false;
+        const survivor = createWorker({ store: survivorStore, orchestrators, activities, leaseMs: LEASE_MS, pollIntervalMs: 100, livenessCheckMs: 200 });
+        survivor.start();
+        onTestFinished(() => survivor.stop());
+        const begun = performance.now();
+        const done = await client.waitForCompletion(id, { timeoutMs: 10_000 });
+        expect(done.output).toBe(42);
+        expect(performance.now() - begun).toBeLessThan(5_000);
+        expect(started).toHaveLength(2);
+      });
+    });
+
     describe("notifications", () => {
       it("notifies another store object on the same schema, as another process would be", async () => {
         const schema = testSchema();

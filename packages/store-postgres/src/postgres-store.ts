@@ -7,6 +7,7 @@ import {
   isTerminal,
   type ActivityResult,
   type ActivityWorkItem,
+  type ActivityClaimRequest,
   type ClaimRequest,
   type EnqueueResult,
   type HistoryEvent,
@@ -30,6 +31,7 @@ import {
 import * as activities from "./activities.js";
 import { Database, clientConfig, messageOf, quoteIdent, type Changes, type Queryable } from "./connection.js";
 import { listInstances } from "./list-query.js";
+import { WorkerLiveness } from "./liveness.js";
 import { migrate, type MigrationResult } from "./migrations.js";
 import { ChangeListener, NOTIFY_SQL, channelFor, encodePayloads } from "./notifications.js";
 import * as orchestrations from "./orchestrations.js";
@@ -69,6 +71,9 @@ export interface PostgresStore extends Store {
   readonly migration: MigrationResult;
   /** True while the LISTEN connection is up (it reconnects by itself when dropped). */
   readonly listening: boolean;
+  registerWorker(owner: string): Promise<void>;
+  unregisterWorker(owner: string): Promise<void>;
+  releaseDeadWorkers(now: number): Promise<number>;
 }
 
 const DEFAULTS = { schema: "weft", poolSize: 10, leaseMs: 30_000, pollIntervalMs: 1000, applicationName: "weft" } as const;
@@ -100,6 +105,7 @@ class PostgresStoreImpl implements PostgresStore {
   readonly #db: Database;
   readonly #listener: ChangeListener;
   readonly #listeners: Set<(notification: StoreNotification) => void>;
+  readonly #liveness: WorkerLiveness;
   #closing: Promise<void> | undefined;
 
   static async open(options: PostgresStoreOptions): Promise<PostgresStoreImpl> {
@@ -120,17 +126,19 @@ class PostgresStoreImpl implements PostgresStore {
     pool.on("error", () => undefined);
     const origin = randomBytes(6).toString("hex");
     const listeners = new Set<(notification: StoreNotification) => void>();
+    const liveness = new WorkerLiveness(schema, quoteIdent(schema));
     const listener = new ChangeListener({
       clientConfig: clientConfig({ ...base, applicationName: `${applicationName}:listen` }),
       channel: channelFor(schema),
       origin,
       deliver: (notifications) => emit(listeners, notifications),
       pollIntervalMs,
+      onConnect: (session) => liveness.hold(session),
     });
     try {
       const migration = await migrate(pool, schema);
       await listener.start();
-      return new PostgresStoreImpl({ schema, leaseMs, pollIntervalMs, migration, pool, listener, listeners, origin });
+      return new PostgresStoreImpl({ schema, leaseMs, pollIntervalMs, migration, pool, listener, listeners, origin, liveness });
     } catch (error) {
       await listener.close();
       await pool.end().catch(() => undefined);
@@ -150,6 +158,7 @@ class PostgresStoreImpl implements PostgresStore {
     listener: ChangeListener;
     listeners: Set<(notification: StoreNotification) => void>;
     origin: string;
+    liveness: WorkerLiveness;
   }) {
     this.schema = parts.schema;
     this.leaseMs = parts.leaseMs;
@@ -159,6 +168,7 @@ class PostgresStoreImpl implements PostgresStore {
     this.#pool = parts.pool;
     this.#listener = parts.listener;
     this.#listeners = parts.listeners;
+    this.#liveness = parts.liveness;
     const channel = channelFor(parts.schema);
     this.#db = new Database({
       pool: parts.pool,
@@ -296,7 +306,7 @@ class PostgresStoreImpl implements PostgresStore {
 
   // ---- activity work -----------------------------------------------------
 
-  async claimActivities(request: ClaimRequest & { names?: readonly string[] }): Promise<ActivityWorkItem[]> {
+  async claimActivities(request: ActivityClaimRequest): Promise<ActivityWorkItem[]> {
     if (!(request.limit >= 1)) return [];
     return this.#db.transaction("claim activities", (c) => activities.claimActivities(c, this.#s, request), { durable: false });
   }
@@ -316,6 +326,26 @@ class PostgresStoreImpl implements PostgresStore {
       (c, changes) => activities.completeActivities(c, this.#s, results, now, changes),
       { durable: false },
     );
+  }
+
+  // ---- worker liveness (see liveness.ts) -------------------------------------
+
+  async registerWorker(owner: string): Promise<void> {
+    try {
+      await this.#liveness.register(this.#listener.session, owner);
+    } catch (error) {
+      throw new StoreError(`Could not register worker '${owner}' (schema "${this.schema}"): ${messageOf(error)}`, { cause: error });
+    }
+  }
+
+  async unregisterWorker(owner: string): Promise<void> {
+    await this.#db.read("unregister worker", (c) => this.#liveness.unregister(this.#listener.session, c, owner));
+  }
+
+  async releaseDeadWorkers(now: number): Promise<number> {
+    return this.#db.transaction("release dead workers' leases", (c, changes) => this.#liveness.releaseDead(c, now, changes), {
+      durable: false,
+    });
   }
 
   // ---- timing and notifications -------------------------------------------

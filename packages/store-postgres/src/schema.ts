@@ -158,6 +158,17 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX outbox_by_instance ON ${s}.outbox (instance_id, id) WHERE instance_id IS NOT NULL;
     `,
   },
+  {
+    version: 3,
+    description: "workers: liveness of registered workers (session advisory locks)",
+    sql: (s) => `
+      -- A row per registered worker; it is alive while some session holds the advisory
+      -- lock keyed by the schema and this id (see liveness.ts).
+      CREATE TABLE ${s}.workers (
+        owner TEXT COLLATE "C" PRIMARY KEY
+      );
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION: number = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

@@ -9,6 +9,7 @@ import {
   isTerminal,
   type ActivityResult,
   type ActivityWorkItem,
+  type ActivityClaimRequest,
   type ClaimRequest,
   type EnqueueResult,
   type HistoryEvent,
@@ -158,7 +159,7 @@ class SqliteStoreImpl implements SqliteStore {
     this.#txPurge = db.transaction((instanceId: string) => this.#purge(instanceId));
     this.#txClaimOrchestrations = db.transaction((request: ClaimRequest & { maxMessages?: number }) => this.#claimOrchestrations(request));
     this.#txCommit = db.transaction((turns: readonly TurnCommit[], now: number) => this.#commitTurns(turns, now));
-    this.#txClaimActivities = db.transaction((request: ClaimRequest & { names?: readonly string[] }) => this.#claimActivities(request));
+    this.#txClaimActivities = db.transaction((request: ActivityClaimRequest) => this.#claimActivities(request));
     this.#txRenew = db.transaction((leases: readonly { id: string; leaseToken: string }[], leaseMs: number, now: number) =>
       this.#renew(leases, leaseMs, now),
     );
@@ -176,7 +177,7 @@ class SqliteStoreImpl implements SqliteStore {
   readonly #txPurge: Database.Transaction<(instanceId: string) => "purged" | "not-found" | "not-terminal">;
   readonly #txClaimOrchestrations: Database.Transaction<(request: ClaimRequest & { maxMessages?: number }) => OrchestrationWorkItem[]>;
   readonly #txCommit: Database.Transaction<(turns: readonly TurnCommit[], now: number) => boolean[]>;
-  readonly #txClaimActivities: Database.Transaction<(request: ClaimRequest & { names?: readonly string[] }) => ActivityWorkItem[]>;
+  readonly #txClaimActivities: Database.Transaction<(request: ActivityClaimRequest) => ActivityWorkItem[]>;
   readonly #txRenew: Database.Transaction<(leases: readonly { id: string; leaseToken: string }[], leaseMs: number, now: number) => string[]>;
   readonly #txComplete: Database.Transaction<(results: readonly ActivityResult[], now: number) => boolean[]>;
   readonly #txClearLeases: Database.Transaction<() => void>;
@@ -250,7 +251,7 @@ class SqliteStoreImpl implements SqliteStore {
 
   // ---- activity work -----------------------------------------------------
 
-  async claimActivities(request: ClaimRequest & { names?: readonly string[] }): Promise<ActivityWorkItem[]> {
+  async claimActivities(request: ActivityClaimRequest): Promise<ActivityWorkItem[]> {
     return this.#leaseWrite("claim activities", () => this.#txClaimActivities.immediate(request));
   }
 
@@ -399,14 +400,22 @@ class SqliteStoreImpl implements SqliteStore {
     });
   }
 
-  #claimActivities(request: ClaimRequest & { names?: readonly string[] }): ActivityWorkItem[] {
+  #claimActivities(request: ActivityClaimRequest): ActivityWorkItem[] {
     const { now, limit, leaseMs, owner } = request;
     if (limit <= 0) return [];
-    const candidates = (
-      request.names === undefined
-        ? this.#s.claimableActivities.all({ now, limit })
-        : this.#s.claimableActivitiesNamed.all({ now, limit, names: JSON.stringify(request.names) })
-    ) as { id: number }[];
+    const names = request.names === undefined ? undefined : JSON.stringify(request.names);
+    const bounded = request.suspects !== undefined;
+    const select = (statement: Database.Statement, max: number) =>
+      (names === undefined
+        ? statement.all({ now, limit: max, maxClaims: bounded ? 0 : Number.MAX_SAFE_INTEGER })
+        : statement.all({ now, limit: max, maxClaims: bounded ? 0 : Number.MAX_SAFE_INTEGER, names })) as { id: number; visible_at: number }[];
+    const candidates = select(names === undefined ? this.#s.claimableActivities : this.#s.claimableActivitiesNamed, limit);
+    const suspects = Math.min(limit, Math.floor(request.suspects ?? 0));
+    if (suspects > 0) {
+      candidates.push(...select(names === undefined ? this.#s.claimableSuspects : this.#s.claimableSuspectsNamed, suspects));
+      candidates.sort((a, b) => a.visible_at - b.visible_at || a.id - b.id);
+      candidates.length = Math.min(candidates.length, limit);
+    }
     return candidates.map(({ id }) => {
       const row = this.#s.leaseActivity.get({ id, token: newLeaseToken(), owner, expiresAt: now + leaseMs }) as ActivityRow;
       return toActivityWorkItem(row);

@@ -34,6 +34,8 @@ export interface Statements {
   insertActivity: Database.Statement;
   claimableActivities: Database.Statement;
   claimableActivitiesNamed: Database.Statement;
+  claimableSuspects: Database.Statement;
+  claimableSuspectsNamed: Database.Statement;
   leaseActivity: Database.Statement;
   renewActivity: Database.Statement;
   activityLease: Database.Statement;
@@ -128,10 +130,24 @@ export function prepareStatements(db: Database.Database): Statements {
       `INSERT INTO activity_tasks (instance_id, execution_id, task_id, name, input, attempt, tags, timeout_ms, visible_at, available_at)
        VALUES (@instanceId, @executionId, @taskId, @name, @input, @attempt, @tags, @timeoutMs, @visibleAt, @visibleAt)`,
     ),
-    claimableActivities: p("SELECT id FROM activity_tasks WHERE available_at <= @now ORDER BY visible_at, id LIMIT @limit"),
+    // @maxClaims: the *Fresh statements take tasks claimed at most this often before (0: never,
+    // when suspects are bounded and claimed by the *Suspects statements); a large number otherwise.
+    claimableActivities: p(
+      `SELECT id, visible_at FROM activity_tasks WHERE available_at <= @now AND claim_count <= @maxClaims
+        ORDER BY visible_at, id LIMIT @limit`,
+    ),
     claimableActivitiesNamed: p(
-      `SELECT id FROM activity_tasks
-        WHERE available_at <= @now AND name IN (SELECT value FROM json_each(@names))
+      `SELECT id, visible_at FROM activity_tasks
+        WHERE available_at <= @now AND claim_count <= @maxClaims AND name IN (SELECT value FROM json_each(@names))
+        ORDER BY visible_at, id LIMIT @limit`,
+    ),
+    claimableSuspects: p(
+      `SELECT id, visible_at FROM activity_tasks WHERE available_at <= @now AND claim_count > 0
+        ORDER BY visible_at, id LIMIT @limit`,
+    ),
+    claimableSuspectsNamed: p(
+      `SELECT id, visible_at FROM activity_tasks
+        WHERE available_at <= @now AND claim_count > 0 AND name IN (SELECT value FROM json_each(@names))
         ORDER BY visible_at, id LIMIT @limit`,
     ),
     leaseActivity: p(

@@ -433,9 +433,11 @@ describe("a poison activity", () => {
   });
 
   it.each([
-    { deaths: 1, peak: 2 },
-    { deaths: 2, peak: 1 },
-  ])("runs activities on their last claim one at a time, so one poison cannot take another with it (after $deaths worker death(s): $peak at once)", async ({ deaths, peak: expectedPeak }) => {
+    { deaths: 0, held: 0, peak: 2 },
+    { deaths: 1, held: 1, peak: 1 },
+    { deaths: 1, held: 2, peak: 1 },
+    { deaths: 2, held: 2, peak: 1 },
+  ])("runs a suspect (claimed before without a result) alone, so a poison cannot take another activity with it ($deaths death(s) holding $held of 2: $peak at once)", async ({ deaths, held, peak: expectedPeak }) => {
     const clock = createFakeClock();
     const store = createMemoryStore();
     let running = 0;
@@ -461,9 +463,9 @@ describe("a poison activity", () => {
     });
     const id = await hub.client.start("o");
     await hub.until(id, (_, h) => h.filter((e) => e.type === "TaskScheduled").length === 2);
-    // Workers claim both activities and die running them (their leases lapse).
+    // Workers claim `held` of the activities and die running them (their leases lapse).
     for (let i = 0; i < deaths; i++) {
-      expect(await store.claimActivities({ owner: `doomed-${i}`, limit: 2, leaseMs: 1000, now: clock.now() })).toHaveLength(2);
+      expect(await store.claimActivities({ owner: `doomed-${i}`, limit: held, leaseMs: 1000, now: clock.now() })).toHaveLength(held);
       clock.advance(1001);
     }
     const worker = createWorker({ store, clock, activities: { slow }, dispatch: { orchestrations: false }, pollIntervalMs: 20 });

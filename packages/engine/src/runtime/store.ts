@@ -86,10 +86,11 @@ export interface Store {
 
   /**
    * Claims up to `limit` activity tasks with visibleAt <= now and no live lease,
-   * oldest first; optionally only tasks whose name is in `names`. Each claim
-   * gets a fresh lease token and increments the task's `claimCount`.
+   * oldest first; optionally only tasks whose name is in `names`, and at most
+   * `suspects` of the tasks claimed before.
+   * Each claim gets a fresh lease token and increments the task's `claimCount`.
    */
-  claimActivities(request: ClaimRequest & { names?: readonly string[] }): Promise<ActivityWorkItem[]>;
+  claimActivities(request: ActivityClaimRequest): Promise<ActivityWorkItem[]>;
 
   /**
    * Extends the leases of tasks still held by these tokens; returns the ids
@@ -104,6 +105,28 @@ export interface Store {
    * Returns one boolean per result.
    */
   completeActivities(results: readonly ActivityResult[], now: number): Promise<boolean[]>;
+
+  // ---- worker liveness (optional) -----------------------------------------
+
+  /**
+   * Optional: stores that can tell when a worker's process is gone (PostgreSQL: its
+   * session ends, and with it a lock the session held) implement these three, so a
+   * dead worker's leases go back to the queue at once instead of when they expire.
+   * Fencing makes this safe: were the worker alive after all, it could no longer
+   * commit under the leases it lost, exactly as after an expiry.
+   *
+   * registerWorker: from now until unregisterWorker (or the process dies), `owner`
+   * counts as alive. Called before the worker's first claim.
+   */
+  registerWorker?(owner: string): Promise<void>;
+  /** The worker stopped cleanly: forget it (its leases were released or completed). */
+  unregisterWorker?(owner: string): Promise<void>;
+  /**
+   * Ends the leases that registered workers, now dead, still hold: their instances are
+   * claimable at once, their activity tasks visible at `now` (claim counts kept, so a
+   * poison activity is still counted). Returns how many dead workers were found.
+   */
+  releaseDeadWorkers?(now: number): Promise<number>;
 
   // ---- timing and notifications -------------------------------------------
 
@@ -270,6 +293,18 @@ export interface ClaimRequest {
   limit: number;
   leaseMs: number;
   now: number;
+}
+
+export interface ActivityClaimRequest extends ClaimRequest {
+  /** Only tasks with these names. Default: any name. */
+  names?: readonly string[];
+  /**
+   * A bound on suspects: of the tasks claimed before (claimCount > 0 before this claim:
+   * each holder died or stalled without a result), at most this many are claimed; other
+   * tasks are not affected. A worker runs a suspect alone, so it asks for one at a time.
+   * Default: no bound.
+   */
+  suspects?: number;
 }
 
 export interface OrchestrationWorkItem {

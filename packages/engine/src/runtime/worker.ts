@@ -70,6 +70,12 @@ export interface WorkerOptions {
    * running it) fails with PoisonActivityError instead of running again. Default 3.
    */
   maxClaimsPerAttempt?: number;
+  /**
+   * How often this worker asks the store for workers that died holding leases (stores
+   * with worker liveness, such as PostgreSQL), so their work resumes within this interval
+   * instead of after their leases run out. Default: a third of the lease, at most 1 s.
+   */
+  livenessCheckMs?: number;
   /** Payload and history limits (defaults: 256 KiB, 50,000 events). */
   limits?: Partial<Limits>;
   /** Unexpected errors (store failures and the like); the worker keeps going. */
@@ -113,6 +119,10 @@ export interface Worker {
  * await worker.stop();
  */
 export const DEFAULT_MAX_CLAIMS_PER_ATTEMPT = 3;
+/** How long a suspect (an activity claimed before without a result) runs alone before its worker takes other work again. */
+const SUSPECT_ALONE_MS = 1000;
+/** The longest a suspect waits for the activities running beside it to finish. */
+const SUSPECT_WAIT_MS = 1000;
 
 export function createWorker(options: WorkerOptions): Worker {
   return new TaskHubWorker(options);
@@ -147,13 +157,19 @@ class TaskHubWorker implements Worker {
   #unsubscribe: (() => void) | undefined;
   readonly #runningActivities = new Map<string, { item: ActivityWorkItem; abort: AbortController; done: Promise<void> }>();
   /**
-   * Activities on their last allowed claim (their earlier workers all died running them),
-   * waiting to run one at a time. If one is a poison that kills the process, it dies without
-   * another such activity beside it: an innocent activity that happened to run next to a
-   * poison one in the crashes before is then not given up with it.
+   * Suspects: activities claimed before without a result (the worker running them died, or
+   * stalled past its lease), waiting to run here. A suspect runs alone: this worker lets what
+   * runs finish (waiting at most SUSPECT_WAIT_MS), starts it, and takes no other work for its
+   * first SUSPECT_ALONE_MS. If it is a poison that kills the process, it dies with nothing
+   * else: no innocent activity is given up with it, and no other instance loses work. The
+   * claim asks for one suspect at a time, so the suspects of one crash spread over the workers.
    */
-  readonly #lastChances: ActivityWorkItem[] = [];
-  #lastChanceRunning = false;
+  readonly #suspects: ActivityWorkItem[] = [];
+  #suspectRunning = false;
+  /** When the head of #suspects started waiting for the running activities to finish. */
+  #suspectWaitingSince = 0;
+  /** Until when the running suspect runs alone. */
+  #aloneUntil = 0;
   #completions: ActivityResult[] = [];
   /**
    * Instances this worker is writing right now (value: whether the write may end them), so
@@ -162,6 +178,9 @@ class TaskHubWorker implements Worker {
   readonly #ownWrites = new Map<string, boolean>();
   #flushing: Promise<void> | undefined;
   #renewTimer: (() => void) | undefined;
+  #livenessTimer: (() => void) | undefined;
+  /** Settles once the store knows this worker is alive (or could not be told): claims wait for it. */
+  #registered: Promise<void> = Promise.resolve();
   /** Names this worker's turns scheduled that it has no function for (see `servedElsewhere`). */
   readonly #unservedNames = new Set<string>();
   /** Instances that changed while their activities run here: checked (renewed) together, shortly. */
@@ -194,6 +213,8 @@ class TaskHubWorker implements Worker {
       if (notification.queue === "orchestration") this.#orchestrationWake.notify();
       else this.#activityWake.notify();
     });
+    this.#registered = this.#register();
+    this.#scheduleLivenessCheck();
     const dispatch = this.#options.dispatch ?? {};
     if (dispatch.orchestrations !== false) this.#loops.push(this.#orchestrationLoop());
     if (dispatch.activities !== false) {
@@ -222,7 +243,14 @@ class TaskHubWorker implements Worker {
     }
     await this.#flushCompletions();
     this.#renewTimer?.();
+    this.#livenessTimer?.();
     this.#unsubscribe?.();
+    await this.#registered;
+    try {
+      await this.#store.unregisterWorker?.(this.workerId);
+    } catch (error) {
+      this.#report(error, "unregistering the worker");
+    }
   }
 
   poke(): void {
@@ -238,6 +266,7 @@ class TaskHubWorker implements Worker {
 
   async #orchestrationLoop(): Promise<void> {
     const batchSize = this.#options.orchestrationBatchSize ?? 64;
+    await this.#registered;
     while (this.#running) {
       let claimed = 0;
       try {
@@ -317,8 +346,12 @@ class TaskHubWorker implements Worker {
   // ---- activities ----------------------------------------------------------------
 
   async #activityLoop(): Promise<void> {
+    await this.#registered;
     while (this.#running) {
-      const capacity = this.#activityConcurrency - this.#runningActivities.size - this.#lastChances.length;
+      this.#startSuspect();
+      // Nothing new while a suspect waits to run alone or runs alone (see #suspects).
+      const alone = this.#suspects.length > 0 || (this.#suspectRunning && this.#clock.now() < this.#aloneUntil);
+      const capacity = alone ? 0 : this.#activityConcurrency - this.#runningActivities.size;
       let claimed = 0;
       if (capacity > 0) {
         try {
@@ -329,13 +362,15 @@ class TaskHubWorker implements Worker {
             leaseMs: this.#leaseMs,
             now: this.#clock.now(),
             ...(names ? { names } : {}),
+            suspects: this.#suspectRunning ? 0 : 1,
           });
           claimed = items.length;
           for (const item of items) {
-            if (item.claimCount > 1 && item.claimCount === this.#maxClaims) this.#lastChances.push(item);
+            // Past its claims it is given up without running: nothing to isolate.
+            if (item.claimCount > 1 && item.claimCount <= this.#maxClaims) this.#queueSuspect(item);
             else this.#startActivity(item);
           }
-          this.#startLastChance();
+          this.#startSuspect();
         } catch (error) {
           this.#report(error, "activity dispatcher");
         }
@@ -373,7 +408,7 @@ class TaskHubWorker implements Worker {
    * not at the next renewal tick. Batched: one renewal for the notifications of one commit.
    */
   #instanceChanged(instanceId: string): void {
-    if (this.#runningActivities.size === 0 && this.#lastChances.length === 0) return;
+    if (this.#runningActivities.size === 0 && this.#suspects.length === 0) return;
     // Our own commit of a turn that did not end the instance, or of an activity result,
     // cannot have cancelled this instance's other activities: no check needed.
     if (this.#ownWrites.get(instanceId) === false) return;
@@ -390,32 +425,48 @@ class TaskHubWorker implements Worker {
     });
   }
 
-  #startActivity(item: ActivityWorkItem, lastChance = false): void {
+  #startActivity(item: ActivityWorkItem, suspect = false): void {
     const abort = new AbortController();
     this.#metrics.activitiesStarted += 1;
     const done = this.#runActivity(item, abort).finally(() => {
       this.#runningActivities.delete(item.id);
-      if (lastChance) {
-        this.#lastChanceRunning = false;
-        this.#startLastChance();
+      if (suspect) {
+        this.#suspectRunning = false;
+        this.#startSuspect();
       }
       this.#activityWake.notify();
     });
     this.#runningActivities.set(item.id, { item, abort, done });
   }
 
-  /** Starts the next activity on its last claim, unless one is running (see #lastChances). */
-  #startLastChance(): void {
-    if (this.#lastChanceRunning || !this.#running) return;
-    const next = this.#lastChances.shift();
+  #queueSuspect(item: ActivityWorkItem): void {
+    if (this.#suspects.length === 0) this.#suspectWaitingSince = this.#clock.now();
+    this.#suspects.push(item);
+    // Wake the dispatcher when the wait is over, should the running activities not finish by then.
+    this.#clock.setTimer(() => this.#activityWake.notify(), SUSPECT_WAIT_MS);
+  }
+
+  /**
+   * Starts the next suspect, alone (see #suspects): once nothing else
+   * runs here, or once it has waited SUSPECT_WAIT_MS for that.
+   */
+  #startSuspect(): void {
+    if (this.#suspectRunning || !this.#running) return;
+    const next = this.#suspects[0];
     if (!next) return;
-    this.#lastChanceRunning = true;
+    const now = this.#clock.now();
+    if (this.#runningActivities.size > 0 && now - this.#suspectWaitingSince < SUSPECT_WAIT_MS) return;
+    this.#suspects.shift();
+    this.#suspectWaitingSince = now;
+    this.#suspectRunning = true;
+    this.#aloneUntil = now + SUSPECT_ALONE_MS;
+    this.#clock.setTimer(() => this.#activityWake.notify(), SUSPECT_ALONE_MS);
     this.#startActivity(next, true);
   }
 
-  /** What this worker holds leases on: running activities and the last chances waiting to run. */
+  /** What this worker holds leases on: running activities and the suspects waiting to run. */
   #heldActivities(): ActivityWorkItem[] {
-    return [...[...this.#runningActivities.values()].map((a) => a.item), ...this.#lastChances];
+    return [...[...this.#runningActivities.values()].map((a) => a.item), ...this.#suspects];
   }
 
   async #runActivity(item: ActivityWorkItem, abort: AbortController): Promise<void> {
@@ -565,9 +616,9 @@ class TaskHubWorker implements Worker {
       );
       for (const item of items) {
         if (held.has(item.id)) continue;
-        // A waiting last chance whose lease is gone (its instance ended) is not run.
-        const waiting = this.#lastChances.indexOf(item);
-        if (waiting >= 0) this.#lastChances.splice(waiting, 1);
+        // A waiting suspect whose lease is gone (its instance ended) is not run.
+        const waiting = this.#suspects.indexOf(item);
+        if (waiting >= 0) this.#suspects.splice(waiting, 1);
         const running = this.#runningActivities.get(item.id);
         if (!running || running.abort.signal.aborted) continue;
         running.abort.abort(await this.#cancellation(item));
@@ -590,6 +641,40 @@ class TaskHubWorker implements Worker {
       "lease-lost",
       `${where} lost its lease (the worker was too slow to renew it); another worker may run it again.`,
     );
+  }
+
+  // ---- worker liveness ---------------------------------------------------------------
+
+  async #register(): Promise<void> {
+    try {
+      await this.#store.registerWorker?.(this.workerId);
+    } catch (error) {
+      // Not fatal: this worker's leases then only end by expiring, as with stores without liveness.
+      this.#report(error, "registering the worker");
+    }
+  }
+
+  /** Looks for dead workers' leases now and then; work they held becomes claimable at once. */
+  #scheduleLivenessCheck(): void {
+    if (!this.#store.releaseDeadWorkers) return;
+    const every = Math.max(10, this.#options.livenessCheckMs ?? Math.min(1000, Math.floor(this.#leaseMs / 3)));
+    const tick = (): void => {
+      if (!this.#running) return;
+      void this.#releaseDeadWorkers().finally(() => {
+        if (this.#running) this.#livenessTimer = this.#clock.setTimer(tick, every);
+      });
+    };
+    this.#livenessTimer = this.#clock.setTimer(tick, every);
+  }
+
+  async #releaseDeadWorkers(): Promise<void> {
+    try {
+      const dead = (await this.#store.releaseDeadWorkers?.(this.#clock.now())) ?? 0;
+      // The store notifies every process of the freed work; this one need not wait for the echo.
+      if (dead > 0) this.poke();
+    } catch (error) {
+      this.#report(error, "releasing dead workers' leases");
+    }
   }
 
   // ---- shared ----------------------------------------------------------------------

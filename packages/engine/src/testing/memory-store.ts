@@ -4,6 +4,7 @@ import { INSTANCE_STATUSES, type InstanceRecord, type InstanceStatus, isTerminal
 import type {
   ActivityResult,
   ActivityWorkItem,
+  ActivityClaimRequest,
   ClaimRequest,
   EnqueueResult,
   InboxMessage,
@@ -192,14 +193,22 @@ export class MemoryStore implements Store {
     if (this.#leases.get(instanceId)?.token === leaseToken) this.#leases.delete(instanceId);
   }
 
-  async claimActivities(request: ClaimRequest & { names?: readonly string[] }): Promise<ActivityWorkItem[]> {
+  async claimActivities(request: ActivityClaimRequest): Promise<ActivityWorkItem[]> {
     const { now } = request;
     const claimed: ActivityWorkItem[] = [];
     const ready = [...this.#activities.values()]
       .filter((a) => a.visibleAt <= now && (!a.lease || a.lease.expiresAt <= now))
       .filter((a) => !request.names || request.names.includes(a.name))
       .sort((a, b) => a.visibleAt - b.visibleAt || a.seqNo - b.seqNo);
-    for (const activity of ready.slice(0, request.limit)) {
+    let suspects = 0;
+    const picked = ready
+      .filter((a) => {
+        if (request.suspects === undefined || a.claimCount === 0) return true;
+        suspects += 1;
+        return suspects <= request.suspects;
+      })
+      .slice(0, request.limit);
+    for (const activity of picked) {
       activity.lease = { token: `a${this.#nextToken++}`, expiresAt: now + request.leaseMs };
       activity.claimCount += 1;
       const { seqNo: _seqNo, visibleAt: _visibleAt, lease, ...item } = activity;

@@ -65,6 +65,31 @@ export function describeActivities(ctx: ContractContext): void {
       expect((await claimTasks(store, T0)).map((t) => t.name)).toEqual(["email.send"]);
     });
 
+    it("claims at most `suspects` of the tasks claimed before, and any number of the others", async () => {
+      const store = await ctx.open();
+      await scheduleActivities(store, [{ name: "a" }, { name: "b" }, { name: "c" }, { name: "d" }, { name: "e" }]);
+      // a, b are claimed twice and lapse; c once; d and e never.
+      expect(await claimTasks(store, T0, { limit: 3 })).toHaveLength(3);
+      expect((await claimTasks(store, T0 + LEASE_MS, { limit: 2 })).map((t) => t.name)).toEqual(["a", "b"]);
+      const later = T0 + 2 * LEASE_MS;
+      expect((await claimTasks(store, later, { suspects: 1 })).map((t) => [t.name, t.claimCount])).toEqual([
+        ["a", 3],
+        ["d", 1],
+        ["e", 1],
+      ]);
+      // The other suspects wait their turn, one per claim, oldest first; names still filter.
+      expect((await claimTasks(store, later, { suspects: 1, names: ["c"] })).map((t) => t.name)).toEqual(["c"]);
+      expect((await claimTasks(store, later, { suspects: 1 })).map((t) => t.name)).toEqual(["b"]);
+      expect(await claimTasks(store, later, { suspects: 1 })).toEqual([]);
+      // 0: no suspect at all (all five are suspects now); the fresh ones as usual.
+      await scheduleActivities(store, [{ name: "f" }, { name: "g" }, { name: "h" }], later);
+      expect((await claimTasks(store, later + LEASE_MS, { suspects: 0, limit: 2 })).map((t) => t.name)).toEqual(["f", "g"]);
+      // limit counts the suspects too.
+      expect((await claimTasks(store, later + LEASE_MS, { suspects: 2, limit: 3 })).map((t) => t.name)).toEqual(["a", "b", "h"]);
+      // Without the bound, all of them, oldest first.
+      expect((await claimTasks(store, later + LEASE_MS)).map((t) => t.name)).toEqual(["c", "d", "e"]);
+    });
+
     it("claims at most limit tasks, oldest first", async () => {
       const store = await ctx.open();
       await scheduleActivities(store, [{ name: "first" }, { name: "second" }, { name: "third" }]);

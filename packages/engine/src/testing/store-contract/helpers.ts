@@ -190,7 +190,7 @@ export async function scheduleActivities(
 export function claimTasks(
   store: Store,
   now: number,
-  options: { limit?: number; leaseMs?: number; names?: readonly string[]; owner?: string } = {},
+  options: { limit?: number; leaseMs?: number; names?: readonly string[]; owner?: string; suspects?: number } = {},
 ): Promise<ActivityWorkItem[]> {
   return store.claimActivities({
     owner: options.owner ?? "contract-worker",
@@ -198,6 +198,7 @@ export function claimTasks(
     leaseMs: options.leaseMs ?? LEASE_MS,
     now,
     ...(options.names === undefined ? {} : { names: options.names }),
+    ...(options.suspects === undefined ? {} : { suspects: options.suspects }),
   });
 }
 

@@ -1,0 +1,125 @@
+import type pg from "pg";
+import type { Changes, Queryable } from "./connection.js";
+import { nowMs } from "./rows.js";
+
+/**
+ * Worker liveness through PostgreSQL sessions.
+ *
+ * A registered worker's store holds a session-level advisory lock, keyed by the
+ * schema and the worker id, on its long-lived LISTEN connection, and has a row in
+ * `workers`. When the process dies (SIGKILL, OOM, a lost machine) the connection
+ * closes and PostgreSQL drops the lock with it, at once. Any other worker's
+ * periodic check then finds a row whose lock it can take: that worker is dead, and
+ * its leases are ended in the same transaction, so its work resumes within one
+ * check interval instead of after the lease (30 s by default).
+ *
+ * The lock is taken before the row is written, and a checker takes the lock before
+ * it deletes the row, so a worker that is registering or alive is never taken for
+ * dead. A worker whose connection only blipped may be taken for dead: its leases
+ * end, fencing rejects what it then tries to commit (as after an expiry), and the
+ * reconnected session registers it again.
+ */
+/**
+ * The pause per earlier claim before a dead worker's task is claimed again (see releaseDead):
+ * none after the first death, 5 s after the second, 10 s after the third. Longer than a
+ * supervisor (systemd, Kubernetes) usually takes to bring a worker back.
+ */
+const REPEAT_DEATH_PAUSE_MS = 5000;
+
+export class WorkerLiveness {
+  readonly #owners = new Set<string>();
+  readonly #keyPrefix: string;
+  readonly #s: string;
+
+  /** `s` is the quoted schema name; `schema` the raw one (it keys the locks). */
+  constructor(schema: string, s: string) {
+    this.#keyPrefix = `weft:worker:${schema}:`;
+    this.#s = s;
+  }
+
+  /** The workers this store registered (and has not unregistered). */
+  get owners(): ReadonlySet<string> {
+    return this.#owners;
+  }
+
+  /**
+   * Registers `owner` on `session` (the LISTEN connection). Without a session (it is
+   * reconnecting) the owner is remembered and `hold` registers it once connected.
+   */
+  async register(session: pg.Client | undefined, owner: string): Promise<void> {
+    this.#owners.add(owner);
+    if (session) await this.#lock(session, owner);
+  }
+
+  /** Runs on every new LISTEN session: the locks of the previous one died with it. */
+  async hold(session: pg.Client): Promise<void> {
+    for (const owner of this.#owners) await this.#lock(session, owner);
+  }
+
+  /** Drops the lock (the session may hold it more than once) and the row. */
+  async unregister(session: pg.Client | undefined, c: Queryable, owner: string): Promise<void> {
+    if (!this.#owners.delete(owner)) return;
+    if (session) {
+      const key = this.#keyPrefix + owner;
+      for (let i = 0; i < 16; i += 1) {
+        const result = await session.query<{ released: boolean }>("SELECT pg_advisory_unlock(hashtextextended($1, 0)) AS released", [key]);
+        if (!result.rows[0]?.released) break;
+      }
+    }
+    await c.query(`DELETE FROM ${this.#s}.workers WHERE owner = $1`, [owner]);
+  }
+
+  /**
+   * Inside a transaction: deletes the rows of registered workers whose lock nobody holds
+   * (dead), and ends their leases. Returns how many workers were dead.
+   */
+  async releaseDead(c: Queryable, now: number, changes: Changes): Promise<number> {
+    const dead = await c.query<{ owner: string }>(
+      `DELETE FROM ${this.#s}.workers w
+        WHERE NOT (w.owner = ANY($2::text[]))
+          AND pg_try_advisory_xact_lock(hashtextextended($1 || w.owner, 0))
+       RETURNING w.owner`,
+      [this.#keyPrefix, [...this.#owners]],
+    );
+    const owners = dead.rows.map((row) => row.owner);
+    if (owners.length === 0) return 0;
+    // Only live leases (instances: the partial index on lease_expires_at keeps this off a table scan).
+    const instances = await c.query(
+      `UPDATE ${this.#s}.instances SET lease_token = NULL, lease_owner = NULL, lease_expires_at = NULL
+        WHERE lease_expires_at > $2 AND lease_owner = ANY($1::text[])`,
+      [owners, nowMs(now)],
+    );
+    // The token stays (so its holder's late result is still refused: the lease has expired)
+    // and so does the claim count (a poison activity's deaths keep counting). A task whose
+    // holders died before is visible again only after a pause that grows with its claims:
+    // a poison activity then kills workers no faster than a supervisor restarts them,
+    // instead of all of them within a second.
+    const tasks = await c.query(
+      `UPDATE ${this.#s}.activity_tasks
+          SET lease_expires_at = $2, available_at = $2 + (claim_count - 1) * $3::bigint
+        WHERE available_at > $2 AND lease_expires_at > $2 AND lease_owner = ANY($1::text[])`,
+      [owners, nowMs(now), REPEAT_DEATH_PAUSE_MS],
+    );
+    if ((instances.rowCount ?? 0) > 0) changes.orchestrationWork = true;
+    if ((tasks.rowCount ?? 0) > 0) changes.activityWork = true;
+    return owners.length;
+  }
+
+  async #lock(session: pg.Client, owner: string): Promise<void> {
+    const key = this.#keyPrefix + owner;
+    // Try, not wait: a blocked query would hold up the notifications on this connection.
+    // The lock is busy only for a moment (another worker checking this one, which it
+    // found dead during a reconnect) or, with two processes under one worker id, for good.
+    for (let attempt = 0; ; attempt += 1) {
+      const result = await session.query<{ locked: boolean }>("SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked", [key]);
+      if (result.rows[0]?.locked) break;
+      if (attempt >= 20) {
+        throw new Error(
+          `Worker id '${owner}' is held by another live session of schema ${this.#s}: two processes use the same worker id. Its leases will only end by expiring.`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await session.query(`INSERT INTO ${this.#s}.workers (owner) VALUES ($1) ON CONFLICT (owner) DO NOTHING`, [owner]);
+  }
+}
