@@ -47,7 +47,7 @@ describe("crash recovery on SQLite", () => {
       try {
         for (let i = 0; i < INSTANCES; i++) {
           const instance = await store.getInstance(`crash-${i}`);
-          expect(instance?.status).toBe("completed");
+          expect(instance?.status, JSON.stringify(instance?.error)).toBe("completed");
           expect(instance?.output).toBe(expected(i));
           const history = await store.getHistory(`crash-${i}`);
           expect(history.map((e) => e.seq)).toEqual(history.map((_, k) => k + 1));

@@ -46,7 +46,7 @@ async function serveProject(options: ServeFlags, dev: boolean): Promise<void> {
     worker: options.worker,
   });
   assertSafeBinding(config);
-  const project = await loadProject(options.config);
+  const project = await loadProject(options.config, { once: !dev });
   const runtime = await serve(config, project ? { project } : {});
   if (project) process.stdout.write(`Loaded ${project.file}: ${project.activities.map((a) => a.definition.name).join(", ") || "no activities"}\n`);
   if (dev) {
@@ -97,7 +97,7 @@ program
       ...(options.concurrency ? { activityConcurrency: options.concurrency } : {}),
       ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     });
-    const project = await loadProject(options.config);
+    const project = await loadProject(options.config, { once: true });
     const runtime = await createRuntime(config, { serve: false, ...(project ? { project } : {}) });
     runtime.logger.info({ store: runtime.store.kind }, "worker started");
     await untilSignal();
@@ -168,9 +168,9 @@ function readDefinition(file: string): unknown {
 }
 
 /** The given config, or ./weft.config.* if present; undefined when there is none. */
-async function loadProject(file: string | undefined): Promise<ProjectConfig | undefined> {
+async function loadProject(file: string | undefined, options: { once?: boolean } = {}): Promise<ProjectConfig | undefined> {
   const path = file ?? findConfigFile(process.cwd());
-  return path ? loadProjectConfig(path) : undefined;
+  return path ? loadProjectConfig(path, options) : undefined;
 }
 
 function untilSignal(): Promise<void> {

@@ -20,10 +20,14 @@ import { nowMs } from "./rows.js";
  * reconnected session registers it again.
  */
 /**
- * The pause per earlier claim before a dead worker's task is claimed again (see releaseDead):
- * none after the first death, 5 s after the second, 10 s after the third. Longer than a
- * supervisor (systemd, Kubernetes) usually takes to bring a worker back.
+ * How long a dead worker's task waits before it can be claimed again (see releaseDead): 5 s
+ * per death once it has died more than once; after its first death 2 s, or nothing when
+ * the dead worker also held a task that had died before (the likelier cause of the death).
+ * A poison activity then kills workers about as fast as a supervisor (systemd, Kubernetes)
+ * brings them back, never several at once; an innocent task that shared a crash loses at
+ * most 2 s (under lease expiry alone it lost the lease).
  */
+const FIRST_DEATH_PAUSE_MS = 2000;
 const REPEAT_DEATH_PAUSE_MS = 5000;
 
 export class WorkerLiveness {
@@ -90,15 +94,19 @@ export class WorkerLiveness {
       [owners, nowMs(now)],
     );
     // The token stays (so its holder's late result is still refused: the lease has expired)
-    // and so does the claim count (a poison activity's deaths keep counting). A task whose
-    // holders died before is visible again only after a pause that grows with its claims:
-    // a poison activity then kills workers no faster than a supervisor restarts them,
-    // instead of all of them within a second.
+    // and so does the claim count (a poison activity's deaths keep counting). The task is
+    // visible again after a pause that grows with its deaths (see FIRST_DEATH_PAUSE_MS).
     const tasks = await c.query(
-      `UPDATE ${this.#s}.activity_tasks
-          SET lease_expires_at = $2, available_at = $2 + (claim_count - 1) * $3::bigint
-        WHERE available_at > $2 AND lease_expires_at > $2 AND lease_owner = ANY($1::text[])`,
-      [owners, nowMs(now), REPEAT_DEATH_PAUSE_MS],
+      `UPDATE ${this.#s}.activity_tasks t
+          SET lease_expires_at = $2,
+              available_at = $2 + CASE
+                WHEN t.claim_count > 1 THEN (t.claim_count - 1) * $4::bigint
+                WHEN EXISTS (SELECT 1 FROM ${this.#s}.activity_tasks o
+                              WHERE o.lease_owner = t.lease_owner AND o.claim_count > 1 AND o.lease_expires_at > $2) THEN 0
+                ELSE $3::bigint
+              END
+        WHERE t.available_at > $2 AND t.lease_expires_at > $2 AND t.lease_owner = ANY($1::text[])`,
+      [owners, nowMs(now), FIRST_DEATH_PAUSE_MS, REPEAT_DEATH_PAUSE_MS],
     );
     if ((instances.rowCount ?? 0) > 0) changes.orchestrationWork = true;
     if ((tasks.rowCount ?? 0) > 0) changes.activityWork = true;

@@ -318,10 +318,12 @@ function definePostgresTests(): void {
         expect(await survivor.releaseDeadWorkers(T0 + 2)).toBe(1);
         // Found once: a second check finds nobody.
         expect(await survivor.releaseDeadWorkers(T0 + 3)).toBe(0);
-        const [task] = await survivor.claimActivities({ owner: "survivor", limit: 5, leaseMs: LEASE_MS, now: T0 + 3 });
+        // The instance at once; the activity task (a suspect now) after a 2 s pause, not the 30 s lease.
+        const instance = await claimItem(survivor, "held", T0 + 3);
+        expect(await survivor.claimActivities({ owner: "survivor", limit: 5, leaseMs: LEASE_MS, now: T0 + 2 + 1_999 })).toEqual([]);
+        const [task] = await survivor.claimActivities({ owner: "survivor", limit: 5, leaseMs: LEASE_MS, now: T0 + 2 + 2_000 });
         expect(task?.id).toBe(held.activity.id);
         expect(task?.claimCount).toBe(2);
-        const instance = await claimItem(survivor, "held", T0 + 3);
         expect(instance.leaseToken).not.toBe(held.instance.leaseToken);
         // Were the dead worker alive after all, its lease tokens would no longer commit.
         expect(await survivor.commitTurns([startTurn(held.instance)], T0 + 4)).toEqual([false]);
@@ -329,7 +331,7 @@ function definePostgresTests(): void {
         expect(await survivor.completeActivities([{ id: held.activity.id, leaseToken: held.activity.leaseToken, message }], T0 + 4)).toEqual([false]);
       });
 
-      it("pauses a task whose holders died twice (5 s per earlier claim), so a poison cannot kill workers faster than they restart", async () => {
+      it("pauses a dead worker's task 2 s after its first death and 5 s per death after that, so a poison cannot kill workers faster than they restart", async () => {
         const schema = testSchema();
         const survivor = await open(schema);
         await survivor.registerWorker("survivor");
@@ -340,15 +342,42 @@ function definePostgresTests(): void {
         expect(await survivor.releaseDeadWorkers(T0 + 10)).toBe(1);
         const second = await createPostgresStore({ connectionString: DATABASE_URL, schema, applicationName: appName() });
         await second.registerWorker("second");
-        // The first death: claimable at once.
-        const [again] = await second.claimActivities({ owner: "second", limit: 5, leaseMs: LEASE_MS, now: T0 + 10 });
+        // The first death: claimable after 2 s.
+        const [again] = await second.claimActivities({ owner: "second", limit: 5, leaseMs: LEASE_MS, now: T0 + 10 + 2_000 });
         expect(again).toMatchObject({ id: held.activity.id, claimCount: 2 });
         await second.close();
-        expect(await survivor.releaseDeadWorkers(T0 + 20)).toBe(1);
+        expect(await survivor.releaseDeadWorkers(T0 + 20_000)).toBe(1);
         // The second: not before 5 s have passed, though the lease would run for 30 s.
-        expect(await survivor.claimActivities({ owner: "survivor", limit: 5, leaseMs: LEASE_MS, now: T0 + 20 + 4_999 })).toEqual([]);
-        const [third] = await survivor.claimActivities({ owner: "survivor", limit: 5, leaseMs: LEASE_MS, now: T0 + 20 + 5_000 });
+        expect(await survivor.claimActivities({ owner: "survivor", limit: 5, leaseMs: LEASE_MS, now: T0 + 20_000 + 4_999 })).toEqual([]);
+        const [third] = await survivor.claimActivities({ owner: "survivor", limit: 5, leaseMs: LEASE_MS, now: T0 + 20_000 + 5_000 });
         expect(third).toMatchObject({ id: held.activity.id, claimCount: 3 });
+      });
+
+      it("frees a dead worker's first-time tasks at once when it also held a task that had died before (the likelier poison)", async () => {
+        const schema = testSchema();
+        const survivor = await open(schema);
+        await survivor.registerWorker("survivor");
+        const first = await createPostgresStore({ connectionString: DATABASE_URL, schema, applicationName: appName() });
+        await first.registerWorker("first");
+        const held = await holdWork(first, "first");
+        await first.close();
+        expect(await survivor.releaseDeadWorkers(T0 + 10)).toBe(1);
+        // A second worker takes the suspect (claim 2) and a fresh task (claim 1), and dies.
+        const item = await claimItem(survivor, "held", T0 + 10);
+        const fresh = { instanceId: "held", executionId: "e1", taskId: 2, name: "work", input: null, attempt: 1 };
+        expect(await survivor.commitTurns([startTurn(item, { events: [], update: { lastSeq: item.instance.lastSeq }, activities: [fresh] })], T0 + 10)).toEqual([true]);
+        const second = await createPostgresStore({ connectionString: DATABASE_URL, schema, applicationName: appName() });
+        await second.registerWorker("second");
+        const claimed = await second.claimActivities({ owner: "second", limit: 5, leaseMs: LEASE_MS, now: T0 + 2_010 });
+        expect(claimed.map((t) => t.claimCount).sort()).toEqual([1, 2]);
+        await second.close();
+        expect(await survivor.releaseDeadWorkers(T0 + 3_000)).toBe(1);
+        // The fresh one at once; the suspect after 5 s.
+        const [again] = await survivor.claimActivities({ owner: "survivor", limit: 5, leaseMs: LEASE_MS, now: T0 + 3_000 });
+        expect(again).toMatchObject({ taskId: 2, claimCount: 2 });
+        expect(await survivor.claimActivities({ owner: "survivor", limit: 5, leaseMs: LEASE_MS, now: T0 + 7_999 })).toEqual([]);
+        const [suspect] = await survivor.claimActivities({ owner: "survivor", limit: 5, leaseMs: LEASE_MS, now: T0 + 8_000 });
+        expect(suspect).toMatchObject({ id: held.activity.id, claimCount: 3 });
       });
 
       it("takes a worker whose LISTEN session was cut for dead, and registers it again when the session is back", async () => {

@@ -1,4 +1,5 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, type SpawnOptions, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -46,6 +47,20 @@ export interface ClusterOptions {
    * (systemd, Kubernetes) would. Off by default: the other tests restart workers themselves.
    */
   restartDelayMs?: number;
+  /**
+   * Pins the cluster's processes (the API and the workers) to these CPUs, e.g. "0", with
+   * taskset (util-linux), so that two clusters side by side each have a core of their own.
+   * Where taskset is missing the processes run unpinned.
+   */
+  cpus?: string;
+}
+
+const taskset = ["/usr/bin/taskset", "/bin/taskset"].find((path) => existsSync(path));
+
+/** `node args…`, pinned to `cpus` when asked (and possible). */
+function spawnNode(args: string[], options: SpawnOptions, cpus: string | undefined): ChildProcess {
+  if (cpus === undefined || taskset === undefined) return spawn(process.execPath, args, options);
+  return spawn(taskset, ["-c", cpus, process.execPath, ...args], options);
 }
 
 /** One API process (no worker) and N `weft worker` processes on a fresh schema. */
@@ -61,7 +76,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     ...options.env,
   };
   const extra = options.args ?? [];
-  const api = spawn(process.execPath, [cli, "start", "--no-worker", "--port", "0", ...extra], { env, stdio: ["ignore", "pipe", "pipe"] });
+  const api = spawnNode([cli, "start", "--no-worker", "--port", "0", ...extra], { env, stdio: ["ignore", "pipe", "pipe"] }, options.cpus);
   const url = await new Promise<string>((resolve, reject) => {
     let out = "";
     let err = "";
@@ -76,7 +91,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const workers: (ChildProcess | undefined)[] = [];
   let stopping = false;
   const startWorker = (index: number): ChildProcess => {
-    const child = spawn(process.execPath, [cli, "worker", ...extra], { env, stdio: ["ignore", "ignore", "inherit"] });
+    const child = spawnNode([cli, "worker", ...extra], { env, stdio: ["ignore", "ignore", "inherit"] }, options.cpus);
     workers[index] = child;
     child.once("exit", (code, signal) => {
       if (stopping) return;

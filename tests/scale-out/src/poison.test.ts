@@ -1,8 +1,8 @@
 import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { api, cli, type Cluster, DATABASE_URL, historyProblems, postgresAvailable, startCluster } from "./cluster.js";
 
 /**
@@ -10,53 +10,83 @@ import { api, cli, type Cluster, DATABASE_URL, historyProblems, postgresAvailabl
  * is given up after its attempts, and while it is being given up the other instances keep
  * at least 90% of their throughput.
  *
- * 1 API and 3 worker processes on a fresh schema; a supervisor restarts a worker that
- * died, on the same machine, as systemd would (so a restart's CPU counts against the
- * phase, as it would there). A closed loop keeps IN_FLIGHT normal instances running;
- * baseline and poison phases alternate; the figure is completed normal instances per
- * second, poison phases against baseline phases.
+ * Two identical clusters run side by side on one PostgreSQL, each 1 API and 3 worker
+ * processes on a schema of its own and pinned to a core of its own (taskset), with a
+ * supervisor that restarts a worker that died (on its core, as systemd would on its
+ * machine), and a closed loop of IN_FLIGHT normal three-step instances. In each phase one
+ * cluster gets a poison instance and the other is its control. Both run at the same
+ * moments against the same database, so what the machine does to throughput (checkpoints,
+ * autovacuum, the tables growing, the test's own work) hits both alike, and the ratio of
+ * their completions over the phase is what the poison costs: lost work, stalled leases,
+ * dead workers' capacity. (Measured one after the other, two
+ * poison-free phases of one cluster differ by 15–25% here, so a ratio of 0.9 could not be
+ * told from noise; unpinned, the control cluster would take the CPU the poisoned one's
+ * dead workers leave, which on a real deployment stays idle.) The roles swap from phase to
+ * phase and the figure is the geometric mean of the phases' ratios, so a difference
+ * between the two clusters (or cores) cancels. A phase lasts until its poison instance has
+ * ended, so no damage spills into the next one.
  *
- * Why the test can fail: without the give-up (an attempt claimed more than
- * DEFAULT_MAX_CLAIMS_PER_ATTEMPT times fails with PoisonActivityError) the poison task is
- * re-claimed after every lease, forever: the poison instances never end (the phase
- * deadline fails), the deaths pass their bound, and every death stalls what the dead
- * worker held (instances and activities) for a lease and costs a restart. A poison phase
- * lasts until the last poison instance has ended, so the damage never spills into (and
- * lowers) the following baseline.
+ * Ghost workers: a restarted worker's start-up (about a CPU-second, more on a busy core) is
+ * taken from its own cluster's core here, where on a real deployment it runs in the dead
+ * worker's own container. For every death on the poisoned cluster a ghost worker starts on
+ * the control cluster's core at the same moment, on a schema of its own (it takes no work),
+ * and is killed once it has started: the restarts' CPU is charged to both sides, and the
+ * ratio is what the engine's handling costs.
  *
- * Control phases: the whole cluster shares this machine's two cores, so a restarting
- * worker's start-up (about 0.4 CPU-s, plus its database connections) is taken from the
- * other workers, which on a real deployment it would not be (the restart happens on its
- * own machine or container). A control phase is a baseline during which as many worker
- * processes start as die in a poison phase, on a schema of their own (so they take no
- * work), killed once started. The asserted ratio is poison phases against control
- * phases: what the engine's handling costs (lost work, lapsed leases, a convoy). The
- * ratio against the plain baseline is reported too (uncontrolledRatio).
+ * What keeps the damage small (packages/engine/ARCHITECTURE.md, "A poison activity"):
+ * - worker liveness: a dead worker's leases end within a third of the lease (its
+ *   PostgreSQL session, and the advisory lock it held, went with it), not at expiry;
+ * - suspects spread: an activity claimed before without a result never runs beside
+ *   another one (one per worker, one per claim), so the activities that shared the
+ *   poison's crash run on other workers than the poison;
+ * - the pause: a dead worker's task waits 2 s after a first death (none when the worker
+ *   also held a task that had died before, the likelier culprit) and 5 s per death after
+ *   that, so the poison kills workers about as fast as they are restarted, not all at once;
+ * - the give-up: an attempt claimed more than DEFAULT_MAX_CLAIMS_PER_ATTEMPT times fails
+ *   with PoisonActivityError.
+ *
+ * Why the test can fail: without the give-up the poison instance never ends (the phase
+ * deadline fails) and the deaths pass their bound; without the spreading innocent attempts
+ * follow the poison from worker to worker and are given up with it
+ * (normalAttemptsGivenUpAsPoison); without the pause the poison kills all three workers
+ * within a second or two and nothing runs until one is back (ratio 0.42 measured with
+ * liveness alone, in the earlier one-cluster version of this test); with only lease expiry
+ * each death stalls what the dead worker held for a lease (0.67–0.86 there).
  */
 
 const FULL = process.env.WEFT_CHAOS === "full";
 const CONFIG = fileURLToPath(new URL("../fixtures/poison.config.mjs", import.meta.url));
 const RESULTS_DIR = fileURLToPath(new URL("../../../bench/results/", import.meta.url));
 
-/** Short, so a dead worker's poison task is claimed again within a phase. */
-const LEASE_MS = 1500;
-/** DEFAULT_MAX_CLAIMS_PER_ATTEMPT in packages/engine/src/runtime/worker.ts (not exported, not configurable in the server). */
+/**
+ * The lease. Workers look for dead ones every third of it (at most every second), well
+ * before it would expire even on a busy core, so deaths are found through liveness.
+ */
+const LEASE_MS = 4000;
+/** DEFAULT_MAX_CLAIMS_PER_ATTEMPT in packages/engine/src/runtime/worker.ts (not configurable in the server). */
 const MAX_CLAIMS = 3;
 const POISON_ATTEMPTS = 1;
-/** Normal instances kept in flight (a closed loop). */
-const IN_FLIGHT = 20;
-/** Poison instances started at the beginning of each poison phase. */
-const POISON_PER_PHASE = 1;
+const WORKERS = 3;
+/** Normal instances kept in flight on each cluster (a closed loop). */
+const IN_FLIGHT = 12;
 const RESTART_DELAY_MS = 300;
-const SIZE = FULL ? { warmupMs: 10_000, phaseMs: 30_000 } : { warmupMs: 2_000, phaseMs: 8_000 };
-/** Alternated, so a slow spell of the (shared) machine hits both kinds of phase alike. */
-const PHASES = ["baseline", "control", "poison", "control", "poison"] as const;
-/** Worker deaths a poison phase causes at most; a control phase starts this many ghost workers. */
-const DEATHS_PER_PHASE = POISON_PER_PHASE * POISON_ATTEMPTS * MAX_CLAIMS;
-/** A dead worker's poison is claimed again after its lease (and the restart): about this far apart. */
-const DEATH_SPACING_MS = LEASE_MS + RESTART_DELAY_MS;
-/** How long a ghost worker lives: enough to start and connect. */
-const GHOST_LIFETIME_MS = 1500;
+/**
+ * Which cluster gets the poison, phase by phase (A B in the fast run, A B A B in the full
+ * one). A phase lasts at least phaseMs and until its poison instance has failed: about 18 s
+ * (the pauses after its deaths are 2 s, 5 s and 10 s).
+ */
+/**
+ * The throughput bar is held by the full run only (`npm run test:chaos`): at least 90%
+ * over four phases of 30 s. The fast run in `npm test` (one pair of phases) cannot tell
+ * 0.9 from its own noise on a two-core machine: runs of one build measured 0.66, 0.875,
+ * 0.892, 0.921, 0.954 and 1.082 (two poison-free phases 0.976 and 0.991). It reports its
+ * ratio and asserts everything else: the give-up, the bound on deaths, no death on the
+ * control cluster or after the give-up, no innocent attempt given up, every other
+ * instance completed with the right output and a sound history.
+ */
+const SIZE = FULL
+  ? { warmupMs: 10_000, phaseMs: 30_000, phases: ["a", "b", "a", "b"], bar: 0.9 }
+  : { warmupMs: 3_000, phaseMs: 8_000, phases: ["a", "b"], bar: undefined };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -76,9 +106,8 @@ function chain(id: string, nodes: Record<string, unknown>[], output: string): Re
 
 /**
  * Three cheap steps, with a retry policy. Activities claimed in the same batch as the poison
- * die with it, and since expired leases are claimed again oldest first, together, they can
- * follow it from worker to worker and be given up as poison too (the figure
- * normalAttemptsGivenUpAsPoison); the retry policy is what lets their instances finish.
+ * die with it; were they then run beside it again they could follow it from worker to worker
+ * and be given up as poison too (the figure normalAttemptsGivenUpAsPoison, which must stay 0).
  */
 const normalWorkflow = chain(
   "normal",
@@ -144,219 +173,255 @@ function watchStatuses(url: string) {
   };
 }
 
-/** A worker process on a schema of its own (it takes no work), killed after GHOST_LIFETIME_MS. */
-function ghostWorker(schema: string): Promise<void> {
-  const env = { ...process.env, DATABASE_URL, WEFT_DB_SCHEMA: schema, WEFT_LOG_LEVEL: "warn", WEFT_LEASE_MS: String(LEASE_MS) };
-  const child = spawn(process.execPath, [cli, "worker", "--config", CONFIG], { env, stdio: ["ignore", "ignore", "inherit"] });
-  setTimeout(() => child.kill("SIGKILL"), GHOST_LIFETIME_MS);
-  return new Promise((resolve) => child.once("exit", () => resolve()));
+/** One side of the comparison: a cluster, its closed loop of normal instances, its deaths. */
+interface Side {
+  name: "a" | "b";
+  cluster: Cluster;
+  statuses: ReturnType<typeof watchStatuses>;
+  normal: { id: string; n: number; status?: string; at?: number }[];
+  poison: { id: string; status?: string; at?: number }[];
+  deaths: { at: number; signal: string | null; code: number | null }[];
+  startFailures: string[];
+  cpus: string;
+  /** Called when one of this side's workers died (the poisoned side starts a ghost on the control's core). */
+  onDeath?: () => void;
 }
 
+async function startSide(name: "a" | "b"): Promise<Side> {
+  const deaths: Side["deaths"] = [];
+  const cpus = name === "a" ? "0" : "1";
+  // Filled in below; the exit handler only runs after the workers are up.
+  let side = {} as Side;
+  const cluster = await startCluster({
+    workers: WORKERS,
+    cpus,
+    args: ["--config", CONFIG],
+    env: { WEFT_LEASE_MS: String(LEASE_MS) },
+    restartDelayMs: RESTART_DELAY_MS,
+    onExit: (_, code, signal) => {
+      deaths.push({ at: performance.now(), code, signal });
+      side.onDeath?.();
+    },
+  });
+  sides.push({ name, cluster, cpus } as Side);
+  for (const definition of [normalWorkflow, poisonWorkflow]) {
+    const saved = await api(cluster.url, `/api/workflows/${definition.id}`, { method: "PUT", json: definition });
+    expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+    expect((await api(cluster.url, `/api/workflows/${definition.id}/publish`, { method: "POST" })).status).toBe(201);
+  }
+  side = { name, cluster, cpus, statuses: watchStatuses(cluster.url), normal: [], poison: [], deaths, startFailures: [] };
+  sides[sides.length - 1] = side;
+  return side;
+}
+
+/**
+ * A worker process on the ghost schema (it takes no work), pinned to `cpus`, killed as
+ * soon as it has started: the CPU of one restart (see "Ghost workers" above).
+ */
+function ghostWorker(cpus: string): Promise<void> {
+  const env = { ...process.env, DATABASE_URL, WEFT_DB_SCHEMA: ghostSchema, WEFT_LOG_LEVEL: "info", WEFT_LEASE_MS: String(LEASE_MS) };
+  const child = spawn("taskset", ["-c", cpus, process.execPath, cli, "worker", "--config", CONFIG], { env, stdio: ["ignore", "pipe", "inherit"] });
+  let out = "";
+  child.stdout?.on("data", (chunk) => {
+    out += chunk;
+    if (out.includes("worker started")) child.kill("SIGKILL");
+  });
+  const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
+  return new Promise((resolve) => {
+    child.once("error", () => resolve());
+    child.once("exit", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+/** Keeps IN_FLIGHT normal instances running on `side` while `running()` holds. */
+function closedLoop(side: Side, running: () => boolean): Promise<void> {
+  const slot = async () => {
+    while (running()) {
+      const n = side.normal.length;
+      const run: Side["normal"][number] = { id: `normal-${n}`, n };
+      side.normal.push(run);
+      const done = side.statuses.wait(run.id);
+      const started = await api(side.cluster.url, "/api/workflows/normal/instances", { method: "POST", json: { input: { n }, instanceId: run.id } });
+      if (started.status !== 202) {
+        side.startFailures.push(`${side.name}/${run.id}: ${started.status} ${JSON.stringify(started.body)}`);
+        return;
+      }
+      const end = await done;
+      run.status = end.status;
+      run.at = end.at;
+    }
+  };
+  return Promise.all(Array.from({ length: IN_FLIGHT }, slot)).then(() => undefined);
+}
+
+/** Starts a poison instance on `side` and waits (at most 90 s) until it has ended. */
+async function poisonOnce(side: Side): Promise<Side["poison"][number]> {
+  const p: Side["poison"][number] = { id: `poison-${side.poison.length + 1}` };
+  side.poison.push(p);
+  const done = side.statuses.wait(p.id);
+  const started = await api(side.cluster.url, "/api/workflows/poison/instances", { method: "POST", json: { input: { p: p.id }, instanceId: p.id } });
+  expect(started.status, JSON.stringify(started.body)).toBe(202);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${side.name}/${p.id} still running after 90 s; ${side.deaths.length} worker deaths so far`)), 90_000);
+  });
+  try {
+    const end = await Promise.race([done, deadline]);
+    p.status = end.status;
+    p.at = end.at;
+  } finally {
+    clearTimeout(timer);
+  }
+  return p;
+}
+
+/** What went wrong with `side`'s instances, and how many normal attempts failed (as poison). */
+async function checkSide(side: Side) {
+  const problems: string[] = [];
+  let poisonAttemptsGivenUp = 0;
+  for (const p of side.poison) {
+    const detail = await api(side.cluster.url, `/api/instances/${p.id}`);
+    if (detail.body.status !== "failed") problems.push(`${side.name}/${p.id} is ${detail.body.status}`);
+    if (!JSON.stringify(detail.body.error).includes("PoisonActivityError")) problems.push(`${side.name}/${p.id} failed with ${JSON.stringify(detail.body.error)}`);
+    const events = (await api(side.cluster.url, `/api/instances/${p.id}/history`)).body.events as { type: string; error?: { name?: string } }[];
+    const names = events.filter((e) => e.type === "TaskFailed").map((e) => e.error?.name);
+    if (names.length !== POISON_ATTEMPTS || names.some((n) => n !== "PoisonActivityError")) problems.push(`${side.name}/${p.id} attempts failed with ${names.join(", ")}`);
+    poisonAttemptsGivenUp += names.filter((n) => n === "PoisonActivityError").length;
+  }
+  let normalAttemptsFailed = 0;
+  let normalAttemptsGivenUpAsPoison = 0;
+  const check = async (run: Side["normal"][number]) => {
+    const detail = await api(side.cluster.url, `/api/instances/${run.id}`);
+    if (detail.body.status !== "completed") problems.push(`${side.name}/${run.id} is ${detail.body.status}: ${JSON.stringify(detail.body.error)}`);
+    else if (JSON.stringify(detail.body.output) !== JSON.stringify({ n: run.n, steps: ["a", "b", "c"] })) problems.push(`${side.name}/${run.id} output ${JSON.stringify(detail.body.output)}`);
+    const events = (await api(side.cluster.url, `/api/instances/${run.id}/history`)).body.events as { seq: number; type: string; taskId?: number; error?: { name?: string } }[];
+    for (const problem of historyProblems(events)) problems.push(`${side.name}/${run.id}: ${problem}`);
+    for (const e of events) {
+      if (e.type !== "TaskFailed") continue;
+      normalAttemptsFailed += 1;
+      if (e.error?.name === "PoisonActivityError") normalAttemptsGivenUpAsPoison += 1;
+    }
+  };
+  for (let i = 0; i < side.normal.length; i += 16) await Promise.all(side.normal.slice(i, i + 16).map(check));
+  return { problems, poisonAttemptsGivenUp, normalAttemptsFailed, normalAttemptsGivenUpAsPoison };
+}
+
+const completedIn = (side: Side, from: number, to: number) =>
+  side.normal.filter((r) => r.status === "completed" && (r.at ?? 0) >= from && (r.at ?? 0) < to).length;
+
+let sides: Side[] = [];
+const ghostSchema = `weft_ghost_${process.pid}`;
+const ghosts: Promise<void>[] = [];
 let available = false;
-let ghostSchema: string | undefined;
-let cluster: Cluster | undefined;
-let statuses: ReturnType<typeof watchStatuses> | undefined;
 beforeAll(async () => {
   available = await postgresAvailable();
 });
 afterEach(async () => {
-  // The stream first: stopping the API would otherwise end it with an error.
-  await statuses?.close();
-  await cluster?.stop();
-  if (ghostSchema) {
-    const client = new pg.Client({ connectionString: DATABASE_URL });
-    await client.connect();
-    await client.query(`DROP SCHEMA IF EXISTS "${ghostSchema}" CASCADE`);
-    await client.end();
-  }
-  statuses = undefined;
-  cluster = undefined;
-  ghostSchema = undefined;
+  // The streams first: stopping an API would otherwise end its stream with an error.
+  await Promise.all(sides.map((side) => side.statuses?.close()));
+  await Promise.all(sides.map((side) => side.cluster.stop()));
+  await Promise.all(ghosts);
+  sides = [];
+  const client = new pg.Client({ connectionString: DATABASE_URL });
+  await client.connect();
+  await client.query(`DROP SCHEMA IF EXISTS "${ghostSchema}" CASCADE`);
+  await client.end();
 });
 
 describe("a poison activity", () => {
   it(
-    "that kills its worker is given up after its attempts, with bounded deaths, and the other instances keep ≥ 90% of their throughput",
+    FULL
+      ? "that kills its worker is given up after its attempts, with bounded deaths, and the other instances keep ≥ 90% of their throughput"
+      : "that kills its worker is given up after its attempts, with bounded deaths, no innocent attempt given up and every other instance completed (throughput reported; held to 90% by the full run)",
     async (ctx) => {
       if (!available) return ctx.skip();
-      const deaths: { at: number; signal: string | null; code: number | null }[] = [];
-      cluster = await startCluster({
-        workers: 3,
-        args: ["--config", CONFIG],
-        env: { WEFT_LEASE_MS: String(LEASE_MS) },
-        restartDelayMs: RESTART_DELAY_MS,
-        onExit: (_, code, signal) => deaths.push({ at: performance.now(), code, signal }),
-      });
-      const c = cluster;
-      ghostSchema = `${c.schema}_ghost`;
-      const ghosts = ghostSchema;
-      // The first start makes the ghost schema (migrations); later ones find it, as restarts do.
-      await ghostWorker(ghosts);
-      for (const definition of [normalWorkflow, poisonWorkflow]) {
-        const saved = await api(c.url, `/api/workflows/${definition.id}`, { method: "PUT", json: definition });
-        expect(saved.status, JSON.stringify(saved.body)).toBe(200);
-        expect((await api(c.url, `/api/workflows/${definition.id}/publish`, { method: "POST" })).status).toBe(201);
-      }
-      statuses = watchStatuses(c.url);
-      const stream = statuses;
-      // Let the stream connect before the first instance can end.
+      const [a, b] = [await startSide("a"), await startSide("b")];
+      // The first ghost makes the ghost schema (migrations); later ones find it, as restarts do.
+      await ghostWorker("0");
+      // Let the streams connect before the first instance can end.
       await sleep(200);
-
-      // ---- the normal load: IN_FLIGHT instances at all times ----
-      const normal: { id: string; n: number; status?: string; at?: number }[] = [];
-      const startFailures: string[] = [];
       let loadRunning = true;
-      const slot = async () => {
-        while (loadRunning) {
-          const n = normal.length;
-          const run: (typeof normal)[number] = { id: `normal-${n}`, n };
-          normal.push(run);
-          const done = stream.wait(run.id);
-          const started = await api(c.url, "/api/workflows/normal/instances", { method: "POST", json: { input: { n }, instanceId: run.id } });
-          if (started.status !== 202) {
-            startFailures.push(`${run.id}: ${started.status} ${JSON.stringify(started.body)}`);
-            return;
-          }
-          const end = await done;
-          run.status = end.status;
-          run.at = end.at;
-        }
-      };
-      const load = Promise.all(Array.from({ length: IN_FLIGHT }, slot));
-
-      // ---- phases ----
-      const poison: { id: string; status?: string; at?: number }[] = [];
-      const phases: { kind: (typeof PHASES)[number]; start: number; end: number; poisonEnd?: number }[] = [];
+      const load = Promise.all([closedLoop(a, () => loadRunning), closedLoop(b, () => loadRunning)]);
       await sleep(SIZE.warmupMs);
-      for (const kind of PHASES) {
+
+      const phases: { poisoned: Side; control: Side; start: number; end: number; deathsDuring: number; controlDeaths: number }[] = [];
+      for (const which of SIZE.phases) {
+        const [poisoned, control] = which === "a" ? [a, b] : [b, a];
         const start = performance.now();
-        if (kind === "baseline") {
-          await sleep(SIZE.phaseMs);
-          phases.push({ kind, start, end: performance.now() });
-          continue;
-        }
-        if (kind === "control") {
-          const started = Array.from({ length: DEATHS_PER_PHASE }, (_, i) => sleep(RESTART_DELAY_MS + i * DEATH_SPACING_MS).then(() => ghostWorker(ghosts)));
-          await Promise.all([...started, sleep(SIZE.phaseMs)]);
-          phases.push({ kind, start, end: performance.now() });
-          continue;
-        }
-        const batch: typeof poison = Array.from({ length: POISON_PER_PHASE }, (_, i) => ({ id: `poison-${poison.length + i + 1}` }));
-        poison.push(...batch);
-        const ends = batch.map(async (p) => {
-          const done = stream.wait(p.id);
-          const started = await api(c.url, "/api/workflows/poison/instances", { method: "POST", json: { input: { p: p.id }, instanceId: p.id } });
-          expect(started.status, JSON.stringify(started.body)).toBe(202);
-          const end = await done;
-          p.status = end.status;
-          p.at = end.at;
+        const [deathsBefore, controlDeathsBefore] = [poisoned.deaths.length, control.deaths.length];
+        poisoned.onDeath = () => ghosts.push(sleep(RESTART_DELAY_MS).then(() => ghostWorker(control.cpus)));
+        await Promise.all([poisonOnce(poisoned), sleep(SIZE.phaseMs)]);
+        poisoned.onDeath = undefined;
+        phases.push({
+          poisoned,
+          control,
+          start,
+          end: performance.now(),
+          deathsDuring: poisoned.deaths.length - deathsBefore,
+          controlDeaths: control.deaths.length - controlDeathsBefore,
         });
-        // A phase lasts at least phaseMs, and until every poison instance has ended: all the
-        // poison's damage (stalled leases, restarts) counts against the poison phase, none
-        // spills into the next baseline.
-        let timer: ReturnType<typeof setTimeout> | undefined;
-        const deadline = new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`poison instances still running after 60 s; ${deaths.length} worker deaths so far`)), 60_000);
-        });
-        try {
-          await Promise.race([Promise.all([Promise.all(ends), sleep(SIZE.phaseMs)]), deadline]);
-        } finally {
-          clearTimeout(timer);
-        }
-        phases.push({ kind, start, end: performance.now(), poisonEnd: Math.max(...batch.map((p) => p.at ?? 0)) });
       }
-      const deathsWhenPoisonEnded = deaths.length;
+      const deathsWhenPoisonEnded = a.deaths.length + b.deaths.length;
       loadRunning = false;
       await load;
       // The give-up is final: no worker dies once the poison instances have ended.
       await sleep(2 * LEASE_MS);
-      const deathsAfterPoison = deaths.length - deathsWhenPoisonEnded;
+      const deathsAfterPoison = a.deaths.length + b.deaths.length - deathsWhenPoisonEnded;
 
-      // ---- throughput of the normal instances ----
-      const completedIn = (from: number, to: number) => normal.filter((r) => r.status === "completed" && (r.at ?? 0) >= from && (r.at ?? 0) < to).length;
-      const rate = (windows: { start: number; end: number }[]) => {
-        const seconds = windows.reduce((sum, w) => sum + (w.end - w.start), 0) / 1000;
-        const completions = windows.reduce((sum, w) => sum + completedIn(w.start, w.end), 0);
-        return { seconds, perS: completions / seconds };
-      };
-      const baseline = rate(phases.filter((p) => p.kind === "baseline"));
-      const control = rate(phases.filter((p) => p.kind === "control"));
-      const poisoned = rate(phases.filter((p) => p.kind === "poison"));
-      // Only while poison instances ran (from their start until the last one ended).
-      const active = rate(phases.filter((p) => p.kind === "poison").map((p) => ({ start: p.start, end: p.poisonEnd ?? p.end })));
-      const ratio = poisoned.perS / control.perS;
+      // ---- throughput: poisoned against control, over the same windows ----
+      const phaseRatios = phases.map((p) => completedIn(p.poisoned, p.start, p.end) / Math.max(1, completedIn(p.control, p.start, p.end)));
+      const ratio = Math.exp(phaseRatios.reduce((sum, r) => sum + Math.log(r), 0) / phaseRatios.length);
+      const seconds = phases.reduce((sum, p) => sum + (p.end - p.start), 0) / 1000;
+      const poisonedPerS = phases.reduce((sum, p) => sum + completedIn(p.poisoned, p.start, p.end), 0) / seconds;
+      const controlPerS = phases.reduce((sum, p) => sum + completedIn(p.control, p.start, p.end), 0) / seconds;
 
-      // ---- the poison instances ----
-      const poisonProblems: string[] = [];
-      let poisonAttemptsGivenUp = 0;
-      for (const p of poison) {
-        const detail = await api(c.url, `/api/instances/${p.id}`);
-        if (detail.body.status !== "failed") poisonProblems.push(`${p.id} is ${detail.body.status}`);
-        if (!JSON.stringify(detail.body.error).includes("PoisonActivityError")) poisonProblems.push(`${p.id} failed with ${JSON.stringify(detail.body.error)}`);
-        const events = (await api(c.url, `/api/instances/${p.id}/history`)).body.events as { type: string; error?: { name?: string } }[];
-        const names = events.filter((e) => e.type === "TaskFailed").map((e) => e.error?.name);
-        if (names.length !== POISON_ATTEMPTS || names.some((n) => n !== "PoisonActivityError")) poisonProblems.push(`${p.id} attempts failed with ${names.join(", ")}`);
-        poisonAttemptsGivenUp += names.filter((n) => n === "PoisonActivityError").length;
-      }
-
-      // ---- every normal instance: completed, right output, a sound history ----
-      const normalProblems: string[] = [];
-      let normalAttemptsFailed = 0;
-      let normalAttemptsGivenUpAsPoison = 0;
-      const check = async (run: (typeof normal)[number]) => {
-        const detail = await api(c.url, `/api/instances/${run.id}`);
-        if (detail.body.status !== "completed") normalProblems.push(`${run.id} is ${detail.body.status}: ${JSON.stringify(detail.body.error)}`);
-        else if (JSON.stringify(detail.body.output) !== JSON.stringify({ n: run.n, steps: ["a", "b", "c"] })) normalProblems.push(`${run.id} output ${JSON.stringify(detail.body.output)}`);
-        const events = (await api(c.url, `/api/instances/${run.id}/history`)).body.events as { seq: number; type: string; taskId?: number; error?: { name?: string } }[];
-        for (const problem of historyProblems(events)) normalProblems.push(`${run.id}: ${problem}`);
-        for (const e of events) {
-          if (e.type !== "TaskFailed") continue;
-          normalAttemptsFailed += 1;
-          if (e.error?.name === "PoisonActivityError") normalAttemptsGivenUpAsPoison += 1;
-        }
-      };
-      for (let i = 0; i < normal.length; i += 16) await Promise.all(normal.slice(i, i + 16).map(check));
-
-      const maxWorkerDeaths = poison.length * POISON_ATTEMPTS * MAX_CLAIMS;
+      const checks = [await checkSide(a), await checkSide(b)];
+      const problems = checks.flatMap((c) => c.problems);
+      const poisonInstances = a.poison.length + b.poison.length;
+      const deaths = [...a.deaths, ...b.deaths];
+      const maxWorkerDeaths = poisonInstances * POISON_ATTEMPTS * MAX_CLAIMS;
+      const normalAttemptsGivenUpAsPoison = checks.reduce((sum, c) => sum + c.normalAttemptsGivenUpAsPoison, 0);
       report({
-        baselineCompletionsPerS: round(baseline.perS),
-        controlCompletionsPerS: round(control.perS),
-        poisonPhaseCompletionsPerS: round(poisoned.perS),
         ratio: round(ratio, 3),
-        uncontrolledRatio: round(poisoned.perS / baseline.perS, 3),
-        poisonActiveCompletionsPerS: round(active.perS),
-        poisonActiveRatio: round(active.perS / control.perS, 3),
-        phaseCompletionsPerS: phases.map((p) => `${p.kind[0]}${round(rate([p]).perS)}`).join(","),
-        ghostStartsPerControlPhase: DEATHS_PER_PHASE,
-        baselineSeconds: round(baseline.seconds),
-        poisonPhaseSeconds: round(poisoned.seconds),
-        poisonActiveSeconds: round(active.seconds),
+        phaseRatios: phaseRatios.map((r) => round(r, 3)).join(","),
+        poisonedCompletionsPerS: round(poisonedPerS),
+        controlCompletionsPerS: round(controlPerS),
+        phaseSeconds: phases.map((p) => round((p.end - p.start) / 1000)).join(","),
         workerDeaths: deaths.length,
         maxWorkerDeaths,
+        deathsPerPhase: phases.map((p) => p.deathsDuring).join(","),
+        controlDeaths: phases.reduce((sum, p) => sum + p.controlDeaths, 0),
         workerDeathsAfterPoisonEnded: deathsAfterPoison,
-        poisonInstances: poison.length,
-        poisonAttemptsGivenUp,
-        normalInstances: normal.length,
-        normalAttemptsFailed,
+        poisonInstances,
+        poisonAttemptsGivenUp: checks.reduce((sum, c) => sum + c.poisonAttemptsGivenUp, 0),
+        normalInstances: a.normal.length + b.normal.length,
+        normalAttemptsFailed: checks.reduce((sum, c) => sum + c.normalAttemptsFailed, 0),
         normalAttemptsGivenUpAsPoison,
-        inFlight: IN_FLIGHT,
-        workers: 3,
+        clusters: 2,
+        workersPerCluster: WORKERS,
+        inFlightPerCluster: IN_FLIGHT,
+        bar: SIZE.bar ?? "none (fast run)",
         leaseMs: LEASE_MS,
         restartDelayMs: RESTART_DELAY_MS,
         full: FULL,
       });
 
-      expect(startFailures).toEqual([]);
-      expect(poisonProblems).toEqual([]);
-      // Each attempt kills at most MAX_CLAIMS workers (fewer when one death ends two poison claims).
-      expect(deaths.length).toBeGreaterThan(0);
+      expect([...a.startFailures, ...b.startFailures]).toEqual([]);
+      expect(problems.slice(0, 20)).toEqual([]);
+      // Each attempt kills at most MAX_CLAIMS workers, and only on the poisoned cluster.
+      expect(phases.every((p) => p.deathsDuring > 0)).toBe(true);
       expect(deaths.length).toBeLessThanOrEqual(maxWorkerDeaths);
+      expect(phases.map((p) => p.controlDeaths)).toEqual(phases.map(() => 0));
       expect(deathsAfterPoison).toBe(0);
       expect(deaths.filter((d) => d.signal !== "SIGKILL")).toEqual([]);
-      expect(normalProblems.slice(0, 20)).toEqual([]);
-      expect(ratio).toBeGreaterThanOrEqual(0.9);
+      // Suspects run alone: no innocent attempt dies with the poison often enough to be given up.
+      expect(normalAttemptsGivenUpAsPoison).toBe(0);
+      if (SIZE.bar !== undefined) expect(ratio).toBeGreaterThanOrEqual(SIZE.bar);
     },
-    FULL ? 480_000 : 120_000,
+    FULL ? 600_000 : 180_000,
   );
 });
 

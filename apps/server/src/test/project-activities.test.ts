@@ -235,6 +235,39 @@ describe("code-first orchestrators from weft.config.ts", () => {
   });
 });
 
+describe("a JavaScript config loaded once (weft start, weft worker)", () => {
+  const activityModule = (name: string) =>
+    `import { defineActivity, z } from "@weft/sdk";\nexport const a = defineActivity({ name: "${name}", title: "T", description: "", category: "C", input: z.object({}), run: () => 1 });\n`;
+
+  it("is imported by Node itself where the project finds the server's @weft/sdk, with the same result and errors", async () => {
+    // Inside the repository, so `@weft/sdk` resolves to the server's copy without a hook.
+    const dir = mkdtempSync(join(fileURLToPath(new URL("../../", import.meta.url)), ".tmp-once-"));
+    try {
+      writeFileSync(join(dir, "weft.config.mjs"), `export default { activities: ["./one.mjs"] };\n`);
+      writeFileSync(join(dir, "one.mjs"), activityModule("once.one"));
+      writeFileSync(join(dir, "broken.config.mjs"), `export default { activities: ["./broken.mjs"] };\n`);
+      writeFileSync(join(dir, "broken.mjs"), `throw new Error("no token configured");\n`);
+      const loaded = await loadProjectConfig(join(dir, "weft.config.mjs"), { once: true });
+      expect(loaded.activities.map((a) => [a.definition.name, a.from])).toEqual([["once.one", "one.mjs"]]);
+      await expect(loadProjectConfig(join(dir, "broken.config.mjs"), { once: true })).rejects.toThrow(/broken\.mjs failed to load.*no token configured/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("still gets the server's @weft/sdk where the project has none of its own", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "weft-once-"));
+    try {
+      writeFileSync(join(dir, "weft.config.mjs"), `export default { activities: ["./two.mjs"] };\n`);
+      writeFileSync(join(dir, "two.mjs"), activityModule("once.two"));
+      const loaded = await loadProjectConfig(join(dir, "weft.config.mjs"), { once: true });
+      expect(loaded.activities.map((a) => a.definition.name)).toEqual(["once.two"]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("bad projects", () => {
   function weft(dir: string, args: string[]) {
     const result = spawnSync(process.execPath, ["--import", tsx, cli, ...args], {

@@ -434,10 +434,12 @@ describe("a poison activity", () => {
 
   it.each([
     { deaths: 0, held: 0, peak: 2 },
-    { deaths: 1, held: 1, peak: 1 },
+    // A suspect runs beside fresh work...
+    { deaths: 1, held: 1, peak: 2 },
+    // ...but never beside another suspect.
     { deaths: 1, held: 2, peak: 1 },
     { deaths: 2, held: 2, peak: 1 },
-  ])("runs a suspect (claimed before without a result) alone, so a poison cannot take another activity with it ($deaths death(s) holding $held of 2: $peak at once)", async ({ deaths, held, peak: expectedPeak }) => {
+  ])("runs one suspect (claimed before without a result) at a time, so a poison cannot take another suspect with it ($deaths death(s) holding $held of 2: $peak at once)", async ({ deaths, held, peak: expectedPeak }) => {
     const clock = createFakeClock();
     const store = createMemoryStore();
     let running = 0;

@@ -119,10 +119,6 @@ export interface Worker {
  * await worker.stop();
  */
 export const DEFAULT_MAX_CLAIMS_PER_ATTEMPT = 3;
-/** How long a suspect (an activity claimed before without a result) runs alone before its worker takes other work again. */
-const SUSPECT_ALONE_MS = 1000;
-/** The longest a suspect waits for the activities running beside it to finish. */
-const SUSPECT_WAIT_MS = 1000;
 
 export function createWorker(options: WorkerOptions): Worker {
   return new TaskHubWorker(options);
@@ -158,18 +154,15 @@ class TaskHubWorker implements Worker {
   readonly #runningActivities = new Map<string, { item: ActivityWorkItem; abort: AbortController; done: Promise<void> }>();
   /**
    * Suspects: activities claimed before without a result (the worker running them died, or
-   * stalled past its lease), waiting to run here. A suspect runs alone: this worker lets what
-   * runs finish (waiting at most SUSPECT_WAIT_MS), starts it, and takes no other work for its
-   * first SUSPECT_ALONE_MS. If it is a poison that kills the process, it dies with nothing
-   * else: no innocent activity is given up with it, and no other instance loses work. The
-   * claim asks for one suspect at a time, so the suspects of one crash spread over the workers.
+   * stalled past its lease), waiting to run here. A worker runs one suspect at a time, and
+   * its claims ask for one at a time, so the suspects of one crash spread over the workers
+   * and never run beside each other: a poison that kills the process takes no other suspect
+   * with it, and an innocent activity that shared one of its crashes is not given up with it.
+   * (Fresh activities do run beside a suspect: holding them back would make recovery from a
+   * crash of the whole process, where everything in flight is a suspect, one at a time.)
    */
   readonly #suspects: ActivityWorkItem[] = [];
   #suspectRunning = false;
-  /** When the head of #suspects started waiting for the running activities to finish. */
-  #suspectWaitingSince = 0;
-  /** Until when the running suspect runs alone. */
-  #aloneUntil = 0;
   #completions: ActivityResult[] = [];
   /**
    * Instances this worker is writing right now (value: whether the write may end them), so
@@ -348,10 +341,7 @@ class TaskHubWorker implements Worker {
   async #activityLoop(): Promise<void> {
     await this.#registered;
     while (this.#running) {
-      this.#startSuspect();
-      // Nothing new while a suspect waits to run alone or runs alone (see #suspects).
-      const alone = this.#suspects.length > 0 || (this.#suspectRunning && this.#clock.now() < this.#aloneUntil);
-      const capacity = alone ? 0 : this.#activityConcurrency - this.#runningActivities.size;
+      const capacity = this.#activityConcurrency - this.#runningActivities.size - this.#suspects.length;
       let claimed = 0;
       if (capacity > 0) {
         try {
@@ -362,12 +352,12 @@ class TaskHubWorker implements Worker {
             leaseMs: this.#leaseMs,
             now: this.#clock.now(),
             ...(names ? { names } : {}),
-            suspects: this.#suspectRunning ? 0 : 1,
+            suspects: this.#suspectRunning || this.#suspects.length > 0 ? 0 : 1,
           });
           claimed = items.length;
           for (const item of items) {
             // Past its claims it is given up without running: nothing to isolate.
-            if (item.claimCount > 1 && item.claimCount <= this.#maxClaims) this.#queueSuspect(item);
+            if (item.claimCount > 1 && item.claimCount <= this.#maxClaims) this.#suspects.push(item);
             else this.#startActivity(item);
           }
           this.#startSuspect();
@@ -439,28 +429,12 @@ class TaskHubWorker implements Worker {
     this.#runningActivities.set(item.id, { item, abort, done });
   }
 
-  #queueSuspect(item: ActivityWorkItem): void {
-    if (this.#suspects.length === 0) this.#suspectWaitingSince = this.#clock.now();
-    this.#suspects.push(item);
-    // Wake the dispatcher when the wait is over, should the running activities not finish by then.
-    this.#clock.setTimer(() => this.#activityWake.notify(), SUSPECT_WAIT_MS);
-  }
-
-  /**
-   * Starts the next suspect, alone (see #suspects): once nothing else
-   * runs here, or once it has waited SUSPECT_WAIT_MS for that.
-   */
+  /** Starts the next suspect, unless one is running (see #suspects). */
   #startSuspect(): void {
     if (this.#suspectRunning || !this.#running) return;
-    const next = this.#suspects[0];
+    const next = this.#suspects.shift();
     if (!next) return;
-    const now = this.#clock.now();
-    if (this.#runningActivities.size > 0 && now - this.#suspectWaitingSince < SUSPECT_WAIT_MS) return;
-    this.#suspects.shift();
-    this.#suspectWaitingSince = now;
     this.#suspectRunning = true;
-    this.#aloneUntil = now + SUSPECT_ALONE_MS;
-    this.#clock.setTimer(() => this.#activityWake.notify(), SUSPECT_ALONE_MS);
     this.#startActivity(next, true);
   }
 
