@@ -1,4 +1,4 @@
-import { INSTANCE_STATUSES } from "@weft/engine";
+import { idProblem, INSTANCE_STATUSES } from "@weft/engine";
 import { z } from "zod";
 
 /**
@@ -10,7 +10,15 @@ export const workflowIdParam = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be 1 to 63 lower-case letters, digits or dashes (e.g. "order-processing")');
 
-export const instanceIdParam = z.string().min(1).max(200, "must be at most 200 characters");
+export const instanceIdParam = z
+  .string()
+  .min(1)
+  .max(200, "must be at most 200 characters")
+  .superRefine((value, ctx) => {
+    // The engine's rule: an id must survive a round trip through the database unchanged.
+    const problem = idProblem(value);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
 
 export const versionParam = z.coerce
   .number({ error: "must be a version number" })

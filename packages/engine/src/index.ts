@@ -34,6 +34,7 @@ export {
   WorkflowNotFoundError,
   toFailureDetails,
 } from "./core/errors.js";
+export { idProblem, MAX_ID_LENGTH } from "./core/names.js";
 
 export { InstanceStatus, INSTANCE_STATUSES, isTerminal } from "./runtime/instance.js";
 export type { InstanceRecord, InstanceSummary, PendingWait } from "./runtime/instance.js";

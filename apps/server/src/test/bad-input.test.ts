@@ -124,6 +124,19 @@ describe("bad input gets a 4xx that says what to fix", () => {
     expect(JSON.stringify(body.errors)).toContain("orderId");
   });
 
+  it("400 for an instance id that would not survive the database (half a surrogate pair, NUL, a newline), saying what is wrong", async () => {
+    for (const [instanceId, problem] of [
+      ["a\ud800b", /surrogate pair/],
+      ["nul\u0000", /control characters/],
+      ["line\nbreak", /control characters/],
+    ] as const) {
+      const body = await expectProblem(server.api("/api/workflows/order-processing/instances", { method: "POST", json: { input: { orderId: "x" }, instanceId } }), 400);
+      expect(JSON.stringify(body)).toMatch(problem);
+    }
+    // A well-formed pair (an emoji) is fine.
+    expect((await server.api("/api/workflows/order-processing/instances", { method: "POST", json: { input: { orderId: "x" }, instanceId: "ok-\u{1F680}" } })).status).toBe(202);
+  });
+
   it("409 for an instance id in use, and for an event on a finished instance", async () => {
     const first = await server.api("/api/workflows/order-processing/instances", { method: "POST", json: { input: { orderId: "x" }, instanceId: "taken-1" } });
     expect(first.status).toBe(202);

@@ -1,6 +1,7 @@
 import { type Clock, type IdGenerator, randomIdGenerator, systemClock } from "../core/clock.js";
 import { EngineError, InstanceNotFoundError, InstanceStateError } from "../core/errors.js";
 import { type EventType, type HistoryEvent, toIso } from "../core/history.js";
+import { idProblem } from "../core/names.js";
 import { type InstanceRecord, type InstanceStatus, isTerminal } from "./instance.js";
 import type { InstancePage, InstanceQuery, Store } from "./store.js";
 
@@ -110,9 +111,8 @@ export function createClient(options: ClientOptions): EngineClient {
   const client: EngineClient = {
     async start(name, input, startOptions = {}) {
       const instanceId = startOptions.instanceId ?? ids.newId();
-      if (!instanceId || instanceId.length > 200) {
-        throw new EngineError("bad-instance-id", "An instance id must be 1 to 200 characters long.");
-      }
+      const problem = idProblem(instanceId);
+      if (problem) throw new EngineError("bad-instance-id", `An instance id ${problem}; got ${JSON.stringify(instanceId).slice(0, 80)}.`);
       await store.createInstance(
         {
           instanceId,
