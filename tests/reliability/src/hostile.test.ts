@@ -318,11 +318,19 @@ describe("hostile definitions and requests", () => {
 
 /** Waits until no instance is pending or has runnable work (hostile expressions fail their nodes). */
 async function settle(server: InProcessServer): Promise<void> {
-  const deadline = Date.now() + 180_000;
+  const deadline = Date.now() + Number(process.env.SETTLE_MS ?? 180_000);
   for (;;) {
     const depth = await server.runtime.store.queueDepth(Date.now());
     if (depth.orchestrations === 0 && depth.activities === 0) return;
-    if (Date.now() > deadline) throw new Error(`work never settled: ${JSON.stringify(depth)}`);
+    if (Date.now() > deadline) {
+      // What is stuck, for whoever reads the failure.
+      const page = await server.runtime.client.list({ status: ["running", "pending"], limit: 4 });
+      for (const item of page.items) {
+        const history = await server.runtime.client.history(item.instanceId);
+        console.log("stalled:", JSON.stringify(item.instanceId), item.name, `${history.length} events, last:`, JSON.stringify(history.slice(-2)).slice(0, 600));
+      }
+      throw new Error(`work never settled: ${JSON.stringify(depth)}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
