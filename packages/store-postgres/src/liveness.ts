@@ -3,6 +3,17 @@ import type { Changes, Queryable } from "./connection.js";
 import { nowMs } from "./rows.js";
 
 /**
+ * How long a dead worker's task waits before it can be claimed again (see releaseDead): 5 s
+ * per death once it has died more than once; after its first death 2 s, or nothing when
+ * the dead worker also held a task that had died before (the likelier cause of the death).
+ * A poison activity then kills workers about as fast as a supervisor (systemd, Kubernetes)
+ * brings them back, never several at once; an innocent task that shared a crash loses at
+ * most 2 s (under lease expiry alone it lost the lease).
+ */
+const FIRST_DEATH_PAUSE_MS = 2000;
+const REPEAT_DEATH_PAUSE_MS = 5000;
+
+/**
  * Worker liveness through PostgreSQL sessions.
  *
  * A registered worker's store holds a session-level advisory lock, keyed by the
@@ -19,17 +30,6 @@ import { nowMs } from "./rows.js";
  * end, fencing rejects what it then tries to commit (as after an expiry), and the
  * reconnected session registers it again.
  */
-/**
- * How long a dead worker's task waits before it can be claimed again (see releaseDead): 5 s
- * per death once it has died more than once; after its first death 2 s, or nothing when
- * the dead worker also held a task that had died before (the likelier cause of the death).
- * A poison activity then kills workers about as fast as a supervisor (systemd, Kubernetes)
- * brings them back, never several at once; an innocent task that shared a crash loses at
- * most 2 s (under lease expiry alone it lost the lease).
- */
-const FIRST_DEATH_PAUSE_MS = 2000;
-const REPEAT_DEATH_PAUSE_MS = 5000;
-
 export class WorkerLiveness {
   readonly #owners = new Set<string>();
   readonly #keyPrefix: string;
@@ -39,11 +39,6 @@ export class WorkerLiveness {
   constructor(schema: string, s: string) {
     this.#keyPrefix = `weft:worker:${schema}:`;
     this.#s = s;
-  }
-
-  /** The workers this store registered (and has not unregistered). */
-  get owners(): ReadonlySet<string> {
-    return this.#owners;
   }
 
   /**

@@ -302,6 +302,20 @@ function definePostgresTests(): void {
         return { activity, instance };
       }
 
+      /**
+       * A worker process that registers as `owner`, does `work` and dies: its store's
+       * sessions end without unregistering, as far as PostgreSQL can tell a SIGKILL.
+       */
+      async function diesHolding<T>(schema: string, owner: string, work: (store: PostgresStore) => Promise<T>): Promise<T> {
+        const store = await createPostgresStore({ connectionString: DATABASE_URL, schema, applicationName: appName() });
+        await store.registerWorker(owner);
+        try {
+          return await work(store);
+        } finally {
+          await store.close();
+        }
+      }
+
       it("ends at once the leases of a registered worker whose session died; claim counts and fencing hold", async () => {
         const schema = testSchema();
         const survivor = await open(schema);
@@ -335,17 +349,13 @@ function definePostgresTests(): void {
         const schema = testSchema();
         const survivor = await open(schema);
         await survivor.registerWorker("survivor");
-        const first = await createPostgresStore({ connectionString: DATABASE_URL, schema, applicationName: appName() });
-        await first.registerWorker("first");
-        const held = await holdWork(first, "first");
-        await first.close();
+        const held = await diesHolding(schema, "first", (store) => holdWork(store, "first"));
         expect(await survivor.releaseDeadWorkers(T0 + 10)).toBe(1);
-        const second = await createPostgresStore({ connectionString: DATABASE_URL, schema, applicationName: appName() });
-        await second.registerWorker("second");
         // The first death: claimable after 2 s.
-        const [again] = await second.claimActivities({ owner: "second", limit: 5, leaseMs: LEASE_MS, now: T0 + 10 + 2_000 });
+        const [again] = await diesHolding(schema, "second", (store) =>
+          store.claimActivities({ owner: "second", limit: 5, leaseMs: LEASE_MS, now: T0 + 10 + 2_000 }),
+        );
         expect(again).toMatchObject({ id: held.activity.id, claimCount: 2 });
-        await second.close();
         expect(await survivor.releaseDeadWorkers(T0 + 20_000)).toBe(1);
         // The second: not before 5 s have passed, though the lease would run for 30 s.
         expect(await survivor.claimActivities({ owner: "survivor", limit: 5, leaseMs: LEASE_MS, now: T0 + 20_000 + 4_999 })).toEqual([]);
@@ -357,20 +367,16 @@ function definePostgresTests(): void {
         const schema = testSchema();
         const survivor = await open(schema);
         await survivor.registerWorker("survivor");
-        const first = await createPostgresStore({ connectionString: DATABASE_URL, schema, applicationName: appName() });
-        await first.registerWorker("first");
-        const held = await holdWork(first, "first");
-        await first.close();
+        const held = await diesHolding(schema, "first", (store) => holdWork(store, "first"));
         expect(await survivor.releaseDeadWorkers(T0 + 10)).toBe(1);
         // A second worker takes the suspect (claim 2) and a fresh task (claim 1), and dies.
         const item = await claimItem(survivor, "held", T0 + 10);
         const fresh = { instanceId: "held", executionId: "e1", taskId: 2, name: "work", input: null, attempt: 1 };
         expect(await survivor.commitTurns([startTurn(item, { events: [], update: { lastSeq: item.instance.lastSeq }, activities: [fresh] })], T0 + 10)).toEqual([true]);
-        const second = await createPostgresStore({ connectionString: DATABASE_URL, schema, applicationName: appName() });
-        await second.registerWorker("second");
-        const claimed = await second.claimActivities({ owner: "second", limit: 5, leaseMs: LEASE_MS, now: T0 + 2_010 });
+        const claimed = await diesHolding(schema, "second", (store) =>
+          store.claimActivities({ owner: "second", limit: 5, leaseMs: LEASE_MS, now: T0 + 2_010 }),
+        );
         expect(claimed.map((t) => t.claimCount).sort()).toEqual([1, 2]);
-        await second.close();
         expect(await survivor.releaseDeadWorkers(T0 + 3_000)).toBe(1);
         // The fresh one at once; the suspect after 5 s.
         const [again] = await survivor.claimActivities({ owner: "survivor", limit: 5, leaseMs: LEASE_MS, now: T0 + 3_000 });

@@ -58,7 +58,7 @@ export interface ClusterOptions {
 const taskset = ["/usr/bin/taskset", "/bin/taskset"].find((path) => existsSync(path));
 
 /** `node args…`, pinned to `cpus` when asked (and possible). */
-function spawnNode(args: string[], options: SpawnOptions, cpus: string | undefined): ChildProcess {
+export function spawnNode(args: string[], options: SpawnOptions, cpus: string | undefined): ChildProcess {
   if (cpus === undefined || taskset === undefined) return spawn(process.execPath, args, options);
   return spawn(taskset, ["-c", cpus, process.execPath, ...args], options);
 }

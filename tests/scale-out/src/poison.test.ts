@@ -1,9 +1,8 @@
-import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { api, cli, type Cluster, DATABASE_URL, historyProblems, postgresAvailable, startCluster } from "./cluster.js";
+import { api, cli, type Cluster, DATABASE_URL, historyProblems, postgresAvailable, spawnNode, startCluster } from "./cluster.js";
 
 /**
  * Reliability scenario 7: a poison activity (one that kills the worker process running it)
@@ -220,7 +219,7 @@ async function startSide(name: "a" | "b"): Promise<Side> {
  */
 function ghostWorker(cpus: string): Promise<void> {
   const env = { ...process.env, DATABASE_URL, WEFT_DB_SCHEMA: ghostSchema, WEFT_LOG_LEVEL: "info", WEFT_LEASE_MS: String(LEASE_MS) };
-  const child = spawn("taskset", ["-c", cpus, process.execPath, cli, "worker", "--config", CONFIG], { env, stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawnNode([cli, "worker", "--config", CONFIG], { env, stdio: ["ignore", "pipe", "inherit"] }, cpus);
   let out = "";
   child.stdout?.on("data", (chunk) => {
     out += chunk;

@@ -249,6 +249,10 @@ describe("a JavaScript config loaded once (weft start, weft worker)", () => {
       writeFileSync(join(dir, "broken.mjs"), `throw new Error("no token configured");\n`);
       const loaded = await loadProjectConfig(join(dir, "weft.config.mjs"), { once: true });
       expect(loaded.activities.map((a) => [a.definition.name, a.from])).toEqual([["once.one", "one.mjs"]]);
+      // Node's own loader caches a module (tsx loads a fresh copy on every call): the same object again.
+      const again = await loadProjectConfig(join(dir, "weft.config.mjs"), { once: true });
+      expect(again.activities[0]?.definition).toBe(loaded.activities[0]?.definition);
+      expect((await loadProjectConfig(join(dir, "weft.config.mjs"))).activities[0]?.definition).not.toBe(loaded.activities[0]?.definition);
       await expect(loadProjectConfig(join(dir, "broken.config.mjs"), { once: true })).rejects.toThrow(/broken\.mjs failed to load.*no token configured/);
     } finally {
       rmSync(dir, { recursive: true, force: true });

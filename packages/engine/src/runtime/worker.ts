@@ -170,8 +170,8 @@ class TaskHubWorker implements Worker {
    */
   readonly #ownWrites = new Map<string, boolean>();
   #flushing: Promise<void> | undefined;
-  #renewTimer: (() => void) | undefined;
-  #livenessTimer: (() => void) | undefined;
+  /** Cancel functions of the timers that repeat while the worker runs (see #repeat). */
+  readonly #repeating: (() => void)[] = [];
   /** Settles once the store knows this worker is alive (or could not be told): claims wait for it. */
   #registered: Promise<void> = Promise.resolve();
   /** Names this worker's turns scheduled that it has no function for (see `servedElsewhere`). */
@@ -235,8 +235,7 @@ class TaskHubWorker implements Worker {
       for (const activity of this.#runningActivities.values()) activity.abort.abort(new Error("Worker stopped"));
     }
     await this.#flushCompletions();
-    this.#renewTimer?.();
-    this.#livenessTimer?.();
+    for (const cancel of this.#repeating) cancel();
     this.#unsubscribe?.();
     await this.#registered;
     try {
@@ -568,14 +567,19 @@ class TaskHubWorker implements Worker {
   }
 
   #scheduleRenewal(): void {
-    const every = Math.max(10, Math.floor(this.#leaseMs / 3));
+    this.#repeat(Math.max(10, Math.floor(this.#leaseMs / 3)), () => this.#renew(this.#heldActivities()));
+  }
+
+  /** Runs `work` every `ms` while the worker runs, the next run timed from the end of the last. */
+  #repeat(ms: number, work: () => Promise<void>): void {
+    const slot = this.#repeating.length;
     const tick = (): void => {
       if (!this.#running) return;
-      void this.#renew(this.#heldActivities()).finally(() => {
-        if (this.#running) this.#renewTimer = this.#clock.setTimer(tick, every);
+      void work().finally(() => {
+        if (this.#running) this.#repeating[slot] = this.#clock.setTimer(tick, ms);
       });
     };
-    this.#renewTimer = this.#clock.setTimer(tick, every);
+    this.#repeating.push(this.#clock.setTimer(tick, ms));
   }
 
   async #renew(items: ActivityWorkItem[]): Promise<void> {
@@ -631,14 +635,7 @@ class TaskHubWorker implements Worker {
   /** Looks for dead workers' leases now and then; work they held becomes claimable at once. */
   #scheduleLivenessCheck(): void {
     if (!this.#store.releaseDeadWorkers) return;
-    const every = Math.max(10, this.#options.livenessCheckMs ?? Math.min(1000, Math.floor(this.#leaseMs / 3)));
-    const tick = (): void => {
-      if (!this.#running) return;
-      void this.#releaseDeadWorkers().finally(() => {
-        if (this.#running) this.#livenessTimer = this.#clock.setTimer(tick, every);
-      });
-    };
-    this.#livenessTimer = this.#clock.setTimer(tick, every);
+    this.#repeat(Math.max(10, this.#options.livenessCheckMs ?? Math.min(1000, Math.floor(this.#leaseMs / 3))), () => this.#releaseDeadWorkers());
   }
 
   async #releaseDeadWorkers(): Promise<void> {
