@@ -1,6 +1,7 @@
 import { type ActivityDefinition, type ActivityDescription, describeActivities, toActivityFunctions } from "@weft/activities";
 import type { ActivityFunction, ActivityLogger, ActivityTaskInfo, InstanceRecord, Orchestrator, OrchestratorResolver, Store } from "@weft/engine";
 import type { Logger } from "pino";
+import type { ActivityIsolation } from "./isolation.js";
 import { assertNoClashWithBuiltIns, type ProjectConfig, uniqueActivities } from "./project-config.js";
 import { RemoteWorkers } from "./remote-workers.js";
 
@@ -26,6 +27,8 @@ export interface ExtensionsOptions {
   project?: ProjectConfig | undefined;
   /** Lease of a task handed to a remote worker (WEFT_REMOTE_LEASE_MS). */
   remoteLeaseMs?: number;
+  /** Runs the project's activities in a process of their own, for suspects (see isolatedActivities). */
+  isolation?: ActivityIsolation | undefined;
   /** Wraps the project's activity functions (secrets: real values in, placeholders out). */
   wrapActivities?: (functions: Record<string, ActivityFunction>) => Record<string, ActivityFunction>;
 }
@@ -48,9 +51,13 @@ export class Extensions {
   /** The record the worker reads on every claim: base (built-ins, system) plus the project's. */
   readonly #functions: Record<string, ActivityFunction> = {};
   #base: Record<string, ActivityFunction> = {};
+  readonly #isolation: ActivityIsolation | undefined;
+  /** The project's activities, each run in the isolated process (WorkerOptions.isolatedActivities). */
+  readonly #isolatedFunctions: Record<string, ActivityFunction> = {};
 
   constructor(options: ExtensionsOptions) {
     this.#wrap = options.wrapActivities ?? ((functions) => functions);
+    this.#isolation = options.isolation;
     this.#logger = options.logger;
     this.#builtIns = options.builtIns;
     this.#builtInCatalog = describeActivities(options.builtIns).map((d) => ({ ...d, source: "built-in" as const }));
@@ -84,10 +91,20 @@ export class Extensions {
     return this.#functions;
   }
 
+  /**
+   * The project's activities run in a process of their own (the worker uses them for
+   * suspects: a poison then kills that process, not the worker). Built-in activities are
+   * ours and stay in the worker. Kept current like `activities`.
+   */
+  isolatedActivities(): Record<string, ActivityFunction> {
+    return this.#isolatedFunctions;
+  }
+
   /** Swaps in a reloaded project (weft dev). Throws ProjectConfigError and keeps the old one on a clash. */
   reload(project: ProjectConfig): void {
     this.#apply(project);
     this.#refreshFunctions();
+    this.#isolation?.reset();
   }
 
   catalog(): CatalogEntry[] {
@@ -148,9 +165,14 @@ export class Extensions {
   }
 
   #refreshFunctions(): void {
-    const project = this.#project ? this.#wrap(toActivityFunctions(uniqueActivities(this.#project).map((a) => a.definition))) : {};
-    const next = { ...this.#base, ...project };
-    for (const name of Object.keys(this.#functions)) if (!Object.hasOwn(next, name)) delete this.#functions[name];
-    Object.assign(this.#functions, next);
+    const raw = this.#project ? toActivityFunctions(uniqueActivities(this.#project).map((a) => a.definition)) : {};
+    replaceContents(this.#functions, { ...this.#base, ...this.#wrap(raw) });
+    if (this.#isolation) replaceContents(this.#isolatedFunctions, this.#wrap(this.#isolation.functions(raw)));
   }
+}
+
+/** Makes `target` hold what `next` holds, in place (the worker keeps a reference to it). */
+function replaceContents(target: Record<string, ActivityFunction>, next: Record<string, ActivityFunction>): void {
+  for (const name of Object.keys(target)) if (!Object.hasOwn(next, name)) delete target[name];
+  Object.assign(target, next);
 }

@@ -31,6 +31,8 @@ export interface ProjectConfig {
   orchestrators: Map<string, Orchestrator<any, any>>;
   /** Every project file that was imported (what `weft dev` watches). */
   files: string[];
+  /** Loaded with `once` (see {@link loadProjectConfig}); an isolated activity process loads it the same way. */
+  once: boolean;
 }
 
 const WORKFLOW_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
@@ -99,7 +101,7 @@ export async function loadProjectConfig(file: string, options: { once?: boolean 
     // biome-ignore lint/suspicious/noExplicitAny: see ProjectConfig
     byId.set(id, fn as Orchestrator<any, any>);
   }
-  return { file: path, dir, activities: collected, orchestrators: byId, files: [...files] };
+  return { file: path, dir, activities: collected, orchestrators: byId, files: [...files], once };
 }
 
 async function collect(

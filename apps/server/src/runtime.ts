@@ -9,6 +9,7 @@ import { createSqliteStore } from "@weft/store-sqlite";
 import { createApp, type WeftApp } from "./app.js";
 import { ConfigError, type ServerConfig } from "./config.js";
 import { Extensions } from "./extensions.js";
+import { ActivityIsolation } from "./isolation.js";
 import { createLogger, type Logger } from "./logger.js";
 import { createMetrics } from "./metrics.js";
 import { ProjectConfigError, type ProjectConfig } from "./project-config.js";
@@ -51,6 +52,7 @@ export interface RuntimeOptions {
 export async function createRuntime(config: ServerConfig, options: RuntimeOptions = {}): Promise<WeftRuntime> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const store = await openStore(config);
+  let isolation: ActivityIsolation | undefined;
   let ready = false;
   try {
     const definitions = createBuiltInActivities({
@@ -59,7 +61,10 @@ export async function createRuntime(config: ServerConfig, options: RuntimeOption
       http: { allowPrivateNetworks: config.allowPrivateNetworks },
     });
     const secrets = new SecretStore(store);
+    // The project's activities can run in a process of their own: suspects do (see isolation.ts).
+    isolation = options.project ? new ActivityIsolation({ project: { file: options.project.file, once: options.project.once }, logger }) : undefined;
     const extensions = new Extensions({
+      isolation,
       store,
       logger,
       builtIns: definitions,
@@ -85,6 +90,7 @@ export async function createRuntime(config: ServerConfig, options: RuntimeOption
           }),
           // Remote workers' names are theirs: this worker claims only what it can run, and fails names nobody serves.
           servedElsewhere: () => extensions.remote.names(),
+          isolatedActivities: extensions.isolatedActivities(),
           activityLogger: extensions.activityLogger,
           resolveOrchestrator: extensions.resolver(workflows.resolveOrchestrator),
           activityConcurrency: config.activityConcurrency,
@@ -133,10 +139,12 @@ export async function createRuntime(config: ServerConfig, options: RuntimeOption
         await scheduler.stop();
         extensions.close();
         await worker?.stop();
+        isolation?.close();
         await store.close();
       },
     };
   } catch (error) {
+    isolation?.close();
     await store.close();
     throw error;
   }

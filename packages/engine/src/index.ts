@@ -20,6 +20,7 @@ export type { Clock, IdGenerator } from "./core/clock.js";
 export { createRandom, guidFrom } from "./core/deterministic.js";
 export {
   ActivityCancelledError,
+  ActivityProcessDiedError,
   EngineError,
   InstanceExistsError,
   InstanceNotFoundError,

@@ -111,6 +111,23 @@ export class NonDeterminismError extends Error {
   override name = "NonDeterminismError";
 }
 
+/**
+ * Thrown by an isolated activity function (WorkerOptions.isolatedActivities) when the
+ * process it ran in died before reporting back: the activity most likely killed it (a
+ * native crash, an out-of-memory kill). The worker counts it as a run without a result,
+ * like a worker that died running the activity, and gives the attempt up as poison when
+ * those runs reach the claim limit.
+ */
+export class ActivityProcessDiedError extends Error {
+  override name = "ActivityProcessDiedError";
+  constructor(
+    message: string,
+    readonly exit: { code: number | null; signal: string | null },
+  ) {
+    super(message);
+  }
+}
+
 /** An activity throws this to stop retries. Recognised by name across boundaries. */
 export class NonRetryableError extends Error {
   override name = "NonRetryableError";

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { OrchestrationContext } from "../core/context.js";
-import { NonRetryableError } from "../core/errors.js";
+import { ActivityProcessDiedError, NonRetryableError } from "../core/errors.js";
 import type { HistoryEvent } from "../core/history.js";
 import { createFakeClock } from "../testing/fake-clock.js";
 import { createMemoryStore } from "../testing/memory-store.js";
@@ -427,6 +427,99 @@ describe("a poison activity", () => {
       expect(runs).toEqual([2]);
       const failed = (await hub.client.history(id)).find((e) => e.type === "TaskFailed");
       expect(failed?.error?.name).toBe("PoisonActivityError");
+    } finally {
+      await worker.stop();
+    }
+  });
+
+  /** An instance whose activity 'crashy' (retry: 2 attempts) one worker claimed and died running. */
+  async function afterOneDeath(activities: Record<string, (input: unknown, ctx: { attempt: number }) => unknown>) {
+    const clock = createFakeClock();
+    const store = createMemoryStore();
+    hub = createTestHub({
+      store,
+      clock,
+      leaseMs: 1000,
+      orchestrators: {
+        *o(ctx: OrchestrationContext) {
+          return yield ctx.callActivity("crashy", null, { retry: { maxAttempts: 2, firstIntervalMs: 10 } });
+        },
+      },
+      activities,
+      dispatch: { orchestrations: true, activities: false },
+    });
+    const id = await hub.client.start("o");
+    await hub.until(id, (_, h) => h.some((e) => e.type === "TaskScheduled"));
+    expect(await store.claimActivities({ owner: "doomed", limit: 1, leaseMs: 1000, now: clock.now() })).toHaveLength(1);
+    clock.advance(1001);
+    return { id, clock, store };
+  }
+
+  it("runs a suspect in its isolated process, again after each time that process died, and gives it up at the claim limit without killing the worker again", async () => {
+    const inProcess: number[] = [];
+    const isolatedRuns: number[] = [];
+    const crashy = (_: unknown, ctx: { attempt: number }) => (inProcess.push(ctx.attempt), `in-process on attempt ${ctx.attempt}`);
+    const { id, clock, store } = await afterOneDeath({ crashy });
+    const worker = createWorker({
+      store,
+      clock,
+      activities: { crashy },
+      isolatedActivities: {
+        crashy: (_: unknown, ctx) => {
+          isolatedRuns.push(ctx.attempt);
+          throw new ActivityProcessDiedError(`signal SIGKILL (pid ${isolatedRuns.length})`, { code: null, signal: "SIGKILL" });
+        },
+      },
+      dispatch: { orchestrations: false },
+      pollIntervalMs: 20,
+    });
+    worker.start();
+    try {
+      await hub.until(id, (_, h) => h.some((e) => e.type === "TimerCreated"));
+      hub.advance(10);
+      worker.poke();
+      const done = await hub.client.waitForCompletion(id);
+      // Attempt 1: one worker death, then two isolated deaths = 3 runs without a result (the limit).
+      expect(isolatedRuns).toEqual([1, 1]);
+      // Attempt 2 is fresh (never claimed before): it runs in the worker, as every fresh attempt does.
+      expect(inProcess).toEqual([2]);
+      expect(done.output).toBe("in-process on attempt 2");
+      const failed = (await hub.client.history(id)).find((e) => e.type === "TaskFailed");
+      expect(failed?.error?.name).toBe("PoisonActivityError");
+      expect(failed?.error?.message).toContain("its worker died 1 time(s), then the process it ran alone in died 2 time(s) (last: signal SIGKILL (pid 2))");
+    } finally {
+      await worker.stop();
+    }
+  });
+
+  it("records what a suspect returns from its isolated process, and its errors as the activity's own", async () => {
+    const { id, clock, store } = await afterOneDeath({ crashy: () => "in-process" });
+    let isolatedRuns = 0;
+    const worker = createWorker({
+      store,
+      clock,
+      activities: { crashy: () => "in-process" },
+      isolatedActivities: {
+        crashy: (_: unknown, ctx) => {
+          isolatedRuns += 1;
+          if (ctx.attempt === 1) throw new Error("an ordinary failure, retried by the policy");
+          return `isolated on attempt ${ctx.attempt}`;
+        },
+      },
+      dispatch: { orchestrations: false },
+      pollIntervalMs: 20,
+    });
+    worker.start();
+    try {
+      await hub.until(id, (_, h) => h.some((e) => e.type === "TimerCreated"));
+      hub.advance(10);
+      worker.poke();
+      const done = await hub.client.waitForCompletion(id);
+      const failed = (await hub.client.history(id)).find((e) => e.type === "TaskFailed");
+      expect(failed?.error?.message).toBe("an ordinary failure, retried by the policy");
+      // Attempt 2 was never claimed before: in-process.
+      expect(done.output).toBe("in-process");
+      expect(isolatedRuns).toBe(1);
     } finally {
       await worker.stop();
     }

@@ -1,6 +1,6 @@
 import { type Clock, type IdGenerator, randomIdGenerator, systemClock } from "../core/clock.js";
 import type { Orchestrator } from "../core/context.js";
-import { ActivityCancelledError, TimeoutError, toFailureDetails } from "../core/errors.js";
+import { ActivityCancelledError, ActivityProcessDiedError, TimeoutError, toFailureDetails } from "../core/errors.js";
 import { toIso } from "../core/history.js";
 import {
   type ActivityContext,
@@ -27,6 +27,16 @@ export interface WorkerOptions {
    * root may add, replace or delete entries while it runs (`weft dev` reloads this way).
    */
   activities?: Record<string, ActivityFunction>;
+  /**
+   * The same activities (some of them), each run in a process of its own that it may
+   * kill without taking the worker down. Used for suspects only (attempts claimed before
+   * without a result: their worker died, maybe because of them), so a poison activity
+   * kills the worker once, then only its disposable processes, until it is given up.
+   * Such a function throws {@link ActivityProcessDiedError} when its process died before
+   * reporting back; the worker runs it again (isolated) until its runs without a result
+   * reach `maxClaimsPerAttempt`. Read on every run, like `activities`.
+   */
+  isolatedActivities?: Record<string, ActivityFunction>;
   /**
    * Activity names that other workers serve (remote HTTP workers). With it, this worker
    * claims only tasks it can run (the names in `activities`) plus tasks whose name nobody
@@ -417,7 +427,7 @@ class TaskHubWorker implements Worker {
   #startActivity(item: ActivityWorkItem, suspect = false): void {
     const abort = new AbortController();
     this.#metrics.activitiesStarted += 1;
-    const done = this.#runActivity(item, abort).finally(() => {
+    const done = this.#runActivity(item, abort, suspect).finally(() => {
       this.#runningActivities.delete(item.id);
       if (suspect) {
         this.#suspectRunning = false;
@@ -442,10 +452,12 @@ class TaskHubWorker implements Worker {
     return [...[...this.#runningActivities.values()].map((a) => a.item), ...this.#suspects];
   }
 
-  async #runActivity(item: ActivityWorkItem, abort: AbortController): Promise<void> {
+  async #runActivity(item: ActivityWorkItem, abort: AbortController, suspect: boolean): Promise<void> {
     const startedAt = toIso(this.#clock.now());
     const own = this.#options.activities;
     const fn = own && Object.hasOwn(own, item.name) ? own[item.name] : undefined;
+    const isolatedAll = this.#options.isolatedActivities;
+    const isolated = suspect && isolatedAll && Object.hasOwn(isolatedAll, item.name) ? isolatedAll[item.name] : undefined;
     const task: ActivityTaskInfo = { instanceId: item.instanceId, taskId: item.taskId, name: item.name, attempt: item.attempt };
     const context: ActivityContext = {
       instanceId: item.instanceId,
@@ -477,16 +489,9 @@ class TaskHubWorker implements Worker {
         // Claimed this often without a result: its workers died running it (a poison activity
         // that crashes the process). Give this attempt up instead of killing worker after worker;
         // the retry policy decides whether another attempt runs.
-        outcome = {
-          error: Object.assign(
-            new Error(
-              `Activity '${item.name}' (task ${item.taskId}, attempt ${item.attempt}) was started ${item.claimCount - 1} times and its worker never reported back; it may crash the process. This attempt is given up.`,
-            ),
-            { name: "PoisonActivityError" },
-          ),
-        };
+        outcome = { error: poisonError(item, item.claimCount - 1) };
       } else {
-        const run = Promise.resolve().then(() => fn(item.input, context));
+        const run = isolated ? this.#runIsolated(isolated, item, context, abort.signal) : Promise.resolve().then(() => fn(item.input, context));
         const timeout =
           item.timeoutMs === undefined
             ? undefined
@@ -534,6 +539,25 @@ class TaskHubWorker implements Worker {
       },
     });
     await this.#flushSoon();
+  }
+
+  /**
+   * Runs a suspect in a process of its own, again after each time that process died, until
+   * its runs without a result (the claims before this one, then these) reach the claim
+   * limit: then the attempt is given up as poison, having killed this worker not once.
+   */
+  async #runIsolated(fn: ActivityFunction, item: ActivityWorkItem, context: ActivityContext, signal: AbortSignal): Promise<unknown> {
+    const workerDeaths = item.claimCount - 1;
+    const deaths: ActivityProcessDiedError[] = [];
+    for (;;) {
+      try {
+        return await fn(item.input, context);
+      } catch (error) {
+        if (!(error instanceof ActivityProcessDiedError) || signal.aborted) throw error;
+        deaths.push(error);
+        if (workerDeaths + deaths.length >= this.#maxClaims) throw poisonError(item, workerDeaths, deaths);
+      }
+    }
   }
 
   /** Results that finish in the same tick go to the store in one call (one transaction). */
@@ -668,4 +692,18 @@ class TaskHubWorker implements Worker {
     if (this.#options.onError) this.#options.onError(error, where);
     else console.error(`[weft worker ${this.workerId}] ${where}:`, error);
   }
+}
+
+/**
+ * The failure of an attempt that kept killing the processes that ran it: `workerDeaths`
+ * workers (claims without a result), then the isolated processes in `processDeaths`.
+ */
+function poisonError(item: ActivityWorkItem, workerDeaths: number, processDeaths: readonly ActivityProcessDiedError[] = []): Error {
+  const what = `Activity '${item.name}' (task ${item.taskId}, attempt ${item.attempt})`;
+  const last = processDeaths.at(-1);
+  const message =
+    processDeaths.length === 0
+      ? `${what} was started ${workerDeaths} times and its worker never reported back; it may crash the process. This attempt is given up.`
+      : `${what} was started ${workerDeaths + processDeaths.length} times and never reported back: its worker died ${workerDeaths} time(s), then the process it ran alone in died ${processDeaths.length} time(s) (last: ${last?.message}). It crashes the process it runs in; this attempt is given up.`;
+  return Object.assign(new Error(message), { name: "PoisonActivityError" });
 }
