@@ -126,11 +126,13 @@ export class ActivityIsolation {
   /** The running process, or a new one; undefined when none can run the project's activities. */
   async #ready(): Promise<Child | undefined> {
     if (this.#closed || this.#broken) return undefined;
-    const child = await (this.#child ??= this.#start());
-    if (child?.process.connected) return child;
-    // It exited while idle (killed from outside, say): not the next activity's fault; start another.
-    this.#child = undefined;
-    return this.#closed || this.#broken ? undefined : await (this.#child = this.#start());
+    const starting = (this.#child ??= this.#start());
+    const child = await starting;
+    // Still the current process (not retired by a reset meanwhile) and alive: use it.
+    if (child?.process.connected && this.#child === starting) return child;
+    // It exited while idle (killed from outside, say), not the next activity's fault, or was retired: start another.
+    if (this.#child === starting) this.#child = undefined;
+    return this.#closed || this.#broken ? undefined : await (this.#child ??= this.#start());
   }
 
   #send(child: Child, name: string, input: unknown, context: ActivityContext, release: () => void): Promise<unknown> {

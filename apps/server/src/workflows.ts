@@ -7,6 +7,7 @@ import {
   restartPoints,
   hasErrors,
   interpret,
+  LruCache,
   NodeType,
   parseDefinition,
   type Plan,
@@ -23,6 +24,14 @@ import { badRequest, conflict, HttpProblem, notFound, unprocessable } from "./pr
 
 // ajv-formats is CommonJS; under NodeNext its default export arrives wrapped.
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv) => Ajv;
+
+/** Published versions whose compiled plan and input check stay in memory (the recently used ones). */
+const CACHED_VERSIONS = 1000;
+/**
+ * …and at most this much definition JSON behind the cached plans: a plan holds its parsed
+ * definition, so a few huge definitions must not pin hundreds of megabytes.
+ */
+const CACHED_PLAN_BYTES = 4 * 1024 * 1024;
 
 export interface StartRequest {
   input?: unknown;
@@ -56,10 +65,18 @@ export class WorkflowService {
   readonly #client: EngineClient;
   readonly #activityNames: () => readonly string[];
   readonly #isCodeWorkflow: (workflowId: string) => boolean;
-  readonly #plans = new Map<string, Promise<Plan | undefined>>();
-  /** Triggers of published versions by `id@version@publishedAt` (versions never change). */
+  /**
+   * Compiled plans and input checks of published versions, by `id@version` (versions never
+   * change). Bounded: a server that has seen many versions keeps the recently used ones,
+   * and compiles an older one again from the store when an instance of it needs it.
+   */
+  readonly #plans = new LruCache<string, Promise<Plan | undefined>>(CACHED_VERSIONS, { maxWeight: CACHED_PLAN_BYTES });
+  readonly #inputValidators = new LruCache<string, { schema: object; check: ValidateFunction }>(CACHED_VERSIONS, {
+    // Ajv keeps every schema it compiled; let it forget this one too.
+    onEvict: (_, { schema }) => this.#ajv.removeSchema(schema),
+  });
+  /** Triggers of the latest published versions by `id@version@publishedAt`; stale keys are dropped on each listing. */
   readonly #triggers = new Map<string, Promise<PublishedTrigger | undefined>>();
-  readonly #inputValidators = new Map<string, ValidateFunction>();
   readonly #ajv: Ajv;
   readonly #maxPayloadBytes: number;
 
@@ -176,7 +193,7 @@ export class WorkflowService {
     // Its cached plans and input checks will not be asked for again (a workflow made again
     // under this id numbers its versions on from the last one, see Store.publishWorkflowVersion).
     for (const cache of [this.#plans, this.#inputValidators]) {
-      for (const key of cache.keys()) if (key.startsWith(`${workflowId}@`)) cache.delete(key);
+      for (const key of [...cache.keys()]) if (key.startsWith(`${workflowId}@`)) cache.delete(key);
     }
   }
 
@@ -187,10 +204,12 @@ export class WorkflowService {
    */
   async publishedTriggers(): Promise<PublishedTrigger[]> {
     const found: PublishedTrigger[] = [];
+    const current = new Set<string>();
     for (const workflow of await this.#store.listWorkflows()) {
       const latest = workflow.versions.at(-1);
       if (!latest) continue;
       const key = `${workflow.workflowId}@${latest.version}@${latest.publishedAt}`;
+      current.add(key);
       let trigger = this.#triggers.get(key);
       if (!trigger) {
         trigger = this.#store.getWorkflowVersion(workflow.workflowId, latest.version).then((version) => {
@@ -205,6 +224,8 @@ export class WorkflowService {
       const published = await trigger;
       if (published) found.push(published);
     }
+    // Earlier versions and deleted workflows are not asked for again.
+    for (const key of [...this.#triggers.keys()]) if (!current.has(key)) this.#triggers.delete(key);
     return found;
   }
 
@@ -313,29 +334,32 @@ export class WorkflowService {
   /** The compiled plan of a published version (cached: versions never change). */
   plan(workflowId: string, version: number): Promise<Plan | undefined> {
     const key = `${workflowId}@${version}`;
-    let plan = this.#plans.get(key);
-    if (!plan) {
-      plan = this.#store.getWorkflowVersion(workflowId, version).then((found) =>
-        // Published versions were validated against the catalog; compile checks the graph again.
-        found ? compile(found.definition, { version }) : undefined,
-      );
-      plan.catch(() => this.#plans.delete(key));
-      this.#plans.set(key, plan);
-    }
+    const cached = this.#plans.get(key);
+    if (cached) return cached;
+    const plan = this.#store.getWorkflowVersion(workflowId, version).then((found) => {
+      if (!found) return undefined;
+      // Published versions were validated against the catalog; compile checks the graph again.
+      const compiled = compile(found.definition, { version });
+      // Weighed once compiled (by its definition's size), unless it was evicted meanwhile.
+      if (this.#plans.get(key) === plan) this.#plans.set(key, plan, jsonBytes(found.definition));
+      return compiled;
+    });
+    plan.catch(() => this.#plans.delete(key));
+    this.#plans.set(key, plan);
     return plan;
   }
 
   #checkInput(workflowId: string, version: number, definition: WorkflowDefinition, input: unknown): void {
     if (!definition.inputSchema) return;
     const key = `${workflowId}@${version}`;
-    let check = this.#inputValidators.get(key);
+    let check = this.#inputValidators.get(key)?.check;
     if (!check) {
       try {
         check = this.#ajv.compile(definition.inputSchema);
       } catch (error) {
         throw unprocessable(`The inputSchema of '${workflowId}' version ${version} is not a usable JSON Schema: ${(error as Error).message}`);
       }
-      this.#inputValidators.set(key, check);
+      this.#inputValidators.set(key, { schema: definition.inputSchema, check });
     }
     if (check(input ?? null)) return;
     const errors = (check.errors ?? []).map((e) => ({

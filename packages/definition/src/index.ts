@@ -57,6 +57,7 @@ export { ExpressionError, ExpressionErrorCode } from './expression-error.js';
 export { validate } from './validate.js';
 export { nodeExpressionFields } from './settings-rules.js';
 export { GUARANTEED_ACTIVITY_NAMES } from './catalog.js';
+export { LruCache } from './lru-cache.js';
 
 export type { Problem, ProblemTarget } from './problem.js';
 export type {

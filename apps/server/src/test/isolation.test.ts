@@ -143,6 +143,26 @@ describe("isolated activities", () => {
     expect(next.pid).not.toBe(pid);
   });
 
+  it("start a fresh process after a reload (weft dev), letting the old one finish its run first", async () => {
+    isolation = new ActivityIsolation({ project: { file: config, once: false }, logger });
+    const { pid } = (await isolation.run("iso.whoami", { text: "up" }, context().ctx, notInProcess)) as { pid: number };
+    const slow = isolation.run("iso.slow", { ms: 300 }, context().ctx, notInProcess) as Promise<{ pid: number }>;
+    await new Promise((r) => setTimeout(r, 100));
+    isolation.reset();
+    expect((await slow).pid).toBe(pid);
+    const next = (await isolation.run("iso.whoami", { text: "reloaded" }, context().ctx, notInProcess)) as { pid: number };
+    expect(next.pid).not.toBe(pid);
+    await expect.poll(() => alive(pid), { timeout: 5000 }).toBe(false);
+  });
+
+  it("never hand a run to a process retired while it was starting", async () => {
+    isolation = new ActivityIsolation({ project: { file: config, once: false }, logger });
+    const run = isolation.run("iso.slow", { ms: 50 }, context().ctx, notInProcess);
+    await new Promise((r) => setTimeout(r, 50));
+    isolation.reset();
+    await expect(run).resolves.toMatchObject({ pid: expect.any(Number) });
+  });
+
   it("let an idle process exit", async () => {
     isolation = new ActivityIsolation({ project: { file: config, once: false }, logger, idleMs: 100 });
     const { pid } = (await isolation.run("iso.whoami", { text: "x" }, context().ctx, notInProcess)) as { pid: number };
