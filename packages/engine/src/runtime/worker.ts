@@ -544,7 +544,7 @@ class TaskHubWorker implements Worker {
   /**
    * Runs a suspect in a process of its own, again after each time that process died, until
    * its runs without a result (the claims before this one, then these) reach the claim
-   * limit: then the attempt is given up as poison, having killed this worker not once.
+   * limit: then the attempt is given up as poison, and this worker never died for it.
    */
   async #runIsolated(fn: ActivityFunction, item: ActivityWorkItem, context: ActivityContext, signal: AbortSignal): Promise<unknown> {
     const workerDeaths = item.claimCount - 1;
