@@ -78,17 +78,19 @@ const RESTART_DELAY_MS = 300;
  * and until its poison instance has failed: about 6 s (its worker's death found within a
  * second, the 2 s pause, two runs in isolated processes that it kills).
  *
- * The throughput bar is held by the full run only (`npm run test:chaos`): at least 90%
- * over four phases of 30 s (measured 0.94). The fast run in `npm test` (one pair of 8 s
- * phases) cannot tell 0.9 from its own noise on a two-core machine: one phase's ratio
- * spreads ±0.15 (runs measured 0.90, 0.93, 0.95, 0.99, 1.03 for one build). It reports
- * its ratio and asserts everything else: the give-up, one worker death per poison
- * attempt, no death on the control cluster or after the give-up, no innocent attempt
- * given up, every other instance completed with the right output and a sound history.
+ * The 90% promise is held by the full run (`npm run test:chaos`), over four phases of
+ * 30 s (measured 0.94, 0.95, 0.96). The fast run in `npm test` (one pair of 8 s phases)
+ * cannot tell 0.9 from its own noise on a two-core machine: one phase's ratio spreads
+ * ±0.15 (runs measured 0.90, 0.93, 0.95, 0.99, 1.03 for one build). It holds a floor
+ * of 0.7 instead, far below that noise and far above a collapse (0.42 without the
+ * pause, 0.67 with only lease expiry), and asserts everything else: the give-up, one
+ * worker death per poison attempt, no death on the control cluster or after the
+ * give-up, no innocent attempt given up, every other instance completed with the right
+ * output and a sound history.
  */
 const SIZE = FULL
   ? { warmupMs: 10_000, phaseMs: 30_000, phases: ["a", "b", "a", "b"], bar: 0.9 }
-  : { warmupMs: 3_000, phaseMs: 8_000, phases: ["a", "b"], bar: undefined };
+  : { warmupMs: 3_000, phaseMs: 8_000, phases: ["a", "b"], bar: 0.7 };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -339,8 +341,8 @@ afterEach(async () => {
 describe("a poison activity", () => {
   it(
     FULL
-      ? "that kills its worker is given up after its attempts, with bounded deaths, and the other instances keep ≥ 90% of their throughput"
-      : "that kills its worker is given up after its attempts, with bounded deaths, no innocent attempt given up and every other instance completed (throughput reported; held to 90% by the full run)",
+      ? "that kills its worker is given up after its attempts, with one worker death per attempt, and the other instances keep ≥ 90% of their throughput"
+      : "that kills its worker is given up after its attempts, with one worker death per attempt, no innocent attempt given up, every other instance completed and ≥ 70% of their throughput (90% held by the full run)",
     async (ctx) => {
       if (!available) return ctx.skip();
       const [a, b] = [await startSide("a"), await startSide("b")];
@@ -411,7 +413,7 @@ describe("a poison activity", () => {
         clusters: 2,
         workersPerCluster: WORKERS,
         inFlightPerCluster: IN_FLIGHT,
-        bar: SIZE.bar ?? "none (fast run)",
+        bar: SIZE.bar,
         leaseMs: LEASE_MS,
         restartDelayMs: RESTART_DELAY_MS,
         full: FULL,
@@ -427,7 +429,7 @@ describe("a poison activity", () => {
       expect(deaths.filter((d) => d.signal !== "SIGKILL")).toEqual([]);
       // Suspects run alone: no innocent attempt dies with the poison often enough to be given up.
       expect(normalAttemptsGivenUpAsPoison).toBe(0);
-      if (SIZE.bar !== undefined) expect(ratio).toBeGreaterThanOrEqual(SIZE.bar);
+      expect(ratio).toBeGreaterThanOrEqual(SIZE.bar);
     },
     FULL ? 600_000 : 180_000,
   );
