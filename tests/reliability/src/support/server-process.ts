@@ -17,6 +17,8 @@ export interface ServerProcessOptions {
   env?: Record<string, string>;
   /** Give up waiting for "Weft is listening" after this long. Default 30 s. */
   startTimeoutMs?: number;
+  /** More arguments for `weft start` (e.g. `--config <file>`). */
+  args?: string[];
 }
 
 /**
@@ -25,7 +27,7 @@ export interface ServerProcessOptions {
  * `/api/health` answers 200 (store migrated, examples published).
  */
 export async function startServerProcess(options: ServerProcessOptions): Promise<ServerProcess> {
-  const child: ChildProcess = spawn(process.execPath, [cliPath, "start"], {
+  const child: ChildProcess = spawn(process.execPath, [cliPath, "start", ...(options.args ?? [])], {
     env: {
       ...process.env,
       PORT: "0",
