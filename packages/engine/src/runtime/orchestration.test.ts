@@ -436,7 +436,7 @@ describe("a poison activity", () => {
   async function afterOneDeath(activities: Record<string, (input: unknown, ctx: { attempt: number }) => unknown>) {
     const clock = createFakeClock();
     const store = createMemoryStore();
-    hub = createTestHub({
+    const testHub = createTestHub({
       store,
       clock,
       leaseMs: 1000,
@@ -448,18 +448,19 @@ describe("a poison activity", () => {
       activities,
       dispatch: { orchestrations: true, activities: false },
     });
-    const id = await hub.client.start("o");
-    await hub.until(id, (_, h) => h.some((e) => e.type === "TaskScheduled"));
+    hub = testHub;
+    const id = await testHub.client.start("o");
+    await testHub.until(id, (_, h) => h.some((e) => e.type === "TaskScheduled"));
     expect(await store.claimActivities({ owner: "doomed", limit: 1, leaseMs: 1000, now: clock.now() })).toHaveLength(1);
     clock.advance(1001);
-    return { id, clock, store };
+    return { id, clock, store, hub: testHub };
   }
 
   it("runs a suspect in its isolated process, again after each time that process died, and gives it up at the claim limit without killing the worker again", async () => {
     const inProcess: number[] = [];
     const isolatedRuns: number[] = [];
     const crashy = (_: unknown, ctx: { attempt: number }) => (inProcess.push(ctx.attempt), `in-process on attempt ${ctx.attempt}`);
-    const { id, clock, store } = await afterOneDeath({ crashy });
+    const { id, clock, store, hub } = await afterOneDeath({ crashy });
     const worker = createWorker({
       store,
       clock,
@@ -487,13 +488,14 @@ describe("a poison activity", () => {
       const failed = (await hub.client.history(id)).find((e) => e.type === "TaskFailed");
       expect(failed?.error?.name).toBe("PoisonActivityError");
       expect(failed?.error?.message).toContain("its worker died 1 time(s), then the process it ran alone in died 2 time(s) (last: signal SIGKILL (pid 2))");
+      expect(worker.metrics()).toMatchObject({ activitiesPoisoned: 1, isolatedProcessDeaths: 2 });
     } finally {
       await worker.stop();
     }
   });
 
   it("records what a suspect returns from its isolated process, and its errors as the activity's own", async () => {
-    const { id, clock, store } = await afterOneDeath({ crashy: () => "in-process" });
+    const { id, clock, store, hub } = await afterOneDeath({ crashy: () => "in-process" });
     let isolatedRuns = 0;
     const worker = createWorker({
       store,

@@ -101,6 +101,10 @@ export interface WorkerMetrics {
   eventsProcessed: number;
   activitiesStarted: number;
   activitiesFailed: number;
+  /** Attempts this worker gave up as poison (PoisonActivityError). */
+  activitiesPoisoned: number;
+  /** Isolated runs of suspects whose process died before reporting back. */
+  isolatedProcessDeaths: number;
   /** Activities running in this process right now. */
   activitiesRunning: number;
   /** Milliseconds spent running and committing turns (divide by turns for the mean step latency). */
@@ -155,6 +159,8 @@ class TaskHubWorker implements Worker {
     eventsProcessed: 0,
     activitiesStarted: 0,
     activitiesFailed: 0,
+    activitiesPoisoned: 0,
+    isolatedProcessDeaths: 0,
     activitiesRunning: 0,
     turnMillis: 0,
   };
@@ -526,6 +532,7 @@ class TaskHubWorker implements Worker {
       }
     }
     if ("error" in outcome) this.#metrics.activitiesFailed += 1;
+    if ("error" in outcome && (outcome.error as { name?: unknown } | undefined)?.name === "PoisonActivityError") this.#metrics.activitiesPoisoned += 1;
     this.#completions.push({
       id: item.id,
       leaseToken: item.leaseToken,
@@ -555,6 +562,7 @@ class TaskHubWorker implements Worker {
       } catch (error) {
         if (!(error instanceof ActivityProcessDiedError) || signal.aborted) throw error;
         deaths.push(error);
+        this.#metrics.isolatedProcessDeaths += 1;
         if (workerDeaths + deaths.length >= this.#maxClaims) throw poisonError(item, workerDeaths, deaths);
       }
     }
