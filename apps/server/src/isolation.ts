@@ -6,16 +6,17 @@ import { type ActivityContext, ActivityProcessDiedError, type ActivityFunction, 
 import type { Logger } from "./logger.js";
 
 /**
- * Runs the project's activities, one at a time, in a child process of their own, so an
- * activity that kills its process (a native crash, an out-of-memory kill, a
- * `process.exit`) takes only that process with it. The worker uses it for suspects:
- * attempts claimed before without a result (WorkerOptions.isolatedActivities). A poison
- * activity then kills its worker once, not once per claim, and the work beside it on
- * that worker keeps running.
+ * Runs one of the project's activities in a child process of its own, so an activity
+ * that kills its process (a native crash, an out-of-memory kill, a `process.exit`)
+ * takes only that process with it. The worker uses it for suspects: attempts claimed
+ * before without a result (WorkerOptions.isolatedActivities). A poison activity then
+ * kills its worker once, not once per claim, and the work beside it keeps running.
  *
- * The process starts on the first run, loads the project config itself (as the worker
- * did), and stays for the next runs until it has been idle a while. One run at a time:
- * were two in one process, one's crash would be blamed on the other too.
+ * Every run gets a fresh process, which loads the project config itself (as the worker
+ * did) and exits after that one run. A process that runs one activity only can blame
+ * its death on nothing else: not on an earlier activity that crashed it after
+ * returning, nor on one still running after a cancel. Suspects are rare (they follow a
+ * crash), so the start-up (a few hundred milliseconds) is a small price.
  */
 export interface ActivityIsolationOptions {
   /** The project config (absolute path), and whether it was loaded `once` (see loadProjectConfig). */
@@ -23,52 +24,35 @@ export interface ActivityIsolationOptions {
   logger: Logger;
   /** A cancelled activity (timeout, instance ended, lease lost) gets this long to stop before its process is killed. Default 5 s. */
   cancelGraceMs?: number;
-  /** An idle process exits after this long. Default 60 s. */
-  idleMs?: number;
+  /** A process that has not loaded the project by then is killed, and suspects run in the worker until reset(). Default 30 s. */
+  startTimeoutMs?: number;
 }
 
 /** Parent → isolated process. */
 export type ParentMessage =
-  | { type: "run"; id: number; name: string; input: unknown; context: IsolatedContext }
-  | { type: "cancel"; id: number; reason: { name: string; message: string } };
+  | { type: "run"; name: string; input: unknown; context: IsolatedContext }
+  | { type: "cancel"; reason: { name: string; message: string } };
 
 /** Isolated process → parent. */
 export type ChildMessage =
   | { type: "ready" }
   | { type: "load-failed"; message: string }
-  | { type: "done"; id: number; result?: unknown }
-  | { type: "failed"; id: number; error: FailureDetails }
-  | { type: "heartbeat"; id: number; details?: unknown }
-  | { type: "log"; id: number; level: "info" | "warn" | "error"; message: string; fields?: Record<string, unknown> };
+  | { type: "done"; result?: unknown }
+  | { type: "failed"; error: FailureDetails }
+  | { type: "heartbeat"; details?: unknown }
+  | { type: "log"; level: "info" | "warn" | "error"; message: string; fields?: Record<string, unknown> };
 
 /** The serialisable part of an ActivityContext (the signal, heartbeat and log are rebuilt in the child). */
 type IsolatedContext = Pick<ActivityContext, "instanceId" | "executionId" | "taskId" | "attempt" | "name" | "tags" | "idempotencyKey">;
 
-interface Pending {
-  resolve: (result: unknown) => void;
-  reject: (error: unknown) => void;
-  context: ActivityContext;
-  /** Frees the process for the next run. */
-  release: () => void;
-  killTimer?: ReturnType<typeof setTimeout>;
-}
-
-interface Child {
-  process: ChildProcess;
-  pending: Map<number, Pending>;
-  /** Replaced (the project reloaded): exits once its run has ended. */
-  retiring?: boolean;
-}
-
 export class ActivityIsolation {
   readonly #options: ActivityIsolationOptions;
-  #child: Promise<Child | undefined> | undefined;
-  /** Settles when the process is free for the next run. */
-  #slot: Promise<void> = Promise.resolve();
-  #nextId = 1;
-  #idleTimer: ReturnType<typeof setTimeout> | undefined;
-  /** Why no process can load the project (a config error): runs stay in the worker until reset(). */
+  /** Processes alive now (close() kills them). */
+  readonly #children = new Set<ChildProcess>();
+  /** Why no process can load the project (a config error, a start that hangs): runs stay in the worker until reset(). */
   #broken: string | undefined;
+  /** Bumped by reset(): a process started before it cannot mark the reloaded project broken. */
+  #generation = 0;
   #closed = false;
 
   constructor(options: ActivityIsolationOptions) {
@@ -76,8 +60,8 @@ export class ActivityIsolation {
   }
 
   /**
-   * For each of `inProcess` (the project's activities), a function that runs it in the
-   * isolated process, or in the worker when no process can run it (the config does not
+   * For each of `inProcess` (the project's activities), a function that runs it in a
+   * process of its own, or in the worker when no process can run it (the config does not
    * load there, the process cannot be started).
    */
   functions(inProcess: Record<string, ActivityFunction>): Record<string, ActivityFunction> {
@@ -86,168 +70,165 @@ export class ActivityIsolation {
     return isolated;
   }
 
-  /** Runs activity `name` in the isolated process; rejects with ActivityProcessDiedError if the process dies first. */
+  /** Runs activity `name` in a fresh process; rejects with ActivityProcessDiedError if the process dies before answering. */
   async run(name: string, input: unknown, context: ActivityContext, inProcess: ActivityFunction): Promise<unknown> {
-    const previous = this.#slot;
-    let release!: () => void;
-    this.#slot = new Promise((resolve) => {
-      release = resolve;
-    });
-    await previous;
-    clearTimeout(this.#idleTimer);
-    let handedOver = false;
-    try {
-      context.signal.throwIfAborted();
-      const child = await this.#ready();
-      if (!child) return await inProcess(input, context);
-      handedOver = true;
-      return await this.#send(child, name, input, context, () => {
-        release();
-        this.#idleSoon();
-      });
-    } finally {
-      if (!handedOver) release();
-    }
+    context.signal.throwIfAborted();
+    const child = this.#closed || this.#broken ? undefined : await this.#start(context.signal);
+    // Cancelled while the process started: the activity never ran.
+    context.signal.throwIfAborted();
+    if (!child) return await inProcess(input, context);
+    return await this.#runIn(child, name, input, context);
   }
 
-  /** The project was reloaded (weft dev): the next run starts a process that loads it afresh. */
+  /** The ids of the isolated processes alive now. */
+  processes(): number[] {
+    return [...this.#children].flatMap((child) => (child.pid === undefined ? [] : [child.pid]));
+  }
+
+  /** The project was reloaded (weft dev): try processes again (each run loads the project afresh anyway). */
   reset(): void {
+    this.#generation += 1;
     this.#broken = undefined;
-    void this.#stopChild(false);
   }
 
-  /** Stops the process; a run still in it is killed (the worker has given up on it by now). */
+  /** Kills the processes still running (the worker has given up on their runs by now). */
   close(): void {
     this.#closed = true;
-    clearTimeout(this.#idleTimer);
-    void this.#stopChild(true);
+    for (const child of this.#children) child.kill("SIGKILL");
   }
 
-  /** The running process, or a new one; undefined when none can run the project's activities. */
-  async #ready(): Promise<Child | undefined> {
-    if (this.#closed || this.#broken) return undefined;
-    const starting = (this.#child ??= this.#start());
-    const child = await starting;
-    // Still the current process (not retired by a reset meanwhile) and alive: use it.
-    if (child?.process.connected && this.#child === starting) return child;
-    // It exited while idle (killed from outside, say), not the next activity's fault, or was retired: start another.
-    if (this.#child === starting) this.#child = undefined;
-    return this.#closed || this.#broken ? undefined : await (this.#child ??= this.#start());
-  }
-
-  #send(child: Child, name: string, input: unknown, context: ActivityContext, release: () => void): Promise<unknown> {
-    const id = this.#nextId++;
-    return new Promise((resolve, reject) => {
-      const pending: Pending = { resolve, reject, context, release };
-      child.pending.set(id, pending);
-      const { instanceId, executionId, taskId, attempt, tags, idempotencyKey } = context;
-      child.process.send({ type: "run", id, name, input, context: { instanceId, executionId, taskId, attempt, name, tags, idempotencyKey } } satisfies ParentMessage);
-      context.signal.addEventListener(
-        "abort",
-        () => {
-          if (!child.pending.has(id)) return;
-          // The worker no longer wants the result: answer it now, let the activity stop, and
-          // kill the process if it does not (it is disposable; the next run starts another).
-          reject(context.signal.reason);
-          const reason = context.signal.reason instanceof Error ? context.signal.reason : new Error(String(context.signal.reason));
-          if (child.process.connected) child.process.send({ type: "cancel", id, reason: { name: reason.name, message: reason.message } } satisfies ParentMessage);
-          pending.killTimer = setTimeout(() => child.process.kill("SIGKILL"), this.#options.cancelGraceMs ?? 5000);
-        },
-        { once: true },
-      );
-    });
-  }
-
-  #start(): Promise<Child | undefined> {
+  /** A process that has loaded the project; undefined when none can (see #broken). Rejects if `signal` aborts first. */
+  #start(signal: AbortSignal): Promise<ChildProcess | undefined> {
     const { file, once } = this.#options.project;
     const entry = childEntry();
-    const child: Child = {
-      process: fork(entry.path, [file, once ? "once" : "reload"], { execArgv: entry.execArgv, stdio: ["ignore", "inherit", "inherit", "ipc"] }),
-      pending: new Map(),
-    };
-    const started: Promise<Child | undefined> = new Promise((resolve) => {
-      // Also a send on a channel that just closed: the exit handler deals with what was running.
-      child.process.on("error", (error) => {
-        this.#options.logger.warn({ err: error }, "isolated activity process error");
-        resolve(undefined);
-      });
-      child.process.on("message", (message: ChildMessage) => {
-        if (message.type === "ready") resolve(child);
-        else if (message.type === "load-failed") {
-          this.#broken = message.message;
-          this.#options.logger.warn({ config: file, reason: message.message }, "the project config does not load in an isolated process; suspects run in the worker");
-          resolve(undefined);
-        } else this.#receive(child, message);
-      });
-      child.process.once("exit", (code, signal) => {
-        if (this.#child === started) this.#child = undefined;
-        resolve(undefined);
-        this.#died(child, code, signal);
-      });
+    const generation = this.#generation;
+    const child = fork(entry.path, [file, once ? "once" : "reload"], { execArgv: entry.execArgv, stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    this.#children.add(child);
+    child.once("exit", () => this.#children.delete(child));
+    // Always listened to: an unhandled 'error' event would take the worker down.
+    child.on("error", (error) => this.#options.logger.warn({ err: error, pid: child.pid }, "isolated activity process error"));
+    return new Promise((resolve, reject) => {
+      const stopListening = () => {
+        clearTimeout(timer);
+        signal.removeEventListener("abort", onAbort);
+        child.off("message", onMessage);
+        child.off("exit", onExit);
+        child.off("error", onError);
+      };
+      const done = (result: ChildProcess | undefined, why?: string) => {
+        stopListening();
+        if (why) {
+          if (generation === this.#generation && !this.#closed) this.#broken = why;
+          this.#options.logger.warn({ config: file, reason: why }, "the project cannot run in an isolated process; suspects run in the worker");
+          child.kill("SIGKILL");
+        }
+        resolve(result);
+      };
+      const onMessage = (message: ChildMessage) => {
+        if (message.type === "ready") done(child);
+        else if (message.type === "load-failed") done(undefined, message.message);
+      };
+      // Died before it loaded the project: no activity ran there; this run goes to the worker.
+      const onExit = (code: number | null, exitSignal: NodeJS.Signals | null) => {
+        this.#options.logger.warn({ config: file, code, signal: exitSignal }, "an isolated activity process ended before it was ready");
+        done(undefined);
+      };
+      const onError = () => done(undefined);
+      const onAbort = () => {
+        stopListening();
+        child.kill("SIGKILL");
+        reject(signal.reason);
+      };
+      const timer = setTimeout(() => done(undefined, `the process did not load the project within ${this.#options.startTimeoutMs ?? 30_000} ms`), this.#options.startTimeoutMs ?? 30_000);
+      child.on("message", onMessage);
+      child.once("exit", onExit);
+      child.once("error", onError);
+      signal.addEventListener("abort", onAbort, { once: true });
     });
-    return started;
   }
 
-  #receive(child: Child, message: Exclude<ChildMessage, { type: "ready" | "load-failed" }>): void {
-    const pending = child.pending.get(message.id);
-    if (!pending) return;
-    switch (message.type) {
-      case "heartbeat":
-        pending.context.heartbeat(message.details);
-        return;
-      case "log":
-        pending.context.log[message.level](message.message, message.fields);
-        return;
-      case "done":
-        this.#settle(child, message.id, pending);
-        pending.resolve(message.result);
-        return;
-      case "failed":
-        this.#settle(child, message.id, pending);
-        pending.reject(fromFailureDetails(message.error));
-        return;
-    }
+  /** Sends the one run to `child` and answers with its outcome. */
+  #runIn(child: ChildProcess, name: string, input: unknown, context: ActivityContext): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      let settled = false;
+      let killTimer: ReturnType<typeof setTimeout> | undefined;
+      const settle = () => {
+        settled = true;
+        context.signal.removeEventListener("abort", onAbort);
+        child.off("message", onMessage);
+        child.off("exit", onExit);
+        // Its one run is over: let it go (it exits once the channel closes), or finish it off after a cancel.
+        if (child.connected) child.disconnect();
+      };
+      const onMessage = (message: ChildMessage) => {
+        switch (message.type) {
+          case "heartbeat":
+            context.heartbeat(message.details);
+            return;
+          case "log":
+            context.log[message.level](message.message, message.fields);
+            return;
+          case "done":
+            clearTimeout(killTimer);
+            settle();
+            resolve(message.result);
+            return;
+          case "failed":
+            clearTimeout(killTimer);
+            settle();
+            reject(fromFailureDetails(message.error));
+            return;
+        }
+      };
+      const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
+        clearTimeout(killTimer);
+        settle();
+        const how = signal ? `signal ${signal}` : `exit code ${code}`;
+        reject(new ActivityProcessDiedError(`its process (pid ${child.pid}) ended with ${how}`, { code, signal }));
+      };
+      const onAbort = () => {
+        if (settled) return;
+        // The worker no longer wants the result: answer now, let the activity stop, and kill
+        // its process if it does not (nothing else runs there).
+        settle();
+        reject(context.signal.reason);
+        const reason = context.signal.reason instanceof Error ? context.signal.reason : new Error(String(context.signal.reason));
+        trySend(child, { type: "cancel", reason: { name: reason.name, message: reason.message } });
+        killTimer = setTimeout(() => child.kill("SIGKILL"), this.#options.cancelGraceMs ?? 5000);
+        killTimer.unref();
+        child.once("exit", () => clearTimeout(killTimer));
+      };
+      child.on("message", onMessage);
+      child.once("exit", onExit);
+      context.signal.addEventListener("abort", onAbort, { once: true });
+      const { instanceId, executionId, taskId, attempt, tags, idempotencyKey } = context;
+      const sent = trySend(child, { type: "run", name, input, context: { instanceId, executionId, taskId, attempt, name, tags, idempotencyKey } });
+      if (!sent) {
+        // The input did not cross (not JSON, say): the activity never ran; the process is not needed.
+        settle();
+        child.kill("SIGKILL");
+        reject(new Error(`The input of activity '${name}' could not be sent to its isolated process (it is not JSON, or the process is gone).`));
+      }
+    });
   }
+}
 
-  #settle(child: Child, id: number, pending: Pending): void {
-    clearTimeout(pending.killTimer);
-    child.pending.delete(id);
-    if (child.retiring && child.pending.size === 0 && child.process.connected) child.process.disconnect();
-    pending.release();
-  }
-
-  /** The process exited: whatever it was running died with it. */
-  #died(child: Child, code: number | null, signal: NodeJS.Signals | null): void {
-    const how = signal ? `signal ${signal}` : `exit code ${code}`;
-    for (const [id, pending] of child.pending) {
-      this.#settle(child, id, pending);
-      pending.reject(new ActivityProcessDiedError(`its process (pid ${child.process.pid}) ended with ${how}`, { code, signal }));
-    }
-  }
-
-  /** Stops the process once it has been idle a while (it holds a Node heap and the project's modules). */
-  #idleSoon(): void {
-    clearTimeout(this.#idleTimer);
-    this.#idleTimer = setTimeout(() => void this.#stopChild(false), this.#options.idleMs ?? 60_000);
-    this.#idleTimer.unref();
-  }
-
-  /** `kill`: now, with whatever runs there; else once its run (if any) has ended. */
-  async #stopChild(kill: boolean): Promise<void> {
-    const starting = this.#child;
-    this.#child = undefined;
-    const child = await starting;
-    if (!child || !child.process.connected) return;
-    if (kill) child.process.kill("SIGKILL");
-    else if (child.pending.size === 0) child.process.disconnect();
-    else child.retiring = true;
+/** Sends `message`; false when it cannot be serialised or the channel is gone. */
+function trySend(child: ChildProcess, message: ParentMessage): boolean {
+  if (!child.connected) return false;
+  try {
+    child.send(message);
+    return true;
+  } catch {
+    return false;
   }
 }
 
 /** The child's script: the built .js next to this module, or the .ts source through tsx (tests run the sources). */
 function childEntry(): { path: string; execArgv: string[] } {
   const js = fileURLToPath(new URL("./isolated-child.js", import.meta.url));
-  if (existsSync(js)) return { path: js, execArgv: process.execArgv };
+  // The worker's own Node flags, but not a debugger's: a second --inspect-brk would wait forever.
+  if (existsSync(js)) return { path: js, execArgv: process.execArgv.filter((arg) => !arg.startsWith("--inspect")) };
   const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
   return { path: fileURLToPath(new URL("./isolated-child.ts", import.meta.url)), execArgv: ["--import", tsx] };
 }

@@ -192,8 +192,12 @@ export class WorkflowService {
     await this.#store.deleteWorkflow(workflowId);
     // Its cached plans and input checks will not be asked for again (a workflow made again
     // under this id numbers its versions on from the last one, see Store.publishWorkflowVersion).
-    for (const cache of [this.#plans, this.#inputValidators]) {
-      for (const key of [...cache.keys()]) if (key.startsWith(`${workflowId}@`)) cache.delete(key);
+    const ofThisWorkflow = (key: string) => key.startsWith(`${workflowId}@`);
+    for (const key of [...this.#plans.keys()].filter(ofThisWorkflow)) this.#plans.delete(key);
+    for (const key of [...this.#inputValidators.keys()].filter(ofThisWorkflow)) {
+      const cached = this.#inputValidators.get(key);
+      this.#inputValidators.delete(key);
+      if (cached) this.#ajv.removeSchema(cached.schema);
     }
   }
 
@@ -344,7 +348,10 @@ export class WorkflowService {
       if (this.#plans.get(key) === plan) this.#plans.set(key, plan, jsonBytes(found.definition));
       return compiled;
     });
-    plan.catch(() => this.#plans.delete(key));
+    plan.catch(() => {
+      // Asked again later (the store may be back); a newer entry stays.
+      if (this.#plans.get(key) === plan) this.#plans.delete(key);
+    });
     this.#plans.set(key, plan);
     return plan;
   }
