@@ -74,8 +74,11 @@ export class ActivityIsolation {
   async run(name: string, input: unknown, context: ActivityContext, inProcess: ActivityFunction): Promise<unknown> {
     context.signal.throwIfAborted();
     const child = this.#closed || this.#broken ? undefined : await this.#start(context.signal);
-    // Cancelled while the process started: the activity never ran.
-    context.signal.throwIfAborted();
+    if (context.signal.aborted) {
+      // Cancelled just as the process became ready: the activity never ran, and the process is not needed.
+      child?.kill("SIGKILL");
+      context.signal.throwIfAborted();
+    }
     if (!child) return await inProcess(input, context);
     return await this.#runIn(child, name, input, context);
   }
