@@ -97,17 +97,22 @@ describe("many worker processes on one PostgreSQL", () => {
     cluster = await startCluster({ workers: 1, env: { WEFT_LEASE_MS: "3000" } });
     const c = cluster;
     const slow = fiveStepWorkflow(recorder.url);
-    // Only step "a" matters here; make it slow so the first worker is mid-call when stopped.
+    // Only step "a" matters here: its first call (by the worker about to be stopped) is held open.
     (slow.nodes as { id: string; input?: string }[]).forEach((node) => {
       if (node.id === "a") node.input = `{ "url": "${recorder!.url}/run?instance=" & instance.id & "&step=a&slow=1", "method": "POST" }`;
     });
+    // The first call of step "a" is answered only after the worker that made it was stopped
+    // and resumed (never by timing: on a busy machine the test could stop it too late).
+    let held: (() => void) | undefined;
     recorder.server.removeAllListeners("request");
     recorder.server.on("request", (req, res) => {
       const key = req.url ?? "";
       recorder!.counts.set(key, (recorder!.counts.get(key) ?? 0) + 1);
       const step = new URL(key, "http://x").searchParams.get("step");
       res.setHeader("content-type", "application/json");
-      setTimeout(() => res.end(JSON.stringify({ step })), key.includes("slow=1") ? 1500 : 5);
+      const answer = () => res.end(JSON.stringify({ step }));
+      if (key.includes("slow=1") && held === undefined) held = answer;
+      else setTimeout(answer, 5);
     });
     const [id] = await publishAndStart(c, recorder.url, 1, { raiseGo: true });
     const slowKey = () => [...recorder!.counts.keys()].find((k) => k.includes("step=a"));
@@ -121,10 +126,12 @@ describe("many worker processes on one PostgreSQL", () => {
       await sleep(100);
     }
     c.workers[0]?.kill("SIGCONT");
+    held?.();
     await sleep(2500);
     await expectAllCompletedCorrectly(c, [id as string]);
-    expect(recorder.counts.get(slowKey() as string)).toBe(2);
     const history = await api(c.url, `/api/instances/${id}/history`);
+    const told = JSON.stringify({ calls: Object.fromEntries(recorder.counts), events: history.body.events.map((e: { type: string; taskId?: number }) => `${e.type}${e.taskId ?? ""}`) });
+    expect(recorder.counts.get(slowKey() as string), told).toBe(2);
     const stepA = history.body.events.find((e: { type: string; tags?: { nodeId?: string } }) => e.type === "TaskScheduled" && e.tags?.nodeId === "a");
     expect(history.body.events.filter((e: { type: string; taskId?: number }) => e.type === "TaskCompleted" && e.taskId === stepA.taskId)).toHaveLength(1);
   });
