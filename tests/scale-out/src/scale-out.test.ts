@@ -18,8 +18,14 @@ afterEach(async () => {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function publishAndStart(c: Cluster, recorderUrl: string, count: number, options: { raiseGo: boolean }): Promise<string[]> {
-  expect((await api(c.url, "/api/workflows/five-steps", { method: "PUT", json: fiveStepWorkflow(recorderUrl) })).status).toBe(200);
+async function publishAndStart(
+  c: Cluster,
+  recorderUrl: string,
+  count: number,
+  options: { raiseGo: boolean; definition?: Record<string, unknown> },
+): Promise<string[]> {
+  const definition = options.definition ?? fiveStepWorkflow(recorderUrl);
+  expect((await api(c.url, "/api/workflows/five-steps", { method: "PUT", json: definition })).status).toBe(200);
   expect((await api(c.url, "/api/workflows/five-steps/publish", { method: "POST" })).status).toBe(201);
   const ids: string[] = [];
   for (let i = 0; i < count; i += 25) {
@@ -114,9 +120,11 @@ describe("many worker processes on one PostgreSQL", () => {
       if (key.includes("slow=1") && held === undefined) held = answer;
       else setTimeout(answer, 5);
     });
-    const [id] = await publishAndStart(c, recorder.url, 1, { raiseGo: true });
+    const [id] = await publishAndStart(c, recorder.url, 1, { raiseGo: true, definition: slow });
     const slowKey = () => [...recorder!.counts.keys()].find((k) => k.includes("step=a"));
     while (!slowKey()) await sleep(20);
+    // The held call (the variant above was published, not the plain five steps).
+    expect(slowKey()).toContain("slow=1");
     await c.kill(0, "SIGSTOP");
     c.startWorker(1);
     // The stopped worker's lease lapses; the second worker runs the step again and the run finishes.
