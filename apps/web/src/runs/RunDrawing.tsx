@@ -14,6 +14,7 @@ import {
   type Edge,
   type EdgeProps,
   type Node,
+  type NodeChange,
   type NodeProps,
   type ReactFlowState,
 } from "@xyflow/react";
@@ -349,7 +350,26 @@ export function RunDrawing({ definition, states, terminal, extras }: { definitio
     setSize({ width: el.clientWidth || 1200, height: el.clientHeight || 400 });
   }, []);
   const shown = useReadableDefinition(definition, size);
-  const nodes = useMemo(() => (shown ? toRunNodes(shown, states) : []), [shown, states]);
+  // React Flow measures each node once and forgets the size when it is handed a new node
+  // object without it: the nodes, rebuilt on every live update, carry their measured sizes
+  // back in. Without this a quick run of updates could leave every node unmeasured, and so
+  // hidden, for good (the drawing stayed blank in about one run in four).
+  const [sizes, setSizes] = useState<ReadonlyMap<string, { width: number; height: number }>>(() => new Map());
+  const onNodesChange = useCallback((changes: NodeChange<RunNode>[]) => {
+    const measured = changes.flatMap((c) => (c.type === "dimensions" && c.dimensions ? [[c.id, c.dimensions] as const] : []));
+    if (measured.length === 0) return;
+    setSizes((previous) => new Map([...previous, ...measured]));
+  }, []);
+  const nodes = useMemo(
+    () =>
+      shown
+        ? toRunNodes(shown, states).map((node) => {
+            const measured = sizes.get(node.id);
+            return measured ? { ...node, measured } : node;
+          })
+        : [],
+    [shown, states, sizes],
+  );
   const edges = useMemo(() => (shown ? toRunEdges(shown, states, terminal) : []), [shown, states, terminal]);
   const focus = useMemo(() => {
     for (const status of FOCUS_ORDER) {
@@ -372,6 +392,7 @@ export function RunDrawing({ definition, states, terminal, extras }: { definitio
             <ReactFlow
               key={ready.of === definition ? "as-saved" : "wrapped"}
               nodes={nodes}
+              onNodesChange={onNodesChange}
               edges={edges}
               nodeTypes={nodeTypes}
               edgeTypes={edgeTypes}
