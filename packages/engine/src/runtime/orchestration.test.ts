@@ -5,7 +5,7 @@ import type { HistoryEvent } from "../core/history.js";
 import { createFakeClock } from "../testing/fake-clock.js";
 import { createMemoryStore } from "../testing/memory-store.js";
 import { createTestHub, type TestHub } from "../testing/test-hub.js";
-import { createWorker } from "./worker.js";
+import { createWorker, type WorkerOptions } from "./worker.js";
 
 let hub: TestHub | undefined;
 afterEach(async () => {
@@ -392,48 +392,12 @@ describe("the activity dispatcher at full capacity", () => {
 });
 
 describe("a poison activity", () => {
-  it("is given up after its workers died running it the allowed number of times, and the retry policy goes on", async () => {
-    const clock = createFakeClock();
-    const store = createMemoryStore();
-    const runs: number[] = [];
-    hub = createTestHub({
-      store,
-      clock,
-      leaseMs: 1000,
-      orchestrators: {
-        *o(ctx: OrchestrationContext) {
-          return yield ctx.callActivity("crashy", null, { retry: { maxAttempts: 2, firstIntervalMs: 10 } });
-        },
-      },
-      activities: { crashy: (_: unknown, ctx) => (runs.push(ctx.attempt), `ok on attempt ${ctx.attempt}`) },
-      dispatch: { orchestrations: true, activities: false },
-    });
-    const id = await hub.client.start("o");
-    await hub.until(id, (_, h) => h.some((e) => e.type === "TaskScheduled"));
-    // Three workers claim attempt 1 and die without a result (their leases lapse).
-    for (let i = 0; i < 3; i++) {
-      const claimed = await store.claimActivities({ owner: `doomed-${i}`, limit: 1, leaseMs: 1000, now: clock.now() });
-      expect(claimed).toHaveLength(1);
-      clock.advance(1001);
-    }
-    const worker = createWorker({ store, clock, activities: { crashy: (_: unknown, ctx) => (runs.push(ctx.attempt), `ok on attempt ${ctx.attempt}`) }, dispatch: { orchestrations: false }, pollIntervalMs: 20 });
-    worker.start();
-    try {
-      await hub.until(id, (_, h) => h.some((e) => e.type === "TimerCreated"));
-      hub.advance(10);
-      worker.poke();
-      const done = await hub.client.waitForCompletion(id);
-      expect(done.output).toBe("ok on attempt 2");
-      expect(runs).toEqual([2]);
-      const failed = (await hub.client.history(id)).find((e) => e.type === "TaskFailed");
-      expect(failed?.error?.name).toBe("PoisonActivityError");
-    } finally {
-      await worker.stop();
-    }
-  });
-
-  /** An instance whose activity 'crashy' (retry: 2 attempts) one worker claimed and died running. */
-  async function afterOneDeath(activities: Record<string, (input: unknown, ctx: { attempt: number }) => unknown>) {
+  /**
+   * An instance calls 'crashy' (retry: 2 attempts); `deaths` workers claim attempt 1 and
+   * die without a result (their leases lapse); then a worker with `options` runs until the
+   * instance ends. Returns its output, the failure of attempt 1 and the worker's metrics.
+   */
+  async function afterDeaths(deaths: number, options: Pick<WorkerOptions, "activities" | "isolatedActivities">) {
     const clock = createFakeClock();
     const store = createMemoryStore();
     const testHub = createTestHub({
@@ -445,61 +409,63 @@ describe("a poison activity", () => {
           return yield ctx.callActivity("crashy", null, { retry: { maxAttempts: 2, firstIntervalMs: 10 } });
         },
       },
-      activities,
+      activities: {},
       dispatch: { orchestrations: true, activities: false },
     });
     hub = testHub;
     const id = await testHub.client.start("o");
     await testHub.until(id, (_, h) => h.some((e) => e.type === "TaskScheduled"));
-    expect(await store.claimActivities({ owner: "doomed", limit: 1, leaseMs: 1000, now: clock.now() })).toHaveLength(1);
-    clock.advance(1001);
-    return { id, clock, store, hub: testHub };
+    for (let i = 0; i < deaths; i++) {
+      expect(await store.claimActivities({ owner: `doomed-${i}`, limit: 1, leaseMs: 1000, now: clock.now() })).toHaveLength(1);
+      clock.advance(1001);
+    }
+    const worker = createWorker({ store, clock, ...options, dispatch: { orchestrations: false }, pollIntervalMs: 20 });
+    worker.start();
+    try {
+      await testHub.until(id, (_, h) => h.some((e) => e.type === "TimerCreated"));
+      testHub.advance(10);
+      worker.poke();
+      const done = await testHub.client.waitForCompletion(id);
+      const failed = (await testHub.client.history(id)).find((e) => e.type === "TaskFailed");
+      return { output: done.output, failed: failed?.error, metrics: worker.metrics() };
+    } finally {
+      await worker.stop();
+    }
   }
+
+  it("is given up after its workers died running it the allowed number of times, and the retry policy goes on", async () => {
+    const runs: number[] = [];
+    const result = await afterDeaths(3, { activities: { crashy: (_: unknown, ctx) => (runs.push(ctx.attempt), `ok on attempt ${ctx.attempt}`) } });
+    expect(result.output).toBe("ok on attempt 2");
+    expect(runs).toEqual([2]);
+    expect(result.failed?.name).toBe("PoisonActivityError");
+  });
 
   it("runs a suspect in its isolated process, again after each time that process died, and gives it up at the claim limit without killing the worker again", async () => {
     const inProcess: number[] = [];
     const isolatedRuns: number[] = [];
-    const crashy = (_: unknown, ctx: { attempt: number }) => (inProcess.push(ctx.attempt), `in-process on attempt ${ctx.attempt}`);
-    const { id, clock, store, hub } = await afterOneDeath({ crashy });
-    const worker = createWorker({
-      store,
-      clock,
-      activities: { crashy },
+    const result = await afterDeaths(1, {
+      activities: { crashy: (_: unknown, ctx) => (inProcess.push(ctx.attempt), `in-process on attempt ${ctx.attempt}`) },
       isolatedActivities: {
         crashy: (_: unknown, ctx) => {
           isolatedRuns.push(ctx.attempt);
           throw new ActivityProcessDiedError(`signal SIGKILL (pid ${isolatedRuns.length})`, { code: null, signal: "SIGKILL" });
         },
       },
-      dispatch: { orchestrations: false },
-      pollIntervalMs: 20,
     });
-    worker.start();
-    try {
-      await hub.until(id, (_, h) => h.some((e) => e.type === "TimerCreated"));
-      hub.advance(10);
-      worker.poke();
-      const done = await hub.client.waitForCompletion(id);
-      // Attempt 1: one worker death, then two isolated deaths = 3 runs without a result (the limit).
-      expect(isolatedRuns).toEqual([1, 1]);
-      // Attempt 2 is fresh (never claimed before): it runs in the worker, as every fresh attempt does.
-      expect(inProcess).toEqual([2]);
-      expect(done.output).toBe("in-process on attempt 2");
-      const failed = (await hub.client.history(id)).find((e) => e.type === "TaskFailed");
-      expect(failed?.error?.name).toBe("PoisonActivityError");
-      expect(failed?.error?.message).toContain("its worker died 1 time(s), then the process it ran alone in died 2 time(s) (last: signal SIGKILL (pid 2))");
-      expect(worker.metrics()).toMatchObject({ activitiesPoisoned: 1, isolatedProcessDeaths: 2 });
-    } finally {
-      await worker.stop();
-    }
+    // Attempt 1: one worker death, then two isolated deaths = 3 runs without a result (the limit).
+    expect(isolatedRuns).toEqual([1, 1]);
+    // Attempt 2 is fresh (never claimed before): it runs in the worker, as every fresh attempt does.
+    expect(inProcess).toEqual([2]);
+    expect(result.output).toBe("in-process on attempt 2");
+    expect(result.failed?.name).toBe("PoisonActivityError");
+    expect(result.failed?.message).toContain("its worker died 1 time(s), then the process it ran alone in died 2 time(s) (last: signal SIGKILL (pid 2))");
+    expect(result.metrics).toMatchObject({ activitiesPoisoned: 1, isolatedProcessDeaths: 2 });
   });
 
   it("records what a suspect returns from its isolated process, and its errors as the activity's own", async () => {
-    const { id, clock, store, hub } = await afterOneDeath({ crashy: () => "in-process" });
     let isolatedRuns = 0;
-    const worker = createWorker({
-      store,
-      clock,
+    const result = await afterDeaths(1, {
       activities: { crashy: () => "in-process" },
       isolatedActivities: {
         crashy: (_: unknown, ctx) => {
@@ -508,23 +474,11 @@ describe("a poison activity", () => {
           return `isolated on attempt ${ctx.attempt}`;
         },
       },
-      dispatch: { orchestrations: false },
-      pollIntervalMs: 20,
     });
-    worker.start();
-    try {
-      await hub.until(id, (_, h) => h.some((e) => e.type === "TimerCreated"));
-      hub.advance(10);
-      worker.poke();
-      const done = await hub.client.waitForCompletion(id);
-      const failed = (await hub.client.history(id)).find((e) => e.type === "TaskFailed");
-      expect(failed?.error?.message).toBe("an ordinary failure, retried by the policy");
-      // Attempt 2 was never claimed before: in-process.
-      expect(done.output).toBe("in-process");
-      expect(isolatedRuns).toBe(1);
-    } finally {
-      await worker.stop();
-    }
+    expect(result.failed?.message).toBe("an ordinary failure, retried by the policy");
+    // Attempt 2 was never claimed before: in-process.
+    expect(result.output).toBe("in-process");
+    expect(isolatedRuns).toBe(1);
   });
 
   it.each([
