@@ -11,7 +11,7 @@ export type {
   YieldResult,
 } from "./core/context.js";
 export { ReplayExecutor } from "./core/executor.js";
-export type { Completion, ExecutorInit, ExecutorStats, OpenWait } from "./core/executor.js";
+export type { Completion, ExecutorInit, ExecutorStats, OpenWait, SubOrchestrationCounts } from "./core/executor.js";
 export { retryDelayMs, retryPolicyProblem, DEFAULT_BACKOFF_COEFFICIENT, DEFAULT_FIRST_INTERVAL_MS } from "./core/retry-policy.js";
 export type { RetryPolicy } from "./core/retry-policy.js";
 export type { Action, ActionKind } from "./core/actions.js";
@@ -69,5 +69,5 @@ export { createWorker } from "./runtime/worker.js";
 export type { Worker, WorkerMetrics, WorkerOptions } from "./runtime/worker.js";
 export { createClient } from "./runtime/client.js";
 export type { ClientOptions, EngineClient, InstanceChange, StartOptions, SubscribeOptions } from "./runtime/client.js";
-export { runTurn, DEFAULT_LIMITS, jsonBytes } from "./runtime/orchestration-turn.js";
+export { runTurn, DEFAULT_LIMITS, DEPTH_TAG, jsonBytes } from "./runtime/orchestration-turn.js";
 export type { CachedExecutor, Limits, OrchestratorResolver, TurnEnvironment, TurnResult } from "./runtime/orchestration-turn.js";

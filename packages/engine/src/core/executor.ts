@@ -46,6 +46,18 @@ export interface ExecutorStats {
   resumes: number;
 }
 
+/**
+ * The sub-orchestrations of this execution as its history records them: the runtime
+ * checks its limits against these. Counted the same on replay as live, so a turn
+ * decides the same whether its executor came from the cache or was rebuilt.
+ */
+export interface SubOrchestrationCounts {
+  /** Every sub-orchestration this execution asked for (refused ones included). */
+  started: number;
+  /** Those whose result has not arrived yet. */
+  open: number;
+}
+
 type AnyGenerator = ReturnType<Orchestrator<unknown, unknown>>;
 type AnyEvent = HistoryEvent | NewHistoryEvent;
 
@@ -68,6 +80,7 @@ const KEPT_AFTER_COMPLETION = new Set<Action["kind"]>(["SendEvent", "SetCustomSt
  */
 export class ReplayExecutor {
   readonly stats: ExecutorStats = { eventsApplied: 0, resumes: 0 };
+  readonly #children: SubOrchestrationCounts = { started: 0, open: 0 };
 
   #init: ExecutorInit;
   #context: OrchestrationContext;
@@ -96,6 +109,9 @@ export class ReplayExecutor {
 
   get completion(): Completion | undefined {
     return this.#completion;
+  }
+  get subOrchestrations(): Readonly<SubOrchestrationCounts> {
+    return this.#children;
   }
   get customStatus(): unknown {
     return this.#customStatus;
@@ -207,12 +223,17 @@ export class ReplayExecutor {
       case "TimerFired":
         this.#take(event.taskId)?.settleWith(undefined);
         break;
-      case "SubOrchestrationCompleted":
-        this.#take(event.taskId)?.settleWith(event.result);
+      case "SubOrchestrationCompleted": {
+        const task = this.#take(event.taskId);
+        if (task) this.#children.open -= 1;
+        task?.settleWith(event.result);
         break;
+      }
       case "SubOrchestrationFailed": {
         const error = event.error ?? { name: "Error", message: "The sub-orchestration failed" };
-        this.#take(event.taskId)?.failWith(new SubOrchestrationFailedError(error.message, event.taskId ?? 0, error));
+        const task = this.#take(event.taskId);
+        if (task) this.#children.open -= 1;
+        task?.failWith(new SubOrchestrationFailedError(error.message, event.taskId ?? 0, error));
         break;
       }
       case "EventRaised":
@@ -383,6 +404,8 @@ export class ReplayExecutor {
         ...(options.tags ? { tags: options.tags } : {}),
         ...(options.instanceTags ? { instanceTags: options.instanceTags } : {}),
       }));
+      this.#children.started += 1;
+      this.#children.open += 1;
       return this.openTask<T>(action.id);
     };
     return this.#withRetry(`Sub-orchestration '${name}'`, attempt, options.retry, options.tags);

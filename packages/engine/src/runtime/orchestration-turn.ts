@@ -2,6 +2,7 @@ import type { Action } from "../core/actions.js";
 import type { Orchestrator } from "../core/context.js";
 import { type Completion, ReplayExecutor } from "../core/executor.js";
 import { type FailureDetails, type HistoryEvent, type NewHistoryEvent, toIso } from "../core/history.js";
+import { CHILD_LIMIT_ERRORS, type ChildLimits, childLimitFailure, depthFromTag } from "./child-limits.js";
 import { isTerminal, type InstanceRecord, type PendingWait } from "./instance.js";
 import type { InboxMessage, NewMessage, OrchestrationWorkItem, TurnCommit } from "./store.js";
 
@@ -25,15 +26,37 @@ export interface TurnEnvironment {
   limits?: Partial<Limits>;
 }
 
-/** What one instance may grow to. Past a limit the instance fails with a stated reason. */
-export interface Limits {
+/**
+ * What one instance may grow to. Past a payload or history limit the instance fails
+ * with a stated reason; a sub-orchestration past a child limit is not created and its
+ * step fails instead (see child-limits.ts).
+ */
+export interface Limits extends ChildLimits {
   /** The largest input, output, event payload or custom status, as JSON. Default 256 KiB. */
   maxPayloadBytes: number;
   /** The most history events one execution may have. Default 50,000 (use continueAsNew for long loops). */
   maxHistoryEvents: number;
 }
 
-export const DEFAULT_LIMITS: Limits = { maxPayloadBytes: 256 * 1024, maxHistoryEvents: 50_000 };
+/**
+ * The instance tag that says how many sub-orchestration levels below its root an
+ * instance runs (a root has none: depth 0). Set by the engine on every child it creates.
+ */
+export const DEPTH_TAG = "weft.depth";
+
+/**
+ * Defaults no sane workflow reaches but that stop a runaway fast: ten levels of
+ * sub-workflows is already unusual design (a self-call is stopped after ten instances);
+ * 1,000 children at once is the benchmark's fan-out; 5,000 children per execution is
+ * about what the history limit allows anyway (each child costs at least two events and a turn).
+ */
+export const DEFAULT_LIMITS: Limits = {
+  maxPayloadBytes: 256 * 1024,
+  maxHistoryEvents: 50_000,
+  maxSubOrchestrationDepth: 10,
+  maxOpenChildren: 1_000,
+  maxChildrenPerExecution: 5_000,
+};
 
 export interface TurnResult {
   commit: TurnCommit;
@@ -196,7 +219,8 @@ class TurnBuilder {
     const actions = executor.takeActions();
     const overLimit = this.#overLimit(actions, executor.completion);
     if (overLimit) return this.#complete({ kind: "failed", error: overLimit });
-    for (const action of actions) this.#perform(action, executor);
+    const children = this.#childrenBefore(executor, actions);
+    for (const action of actions) this.#perform(action, executor, children);
     this.#commit.update.pendingWaits = executor.openWaits().map(
       (w): PendingWait => ({
         name: w.name,
@@ -210,7 +234,14 @@ class TurnBuilder {
     return this.#finish({ executor, executionId: instance.executionId, lastSeq: this.#lastSeq });
   }
 
-  #perform(action: Action, executor: ReplayExecutor): void {
+  /** The instance's sub-orchestrations before this turn's actions: what the child limits are checked against. */
+  #childrenBefore(executor: ReplayExecutor, actions: readonly Action[]): { open: number; started: number } {
+    const creates = actions.filter((a) => a.kind === "CreateSubOrchestration").length;
+    const { open, started } = executor.subOrchestrations;
+    return { open: open - creates, started: started - creates };
+  }
+
+  #perform(action: Action, executor: ReplayExecutor, children: { open: number; started: number }): void {
     const instance = this.#instance;
     const at = toIso(this.#env.now);
     switch (action.kind) {
@@ -248,7 +279,7 @@ class TurnBuilder {
         });
         return;
       }
-      case "CreateSubOrchestration":
+      case "CreateSubOrchestration": {
         this.#record({
           type: "SubOrchestrationCreated",
           at,
@@ -258,6 +289,23 @@ class TurnBuilder {
           input: action.input,
           ...(action.tags ? { tags: action.tags } : {}),
         });
+        const depth = depthFromTag(instance.tags[DEPTH_TAG]);
+        const refused = childLimitFailure(
+          { instanceId: instance.instanceId, name: action.name, taskId: action.id, depth, ...children },
+          { ...DEFAULT_LIMITS, ...this.#env.limits },
+        );
+        children.started += 1;
+        if (refused) {
+          // The child is never created; the step fails in the next turn through the inbox, as a
+          // child's own failure would, so the orchestrator's retry policy and try/catch apply.
+          this.#commit.messages.push({
+            instanceId: instance.instanceId,
+            executionId: instance.executionId,
+            event: { type: "SubOrchestrationFailed", at, taskId: action.id, instanceId: action.instanceId, error: refused },
+          });
+          return;
+        }
+        children.open += 1;
         this.#commit.instances.push({
           instanceId: action.instanceId,
           name: action.name,
@@ -265,9 +313,11 @@ class TurnBuilder {
           input: action.input,
           parentInstanceId: instance.instanceId,
           parentTaskId: action.id,
-          ...(action.instanceTags ? { tags: action.instanceTags } : {}),
+          // Depth travels with the child in its tags (and its ExecutionStarted event): no extra column, no lookups.
+          tags: { ...action.instanceTags, [DEPTH_TAG]: String(depth + 1) },
         });
         return;
+      }
       case "SendEvent":
         this.#record({
           type: "EventSent",
@@ -450,6 +500,15 @@ class TurnBuilder {
           ...(scheduled.tags ? { tags: scheduled.tags } : {}),
           ...(scheduled.timeoutMs !== undefined ? { timeoutMs: scheduled.timeoutMs } : {}),
         });
+      } else if (isChildLimitRefusal(failure)) {
+        // That child was never created (a limit refused it): nothing can rewind it, so the
+        // step fails again with the same reason instead of waiting forever. Restart the instance
+        // after raising the limit.
+        this.#commit.messages.push({
+          instanceId: instance.instanceId,
+          executionId: instance.executionId,
+          event: { type: "SubOrchestrationFailed", at, taskId: failure.taskId, instanceId: scheduled.instanceId, ...(failure.error ? { error: failure.error } : {}) },
+        });
       } else if (scheduled.instanceId) {
         this.#commit.messages.push({
           instanceId: scheduled.instanceId,
@@ -543,6 +602,14 @@ function runningChildren(history: readonly HistoryEvent[]): string[] {
     }
   }
   return [...open.values()];
+}
+
+const CHILD_LIMIT_NAMES = new Set(Object.values(CHILD_LIMIT_ERRORS));
+
+/** A child's failure that the parent's own turn recorded because a limit refused to create it. */
+function isChildLimitRefusal(event: HistoryEvent): boolean {
+  const details = event.error?.details as { limit?: unknown } | undefined;
+  return CHILD_LIMIT_NAMES.has(event.error?.name ?? "") && typeof details?.limit === "string";
 }
 
 function findLastIndex<T>(items: readonly T[], predicate: (item: T) => boolean): number {
