@@ -4,8 +4,9 @@ import { cors } from "hono/cors";
 import { secureHeaders } from "hono/secure-headers";
 import { bearerAuth } from "./auth.js";
 import type { AppDeps } from "./deps.js";
-import { HttpProblem, problemResponse, toHttpProblem } from "./problem.js";
+import { badRequest, HttpProblem, problemResponse, toHttpProblem } from "./problem.js";
 import { RouteTable } from "./openapi.js";
+import { requestGuard } from "./request-guard.js";
 import { hookRoutes } from "./routes/hooks.js";
 import { instanceRoutes } from "./routes/instances.js";
 import { miscRoutes } from "./routes/misc.js";
@@ -59,6 +60,20 @@ export function createApp(deps: AppDeps): WeftApp {
       origin: (origin, c) => (origin && origin === new URL(c.req.url).origin ? origin : null),
       allowMethods: ["GET", "POST", "PUT", "DELETE"],
     }),
+  );
+  // A path that is not valid percent-encoding (`/%`, a cut UTF-8 sequence) is the client's
+  // mistake; routes that decode it (the web app's files) would otherwise throw a URIError.
+  app.use("*", async (c, next) => {
+    try {
+      decodeURIComponent(new URL(c.req.url).pathname);
+    } catch {
+      throw badRequest("The URL's path is not valid percent-encoding (a '%' must be followed by two hex digits of UTF-8); encode it with encodeURIComponent.");
+    }
+    return next();
+  });
+  app.use(
+    "*",
+    requestGuard({ listenHost: deps.config.host, allowedHosts: deps.config.allowedHosts, allowedOrigins: deps.config.allowedOrigins }),
   );
   app.use("*", bearerAuth(deps.config.apiToken));
   app.use(

@@ -14,6 +14,13 @@ export interface ServerConfig {
   leaseMs: number | undefined;
   /** When set, every route but health and hooks needs `Authorization: Bearer <token>`. */
   apiToken: string | undefined;
+  /**
+   * Host names the `Host` header may carry besides the defaults (the loopback names and
+   * the listen address), or "any" (WEFT_ALLOWED_HOSTS=*). Anything else gets 421: DNS rebinding.
+   */
+  allowedHosts: string[] | "any";
+  /** Origins of other web apps allowed to call the API (WEFT_ALLOWED_ORIGINS); others get 403. */
+  allowedOrigins: string[];
   maxBodyBytes: number;
   /** The largest input, output, event payload or custom status an instance may carry. */
   maxPayloadBytes: number;
@@ -49,6 +56,8 @@ export function loadConfig(env: Env = process.env, overrides: Partial<ServerConf
     databaseSchema: env.WEFT_DB_SCHEMA?.trim() || undefined,
     leaseMs: env.WEFT_LEASE_MS ? integer(env.WEFT_LEASE_MS, "WEFT_LEASE_MS", 30_000) : undefined,
     apiToken: env.WEFT_API_TOKEN?.trim() || undefined,
+    allowedHosts: env.WEFT_ALLOWED_HOSTS?.trim() === "*" ? "any" : list(env.WEFT_ALLOWED_HOSTS),
+    allowedOrigins: list(env.WEFT_ALLOWED_ORIGINS),
     maxBodyBytes: integer(env.WEFT_MAX_BODY_BYTES, "WEFT_MAX_BODY_BYTES", 1_048_576),
     maxPayloadBytes: integer(env.WEFT_MAX_PAYLOAD_BYTES, "WEFT_MAX_PAYLOAD_BYTES", 256 * 1024),
     maxHistoryEvents: integer(env.WEFT_MAX_HISTORY_EVENTS, "WEFT_MAX_HISTORY_EVENTS", 50_000),
@@ -82,6 +91,10 @@ export function isLoopback(host: string): boolean {
   if (isIP(bare) === 4) return bare.startsWith("127.");
   if (isIP(bare) === 6) return bare === "::1" || bare.startsWith("::ffff:127.");
   return false;
+}
+
+function list(value: string | undefined): string[] {
+  return (value ?? "").split(",").map((item) => item.trim()).filter((item) => item !== "");
 }
 
 function integer(value: string | undefined, name: string, fallback: number): number {

@@ -1,4 +1,19 @@
-import type { HistoryEvent, InstanceRecord, PendingWait } from "@weft/engine";
+import type { FailureDetails, HistoryEvent, InstanceRecord, PendingWait } from "@weft/engine";
+
+/**
+ * A failure as the API shows it: without its stack trace. History keeps the stack (a
+ * database written by an earlier release has them anyway), but a stack names the
+ * server's files and modules, which are nobody's business outside it; the logs have them.
+ */
+export function publicFailure(failure: FailureDetails): FailureDetails {
+  const { stack: _stack, cause, ...rest } = failure;
+  return cause ? { ...rest, cause: publicFailure(cause) } : rest;
+}
+
+/** A history event as the API and the streams show it (failures without stacks). */
+export function publicEvent(event: HistoryEvent): HistoryEvent {
+  return event.error ? { ...event, error: publicFailure(event.error) } : event;
+}
 
 /** The HTTP API's instance summary (HTTP-API.md). */
 export interface InstanceSummaryView {
@@ -37,7 +52,7 @@ export function detailView(instance: InstanceRecord, history: readonly HistoryEv
     ...summaryView(instance),
     input: instance.input ?? null,
     output: instance.output ?? null,
-    error: instance.error ?? null,
+    error: instance.error ? publicFailure(instance.error) : null,
     parentInstanceId: instance.parentInstanceId ?? null,
     pending: pendingView(instance, history),
   };

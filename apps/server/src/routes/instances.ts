@@ -13,7 +13,7 @@ import {
 import type { RouteContext } from "../deps.js";
 import { badRequest, conflict, notFound } from "../problem.js";
 import { check, parseBody, parseQuery, readJson } from "../validation.js";
-import { detailView, summaryView } from "../views.js";
+import { detailView, publicEvent, summaryView } from "../views.js";
 import { startedResponse } from "./workflows.js";
 
 export function instanceRoutes(app: Hono, { deps, table }: RouteContext): void {
@@ -54,7 +54,7 @@ export function instanceRoutes(app: Hono, { deps, table }: RouteContext): void {
       ...(query.after !== undefined ? { afterSeq: query.after } : {}),
       ...(query.limit !== undefined ? { limit: query.limit } : {}),
     });
-    return c.json({ events });
+    return c.json({ events: events.map(publicEvent) });
   });
 
   table.add({ method: "post", path: "/api/instances/:id/events/:name", tag: "Instances", summary: "Raise an event; the body is its payload", params: { ...params, name: z.string().min(1).max(200) }, body: z.unknown(), responses: { 202: { description: "Queued" }, 404: { description: "Unknown instance" }, 409: { description: "The instance is finished" } } });

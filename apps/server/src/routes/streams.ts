@@ -5,7 +5,7 @@ import { instanceIdParam } from "../api-schemas.js";
 import type { RouteContext } from "../deps.js";
 import { notFound } from "../problem.js";
 import { check } from "../validation.js";
-import { summaryView } from "../views.js";
+import { publicEvent, summaryView } from "../views.js";
 
 const KEEP_ALIVE_MS = 15_000;
 /** Status changes for the global stream are coalesced per instance over this window. */
@@ -36,7 +36,7 @@ export function streamRoutes(app: Hono, { deps, table }: RouteContext): void {
       try {
         for await (const change of client.subscribe(instanceId, { afterSeq, signal: abort.signal })) {
           if (change.type === "history") {
-            await stream.writeSSE({ event: "history", id: String(change.event.seq), data: JSON.stringify(change.event) });
+            await stream.writeSSE({ event: "history", id: String(change.event.seq), data: JSON.stringify(publicEvent(change.event)) });
           } else {
             await stream.writeSSE({ event: "status", data: JSON.stringify(summaryView(change.instance)) });
           }

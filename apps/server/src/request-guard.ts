@@ -1,0 +1,141 @@
+import { hostname as osHostname, networkInterfaces } from "node:os";
+import type { MiddlewareHandler } from "hono";
+import { HttpProblem } from "./problem.js";
+
+/**
+ * Defences against the two ways a web page in the user's own browser can reach a
+ * server on loopback, which CORS alone does not stop:
+ *
+ * - **Cross-site requests.** A page on another origin can still *send* a "simple"
+ *   request (`mode: "no-cors"`, `text/plain` or form bodies) — CORS only hides the
+ *   answer — and the request has done its work by then. So state is changed only by
+ *   `application/json` bodies (which a foreign page cannot send without a preflight
+ *   that CORS refuses), and every API request that a browser marks as coming from
+ *   another origin (`Origin`, `Sec-Fetch-Site`) is refused unless that origin is
+ *   configured.
+ * - **DNS rebinding.** A foreign page can make its own name resolve to 127.0.0.1;
+ *   the browser then treats the server as that page's origin. The `Host` header still
+ *   names the attacker's domain, so only the names the server is configured for are
+ *   served.
+ *
+ * Webhooks (`/api/hooks/*`) stay callable from anywhere: they carry their own
+ * signature, and senders post whatever content type they like.
+ */
+export interface RequestGuardOptions {
+  /** The address the server listens on (`HOST`): decides the default host names. */
+  listenHost: string;
+  /** Extra names the `Host` header may carry, or `"any"` to accept every name. */
+  allowedHosts: readonly string[] | "any";
+  /** Origins (scheme://host[:port]) whose pages may call the API besides the server's own. */
+  allowedOrigins: readonly string[];
+}
+
+const STATE_CHANGING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+const JSON_MEDIA_TYPE = /^application\/(?:[\w.+-]+\+)?json$/i;
+
+export function requestGuard(options: RequestGuardOptions): MiddlewareHandler {
+  const hosts = options.allowedHosts === "any" ? "any" : new Set([...defaultHostNames(options.listenHost), ...options.allowedHosts.map(normaliseHostName)]);
+  const origins = new Set(options.allowedOrigins.map(normaliseOrigin));
+  return async (c, next) => {
+    // Requests made in-process (`app.request`) carry no Host header; their URL holds it.
+    const hostHeader = c.req.header("host") ?? new URL(c.req.url).host;
+    if (hosts !== "any" && !hosts.has(hostNameOf(hostHeader))) {
+      throw new HttpProblem(
+        421,
+        "Misdirected request",
+        `This server does not answer to the host name '${hostHeader.slice(0, 100)}'. If you reach it by that name, add it to WEFT_ALLOWED_HOSTS (a comma-separated list).`,
+      );
+    }
+    const path = c.req.path;
+    const isApi = path.startsWith("/api/") || path === "/metrics";
+    if (!isApi || path.startsWith("/api/hooks/")) return next();
+
+    const origin = c.req.header("origin");
+    const site = c.req.header("sec-fetch-site");
+    const ownOrigin = origin !== undefined && isOwnOrigin(origin, hostHeader);
+    const allowedOrigin = origin !== undefined && (ownOrigin || origins.has(normaliseOrigin(origin)));
+    const crossSite = (origin !== undefined && !allowedOrigin) || ((site === "cross-site" || site === "same-site") && !allowedOrigin);
+    if (crossSite) {
+      throw new HttpProblem(
+        403,
+        "Forbidden",
+        `Requests from the web page at ${origin ?? "another site"} are refused: the Weft API answers only its own pages. To let another web app call it, add its origin to WEFT_ALLOWED_ORIGINS.`,
+      );
+    }
+
+    if (STATE_CHANGING.has(c.req.method) && !isJsonOrEmpty(c.req.header("content-type"), c.req.header("content-length"), c.req.header("transfer-encoding"))) {
+      throw new HttpProblem(
+        415,
+        "Unsupported media type",
+        `Send the request body as JSON with "content-type: application/json" (got ${JSON.stringify(c.req.header("content-type") ?? "no content type")}).`,
+      );
+    }
+    return next();
+  };
+}
+
+/** True for a JSON content type, and for a request without a body and without a content type. */
+function isJsonOrEmpty(contentType: string | undefined, contentLength: string | undefined, transferEncoding: string | undefined): boolean {
+  if (contentType === undefined || contentType.trim() === "") {
+    return transferEncoding === undefined && (contentLength === undefined || contentLength.trim() === "0");
+  }
+  const mediaType = contentType.split(";")[0]?.trim() ?? "";
+  return JSON_MEDIA_TYPE.test(mediaType);
+}
+
+function isOwnOrigin(origin: string, hostHeader: string): boolean {
+  try {
+    const url = new URL(origin);
+    if (url.protocol !== "http:" && url.protocol !== "https:") return false;
+    // The Host header has been checked, so the page came from this very server.
+    return url.host.toLowerCase() === hostHeader.toLowerCase();
+  } catch {
+    return false;
+  }
+}
+
+function normaliseOrigin(origin: string): string {
+  try {
+    const url = new URL(origin.trim());
+    return `${url.protocol}//${url.host}`.toLowerCase();
+  } catch {
+    return origin.trim().toLowerCase();
+  }
+}
+
+/** The host name of a `Host` header, without its port, lower-case, without a trailing dot. */
+export function hostNameOf(hostHeader: string): string {
+  const value = hostHeader.trim().toLowerCase();
+  if (value.startsWith("[")) {
+    const end = value.indexOf("]");
+    return end === -1 ? value : value.slice(0, end + 1);
+  }
+  const colon = value.lastIndexOf(":");
+  return normaliseHostName(colon === -1 ? value : value.slice(0, colon));
+}
+
+function normaliseHostName(name: string): string {
+  let value = name.trim().toLowerCase().replace(/\.$/, "");
+  // Bare IPv6 addresses in configuration are written without brackets; headers carry them with.
+  if (value.includes(":") && !value.startsWith("[")) value = `[${value}]`;
+  return value;
+}
+
+/**
+ * The names a server answers to unless told otherwise: the loopback names, the
+ * address it listens on, and — when it listens on every interface — this
+ * machine's name and addresses.
+ */
+export function defaultHostNames(listenHost: string): string[] {
+  const names = ["localhost", "127.0.0.1", "[::1]"];
+  const bare = listenHost.replace(/^\[|\]$/g, "");
+  if (bare === "0.0.0.0" || bare === "::" || bare === "") {
+    names.push(osHostname());
+    for (const addresses of Object.values(networkInterfaces())) {
+      for (const address of addresses ?? []) names.push(address.address);
+    }
+  } else {
+    names.push(bare);
+  }
+  return names.map(normaliseHostName);
+}
