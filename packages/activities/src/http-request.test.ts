@@ -108,6 +108,16 @@ describe("http.request by default", () => {
     ["http://[::1]:8080/", "loopback"],
     ["http://0.0.0.0/", "unspecified"],
     ["http://[::ffff:127.0.0.1]/", "loopback"],
+    ["http://198.18.0.1/", "a benchmarking address (Benchmarking, 198.18.0.0/15)"],
+    ["http://[2002:7f00:1::]/", "a loopback address (127.0.0.1 in Loopback, 127.0.0.0/8, carried by 6to4, 2002::/16)"],
+    ["http://[64:ff9b::7f00:1]/", "a loopback address (127.0.0.1 in Loopback, 127.0.0.0/8, carried by IPv4-IPv6 Translat., 64:ff9b::/96)"],
+    ["http://224.0.0.1/", "a multicast address (Multicast, 224.0.0.0/4)"],
+    ["http://255.255.255.255/", "a broadcast address (Limited Broadcast, 255.255.255.255/32)"],
+    ["http://[ff02::1]/", "a multicast address"],
+    ["http://192.0.2.1/", "a documentation address (Documentation (TEST-NET-1), 192.0.2.0/24)"],
+    ["http://[2001:db8::1]/", "a documentation address (Documentation, 2001:db8::/32)"],
+    ["http://240.0.0.1/", "a reserved special-purpose address (Reserved, 240.0.0.0/4)"],
+    ["http://[fec0::1]/", "a private-network address (Site-Local (deprecated), fec0::/10)"],
   ])("refuses %s as %s, saying which option allows it", async (url, kind) => {
     const { call } = builtIns();
     const error = await failureOf(call("http.request", { url }));
@@ -147,7 +157,7 @@ describe("http.request by default", () => {
       {},
       {
         lookup: async (host) =>
-          host === "127.0.0.1" ? [{ address: "203.0.113.10", family: 4 }] : lookup(host, { all: true }),
+          host === "127.0.0.1" ? [{ address: "93.184.216.34", family: 4 }] : lookup(host, { all: true }),
       },
     );
     const fn = toActivityFunctions([activity])["http.request"];

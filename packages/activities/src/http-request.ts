@@ -6,8 +6,7 @@ import { defineActivity } from "./define-activity.js";
 import type { ActivityDefinition } from "./define-activity.js";
 import { abortReason } from "./delay.js";
 import { ActivityError, ActivityErrorCode, HttpStatusError, nonRetryable } from "./errors.js";
-import { classifyAddress } from "./network-guard.js";
-import type { BlockedAddressKind } from "./network-guard.js";
+import { classifyAddress, describeBlockedAddress } from "./network-guard.js";
 
 export interface HttpRequestOptions {
   /**
@@ -182,13 +181,6 @@ function encodeBody(input: HttpRequestInput, headers: Headers): string | undefin
   return JSON.stringify(input.body);
 }
 
-const KIND_WORDS: Record<BlockedAddressKind, string> = {
-  loopback: "a loopback address (this machine)",
-  "link-local": "a link-local address (where cloud metadata services live)",
-  private: "a private-network address",
-  unspecified: "an unspecified address (this machine)",
-};
-
 async function assertAllowedDestination(url: URL, settings: Settings, redirected: boolean): Promise<void> {
   if (settings.allowPrivateNetworks) return;
   const host = url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname;
@@ -204,14 +196,15 @@ async function assertAllowedDestination(url: URL, settings: Settings, redirected
   }
   // Any blocked address refuses the host: the connection may use any of them.
   for (const { address } of addresses) {
-    const kind = classifyAddress(address);
-    if (kind === undefined) continue;
+    const block = classifyAddress(address);
+    if (block === undefined) continue;
     throw nonRetryable(
       `Activity '${NAME}': refused ${redirected ? "a redirect to " : ""}${url.href} because '${host}' ${
         host === address ? "is" : `resolves to ${address},`
-      } ${KIND_WORDS[kind]}. Requests to loopback, link-local, private and unspecified addresses are blocked ` +
-        "to protect the server and its network; set the built-in activities' option http.allowPrivateNetworks to true to allow them.",
-      { code: "address-not-allowed", url: url.href, host, address, kind },
+      } ${describeBlockedAddress(block)}. Requests to loopback, link-local, private and other special-purpose addresses ` +
+        "(the IANA registries) are blocked to protect the server and its network; set the built-in activities' option " +
+        "http.allowPrivateNetworks to true to allow them.",
+      { code: "address-not-allowed", url: url.href, host, address, kind: block.kind, range: block.range },
     );
   }
   if (addresses.length === 0) {
