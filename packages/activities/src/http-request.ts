@@ -1,18 +1,25 @@
 import { lookup as dnsLookup } from "node:dns/promises";
+import { isIP } from "node:net";
 import { NonRetryableError } from "@weft/engine";
 import type { ActivityContext } from "@weft/engine";
+import { Headers, fetch } from "undici";
+import type { Response } from "undici";
 import { z } from "zod";
 import { defineActivity } from "./define-activity.js";
 import type { ActivityDefinition } from "./define-activity.js";
 import { abortReason } from "./delay.js";
 import { ActivityError, ActivityErrorCode, HttpStatusError, nonRetryable } from "./errors.js";
 import { classifyAddress, describeBlockedAddress } from "./network-guard.js";
+import type { BlockedAddress } from "./network-guard.js";
+import { createPinnedAgent } from "./pinned-agent.js";
+import type { ResolvedAddress } from "./pinned-agent.js";
 
 export interface HttpRequestOptions {
   /**
-   * Lets `http.request` reach loopback, link-local (cloud metadata), private and
-   * unspecified addresses. Off by default: a workflow author should not be able to
-   * read the server's own admin ports or the cloud's credentials.
+   * Lets `http.request` reach loopback, link-local (cloud metadata), private and the
+   * other special-purpose addresses. Off by default: a workflow author should not be
+   * able to read the server's own admin ports or the cloud's credentials. The name is
+   * still resolved once per hop and the connection pinned to that answer.
    */
   allowPrivateNetworks?: boolean;
   /** Per request, unless the input's `timeoutMs` says otherwise. Default 10 000. */
@@ -21,10 +28,17 @@ export interface HttpRequestOptions {
   maxResponseBytes?: number;
 }
 
-/** Seams for tests; the server never passes these. */
+/**
+ * Seams for tests. The server never passes these (`createBuiltInActivities` has no
+ * way to), so no configuration can loosen the address check through them.
+ */
 export interface HttpRequestDependencies {
-  lookup?: (hostname: string) => Promise<readonly { address: string; family: number }[]>;
-  fetch?: typeof fetch;
+  /** Resolves a host name; asked once per hop. Default: the system resolver. */
+  lookup?: (hostname: string) => Promise<readonly ResolvedAddress[]>;
+  /** Replaces the address check, so a test can let a loopback server stand in for a public one. */
+  classifyAddress?: (address: string) => BlockedAddress | undefined;
+  /** Extra trust roots for https, so a test can serve its own certificate. */
+  ca?: string;
 }
 
 export const DEFAULT_HTTP_TIMEOUT_MS = 10_000;
@@ -72,7 +86,8 @@ export function createHttpRequestActivity(
     timeoutMs: positiveOption("http.timeoutMs", options.timeoutMs, DEFAULT_HTTP_TIMEOUT_MS),
     maxResponseBytes: positiveOption("http.maxResponseBytes", options.maxResponseBytes, DEFAULT_MAX_RESPONSE_BYTES),
     lookup: dependencies.lookup ?? ((hostname: string) => dnsLookup(hostname, { all: true, verbatim: true })),
-    fetch: dependencies.fetch ?? ((...args: Parameters<typeof fetch>) => fetch(...args)),
+    classifyAddress: dependencies.classifyAddress ?? classifyAddress,
+    ca: dependencies.ca,
   };
   return defineActivity({
     name: NAME,
@@ -91,7 +106,8 @@ interface Settings {
   timeoutMs: number;
   maxResponseBytes: number;
   lookup: NonNullable<HttpRequestDependencies["lookup"]>;
-  fetch: NonNullable<HttpRequestDependencies["fetch"]>;
+  classifyAddress: NonNullable<HttpRequestDependencies["classifyAddress"]>;
+  ca: string | undefined;
 }
 
 async function httpRequest(input: HttpRequestInput, context: ActivityContext, settings: Settings): Promise<HttpRequestOutput> {
@@ -104,40 +120,48 @@ async function httpRequest(input: HttpRequestInput, context: ActivityContext, se
   let body = encodeBody(input, headers);
 
   try {
-    // Redirects are followed here, not by fetch, so that every hop passes the address check.
+    // Redirects are followed here, not by fetch, so that every hop is resolved, checked
+    // and pinned like the first.
     for (let hop = 0; ; hop++) {
-      await assertAllowedDestination(url, settings, hop > 0);
-      const response = await settings.fetch(url, { method, headers, body, signal, redirect: "manual" });
-      const location = response.headers.get("location");
-      if (isRedirect(response.status) && location !== null) {
-        await response.body?.cancel();
-        if (hop >= MAX_REDIRECTS) {
-          throw nonRetryable(`Activity '${NAME}': ${input.url} redirected more than ${MAX_REDIRECTS} times.`, {
-            code: "too-many-redirects",
-            url: input.url,
-          });
+      const destination = await resolveAllowedDestination(url, settings, hop > 0);
+      // undici's own fetch and Agent (not Node's global fetch, an older undici), so the
+      // dispatcher and the fetch that uses it are the same version.
+      const dispatcher = createPinnedAgent({ ...destination, ca: settings.ca });
+      try {
+        const response = await fetch(url, { method, headers, body, signal, redirect: "manual", dispatcher });
+        const location = response.headers.get("location");
+        if (isRedirect(response.status) && location !== null) {
+          await response.body?.cancel();
+          if (hop >= MAX_REDIRECTS) {
+            throw nonRetryable(`Activity '${NAME}': ${input.url} redirected more than ${MAX_REDIRECTS} times.`, {
+              code: "too-many-redirects",
+              url: input.url,
+            });
+          }
+          const next = parseUrl(new URL(location, url).href);
+          if (response.status === 303 || ((response.status === 301 || response.status === 302) && method === "POST")) {
+            if (method !== "HEAD") method = "GET";
+            body = undefined;
+            headers.delete("content-type");
+          }
+          if (next.origin !== url.origin) headers = withoutCredentials(headers);
+          url = next;
+          continue;
         }
-        const next = parseUrl(new URL(location, url).href);
-        if (response.status === 303 || ((response.status === 301 || response.status === 302) && method === "POST")) {
-          if (method !== "HEAD") method = "GET";
-          body = undefined;
-          headers.delete("content-type");
+        if (response.status >= 500) {
+          // Only an excerpt is kept; an oversize error page must not hide the retryable 5xx.
+          const excerpt = method === "HEAD" ? "" : await readLimited(response, settings.maxResponseBytes, url).catch(() => "");
+          throw new HttpStatusError(response.status, method, url.href, response.statusText, excerpt.slice(0, 500));
         }
-        if (next.origin !== url.origin) headers = withoutCredentials(headers);
-        url = next;
-        continue;
+        const text = method === "HEAD" ? "" : await readLimited(response, settings.maxResponseBytes, url);
+        return {
+          status: response.status,
+          headers: Object.fromEntries(response.headers),
+          body: decodeBody(text, response.headers.get("content-type")),
+        };
+      } finally {
+        await dispatcher.destroy();
       }
-      if (response.status >= 500) {
-        // Only an excerpt is kept; an oversize error page must not hide the retryable 5xx.
-        const excerpt = method === "HEAD" ? "" : await readLimited(response, settings.maxResponseBytes, url).catch(() => "");
-        throw new HttpStatusError(response.status, method, url.href, response.statusText, excerpt.slice(0, 500));
-      }
-      const text = method === "HEAD" ? "" : await readLimited(response, settings.maxResponseBytes, url);
-      return {
-        status: response.status,
-        headers: Object.fromEntries(response.headers),
-        body: decodeBody(text, response.headers.get("content-type")),
-      };
     }
   } catch (error) {
     if (error instanceof NonRetryableError || error instanceof ActivityError) throw error;
@@ -181,37 +205,52 @@ function encodeBody(input: HttpRequestInput, headers: Headers): string | undefin
   return JSON.stringify(input.body);
 }
 
-async function assertAllowedDestination(url: URL, settings: Settings, redirected: boolean): Promise<void> {
-  if (settings.allowPrivateNetworks) return;
+/**
+ * Resolves the URL's host once and checks every address it got; the hop then connects
+ * to those addresses only (`createPinnedAgent`). An IP literal is its own answer: the
+ * socket layer never looks one up, so asking a resolver would check something else.
+ */
+async function resolveAllowedDestination(
+  url: URL,
+  settings: Settings,
+  redirected: boolean,
+): Promise<{ host: string; addresses: readonly ResolvedAddress[] }> {
   const host = url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname;
-  let addresses: readonly { address: string }[];
-  try {
-    addresses = await settings.lookup(host);
-  } catch (error) {
-    throw new ActivityError(
-      ActivityErrorCode.HttpFailed,
-      `Activity '${NAME}': could not resolve the host '${host}' of ${url.href}: ${describeNetworkError(error)}.`,
-      { cause: error, details: { url: url.href, host } },
-    );
+  const literal = isIP(host);
+  let addresses: readonly ResolvedAddress[];
+  if (literal !== 0) addresses = [{ address: host, family: literal }];
+  else {
+    try {
+      addresses = await settings.lookup(host);
+    } catch (error) {
+      throw new ActivityError(
+        ActivityErrorCode.HttpFailed,
+        `Activity '${NAME}': could not resolve the host '${host}' of ${url.href}: ${describeNetworkError(error)}.`,
+        { cause: error, details: { url: url.href, host } },
+      );
+    }
   }
-  // Any blocked address refuses the host: the connection may use any of them.
-  for (const { address } of addresses) {
-    const block = classifyAddress(address);
-    if (block === undefined) continue;
-    throw nonRetryable(
-      `Activity '${NAME}': refused ${redirected ? "a redirect to " : ""}${url.href} because '${host}' ${
-        host === address ? "is" : `resolves to ${address},`
-      } ${describeBlockedAddress(block)}. Requests to loopback, link-local, private and other special-purpose addresses ` +
-        "(the IANA registries) are blocked to protect the server and its network; set the built-in activities' option " +
-        "http.allowPrivateNetworks to true to allow them.",
-      { code: "address-not-allowed", url: url.href, host, address, kind: block.kind, range: block.range },
-    );
+  if (!settings.allowPrivateNetworks) {
+    // Any blocked address refuses the host: the connection may use any of them.
+    for (const { address } of addresses) {
+      const block = settings.classifyAddress(address);
+      if (block === undefined) continue;
+      throw nonRetryable(
+        `Activity '${NAME}': refused ${redirected ? "a redirect to " : ""}${url.href} because '${host}' ${
+          host === address ? "is" : `resolves to ${address},`
+        } ${describeBlockedAddress(block)}. Requests to loopback, link-local, private and other special-purpose addresses ` +
+          "(the IANA registries) are blocked to protect the server and its network; set the built-in activities' option " +
+          "http.allowPrivateNetworks to true to allow them.",
+        { code: "address-not-allowed", url: url.href, host, address, kind: block.kind, range: block.range },
+      );
+    }
   }
   if (addresses.length === 0) {
     throw new ActivityError(ActivityErrorCode.HttpFailed, `Activity '${NAME}': the host '${host}' has no address.`, {
       details: { url: url.href, host },
     });
   }
+  return { host, addresses };
 }
 
 async function readLimited(response: Response, maxBytes: number, url: URL): Promise<string> {
