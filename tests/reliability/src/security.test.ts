@@ -1,12 +1,15 @@
 import { createHmac } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { probeCrossOrigin } from "./support/cross-origin-probes.js";
 import { definition } from "./support/definitions.js";
 import { type InProcessServer, startInProcessServer } from "./support/in-process-server.js";
 import { report } from "./support/results.js";
 import { publish } from "./support/server-process.js";
 
-// Scenario 9 (the parts that exist): auth on every route, webhook signatures, CORS,
-// and http.request refusing private networks through a running workflow.
+// Scenario 9: auth on every route, webhook signatures, CORS, requests a foreign web page
+// or a DNS-rebound name can send, and http.request refusing private networks through a
+// running workflow. The other security probes (engine limits, expressions, secrets,
+// http.request's ranges) have files of their own: security-*.test.ts.
 const TOKEN = "reliability-token-0123456789";
 const figures: Record<string, number | boolean> = {};
 
@@ -77,6 +80,23 @@ describe("security probes", () => {
     const same = await fetch(`${server.url}/api/workflows`, { headers: { ...auth, Origin: server.url } });
     expect(same.headers.get("access-control-allow-origin")).toBe(server.url);
     figures.corsOriginsRefused = 4;
+  });
+
+  it("refuses what a foreign web page or a DNS-rebound name sends (415, 403, 421), and nothing starts or is approved", async () => {
+    const api = (p: string, init?: Parameters<InProcessServer["api"]>[1]) => server.api(p, { ...init, headers: { ...auth, ...init?.headers } });
+    const started = await api("/api/workflows/order-processing/instances", { json: { input: { orderId: "o-1", customer: "Ada", email: "ada@example.com" } } });
+    expect(started.status).toBe(202);
+    const instanceId: string = started.body.instanceId;
+    for (let i = 0; i < 500 && (await api(`/api/instances/${instanceId}`)).body.pending?.events?.length !== 1; i++) await new Promise((r) => setTimeout(r, 20));
+    const count = async () => (await api("/api/instances?workflow=order-processing&limit=1000")).body.items.length as number;
+    const before = await count();
+    const result = await probeCrossOrigin(server.url, { startPath: "/api/workflows/order-processing/instances", approvePath: `/api/instances/${instanceId}/events/OrderApprovalResult` }, auth);
+    expect(result.unexpected).toEqual([]);
+    expect(await count()).toBe(before);
+    const detail = (await api(`/api/instances/${instanceId}`)).body;
+    expect(detail.status).toBe("running");
+    expect(detail.pending.events).toHaveLength(1);
+    figures.crossOriginProbesRefused = result.refused;
   });
 
   it("refuses http.request to cloud metadata, loopback and private ranges in a running workflow", async () => {
