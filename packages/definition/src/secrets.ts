@@ -1,3 +1,5 @@
+import { createSecretRedactor, type SecretRedactor } from './secret-redaction.js';
+
 /**
  * Secrets never enter history: `$secret("name")` in an expression evaluates to a
  * placeholder, `{{secret:name}}`, which is what the history records. The server
@@ -27,15 +29,21 @@ export function revealSecrets(value: unknown, lookup: (name: string) => string |
   );
 }
 
-/** Replaces every occurrence of a secret's value inside strings in `value` with its placeholder. */
+const redactors = new WeakMap<ReadonlyMap<string, string>, SecretRedactor>();
+
+/**
+ * Replaces every occurrence of a secret's value inside `value` — strings, object
+ * keys, numbers that spell one — with its placeholder, in any of the forms listed in
+ * secret-redaction.ts (case, percent, JSON, HTML, hex, base64). The redactor for a
+ * map is built once and kept while the map lives: pass the same map again.
+ */
 export function redactSecrets(value: unknown, secrets: ReadonlyMap<string, string>): unknown {
-  const known = [...secrets.entries()].filter(([, v]) => v.length >= 4).sort((a, b) => b[1].length - a[1].length);
-  if (known.length === 0) return value;
-  return mapStrings(value, (text) => {
-    let out = text;
-    for (const [name, secret] of known) if (out.includes(secret)) out = out.split(secret).join(`{{secret:${name}}}`);
-    return out;
-  });
+  let redactor = redactors.get(secrets);
+  if (!redactor) {
+    redactor = createSecretRedactor(secrets, (name) => `{{secret:${name}}}`);
+    redactors.set(secrets, redactor);
+  }
+  return redactor.redact(value);
 }
 
 function mapStrings(value: unknown, fn: (text: string) => string): unknown {
