@@ -2,14 +2,17 @@ import { createHmac } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { probeCrossOrigin } from "./support/cross-origin-probes.js";
 import { definition } from "./support/definitions.js";
+import { probeSpecialPurposeAddresses } from "./support/http-probes.js";
 import { type InProcessServer, startInProcessServer } from "./support/in-process-server.js";
 import { report } from "./support/results.js";
 import { publish } from "./support/server-process.js";
 
 // Scenario 9: auth on every route, webhook signatures, CORS, requests a foreign web page
 // or a DNS-rebound name can send, and http.request refusing private networks through a
-// running workflow. The other security probes (engine limits, expressions, secrets,
-// http.request's ranges) have files of their own: security-*.test.ts.
+// running workflow (cloud metadata, private ranges, and every other special-purpose range:
+// DNS rebinding and per-hop pinning are tested in packages/activities, where the resolver
+// is a seam). The probes that load the server (engine limits, expressions) and the secret
+// probes have files of their own: security-*.test.ts.
 const TOKEN = "reliability-token-0123456789";
 const figures: Record<string, number | boolean> = {};
 
@@ -142,5 +145,17 @@ describe("security probes", () => {
       expect(JSON.stringify(detail.error)).toMatch(/private|loopback|link-local|metadata|blocked|refus|not allowed/i);
     }
     figures.ssrfTargetsRefused = targets.length;
+  });
+
+  it("refuses benchmarking, 6to4, NAT64, multicast, broadcast and other special-purpose addresses in a running workflow", async () => {
+    const outcomes = await probeSpecialPurposeAddresses(
+      (path, init) => server.api(path, { ...init, headers: { ...auth, ...init?.headers } }),
+      new URL(server.url).port,
+    );
+    for (const outcome of outcomes) {
+      expect(outcome, `${outcome.url} ended ${outcome.status}: ${outcome.message}`).toMatchObject({ status: "failed", refused: true });
+    }
+    figures.specialPurposeTargetsRefused = outcomes.filter((o) => o.refused).length;
+    figures.maxMsToRefusal = Math.max(...outcomes.map((o) => o.ms));
   });
 });
