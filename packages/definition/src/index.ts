@@ -99,8 +99,11 @@ export type { GuaranteedActivityName } from './catalog.js';
 
 export { compile, DefinitionError, outgoingTargets } from './compile.js';
 export type { Plan, PlanNode, CompileOptions } from './compile.js';
-export { interpret, MAX_NODE_VISITS, SUB_WORKFLOW_TAG_PREFIX, WorkflowError } from './interpreter.js';
+export { DEFAULT_MAX_MAP_ITEMS, interpret, MAX_NODE_VISITS, SUB_WORKFLOW_TAG_PREFIX, WorkflowError } from './interpreter.js';
 export type { InterpreterOptions } from './interpreter.js';
+export { DEFAULT_YIELD_AFTER_MS } from './event-loop-yield.js';
+export { checkSelfCalls, findSubWorkflowCycle, subWorkflowCalls } from './sub-workflow-cycles.js';
+export type { PublishedVersion, PublishedVersionLoader, SubWorkflowCall } from './sub-workflow-cycles.js';
 export { NodeStatus } from './node-observer.js';
 export type { NodeObserver, NodeTransition } from './node-observer.js';
 export { deriveNodeStates, NodeStateTracker } from './node-states.js';

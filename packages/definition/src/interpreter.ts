@@ -7,11 +7,15 @@ import {
   toFailureDetails,
 } from '@weft/engine';
 import type { Plan, PlanNode } from './compile.js';
+import { pauseIfDue } from './event-loop-yield.js';
 import { evaluateExpression, type ExpressionContext } from './expressions.js';
 import { NodeStatus, type NodeObserver } from './node-observer.js';
 
 /** How often one node may run in one instance (per map item inside a map body). */
 export const MAX_NODE_VISITS = 1000;
+
+/** The most items one map node may run over (WEFT_MAX_MAP_ITEMS on the server). */
+export const DEFAULT_MAX_MAP_ITEMS = 10_000;
 
 /** Evaluation steps one expression may take (deterministic, unlike the time box). */
 export const EXPRESSION_STEP_BUDGET = 200_000;
@@ -40,6 +44,14 @@ export interface InterpreterOptions {
   onEnter?: (nodeId: string, snapshot: () => RestartSeed) => void;
   /** Time box of one expression evaluation. */
   expressionTimeoutMs?: number;
+  /** The most items one map node may run over; more fails the node with MapItemsExceeded. Default {@link DEFAULT_MAX_MAP_ITEMS}. */
+  maxMapItems?: number;
+  /**
+   * Pause for the event loop after this many milliseconds of moving tokens without a pause
+   * (default 5; 0 pauses after every step). It changes when a turn's work runs, never what it
+   * decides: the history is the same.
+   */
+  yieldAfterMs?: number;
 }
 
 /** A failure the workflow itself raises (a `fail` node, a visit limit, a bad expression value). */
@@ -158,6 +170,7 @@ class Run {
       while (this.#ready.length > 0 && !this.#finished) {
         const token = this.#ready.shift() as Token;
         if (token.alive) await this.#step(token);
+        await pauseIfDue(this.#options.yieldAfterMs);
       }
       if (this.#finished) break;
       const waiting = this.#waiting.filter((t) => t.alive && t.waiting);
@@ -176,6 +189,7 @@ class Run {
         token.onSettled = undefined;
         if (onSettled) await onSettled(task);
         if (this.#finished) break;
+        await pauseIfDue(this.#options.yieldAfterMs);
       }
     }
     if (this.#failure) throw this.#failure;
@@ -372,6 +386,15 @@ class Run {
           throw new WorkflowError(
             'BadMapItems',
             `Map '${nodeName(plan)}': "items" must give an array, but gave ${describe(items)}.`,
+          );
+        }
+        const maxItems = this.#options.maxMapItems ?? DEFAULT_MAX_MAP_ITEMS;
+        if (items.length > maxItems) {
+          // Refused before anything is scheduled: a map this size would only fail later, on the
+          // history limit, after holding the worker for seconds.
+          throw new WorkflowError(
+            'MapItemsExceeded',
+            `Map '${nodeName(plan)}': "items" gave ${items.length.toLocaleString('en-US')} items; the limit is ${maxItems.toLocaleString('en-US')} (WEFT_MAX_MAP_ITEMS on the server). Split the list into batches (a map over batches, each a sub-workflow), or raise the limit.`,
           );
         }
         if (!plan.bodyEntry || items.length === 0) {

@@ -19,6 +19,8 @@ export const ProblemCode = {
   BadExpression: 'bad-expression',
   BadSetting: 'bad-setting',
   UnknownWorkflow: 'unknown-workflow',
+  /** A sub-workflow node calls its own workflow, directly or through others. */
+  SubWorkflowCycle: 'sub-workflow-cycle',
   /** The document's own shape is wrong (not an object, `nodes` missing, bad workflow id …). */
   Schema: 'schema',
 } as const;

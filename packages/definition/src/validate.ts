@@ -6,6 +6,7 @@ import { resolveScopes } from './map-scopes.js';
 import { checkShape } from './parse-definition.js';
 import { errorProblem, ProblemCode, type Problem } from './problem.js';
 import { checkSettings, type ValidationCatalog } from './settings-rules.js';
+import { checkSelfCalls } from './sub-workflow-cycles.js';
 
 /**
  * Checks a workflow definition against DEFINITION.md and returns every problem found,
@@ -41,5 +42,6 @@ function runRules(definition: unknown, catalog: ValidationCatalog | undefined): 
   problems.push(...checkCycles(graph, scopes));
   problems.push(...checkEdges(graph));
   problems.push(...checkSettings(graph, catalog));
+  problems.push(...checkSelfCalls(definition));
   return problems;
 }

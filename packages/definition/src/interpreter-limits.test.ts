@@ -1,0 +1,126 @@
+import type { HistoryEvent, InstanceRecord } from '@weft/engine';
+import { createTestHub, type TestHub } from '@weft/engine/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import { compile } from './compile.js';
+import { DEFAULT_MAX_MAP_ITEMS, interpret, type InterpreterOptions } from './interpreter.js';
+import { definitionOf, type NodeSpec } from './testing.js';
+
+let hub: TestHub | undefined;
+afterEach(async () => {
+  await hub?.stop();
+  hub = undefined;
+});
+
+/** A map over `items` whose body is `body` (default: one activity echoing the item). */
+function mapOver(items: string, body: NodeSpec[] = [{ id: 'work', type: 'activity', activity: 'util.echo', input: 'item' }], maxConcurrency?: number) {
+  return definitionOf({
+    id: 'mapper',
+    nodes: [
+      { id: 'start', type: 'start' },
+      { id: 'each', type: 'map', items, ...(maxConcurrency !== undefined ? { maxConcurrency } : {}) },
+      ...body.map((node) => ({ parentId: 'each', ...node })),
+      { id: 'end', type: 'end' },
+    ],
+    edges: [['start', 'each'], ['each', 'end'], ...body.slice(1).map((node, i) => [body[i]?.id ?? '', node.id] as [string, string])],
+  });
+}
+
+async function runOnce(definition: Record<string, unknown>, options: InterpreterOptions = {}, input?: unknown): Promise<{ done: InstanceRecord; history: HistoryEvent[] }> {
+  const plan = compile(definition, { version: 1 });
+  hub = createTestHub({
+    activities: { 'util.echo': (value: unknown) => value },
+    resolveOrchestrator: () => interpret(plan, options),
+  });
+  const id = await hub.client.start('mapper', input, { tags: { version: '1' } });
+  const done = await hub.client.waitForCompletion(id, { timeoutMs: 60_000 });
+  const history = await hub.client.history(id);
+  await hub.stop();
+  hub = undefined;
+  return { done, history };
+}
+
+/**
+ * The longest the event loop went without running a 1 ms interval while `work` ran. On a
+ * loaded machine the process also waits for a CPU, which is not the work holding the loop:
+ * a gap counts only the CPU time the process spent in it (wall-clock gaps are reported too).
+ */
+async function longestBlock(work: () => Promise<unknown>): Promise<{ cpu: number; wall: number }> {
+  let last = performance.now();
+  let lastCpu = cpuMs();
+  let cpu = 0;
+  let wall = 0;
+  const tick = () => {
+    const now = performance.now();
+    const nowCpu = cpuMs();
+    wall = Math.max(wall, now - last);
+    cpu = Math.max(cpu, Math.min(now - last, nowCpu - lastCpu));
+    last = now;
+    lastCpu = nowCpu;
+  };
+  const timer = setInterval(tick, 1);
+  try {
+    await work();
+  } finally {
+    clearInterval(timer);
+    tick();
+  }
+  return { cpu, wall };
+}
+
+function cpuMs(): number {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1000;
+}
+
+describe('map items limit', () => {
+  it(`refuses a map over more than ${DEFAULT_MAX_MAP_ITEMS.toLocaleString('en-US')} items before scheduling anything`, async () => {
+    const { done, history } = await runOnce(mapOver('[1..200000]'));
+    expect(done.status).toBe('failed');
+    expect(done.error?.name).toBe('MapItemsExceeded');
+    expect(done.error?.message).toContain('200,000 items');
+    expect(done.error?.message).toContain('the limit is 10,000');
+    expect(done.error?.message).toContain('WEFT_MAX_MAP_ITEMS');
+    expect(history.some((e) => e.type === 'TaskScheduled')).toBe(false);
+  });
+
+  it('takes a configured limit, and runs a map at the limit', async () => {
+    expect((await runOnce(mapOver('[1..6]'), { maxMapItems: 5 })).done.error?.name).toBe('MapItemsExceeded');
+    const atLimit = await runOnce(mapOver('[1..5]'), { maxMapItems: 5 });
+    expect(atLimit.done.status).toBe('completed');
+    expect(atLimit.done.output).toEqual([1, 2, 3, 4, 5]);
+  });
+});
+
+describe('the interpreter yields to the event loop', () => {
+  const passOnly: NodeSpec[] = [{ id: 'pass', type: 'transform', assign: { doubled: 'item * 2' } }];
+
+  it('never holds it long in one turn, even for a map of the maximum size with a pass-only body', async () => {
+    const plan = compile(mapOver(`[1..${DEFAULT_MAX_MAP_ITEMS}]`, passOnly, DEFAULT_MAX_MAP_ITEMS), { version: 1 });
+    const h = createTestHub({ resolveOrchestrator: () => interpret(plan) });
+    hub = h;
+    let done: InstanceRecord | undefined;
+    const longest = await longestBlock(async () => {
+      const id = await h.client.start('mapper', undefined, { tags: { version: '1' } });
+      done = await h.client.waitForCompletion(id, { timeoutMs: 60_000 });
+    });
+    console.log(
+      `[interpreter-yield] map of ${DEFAULT_MAX_MAP_ITEMS} pass-only items in one turn: longest event-loop block ${longest.cpu.toFixed(1)} ms of CPU (${longest.wall.toFixed(1)} ms wall)`,
+    );
+    expect(done?.status).toBe('completed');
+    expect(done?.output).toHaveLength(DEFAULT_MAX_MAP_ITEMS);
+    expect(longest.cpu).toBeLessThan(100);
+  });
+
+  it('decides the same history whether it yields after every step or never', async () => {
+    const body: NodeSpec[] = [
+      { id: 'pass', type: 'transform', assign: { doubled: 'item * 2' } },
+      { id: 'work', type: 'activity', activity: 'util.echo', input: 'vars.doubled' },
+    ];
+    const definition = mapOver('[1..300]', body, 50);
+    const normalise = (history: HistoryEvent[]) => history.map(({ at: _at, startedAt: _s, executionId: _e, ...event }) => event);
+    const always = await runOnce(definition, { yieldAfterMs: 0 });
+    const never = await runOnce(definition, { yieldAfterMs: Number.POSITIVE_INFINITY });
+    expect(always.done.status).toBe('completed');
+    expect(normalise(always.history)).toEqual(normalise(never.history));
+  });
+});
