@@ -1,26 +1,34 @@
-import { findUnsafeRegex } from './safe-regex.js';
-import { secretPlaceholder } from './secrets.js';
 import jsonata from 'jsonata';
+import {
+  BUDGET_BINDING,
+  MATCHING_TIME_CODE,
+  MAX_MATCHING_MS_PER_CALL,
+  SIGNATURE_CODE,
+  STEP_LIMIT_CODE,
+  TIMEOUT_CODE,
+  createBudget,
+  onEvaluateEntry,
+} from './evaluation-budget.js';
+import { findUnrunnablePart } from './expression-checks.js';
+import { REGEX_TOO_COSTLY_CODE, REGEX_UNSUPPORTED_CODE, createLinearRegexEngine } from './linear-regex.js';
+import { secretPlaceholder } from './secrets.js';
 import { ExpressionError, ExpressionErrorCode, expressionPreview } from './expression-error.js';
 import { LruCache } from './lru-cache.js';
 
 // JSONata is the only code a definition can carry, and it is Turing-complete: a
 // recursive function can loop forever (JSONata optimises tail calls, so such a loop
 // does not even grow the stack) and a range can allocate millions of items. Every
-// evaluation therefore runs with JSONata 2.2's guardrails: `timeout` and `stack` are
-// checked on entry to every sub-expression (the same place the older
-// `__evaluate_entry` / `__evaluate_exit` hooks of JSONata's test suite ran their
-// `timeboxExpression`), and `sequence` caps how long any sequence may grow. The
-// guardrails keep their start time and depth on the evaluation's own environment,
-// whereas the hooks live on the compiled expression (set with `assign`), which
-// concurrent evaluations of one cached expression would share. The options are fixed
-// when an expression is compiled, so they are part of the cache key.
-// The time box reads the wall clock, so an expression that runs close to it could
-// fail on one run and pass on a replay. `maxSteps` adds a budget counted in evaluation
-// steps, which a replay spends identically; it uses the `__evaluate_entry` hook, set
-// once per compiled expression, that finds its evaluation's budget through a binding.
-// What no guardrail can interrupt is a single native call that takes long, such as a
-// catastrophic regular expression; expressions run on the orchestration's thread.
+// evaluation therefore runs with guardrails, checked on entry to every sub-expression:
+// JSONata 2.2's `stack` (depth) and `sequence` (how long any sequence may grow), and
+// our `__evaluate_entry` hook (evaluation-budget.ts), set once per compiled expression,
+// which finds its evaluation's budget through a binding. The hook counts steps
+// (`maxSteps`, a budget a replay spends identically, unlike time), keeps the time box
+// on the evaluation's own running time, and pauses the evaluation whenever the event
+// loop's turn is spent, so requests are served while expressions run
+// (event-loop-turns.ts). Regular expressions run on RE2 (linear-regex.ts), which no
+// text can make backtrack. `$eval` evaluates in its caller's environment, so the text
+// it runs gets the same hook, budget and regex engine.
+// The options JSONata reads at compile time (depth, sequence) are part of the cache key.
 
 export const DEFAULT_EXPRESSION_TIMEOUT_MS = 1000;
 export const DEFAULT_EXPRESSION_MAX_DEPTH = 2000;
@@ -80,13 +88,6 @@ interface Limits {
   maxSteps: number | undefined;
 }
 
-interface StepBudget {
-  count: number;
-  readonly max: number;
-}
-
-const STEP_BUDGET_BINDING = '__weftStepBudget';
-const STEP_LIMIT_CODE = 'WEFT-STEPS';
 const ENTRY_HOOK = Symbol.for('jsonata.__evaluate_entry');
 
 type Compiled = { ok: true; expression: jsonata.Expression } | { ok: false; error: ExpressionSyntaxError };
@@ -147,7 +148,7 @@ export async function evaluateExpression(
   let result: unknown;
   try {
     const bindings = deterministicBindings(options);
-    if (limits.maxSteps !== undefined) bindings[STEP_BUDGET_BINDING] = { count: 0, max: limits.maxSteps } satisfies StepBudget;
+    bindings[BUDGET_BINDING] = createBudget(limits.timeoutMs, limits.maxSteps);
     result = await compiled.expression.evaluate(contextDocument(context), bindings);
   } catch (error) {
     throw toExpressionError(error, source, limits);
@@ -179,50 +180,25 @@ function positiveOr(value: number | undefined, fallback: number): number {
 }
 
 function compile(source: string, limits: Limits): Compiled {
-  const key = `${limits.timeoutMs}:${limits.maxDepth}:${limits.maxSequence}:${limits.maxSteps ?? '-'}:${source}`;
+  const key = `${limits.maxDepth}:${limits.maxSequence}:${source}`;
   const cached = cache.get(key);
   if (cached !== undefined) return cached;
   let compiled: Compiled;
   try {
     const expression = jsonata(source, {
-      timeout: limits.timeoutMs,
       stack: limits.maxDepth,
       sequence: limits.maxSequence,
-    });
-    if (limits.maxSteps !== undefined) expression.assign(ENTRY_HOOK as unknown as string, countStep);
-    const unsafe = findUnsafeRegex(expression.ast());
-    compiled = unsafe
-      ? {
-          ok: false,
-          error: {
-            message: `The regular expression /${unsafe.source}/ can take exponential time on some text (a repeated group inside a repetition); rewrite it without nested repetition`,
-            position: unsafe.position,
-          },
-        }
-      : { ok: true, expression };
+      // Replaced per evaluation by one that charges its matching time (evaluation-budget.ts).
+      RegexEngine: createLinearRegexEngine(),
+    } as jsonata.JsonataOptions);
+    expression.assign(ENTRY_HOOK as unknown as string, onEvaluateEntry);
+    const unrunnable = findUnrunnablePart(expression.ast());
+    compiled = unrunnable ? { ok: false, error: unrunnable } : { ok: true, expression };
   } catch (error) {
     compiled = { ok: false, error: toSyntaxError(error, source) };
   }
   if (source.length <= MAX_CACHED_SOURCE_LENGTH) cache.set(key, compiled);
   return compiled;
-}
-
-// Each evaluation runs in its own environment (`base`); its budget is the binding
-// passed to that evaluation, looked up once and remembered for the rest of it.
-const budgets = new WeakMap<object, StepBudget | null>();
-
-function countStep(_expr: unknown, _input: unknown, environment: { base?: object; lookup(name: string): unknown }): void {
-  const base = environment.base;
-  if (base === undefined) return;
-  let budget = budgets.get(base);
-  if (budget === undefined) {
-    const found = environment.lookup(STEP_BUDGET_BINDING) as StepBudget | undefined;
-    budget = found ?? null;
-    budgets.set(base, budget);
-  }
-  if (budget !== null && ++budget.count > budget.max) {
-    throw { code: STEP_LIMIT_CODE, message: `More than ${budget.max} evaluation steps` };
-  }
 }
 
 function toSyntaxError(error: unknown, source: string): ExpressionSyntaxError {
@@ -280,12 +256,25 @@ function toExpressionError(error: unknown, source: string, limits: Limits): Expr
   const fields = jsonataFields(error);
   const codes = [fields.code, fields.inner?.code, fields.inner?.inner?.code];
   const details = { expression: source, position: fields.position, jsonataCode: fields.code, cause: error };
-  if (codes.includes('D1012')) {
+  if (codes.includes(TIMEOUT_CODE) || codes.includes('D1012')) {
     return new ExpressionError(
       ExpressionErrorCode.Timeout,
       `Expression ${preview} took longer than ${limits.timeoutMs}ms and was stopped; check for a loop that never ends`,
       details,
     );
+  }
+  if (codes.includes(MATCHING_TIME_CODE)) {
+    return new ExpressionError(
+      ExpressionErrorCode.Timeout,
+      `Expression ${preview} spent more than ${MAX_MATCHING_MS_PER_CALL}ms matching regular expressions in one function call and was stopped; match shorter texts or simpler patterns`,
+      details,
+    );
+  }
+  const refused = [fields, fields.inner, fields.inner?.inner].find(
+    (each) => each?.code === REGEX_UNSUPPORTED_CODE || each?.code === REGEX_TOO_COSTLY_CODE || each?.code === SIGNATURE_CODE,
+  );
+  if (refused !== undefined) {
+    return new ExpressionError(ExpressionErrorCode.Evaluation, `Expression ${preview} failed: ${refused.message ?? ''}`, details);
   }
   if (codes.includes(STEP_LIMIT_CODE)) {
     return new ExpressionError(

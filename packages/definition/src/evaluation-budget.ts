@@ -1,0 +1,107 @@
+import { nextTurn, turnIsSpent } from './event-loop-turns.js';
+import { signatureProblem } from './expression-checks.js';
+import { createLinearRegexEngine, type RegexEngineConstructor } from './linear-regex.js';
+
+/**
+ * One evaluation's limits and what it has spent, kept in a binding of the evaluation
+ * (the compiled expression, and so the entry hook, is shared by concurrent
+ * evaluations of one cached expression).
+ *
+ * The time box counts the evaluation's own running time, not the wall clock: since an
+ * evaluation now pauses whenever the event loop's turn is spent (event-loop-turns.ts),
+ * the time it waits while requests and other instances run is not its own, and under
+ * load a wall-clock box would stop expressions that did little work. JSONata's own
+ * `timeout` option reads the wall clock from the start, so it is not used.
+ */
+export interface EvaluationBudget {
+  readonly timeoutMs: number;
+  readonly maxSteps: number | undefined;
+  steps: number;
+  /** Running time before the last pause. */
+  ranMs: number;
+  /** When the evaluation last started or resumed (performance.now()). */
+  resumedAt: number;
+  /** Time spent matching regexes since the evaluator last entered a sub-expression. */
+  matchingMs: number;
+}
+
+export const BUDGET_BINDING = '__weftBudget';
+export const STEP_LIMIT_CODE = 'WEFT-STEPS';
+export const TIMEOUT_CODE = 'WEFT-TIMEOUT';
+export const SIGNATURE_CODE = 'WEFT-SIGNATURE';
+export const MATCHING_TIME_CODE = 'WEFT-MATCHING';
+
+/**
+ * Regex matching inside one function call (`$match` walking every match of a long
+ * text, say) happens between two entries of the hook, so the pauses cannot break it
+ * up. Past this much matching in one call the evaluation stops, with the time box's
+ * error: the event loop is never held much longer than one slice plus this.
+ */
+export const MAX_MATCHING_MS_PER_CALL = 40;
+
+export function createBudget(timeoutMs: number, maxSteps: number | undefined): EvaluationBudget {
+  return { timeoutMs, maxSteps, steps: 0, ranMs: 0, resumedAt: performance.now(), matchingMs: 0 };
+}
+
+interface Environment {
+  base?: { RegexEngine?: RegexEngineConstructor };
+  lookup(name: string): unknown;
+}
+
+// Each evaluation has its own base environment; its budget is looked up once.
+const budgets = new WeakMap<object, EvaluationBudget | null>();
+
+/**
+ * The `__evaluate_entry` hook JSONata awaits on entry to every sub-expression,
+ * including those of text run by `$eval` (which evaluates in the caller's environment).
+ */
+export function onEvaluateEntry(expr: unknown, _input: unknown, environment: Environment): Promise<void> | undefined {
+  const base = environment.base;
+  if (base === undefined) return undefined;
+  let budget = budgets.get(base);
+  if (budget === undefined) {
+    budget = (environment.lookup(BUDGET_BINDING) as EvaluationBudget | undefined) ?? null;
+    budgets.set(base, budget);
+    // The regexes of this evaluation charge their matching time to it.
+    if (budget !== null) base.RegexEngine = createLinearRegexEngine(chargeMatching(budget));
+  }
+  if (budget === null) return undefined;
+  if (budget.maxSteps !== undefined && ++budget.steps > budget.maxSteps) {
+    throw { code: STEP_LIMIT_CODE, message: `More than ${budget.maxSteps} evaluation steps` };
+  }
+  const node = expr as { type?: unknown; signature?: unknown };
+  if (node.type === 'lambda') {
+    // A function defined in text given to $eval was not seen when the expression was compiled.
+    const problem = signatureProblem(node.signature);
+    if (problem !== undefined) throw { code: SIGNATURE_CODE, message: problem };
+  }
+  const now = performance.now();
+  checkTimeBox(budget, now);
+  budget.matchingMs = 0;
+  return turnIsSpent(now) ? pause(budget, now) : undefined;
+}
+
+async function pause(budget: EvaluationBudget, now: number): Promise<void> {
+  budget.ranMs += now - budget.resumedAt;
+  await nextTurn();
+  budget.resumedAt = performance.now();
+}
+
+function checkTimeBox(budget: EvaluationBudget, now: number): void {
+  if (budget.ranMs + (now - budget.resumedAt) > budget.timeoutMs) {
+    throw { code: TIMEOUT_CODE, message: `Ran longer than ${budget.timeoutMs}ms` };
+  }
+}
+
+function chargeMatching(budget: EvaluationBudget): (elapsedMs: number) => void {
+  return (elapsedMs) => {
+    budget.matchingMs += elapsedMs;
+    if (budget.matchingMs > MAX_MATCHING_MS_PER_CALL) {
+      throw {
+        code: MATCHING_TIME_CODE,
+        message: `Spent more than ${MAX_MATCHING_MS_PER_CALL}ms matching regular expressions in one function call`,
+      };
+    }
+    checkTimeBox(budget, performance.now());
+  };
+}

@@ -1,0 +1,86 @@
+/**
+ * Expressions run on the orchestration's thread. JSONata's evaluator awaits a hook on
+ * entry to every sub-expression, but an await only lets other microtasks run: a loop
+ * that runs to its 1 s time box would keep HTTP requests, timers and other instances
+ * waiting all that time. So evaluations share the event loop's turns: once the current
+ * turn has run expressions for TURN_SLICE_MS, the evaluation that notices waits for a
+ * macrotask, and requests are served before it goes on.
+ *
+ * Waiting evaluations are resumed one per macrotask, in the order they paused: resumed
+ * all in one go they would run back to back, N slices without the event loop in
+ * between; resumed one at a time behind a turn-start marker, the later ones would find
+ * the turn already spent and never run.
+ *
+ * Pausing changes no value an expression computes (its `$now` and `$random` come from
+ * the orchestration), only when the work happens.
+ */
+export const TURN_SLICE_MS = 5;
+
+type Schedule = (callback: () => void) => void;
+
+// setImmediate runs after the poll phase, so I/O is served first (Node); a
+// MessageChannel does the same in a browser without setTimeout's 4 ms clamp.
+const scheduleMacrotask: Schedule = (() => {
+  interface Port {
+    onmessage: (() => void) | null;
+    postMessage(message: undefined): void;
+  }
+  const globals = globalThis as unknown as {
+    setImmediate?: (callback: () => void) => unknown;
+    MessageChannel?: new () => { port1: Port; port2: Port };
+  };
+  if (typeof globals.setImmediate === 'function') {
+    const setImmediate = globals.setImmediate;
+    return (callback) => void setImmediate(callback);
+  }
+  if (typeof globals.MessageChannel === 'function') {
+    const channel = new globals.MessageChannel();
+    const queue: Array<() => void> = [];
+    channel.port1.onmessage = () => queue.shift()?.();
+    return (callback) => {
+      queue.push(callback);
+      channel.port2.postMessage(undefined);
+    };
+  }
+  return (callback) => void setTimeout(callback, 0);
+})();
+
+let turnStartedAt: number | undefined;
+const waiting: Array<() => void> = [];
+
+/**
+ * True when the current turn of the event loop has run expressions for a slice. The
+ * first call of a turn starts the clock and schedules a marker that stops it when the
+ * event loop moves on.
+ */
+export function turnIsSpent(now: number): boolean {
+  if (turnStartedAt === undefined) {
+    turnStartedAt = now;
+    scheduleMacrotask(() => {
+      turnStartedAt = undefined;
+    });
+    return false;
+  }
+  return now - turnStartedAt >= TURN_SLICE_MS;
+}
+
+/**
+ * Resolves in a later macrotask, after the evaluations that paused before this one.
+ *
+ * @example
+ * if (turnIsSpent(performance.now())) await nextTurn();
+ */
+export function nextTurn(): Promise<void> {
+  return new Promise<void>((resolve) => {
+    waiting.push(resolve);
+    if (waiting.length === 1) scheduleMacrotask(resumeNext);
+  });
+}
+
+function resumeNext(): void {
+  const resume = waiting.shift();
+  // The resumed evaluation gets a fresh slice of its own.
+  turnStartedAt = undefined;
+  if (waiting.length > 0) scheduleMacrotask(resumeNext);
+  resume?.();
+}
