@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,6 +12,7 @@ import { initProject } from "./init-project.js";
 import { findConfigFile, loadProjectConfig, type ProjectConfig } from "./project-config.js";
 import { createRuntime } from "./runtime.js";
 import { serve } from "./serve.js";
+import { stopOnSignals } from "./shutdown.js";
 
 const program = new Command()
   .name("weft")
@@ -100,8 +102,7 @@ program
     const project = await loadProject(options.config, { once: true });
     const runtime = await createRuntime(config, { serve: false, ...(project ? { project } : {}) });
     runtime.logger.info({ store: runtime.store.kind }, "worker started");
-    await untilSignal();
-    await runtime.close();
+    stopOnSignals({ logger: runtime.logger, timeoutMs: config.shutdownTimeoutMs, stop: () => runtime.close() });
   });
 
 program
@@ -119,7 +120,8 @@ program
       throw new ConfigError(`--input is not valid JSON: ${(error as Error).message}`);
     }
     const dir = mkdtempSync(join(tmpdir(), "weft-run-"));
-    const config: ServerConfig = { ...loadConfig(process.env), dataDir: dir, databaseUrl: undefined, logLevel: "warn" };
+    // A scratch database holds no secrets worth keeping: a throwaway key, and no key file notice.
+    const config: ServerConfig = { ...loadConfig(process.env), dataDir: dir, databaseUrl: undefined, logLevel: "warn", secretsKey: randomBytes(32).toString("base64"), secretsOldKeys: [] };
     const project = await loadProject(options.config);
     const runtime = await createRuntime(config, { serve: false, ...(project ? { project } : {}) });
     try {
@@ -171,13 +173,6 @@ function readDefinition(file: string): unknown {
 async function loadProject(file: string | undefined, options: { once?: boolean } = {}): Promise<ProjectConfig | undefined> {
   const path = file ?? findConfigFile(process.cwd());
   return path ? loadProjectConfig(path, options) : undefined;
-}
-
-function untilSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    process.once("SIGTERM", () => resolve());
-    process.once("SIGINT", () => resolve());
-  });
 }
 
 program.parseAsync(process.argv).catch((error: unknown) => {

@@ -1,5 +1,7 @@
 import { isIP } from "node:net";
 import { resolve } from "node:path";
+import { DEFAULT_MAX_MAP_ITEMS } from "@weft/definition";
+import { DEFAULT_LIMITS } from "@weft/engine";
 
 export interface ServerConfig {
   port: number;
@@ -26,6 +28,16 @@ export interface ServerConfig {
   maxPayloadBytes: number;
   /** The most history events one execution may have. */
   maxHistoryEvents: number;
+  /** Levels of sub-workflows below a root instance (WEFT_MAX_SUBWORKFLOW_DEPTH, default 10). */
+  maxSubWorkflowDepth: number;
+  /** Sub-workflows one instance may have running at once (WEFT_MAX_OPEN_CHILDREN, default 1,000). */
+  maxOpenChildren: number;
+  /** Sub-workflows one execution may start in all (WEFT_MAX_CHILDREN_PER_EXECUTION, default 5,000). */
+  maxChildrenPerExecution: number;
+  /** Items one map node may run over (WEFT_MAX_MAP_ITEMS, default 10,000). */
+  maxMapItems: number;
+  /** How long `weft start` / `weft worker` may take to stop after SIGTERM or SIGINT before it exits anyway (WEFT_SHUTDOWN_TIMEOUT_MS, default 10 s). */
+  shutdownTimeoutMs: number;
   /** How long a task handed to a remote worker stays leased without a heartbeat (WEFT_REMOTE_LEASE_MS, default 30 s). */
   remoteLeaseMs: number;
   /** Run the workers in this process. */
@@ -35,6 +47,10 @@ export interface ServerConfig {
   demoTimeScale: number;
   /** Let http.request reach loopback and private networks. */
   allowPrivateNetworks: boolean;
+  /** WEFT_SECRETS_KEY: encrypts secrets at rest (32 bytes, base64 or hex). Unset: a key file on SQLite, none on PostgreSQL (see secret-crypto.ts). */
+  secretsKey: string | undefined;
+  /** WEFT_SECRETS_OLD_KEYS (comma-separated): earlier keys, read during a rotation; values under them are re-encrypted on start. */
+  secretsOldKeys: string[];
   /** The built web app to serve at /, if present. */
   webDir: string | undefined;
   logLevel: string;
@@ -61,11 +77,18 @@ export function loadConfig(env: Env = process.env, overrides: Partial<ServerConf
     maxBodyBytes: integer(env.WEFT_MAX_BODY_BYTES, "WEFT_MAX_BODY_BYTES", 1_048_576),
     maxPayloadBytes: integer(env.WEFT_MAX_PAYLOAD_BYTES, "WEFT_MAX_PAYLOAD_BYTES", 256 * 1024),
     maxHistoryEvents: integer(env.WEFT_MAX_HISTORY_EVENTS, "WEFT_MAX_HISTORY_EVENTS", 50_000),
+    maxSubWorkflowDepth: integer(env.WEFT_MAX_SUBWORKFLOW_DEPTH, "WEFT_MAX_SUBWORKFLOW_DEPTH", DEFAULT_LIMITS.maxSubOrchestrationDepth),
+    maxOpenChildren: integer(env.WEFT_MAX_OPEN_CHILDREN, "WEFT_MAX_OPEN_CHILDREN", DEFAULT_LIMITS.maxOpenChildren),
+    maxChildrenPerExecution: integer(env.WEFT_MAX_CHILDREN_PER_EXECUTION, "WEFT_MAX_CHILDREN_PER_EXECUTION", DEFAULT_LIMITS.maxChildrenPerExecution),
+    maxMapItems: integer(env.WEFT_MAX_MAP_ITEMS, "WEFT_MAX_MAP_ITEMS", DEFAULT_MAX_MAP_ITEMS),
+    shutdownTimeoutMs: integer(env.WEFT_SHUTDOWN_TIMEOUT_MS, "WEFT_SHUTDOWN_TIMEOUT_MS", 10_000),
     remoteLeaseMs: integer(env.WEFT_REMOTE_LEASE_MS, "WEFT_REMOTE_LEASE_MS", 30_000),
     worker: true,
     activityConcurrency: integer(env.WEFT_ACTIVITY_CONCURRENCY, "WEFT_ACTIVITY_CONCURRENCY", 32),
     demoTimeScale: number(env.WEFT_DEMO_TIME_SCALE, "WEFT_DEMO_TIME_SCALE", 1),
     allowPrivateNetworks: env.WEFT_HTTP_ALLOW_PRIVATE === "true",
+    secretsKey: env.WEFT_SECRETS_KEY?.trim() || undefined,
+    secretsOldKeys: (env.WEFT_SECRETS_OLD_KEYS ?? "").split(",").map((k) => k.trim()).filter((k) => k !== ""),
     webDir: env.WEFT_WEB_DIR?.trim() || undefined,
     logLevel: env.WEFT_LOG_LEVEL?.trim() || "info",
     ...definedOnly(overrides),
@@ -73,6 +96,15 @@ export function loadConfig(env: Env = process.env, overrides: Partial<ServerConf
   if (config.port < 0 || config.port > 65535) throw new ConfigError(`PORT must be between 0 and 65535, not ${config.port}.`);
   if (config.maxBodyBytes < 1024) throw new ConfigError("WEFT_MAX_BODY_BYTES must be at least 1024.");
   if (config.remoteLeaseMs < 100) throw new ConfigError("WEFT_REMOTE_LEASE_MS must be at least 100.");
+  for (const [name, value] of [
+    ["WEFT_MAX_SUBWORKFLOW_DEPTH", config.maxSubWorkflowDepth],
+    ["WEFT_MAX_OPEN_CHILDREN", config.maxOpenChildren],
+    ["WEFT_MAX_CHILDREN_PER_EXECUTION", config.maxChildrenPerExecution],
+    ["WEFT_MAX_MAP_ITEMS", config.maxMapItems],
+  ] as const) {
+    if (value < 1) throw new ConfigError(`${name} must be at least 1, not ${value}.`);
+  }
+  if (config.shutdownTimeoutMs < 0) throw new ConfigError(`WEFT_SHUTDOWN_TIMEOUT_MS must be 0 or more, not ${config.shutdownTimeoutMs}.`);
   return config;
 }
 

@@ -14,6 +14,7 @@ import { createLogger, type Logger } from "./logger.js";
 import { createMetrics } from "./metrics.js";
 import { ProjectConfigError, type ProjectConfig } from "./project-config.js";
 import { Scheduler } from "./scheduler.js";
+import { resolveSecretKeys } from "./secret-crypto.js";
 import { SecretStore } from "./secrets.js";
 import { WorkflowService } from "./workflows.js";
 
@@ -55,12 +56,16 @@ export async function createRuntime(config: ServerConfig, options: RuntimeOption
   let isolation: ActivityIsolation | undefined;
   let ready = false;
   try {
+    const keys = resolveSecretKeys({ key: config.secretsKey, oldKeys: config.secretsOldKeys, dataDir: config.databaseUrl ? undefined : config.dataDir });
+    logger[keys.notice.level](keys.notice.fields, keys.notice.message);
+    const secrets = new SecretStore(store, keys.cipher);
+    await secrets.open(logger);
     const definitions = createBuiltInActivities({
-      outbox: { append: (entry) => store.appendOutbox(entry, Date.now()) },
+      // Redacted here, where every outbox record passes, whatever activity appends it.
+      outbox: { append: async (entry) => store.appendOutbox(await secrets.redact(entry), Date.now()) },
       demoTimeScale: config.demoTimeScale,
       http: { allowPrivateNetworks: config.allowPrivateNetworks },
     });
-    const secrets = new SecretStore(store);
     // The project's activities can run in a process of their own: suspects do (see isolation.ts).
     isolation = options.project ? new ActivityIsolation({ project: { file: options.project.file, once: options.project.once }, logger }) : undefined;
     const extensions = new Extensions({
@@ -73,7 +78,7 @@ export async function createRuntime(config: ServerConfig, options: RuntimeOption
       wrapActivities: (functions) => secrets.wrap(functions),
     });
     const client = createClient({ store });
-    const workflows = new WorkflowService({ store, client, maxPayloadBytes: config.maxPayloadBytes, activityNames: () => extensions.activityNames(), isCodeWorkflow: (id) => extensions.isCodeWorkflow(id) });
+    const workflows = new WorkflowService({ store, client, maxPayloadBytes: config.maxPayloadBytes, maxMapItems: config.maxMapItems, activityNames: () => extensions.activityNames(), isCodeWorkflow: (id) => extensions.isCodeWorkflow(id) });
     const worker = config.worker
       ? createWorker({
           store,
@@ -94,7 +99,15 @@ export async function createRuntime(config: ServerConfig, options: RuntimeOption
           activityLogger: extensions.activityLogger,
           resolveOrchestrator: extensions.resolver(workflows.resolveOrchestrator),
           activityConcurrency: config.activityConcurrency,
-          limits: { maxPayloadBytes: config.maxPayloadBytes, maxHistoryEvents: config.maxHistoryEvents },
+          // Running activities get most of the shutdown bound to finish; the rest is for flushing results and closing the store.
+          shutdownGraceMs: Math.floor(config.shutdownTimeoutMs * 0.6),
+          limits: {
+            maxPayloadBytes: config.maxPayloadBytes,
+            maxHistoryEvents: config.maxHistoryEvents,
+            maxSubOrchestrationDepth: config.maxSubWorkflowDepth,
+            maxOpenChildren: config.maxOpenChildren,
+            maxChildrenPerExecution: config.maxChildrenPerExecution,
+          },
           onError: (error, where) => logger.error({ err: error, where }, "worker error"),
         })
       : undefined;

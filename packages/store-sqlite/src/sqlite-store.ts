@@ -131,6 +131,8 @@ class SqliteStoreImpl implements SqliteStore {
       db = new Database(path, { timeout: options.busyTimeoutMs ?? 5000 });
       db.pragma("journal_mode = WAL");
       db.pragma(`synchronous = ${options.synchronous === "NORMAL" ? "NORMAL" : "FULL"}`);
+      // A value overwritten in place (a secret re-encrypted on upgrade) leaves no old copy in the page's free space.
+      db.pragma("secure_delete = FAST");
       const migration = migrate(db, path);
       const store = new SqliteStoreImpl(path, db, lock, migration);
       // As the new owner, nobody else can hold a lease: whatever leases are
