@@ -2,8 +2,9 @@ import { serve as listen } from "@hono/node-server";
 import type { AddressInfo } from "node:net";
 import type { ServerConfig } from "./config.js";
 import { createRuntime, type RuntimeOptions, type WeftRuntime } from "./runtime.js";
+import { stopOnSignals } from "./shutdown.js";
 
-/** `weft start`: the runtime plus an HTTP listener, stopped gracefully on SIGTERM or SIGINT. */
+/** `weft start`: the runtime plus an HTTP listener, stopped gracefully on SIGTERM or SIGINT, within `shutdownTimeoutMs`. */
 export async function serve(config: ServerConfig, options: RuntimeOptions = {}): Promise<WeftRuntime> {
   const runtime = await createRuntime(config, options);
   const server = listen({ fetch: runtime.web.app.fetch, port: config.port, hostname: config.host });
@@ -16,18 +17,15 @@ export async function serve(config: ServerConfig, options: RuntimeOptions = {}):
   const url = `http://${host}:${address.port}`;
   runtime.logger.info({ url, store: runtime.store.kind, dataDir: config.dataDir }, "weft is listening");
   process.stdout.write(`Weft is listening on ${url}\n`);
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    runtime.logger.info({ signal }, "stopping");
-    // Streams never end on their own: close idle and active connections after new requests stop.
-    server.close();
-    (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
-    await runtime.close();
-    process.exit(0);
-  };
-  process.once("SIGTERM", () => void stop("SIGTERM"));
-  process.once("SIGINT", () => void stop("SIGINT"));
+  stopOnSignals({
+    logger: runtime.logger,
+    timeoutMs: config.shutdownTimeoutMs,
+    async stop() {
+      // Streams never end on their own: close idle and active connections after new requests stop.
+      server.close();
+      (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+      await runtime.close();
+    },
+  });
   return runtime;
 }

@@ -1,6 +1,7 @@
 import {
   captureRestartSeed,
   compile,
+  findSubWorkflowCycle,
   RESTART_FROM_TAG,
   RESTART_OF_TAG,
   type RestartSeed,
@@ -79,17 +80,21 @@ export class WorkflowService {
   readonly #triggers = new Map<string, Promise<PublishedTrigger | undefined>>();
   readonly #ajv: Ajv;
   readonly #maxPayloadBytes: number;
+  readonly #maxMapItems: number | undefined;
 
   constructor(options: {
     store: Store;
     client: EngineClient;
     activityNames: () => readonly string[];
     maxPayloadBytes?: number;
+    /** Items one map node may run over (the interpreter's default when unset). */
+    maxMapItems?: number;
     /** Code-first orchestrators from weft.config: started without a published version. */
     isCodeWorkflow?: (workflowId: string) => boolean;
   }) {
     this.#isCodeWorkflow = options.isCodeWorkflow ?? (() => false);
     this.#maxPayloadBytes = options.maxPayloadBytes ?? DEFAULT_LIMITS.maxPayloadBytes;
+    this.#maxMapItems = options.maxMapItems;
     this.#store = options.store;
     this.#client = options.client;
     this.#activityNames = options.activityNames;
@@ -180,7 +185,20 @@ export class WorkflowService {
         problems,
       });
     }
+    // A cycle of sub-workflow calls through what is published would start instances without end
+    // (the engine's depth limit would stop it, after the fact): refuse it while it is visible.
+    const cycle = await findSubWorkflowCycle(workflowId, record.draft, record.latestVersion + 1, (id, version) => this.#published(id, version));
+    if (cycle) {
+      throw unprocessable(`Workflow '${workflowId}' cannot be published: ${cycle.message}`, { problems: [cycle] });
+    }
     return this.#store.publishWorkflowVersion(workflowId, record.draft, Date.now());
+  }
+
+  async #published(workflowId: string, version: number | "latest"): Promise<{ version: number; definition: unknown } | undefined> {
+    const number = version === "latest" ? (await this.#store.getWorkflow(workflowId))?.latestVersion ?? 0 : version;
+    if (number < 1) return undefined;
+    const found = await this.#store.getWorkflowVersion(workflowId, number);
+    return found ? { version: found.version, definition: found.definition } : undefined;
   }
 
   async delete(workflowId: string): Promise<void> {
@@ -286,7 +304,7 @@ export class WorkflowService {
     const version = Number(instance.tags.version);
     if (!Number.isInteger(version) || version < 1) return undefined;
     const plan = await this.plan(name, version);
-    return plan ? interpret(plan) : undefined;
+    return plan ? interpret(plan, this.#maxMapItems !== undefined ? { maxMapItems: this.#maxMapItems } : {}) : undefined;
   };
 
   /**
