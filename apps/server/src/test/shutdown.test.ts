@@ -17,7 +17,7 @@ function attach(timeoutMs: number, stop: () => Promise<void>) {
   return exits;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 describe("stopping on a signal", () => {
   it("exits with 0 once the graceful stop is done", async () => {
