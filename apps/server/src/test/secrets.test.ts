@@ -47,7 +47,7 @@ afterAll(async () => {
   recorder?.close();
 });
 
-async function runOnce(id: string, nodes: object[]): Promise<any> {
+async function runOnce(id: string, nodes: { id: string; [setting: string]: unknown }[]): Promise<any> {
   const all = [{ id: "start", type: "start", position: { x: 0, y: 0 } }, ...nodes.map((n, i) => ({ position: { x: 200 * (i + 1), y: 0 }, ...n }))];
   const edges = all.slice(1).map((n, i) => ({ id: `e${i}`, source: all[i]?.id, target: n.id }));
   expect((await server.api(`/api/workflows/${id}`, { method: "PUT", json: { id, name: id, nodes: all, edges } })).status).toBeLessThan(300);
