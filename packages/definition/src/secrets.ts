@@ -23,7 +23,7 @@ export function revealSecrets(value: unknown, lookup: (name: string) => string |
   return mapStrings(value, (text) =>
     text.replace(PLACEHOLDER, (_, name: string) => {
       const secret = lookup(name);
-      if (secret === undefined) throw new Error(`The secret '${name}' is not set; set it with PUT /api/secrets/${name} or "weft secret set ${name}".`);
+      if (secret === undefined) throw new Error(`The secret '${name}' is not set; set it with PUT /api/secrets/${name}.`);
       return secret;
     }),
   );
