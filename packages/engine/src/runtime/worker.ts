@@ -292,6 +292,10 @@ class TaskHubWorker implements Worker {
       // A short batch means nothing else was visible: sleep until notified (a notification that
       // arrived meanwhile is remembered) instead of asking the store again for nothing.
       if (claimed < batchSize && this.#running) await this.#sleep(this.#orchestrationWake);
+      // Embedded stores commit synchronously (SQLite's fsync holds the thread): without a
+      // macrotask between batches, a run of turns that keep notifying each other (a chain of
+      // sub-orchestrations) would commit back to back and starve every request of the process.
+      if (claimed > 0) await nextMacrotask();
     }
   }
 
@@ -700,6 +704,11 @@ class TaskHubWorker implements Worker {
     if (this.#options.onError) this.#options.onError(error, where);
     else console.error(`[weft worker ${this.workerId}] ${where}:`, error);
   }
+}
+
+/** Resolves after pending I/O had its turn (not a timer: fake clocks are not involved). */
+function nextMacrotask(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /**
