@@ -190,3 +190,63 @@ describe("children started per execution", () => {
     expect(done.output).toBe(2);
   });
 });
+
+describe("limit decisions and replay", () => {
+  /** Five children at once, two allowed open, each step retried: refusals, backoffs and retries. */
+  async function historyOf(cacheSize: number) {
+    const h = createTestHub({
+      cacheSize,
+      limits: { maxOpenChildren: 2 },
+      orchestrators: {
+        *parent(ctx: OrchestrationContext) {
+          const retry = { maxAttempts: 6, firstIntervalMs: 1000 };
+          return yield ctx.all([1, 2, 3, 4, 5].map((n) => ctx.callSubOrchestrator("double", n, { retry, instanceId: `child-${n}` })));
+        },
+        *double(_ctx: OrchestrationContext, n: number) {
+          return n * 2;
+        },
+      },
+    });
+    hub = h;
+    const id = await h.client.start("parent", null, { instanceId: "parent" });
+    for (let i = 0; i < 40 && (await h.store.getInstance(id))?.status !== "completed"; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      h.advance(1000);
+    }
+    const done = await h.client.waitForCompletion(id, { timeoutMs: 10_000 });
+    const history = (await h.client.history(id)).map(({ at: _at, executionId: _e, ...event }) => event);
+    await h.stop();
+    hub = undefined;
+    return { done, history };
+  }
+
+  it("decides the same whether each turn's executor comes from the cache or is rebuilt from history", async () => {
+    const cached = await historyOf(10_000);
+    const replayed = await historyOf(0);
+    expect(cached.done.output).toEqual([2, 4, 6, 8, 10]);
+    expect(replayed.done.output).toEqual([2, 4, 6, 8, 10]);
+    expect(cached.history.filter((e) => e.type === "SubOrchestrationFailed").length).toBeGreaterThan(0);
+    expect(replayed.history.map((e) => [e.type, e.taskId, e.error?.name])).toEqual(cached.history.map((e) => [e.type, e.taskId, e.error?.name]));
+  });
+
+  it("fails a refused step again on rewind instead of waiting for a child that never existed", async () => {
+    hub = createTestHub({
+      limits: { maxSubOrchestrationDepth: 0 },
+      orchestrators: {
+        *parent(ctx: OrchestrationContext) {
+          return yield ctx.callSubOrchestrator("child", null);
+        },
+        *child() {
+          return "child";
+        },
+      },
+    });
+    const id = await hub.client.start("parent");
+    const failed = await hub.client.waitForCompletion(id, { timeoutMs: 10_000 });
+    expect(rootCause(failed.error)?.name).toBe("SubOrchestrationDepthExceeded");
+    await hub.client.rewind(id, "try again");
+    await hub.until(id, (instance, history) => instance.status === "failed" && history.some((e) => e.type === "ExecutionRewound"));
+    const again = await hub.store.getInstance(id);
+    expect(rootCause(again?.error)?.name).toBe("SubOrchestrationDepthExceeded");
+  });
+});
