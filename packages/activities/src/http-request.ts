@@ -2,8 +2,7 @@ import { lookup as dnsLookup } from "node:dns/promises";
 import { isIP } from "node:net";
 import { NonRetryableError } from "@weft/engine";
 import type { ActivityContext } from "@weft/engine";
-import { Headers, fetch } from "undici";
-import type { Response } from "undici";
+import type { Headers, Response } from "undici";
 import { z } from "zod";
 import { defineActivity } from "./define-activity.js";
 import type { ActivityDefinition } from "./define-activity.js";
@@ -12,6 +11,7 @@ import { ActivityError, ActivityErrorCode, HttpStatusError, nonRetryable } from 
 import { classifyAddress, describeBlockedAddress } from "./network-guard.js";
 import type { BlockedAddress } from "./network-guard.js";
 import { createPinnedAgent } from "./pinned-agent.js";
+import { loadUndici } from "./undici.js";
 import type { ResolvedAddress } from "./pinned-agent.js";
 
 export interface HttpRequestOptions {
@@ -114,6 +114,7 @@ async function httpRequest(input: HttpRequestInput, context: ActivityContext, se
   const timeoutMs = input.timeoutMs ?? settings.timeoutMs;
   const timeout = AbortSignal.timeout(timeoutMs);
   const signal = AbortSignal.any([context.signal, timeout]);
+  const { Headers, fetch } = await loadUndici();
   let method: string = input.method;
   let url = parseUrl(input.url);
   let headers = new Headers(input.headers);
@@ -126,7 +127,7 @@ async function httpRequest(input: HttpRequestInput, context: ActivityContext, se
       const destination = await resolveAllowedDestination(url, settings, hop > 0);
       // undici's own fetch and Agent (not Node's global fetch, an older undici), so the
       // dispatcher and the fetch that uses it are the same version.
-      const dispatcher = createPinnedAgent({ ...destination, ca: settings.ca });
+      const dispatcher = await createPinnedAgent({ ...destination, ca: settings.ca });
       try {
         const response = await fetch(url, { method, headers, body, signal, redirect: "manual", dispatcher });
         const location = response.headers.get("location");
@@ -298,7 +299,7 @@ function isRedirect(status: number): boolean {
 }
 
 function withoutCredentials(headers: Headers): Headers {
-  const copy = new Headers(headers);
+  const copy = new (headers.constructor as typeof Headers)(headers);
   copy.delete("authorization");
   copy.delete("cookie");
   copy.delete("proxy-authorization");

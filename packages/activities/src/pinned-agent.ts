@@ -1,6 +1,7 @@
 import type { LookupAddress, LookupOptions } from "node:dns";
 import type { LookupFunction } from "node:net";
-import { Agent } from "undici";
+import type { Agent } from "undici";
+import { loadUndici } from "./undici.js";
 
 export interface ResolvedAddress {
   address: string;
@@ -24,7 +25,8 @@ export interface PinnedAgentOptions {
  * address. One agent serves one hop of one request, so a pooled connection can never
  * carry a request to an address that was not checked for it.
  */
-export function createPinnedAgent(options: PinnedAgentOptions): Agent {
+export async function createPinnedAgent(options: PinnedAgentOptions): Promise<Agent> {
+  const { Agent } = await loadUndici();
   return new Agent({
     connect: {
       lookup: pinnedLookup(options.host, options.addresses),
