@@ -5,9 +5,11 @@ import { describe, expect, it } from "vitest";
 import { definition } from "./support/definitions.js";
 import { apiAt, sleep, startServerProcess } from "./support/server-process.js";
 
-// Two bugs this suite found (fixed in 745c592: regexes with catastrophic backtracking are
-// refused at parse time; $pad is bounded). Before the fix the first blocked the whole
-// server far past the 1 s time box and the second killed it with a fatal V8 error.
+// Two bugs this suite found. Regexes with catastrophic backtracking blocked the whole
+// server far past the 1 s time box: refused at parse time in 745c592, and since issue #23
+// run on a linear-time engine (RE2), so the expression completes at once (see also
+// security-expressions.test.ts, which polls /api/health every 10 ms). $pad with a huge
+// width killed the server with a fatal V8 error: bounded in 745c592.
 
 const withExpression = (id: string, expression: string) =>
   definition(
@@ -29,7 +31,7 @@ async function runHostile(expression: string) {
   const server = await startServerProcess({ dataDir });
   const api = apiAt(() => server.url);
   try {
-    // The fix may refuse the expression when the definition is published (422): that is fine too.
+    // A definition may also be refused when it is published (422): that is fine too.
     const saved = await api("/api/workflows/hostile-one", { method: "PUT", json: withExpression("hostile-one", expression) });
     const published = await api("/api/workflows/hostile-one/publish", { method: "POST" });
     if (saved.status === 200 && published.status === 422) return { refusedAtPublish: true, health: 200, healthMs: 0, alive: true, status: "failed", stderr: "" };

@@ -1,0 +1,52 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { probeHostileExpressions } from "./support/expression-probes.js";
+import { type InProcessServer, startInProcessServer } from "./support/in-process-server.js";
+import { report } from "./support/results.js";
+
+// Issue #23, finding 3, reproduced through a running server: before the fix the $eval
+// regex froze the process (health 12.7 s) and the other probes held the event loop for
+// as long as they ran. The server here runs in this process, so a blocked event loop
+// delays the health requests the test itself sends.
+const TOKEN = "reliability-token-0123456789";
+
+describe("no expression can hold the process", () => {
+  let server: InProcessServer;
+  const figures: Record<string, number | boolean | string> = {};
+  beforeAll(async () => {
+    server = await startInProcessServer({ apiToken: TOKEN });
+  });
+  afterAll(async () => {
+    report("security-expressions", figures);
+    await server?.close();
+  });
+
+  it("answers /api/health in under 100 ms while hostile expressions run, and every instance ends with a clear error or a result", async () => {
+    const result = await probeHostileExpressions(server.url, server.api, { headers: { Authorization: `Bearer ${TOKEN}` } });
+    Object.assign(figures, {
+      maxHealthMs: result.maxHealthMs,
+      p99HealthMs: result.p99HealthMs,
+      slowestAtMs: result.slowestAtMs,
+      healthSamples: result.healthSamples,
+      endedAfterMs: result.endedAfterMs,
+    });
+    console.log("[security-expressions] instances", JSON.stringify(result.instances));
+    expect(result.healthFailures).toBe(0);
+    expect(result.maxHealthMs, "slowest /api/health answer while the expressions ran").toBeLessThan(100);
+    expect(result.endedAfterMs).toBeLessThan(20_000);
+    const byName = (name: string) => result.instances.filter((instance) => instance.name === name);
+    for (const instance of byName("eval-regex")) expect(instance.status).toBe("completed");
+    for (const instance of byName("alternation-regex")) expect(instance.status).toBe("completed");
+    for (const instance of byName("loop-to-box")) {
+      expect(instance.status).toBe("failed");
+      expect(instance.error).toMatch(/evaluation steps|longer than/);
+    }
+    for (const instance of byName("costly-match")) {
+      expect(instance.status).toBe("failed");
+      expect(instance.error).toMatch(/too costly to run on a text of 500000 characters/);
+    }
+    for (const instance of byName("many-matches")) {
+      expect(instance.status).toBe("failed");
+      expect(instance.error).toMatch(/matching regular expressions in one function call/);
+    }
+  });
+});
