@@ -1,4 +1,5 @@
 import jsonata from 'jsonata';
+import { distinct as boundedDistinct, sort as boundedSort, toMillis as boundedToMillis } from './bounded-builtins.js';
 import {
   BUDGET_BINDING,
   MATCHING_TIME_CODE,
@@ -32,7 +33,10 @@ import { LruCache } from './lru-cache.js';
 
 export const DEFAULT_EXPRESSION_TIMEOUT_MS = 1000;
 export const DEFAULT_EXPRESSION_MAX_DEPTH = 2000;
-export const DEFAULT_EXPRESSION_MAX_SEQUENCE = 1_000_000;
+// 100,000 keeps every single native call on a sequence (`$string`, `$zip`, `$reverse`, a
+// native sort) to about 10–20 ms of the event loop; a million took 60–150 ms each. Inputs
+// and results are held to the payload limit (256 KiB), so real data stays far below.
+export const DEFAULT_EXPRESSION_MAX_SEQUENCE = 100_000;
 
 const CACHE_CAPACITY = 1000;
 // Very long sources are compiled but not kept, so the cache's memory stays bounded.
@@ -192,6 +196,11 @@ function compile(source: string, limits: Limits): Compiled {
       RegexEngine: createLinearRegexEngine(),
     } as jsonata.JsonataOptions);
     expression.assign(ENTRY_HOOK as unknown as string, onEvaluateEntry);
+    // Built-ins whose one native call could hold the event loop for seconds (bounded-builtins.ts),
+    // with JSONata's own signatures so arguments are checked and coerced as before.
+    expression.registerFunction('sort', boundedSort, '<af?:a>');
+    expression.registerFunction('distinct', boundedDistinct, '<x:x>');
+    expression.registerFunction('toMillis', boundedToMillis, '<s-s?:n>');
     const unrunnable = findUnrunnablePart(expression.ast());
     compiled = unrunnable ? { ok: false, error: unrunnable } : { ok: true, expression };
   } catch (error) {

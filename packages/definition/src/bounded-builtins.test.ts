@@ -1,0 +1,82 @@
+import jsonata from 'jsonata';
+import { describe, expect, it } from 'vitest';
+import { evaluateExpression, ExpressionError } from './index.js';
+
+const options = () => ({ now: () => Date.parse('2024-05-01T09:30:00Z'), random: () => 0.5, maxSteps: 200_000 });
+
+/** JSONata's own answer, for comparison (its built-ins, none of ours). */
+async function original(source: string): Promise<unknown> {
+  return JSON.parse(JSON.stringify((await jsonata(source).evaluate({})) ?? null));
+}
+
+async function ours(source: string): Promise<unknown> {
+  return JSON.parse(JSON.stringify((await evaluateExpression(source, {}, options())) ?? null));
+}
+
+/** The longest the event loop went without a turn while `work` ran. */
+async function longestHold(work: () => Promise<unknown>): Promise<number> {
+  let longest = 0;
+  let last = performance.now();
+  const timer = setInterval(() => {
+    const now = performance.now();
+    longest = Math.max(longest, now - last);
+    last = now;
+  }, 1);
+  try {
+    await work().catch(() => undefined);
+  } finally {
+    clearInterval(timer);
+  }
+  return Math.max(longest, performance.now() - last);
+}
+
+describe('the built-ins that could hold the event loop give JSONata’s answers', () => {
+  it.each([
+    '$sort([3, 1, 2])',
+    '$sort(["b", "a", "B", "ä", "a"])',
+    '$sort([1.5, -2, 1e3, 0])',
+    '$sort(5)',
+    '$sort([])',
+    '$sort([{"n":2},{"n":1}], function($a, $b) { $a.n > $b.n })',
+    '[{"n":2},{"n":1},{"n":3}]^(n).n',
+    '$distinct([1, "1", 1, 2, [1, 2], [1, 2], [2, 1], {"a": 1, "b": 2}, {"b": 2, "a": 1}, null, null, true, true])',
+    '$distinct([1])',
+    '$distinct("a")',
+    '$distinct([{"a":[1,{"b":2}]},{"a":[1,{"b":2}]}])',
+    '[{"x":1},{"x":1},{"x":2}].x ~> $distinct()',
+    '[{"x":1},{"x":1}].x ~> $distinct()',
+    '$toMillis("2024-05-01T09:30:00.000Z")',
+    '$toMillis("2024-05-01", "[Y0001]-[M01]-[D01]")',
+    '"2024-05-01T09:30:00Z".$toMillis()',
+  ])('%s', async (source) => {
+    expect(await ours(source)).toEqual(await original(source));
+  });
+
+  it('refuses what JSONata refuses, the same way', async () => {
+    const error = await evaluateExpression('$sort([1, "a"])', {}, options()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ExpressionError);
+    expect((error as ExpressionError).message).toMatch(/array of strings or an array of numbers/);
+  });
+});
+
+describe('no single built-in call holds the event loop', () => {
+  // Before: $sort of 20,000 numbers held it 0.7 s (a million ran out of memory);
+  // $distinct of 20,000 items 0.15 s and quadratic; $string of a million items 0.14 s.
+  it.each([
+    ['$sort', '$count($sort([1..100000]))'],
+    ['$sort of strings', '$count($sort([1..100000].$string()))'],
+    ['$distinct', '$count($distinct([1..100000]))'],
+    ['$distinct of objects', '$count($distinct($zip([1..100000], [1..100000])))'],
+    ['$string of the longest sequence', '$length($string([1..100000]))'],
+    ['a sequence past the limit', '$count([1..1000000])'],
+    ['$toMillis of a long text', '$toMillis($join([1..400].("Monday"), " "), "[FNn] [D1] [MNn] [Y]")'],
+  ])('%s', async (_, source) => {
+    await evaluateExpression('$sort([2, 1])', {}, options()); // warm: compile the helpers
+    expect(await longestHold(() => evaluateExpression(source, {}, options()))).toBeLessThan(60);
+  });
+
+  it('refuses a $toMillis text longer than a timestamp can be', async () => {
+    const error = await evaluateExpression('$toMillis($join([1..400].("Monday"), " "))', {}, options()).catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(/at most 200 are accepted/);
+  });
+});

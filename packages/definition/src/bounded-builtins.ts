@@ -1,0 +1,141 @@
+import jsonata from 'jsonata';
+import { nextTurn, turnIsSpent } from './event-loop-turns.js';
+
+/**
+ * Replacements for the JSONata built-ins that can hold the event loop for seconds in
+ * one native call, where neither the step budget nor the pauses between evaluation
+ * steps can reach (a call is one step):
+ *
+ * - `$sort`: JSONata's merge sort copies the rest of a list at every comparison —
+ *   quadratic (20,000 numbers took 0.7 s, a million ran the process out of memory).
+ *   Without a comparator: the engine's own stable sort, same order. With one: a merge
+ *   sort of our own, n log n calls of the comparator (each an evaluation the budget
+ *   counts), swapping when it returns true, as JSONata's does.
+ * - `$distinct(array)` compares every item with every kept one — quadratic (100,000
+ *   items: seconds). Replaced by one pass keyed by each item's canonical JSON, with
+ *   JSONata's deep equality (objects equal whatever the order of their keys).
+ * - `$toMillis(text, picture)` parses a picture with backtracking regular expressions
+ *   that grow with the text; timestamps are short, so long ones are refused.
+ *
+ * Each replacement returns what JSONata's would: the tests compare them. Long loops
+ * share the event loop's turns with everything else, as evaluation steps do.
+ */
+
+export const MAX_TO_MILLIS_TEXT = 200;
+
+const builtin = {
+  distinct: undefined as jsonata.Expression | undefined,
+  toMillis: undefined as jsonata.Expression | undefined,
+};
+
+/** Lets the event loop in, every so many items, once this turn's slice is spent. */
+async function shareTurn(index: number): Promise<void> {
+  if ((index & 1023) === 1023 && turnIsSpent(performance.now())) await nextTurn();
+}
+
+/** JSONata hands a lambda to a native function as an async JS function. */
+type Comparator = (a: unknown, b: unknown) => unknown;
+
+async function mergeSort(items: readonly unknown[], swap: Comparator): Promise<unknown[]> {
+  let from = [...items];
+  let to = new Array<unknown>(from.length);
+  let steps = 0;
+  for (let width = 1; width < from.length; width *= 2) {
+    for (let start = 0; start < from.length; start += 2 * width) {
+      const middle = Math.min(start + width, from.length);
+      const end = Math.min(start + 2 * width, from.length);
+      let left = start;
+      let right = middle;
+      let out = start;
+      while (left < middle && right < end) {
+        // true means "these two are out of order": take the right one first (JSONata's rule).
+        if (await swap(from[left], from[right])) to[out++] = from[right++];
+        else to[out++] = from[left++];
+        await shareTurn(steps++);
+      }
+      while (left < middle) to[out++] = from[left++];
+      while (right < end) to[out++] = from[right++];
+    }
+    [from, to] = [to, from];
+  }
+  return from;
+}
+
+interface JsonataSequence extends Array<unknown> {
+  sequence?: boolean;
+}
+
+function isFunctionValue(value: unknown): boolean {
+  if (typeof value === 'function') return true;
+  if (typeof value !== 'object' || value === null) return false;
+  const record = value as Record<string, unknown>;
+  return record._jsonata_lambda === true || record._jsonata_function === true;
+}
+
+export async function sort(array: unknown, comparator?: unknown): Promise<unknown> {
+  if (array === undefined) return undefined;
+  const items = Array.isArray(array) ? array : [array];
+  if (items.length <= 1) return array;
+  if (typeof comparator === 'function') {
+    const compare = comparator as Comparator;
+    return mergeSort(items, async (a, b) => Boolean(await compare(a, b)));
+  }
+  const numbers = items.every((item) => typeof item === 'number');
+  const strings = !numbers && items.every((item) => typeof item === 'string');
+  if (!numbers && !strings) {
+    throw {
+      code: 'D3070',
+      message:
+        'The single argument form of the sort function can only be applied to an array of strings or an array of numbers.  Use the second argument to specify a comparison function',
+    };
+  }
+  // Stable, as JSONata's merge sort is: equal items keep their order.
+  return [...items].sort((a, b) => ((a as number | string) < (b as number | string) ? -1 : (a as number | string) > (b as number | string) ? 1 : 0));
+}
+
+export async function distinct(array: unknown): Promise<unknown> {
+  if (!Array.isArray(array) || array.length <= 1) return array;
+  if (array.some(isFunctionValue)) {
+    builtin.distinct ??= jsonata('$distinct(array)');
+    return builtin.distinct.evaluate({ array });
+  }
+  const seen = new Set<string>();
+  const results: JsonataSequence = [];
+  if ((array as JsonataSequence).sequence === true) results.sequence = true;
+  for (const [index, item] of array.entries()) {
+    await shareTurn(index);
+    const key = canonicalKey(item);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    results.push(item);
+  }
+  return results;
+}
+
+export async function toMillis(timestamp: unknown, picture?: unknown): Promise<unknown> {
+  for (const [what, value] of [
+    ['timestamp', timestamp],
+    ['picture', picture],
+  ] as const) {
+    if (typeof value === 'string' && value.length > MAX_TO_MILLIS_TEXT) {
+      throw { code: 'WEFT-TOMILLIS', message: `$toMillis() ${what} is ${value.length} characters long; at most ${MAX_TO_MILLIS_TEXT} are accepted` };
+    }
+  }
+  builtin.toMillis ??= jsonata('$toMillis(timestamp, picture)');
+  return builtin.toMillis.evaluate({ timestamp, picture });
+}
+
+/**
+ * A text that two items share exactly when JSONata's deep equality holds for them:
+ * the type is part of it (1 and "1" differ), and object keys are sorted.
+ */
+function canonicalKey(value: unknown): string {
+  if (value === undefined) return 'u';
+  if (value === null || typeof value !== 'object') return `${typeof value}:${JSON.stringify(value)}`;
+  if (Array.isArray(value)) return `[${value.map(canonicalKey).join(',')}]`;
+  const record = value as Record<string, unknown>;
+  return `{${Object.keys(record)
+    .sort()
+    .map((key) => `${JSON.stringify(key)}:${canonicalKey(record[key])}`)
+    .join(',')}}`;
+}
