@@ -44,6 +44,17 @@ describe("no expression can hold the process", () => {
       expect(instance.status).toBe("failed");
       expect(instance.error).toMatch(/too costly to run on a text of 500000 characters/);
     }
+    for (const name of ["sort", "string"]) {
+      for (const instance of byName(name)) {
+        expect(instance.status, name).toBe("failed");
+        expect(instance.error, name).toMatch(/sequence longer than 100000 items/);
+      }
+    }
+    for (const name of ["sort-strings", "distinct"]) for (const instance of byName(name)) expect(instance.status, name).toBe("completed");
+    for (const instance of byName("to-millis")) {
+      expect(instance.status).toBe("failed");
+      expect(instance.error).toMatch(/at most 200 are accepted/);
+    }
     for (const instance of byName("many-matches")) {
       expect(instance.status).toBe("failed");
       expect(instance.error).toMatch(/matching regular expressions in one function call/);

@@ -26,6 +26,12 @@ export const HOSTILE_EXPRESSIONS: readonly HostileExpression[] = [
   // A costly pattern on a long text, and a match per character of a long text.
   { name: "costly-match", expression: '$match($pad("", 500000, "a"), /([a-z]{1,10}){1,10}$/)' },
   { name: "many-matches", expression: "$count($match(input.text, /a/))", input: { text: "a".repeat(200_000) } },
+  // Single built-in calls that were quadratic or linear in a huge sequence.
+  { name: "sort", expression: "$count($sort([1..1000000].$string()))" },
+  { name: "sort-strings", expression: "$count($sort($split($pad(\"\", 100000, \"ba\"), \"\")))" },
+  { name: "distinct", expression: "$count($distinct($zip([1..100000], [1..100000])))" },
+  { name: "string", expression: "$length($string([1..1000000]))" },
+  { name: "to-millis", expression: "$toMillis($join([1..400].(\"Monday\"), \" \"), \"[FNn] [D1] [MNn] [Y]\")" },
 ];
 
 export interface ExpressionProbeResult {
