@@ -3,7 +3,7 @@ import {
   type Orchestrator,
   type RetryPolicy,
   type Tags,
-  type Task,
+  Task,
   toFailureDetails,
 } from '@weft/engine';
 import type { Plan, PlanNode } from './compile.js';
@@ -112,6 +112,20 @@ interface Token {
   alive: boolean;
   waiting?: Task<unknown>;
   onSettled?: (task: Task<unknown>) => Promise<void>;
+  /** When it began its current wait, in the run's order of waits. */
+  waitSeq?: number;
+}
+
+/**
+ * What the run yields while its tokens wait: settled by the first of their waits to settle.
+ * One listener per wait, registered once — not a `ctx.any` over every waiting token each
+ * time the run waits, which costs a listener per token per turn: with 10,000 items in
+ * flight that was quadratic, seconds of garbage collection.
+ */
+class WakeSignal extends Task<void> {
+  fire(): void {
+    this.settleWith(undefined);
+  }
 }
 
 interface MapRun {
@@ -137,7 +151,13 @@ class Run {
   readonly #vars: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   readonly #visits = new Map<string, number>();
   #ready: Token[] = [];
-  #waiting: Token[] = [];
+  /** Tokens waiting on a task, in the order they began to wait. */
+  readonly #waiting = new Set<Token>();
+  /** Waiting tokens whose task has settled since the run last moved them on. */
+  #settled: Token[] = [];
+  /** What the run yields while it waits (undefined while it runs). */
+  #wake: WakeSignal | undefined;
+  #waitSeq = 0;
   #nextId = 1;
   #finished = false;
   #output: unknown;
@@ -173,15 +193,20 @@ class Run {
         await pauseIfDue(this.#options.yieldAfterMs);
       }
       if (this.#finished) break;
-      const waiting = this.#waiting.filter((t) => t.alive && t.waiting);
-      if (waiting.length === 0) {
-        this.#fail(new WorkflowError('WorkflowStuck', 'The workflow has nothing left to run or wait for, but it did not reach an end.'));
-        break;
+      if (this.#settled.length === 0) {
+        if (this.#waiting.size === 0) {
+          this.#fail(new WorkflowError('WorkflowStuck', 'The workflow has nothing left to run or wait for, but it did not reach an end.'));
+          break;
+        }
+        const wake = new WakeSignal();
+        this.#wake = wake;
+        yield wake;
+        this.#wake = undefined;
       }
-      yield this.#ctx.any(waiting.map((t) => t.waiting as Task<unknown>));
-      // Every wait that has settled by now moves on, in token order: the same on every replay.
-      const settled = this.#waiting.filter((t) => t.alive && t.waiting?.isDone);
-      this.#waiting = this.#waiting.filter((t) => t.alive && !t.waiting?.isDone);
+      // Every wait that has settled by now moves on, in the order the waits began: the same on every replay.
+      const settled = this.#settled.sort((a, b) => (a.waitSeq ?? 0) - (b.waitSeq ?? 0));
+      this.#settled = [];
+      for (const token of settled) this.#waiting.delete(token);
       for (const token of settled) {
         const task = token.waiting as Task<unknown>;
         const onSettled = token.onSettled;
@@ -214,11 +239,19 @@ class Run {
   #wait(token: Token, task: Task<unknown>, onSettled: (task: Task<unknown>) => Promise<void>): void {
     token.waiting = task;
     token.onSettled = onSettled;
-    this.#waiting.push(token);
+    token.waitSeq = this.#waitSeq++;
+    this.#waiting.add(token);
+    task.whenDone(() => {
+      // A token cancelled meanwhile, or one already waiting on something else, is not woken.
+      if (!token.alive || token.waiting !== task) return;
+      this.#settled.push(token);
+      this.#wake?.fire();
+    });
   }
 
   #retire(token: Token): void {
     token.alive = false;
+    this.#waiting.delete(token);
     token.scope.mapRun?.tokens.delete(token);
   }
 
@@ -229,7 +262,6 @@ class Run {
       this.#observe(token.node, token.scope, NodeStatus.Cancelled);
     }
     this.#ready = this.#ready.filter((t) => t.alive);
-    this.#waiting = this.#waiting.filter((t) => t.alive);
   }
 
   // ---- one step of a token ---------------------------------------------------------
