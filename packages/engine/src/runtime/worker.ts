@@ -386,6 +386,9 @@ class TaskHubWorker implements Worker {
       }
       // Full (capacity 0) or a short claim: wait for a finished activity or new work.
       if ((capacity <= 0 || claimed < capacity) && this.#running) await this.#sleep(this.#activityWake);
+      // As between orchestration batches: quick activities wake this loop again at once, and
+      // each claim is a synchronous commit on embedded stores; let pending I/O in between.
+      if (claimed > 0) await nextMacrotask();
     }
   }
 
