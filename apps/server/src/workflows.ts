@@ -360,8 +360,9 @@ export class WorkflowService {
     if (cached) return cached;
     const plan = this.#store.getWorkflowVersion(workflowId, version).then((found) => {
       if (!found) return undefined;
-      // Published versions were validated against the catalog; compile checks the graph again.
-      const compiled = compile(found.definition, { version });
+      // Validated when it was published (perhaps by an earlier release, whose rules it must keep
+      // running under): only parsed here.
+      const compiled = compile(found.definition, { version, published: true });
       // Weighed once compiled (by its definition's size), unless it was evicted meanwhile.
       if (this.#plans.get(key) === plan) this.#plans.set(key, plan, jsonBytes(found.definition));
       return compiled;

@@ -54,6 +54,14 @@ export interface CompileOptions {
   version?: number;
   /** Also check activity and workflow names against the server's catalog. */
   catalog?: ValidationCatalog;
+  /**
+   * The definition is a published version: it was validated when it was published, so it
+   * is only parsed. Rules added by a later release (a sub-workflow calling its own
+   * workflow, a regular expression the linear-time engine cannot run) must not make a
+   * version with instances in flight unrunnable; a node that hits such a thing fails at
+   * run time with the same message instead.
+   */
+  published?: boolean;
 }
 
 /**
@@ -63,8 +71,10 @@ export interface CompileOptions {
  * @example const plan = compile(JSON.parse(readFileSync("examples/order-processing.json", "utf8")));
  */
 export function compile(definition: unknown, options: CompileOptions = {}): Plan {
-  const problems = validate(definition, options.catalog);
-  if (problems.some((p) => p.severity === 'error')) throw new DefinitionError(problems);
+  if (!options.published) {
+    const problems = validate(definition, options.catalog);
+    if (problems.some((p) => p.severity === 'error')) throw new DefinitionError(problems);
+  }
   const parsed = parseDefinition(definition);
   if (!parsed.ok) throw new DefinitionError(parsed.problems);
   return buildPlan(parsed.definition, options.version ?? 0);
