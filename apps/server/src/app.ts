@@ -6,7 +6,7 @@ import { bearerAuth } from "./auth.js";
 import type { AppDeps } from "./deps.js";
 import { badRequest, HttpProblem, problemResponse, toHttpProblem } from "./problem.js";
 import { RouteTable } from "./openapi.js";
-import { requestGuard } from "./request-guard.js";
+import { createRequestGuard, requestGuardOptions } from "./request-guard.js";
 import { hookRoutes } from "./routes/hooks.js";
 import { instanceRoutes } from "./routes/instances.js";
 import { miscRoutes } from "./routes/misc.js";
@@ -71,10 +71,8 @@ export function createApp(deps: AppDeps): WeftApp {
     }
     return next();
   });
-  app.use(
-    "*",
-    requestGuard({ listenHost: deps.config.host, allowedHosts: deps.config.allowedHosts, allowedOrigins: deps.config.allowedOrigins }),
-  );
+  const guard = createRequestGuard(requestGuardOptions(deps.config));
+  app.use("*", guard.middleware);
   app.use("*", bearerAuth(deps.config.apiToken));
   app.use(
     "/api/*",
@@ -90,7 +88,7 @@ export function createApp(deps: AppDeps): WeftApp {
   workflowRoutes(app, context);
   instanceRoutes(app, context);
   streamRoutes(app, context);
-  hookRoutes(app, context);
+  hookRoutes(app, context, guard);
   workerRoutes(app, context);
   secretRoutes(app, context);
 

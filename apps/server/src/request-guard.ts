@@ -1,5 +1,6 @@
 import { hostname as osHostname, networkInterfaces } from "node:os";
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
+import type { ServerConfig } from "./config.js";
 import { HttpProblem } from "./problem.js";
 
 /**
@@ -33,12 +34,44 @@ export interface RequestGuardOptions {
 const STATE_CHANGING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 const JSON_MEDIA_TYPE = /^application\/(?:[\w.+-]+\+)?json$/i;
 
-export function requestGuard(options: RequestGuardOptions): MiddlewareHandler {
-  const hosts = options.allowedHosts === "any" ? "any" : new Set([...defaultHostNames(options.listenHost), ...options.allowedHosts.map(normaliseHostName)]);
+/** The guard's options from the server's configuration. */
+export function requestGuardOptions(config: Pick<ServerConfig, "host" | "allowedHosts" | "allowedOrigins">): RequestGuardOptions {
+  return { listenHost: config.host, allowedHosts: config.allowedHosts, allowedOrigins: config.allowedOrigins };
+}
+
+export interface RequestGuard {
+  middleware: MiddlewareHandler;
+  /**
+   * The origin of the web page that sent this request, when it is a page of another
+   * origin that is not allowed (`"another site"` when only `Sec-Fetch-Site` says so).
+   */
+  foreignPage(c: Context): string | undefined;
+}
+
+export function createRequestGuard(options: RequestGuardOptions): RequestGuard {
+  const defaults = new Set(defaultHostNames(options.listenHost));
+  const hosts = options.allowedHosts === "any" ? "any" : new Set([...defaults, ...options.allowedHosts.map(normaliseHostName)]);
   const origins = new Set(options.allowedOrigins.map(normaliseOrigin));
-  return async (c, next) => {
-    // Requests made in-process (`app.request`) carry no Host header; their URL holds it.
-    const hostHeader = c.req.header("host") ?? new URL(c.req.url).host;
+  // Requests made in-process (`app.request`) carry no Host header; their URL holds it.
+  const hostOf = (c: Context) => c.req.header("host") ?? new URL(c.req.url).host;
+
+  function foreignPage(c: Context): string | undefined {
+    const origin = c.req.header("origin");
+    const site = c.req.header("sec-fetch-site");
+    let allowed = false;
+    if (origin !== undefined) {
+      const own = isOwnOrigin(origin, hostOf(c));
+      // With every host name accepted (WEFT_ALLOWED_HOSTS=*), a DNS-rebound page also sends
+      // an Origin that matches its Host: only the names the server knows count as its own.
+      allowed = (own !== undefined && (hosts !== "any" || defaults.has(own))) || origins.has(normaliseOrigin(origin));
+    }
+    if (origin !== undefined && !allowed) return origin;
+    if ((site === "cross-site" || site === "same-site") && !allowed) return origin ?? "another site";
+    return undefined;
+  }
+
+  const middleware: MiddlewareHandler = async (c, next) => {
+    const hostHeader = hostOf(c);
     if (hosts !== "any" && !hosts.has(hostNameOf(hostHeader))) {
       throw new HttpProblem(
         421,
@@ -48,18 +81,15 @@ export function requestGuard(options: RequestGuardOptions): MiddlewareHandler {
     }
     const path = c.req.path;
     const isApi = path.startsWith("/api/") || path === "/metrics";
+    // Webhooks check their own callers (routes/hooks.ts): signed ones are callable from anywhere.
     if (!isApi || path.startsWith("/api/hooks/")) return next();
 
-    const origin = c.req.header("origin");
-    const site = c.req.header("sec-fetch-site");
-    const ownOrigin = origin !== undefined && isOwnOrigin(origin, hostHeader);
-    const allowedOrigin = origin !== undefined && (ownOrigin || origins.has(normaliseOrigin(origin)));
-    const crossSite = (origin !== undefined && !allowedOrigin) || ((site === "cross-site" || site === "same-site") && !allowedOrigin);
-    if (crossSite) {
+    const page = foreignPage(c);
+    if (page !== undefined) {
       throw new HttpProblem(
         403,
         "Forbidden",
-        `Requests from the web page at ${origin ?? "another site"} are refused: the Weft API answers only its own pages. To let another web app call it, add its origin to WEFT_ALLOWED_ORIGINS.`,
+        `Requests from the web page at ${page} are refused: the Weft API answers only its own pages. To let another web app call it, add its origin to WEFT_ALLOWED_ORIGINS.`,
       );
     }
 
@@ -72,6 +102,7 @@ export function requestGuard(options: RequestGuardOptions): MiddlewareHandler {
     }
     return next();
   };
+  return { middleware, foreignPage };
 }
 
 /** True for a JSON content type, and for a request without a body and without a content type. */
@@ -83,14 +114,15 @@ function isJsonOrEmpty(contentType: string | undefined, contentLength: string | 
   return JSON_MEDIA_TYPE.test(mediaType);
 }
 
-function isOwnOrigin(origin: string, hostHeader: string): boolean {
+/** The page's host name when `origin` is this server's own origin (the one the Host header names). */
+function isOwnOrigin(origin: string, hostHeader: string): string | undefined {
   try {
     const url = new URL(origin);
-    if (url.protocol !== "http:" && url.protocol !== "https:") return false;
+    if (url.protocol !== "http:" && url.protocol !== "https:") return undefined;
     // The Host header has been checked, so the page came from this very server.
-    return url.host.toLowerCase() === hostHeader.toLowerCase();
+    return url.host.toLowerCase() === hostHeader.toLowerCase() ? hostNameOf(url.host) : undefined;
   } catch {
-    return false;
+    return undefined;
   }
 }
 

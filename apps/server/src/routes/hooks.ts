@@ -3,6 +3,7 @@ import type { Hono } from "hono";
 import { z } from "zod";
 import type { RouteContext } from "../deps.js";
 import { HttpProblem, notFound } from "../problem.js";
+import type { RequestGuard } from "../request-guard.js";
 import { check } from "../validation.js";
 import { startedResponse } from "./workflows.js";
 
@@ -11,7 +12,7 @@ export const SIGNATURE_WINDOW_S = 300;
 
 const hookPath = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._~-]{0,127}$/, "must be a path segment such as new-purchase");
 
-export function hookRoutes(app: Hono, { deps, table }: RouteContext): void {
+export function hookRoutes(app: Hono, { deps, table }: RouteContext, guard: Pick<RequestGuard, "foreignPage">): void {
   table.add({
     method: "post",
     path: "/api/hooks/:path",
@@ -26,6 +27,16 @@ export function hookRoutes(app: Hono, { deps, table }: RouteContext): void {
     const path = check(hookPath, c.req.param("path"), "path.path");
     const target = await findHook(deps, path);
     if (!target) throw notFound(`No published workflow has a webhook trigger with path '${path}'.`);
+    // Without a signature anyone may call a hook — but not a web page the user happens to visit,
+    // through the user's browser (services that send webhooks send no Origin or Sec-Fetch-Site).
+    const page = target.secret ? undefined : guard.foreignPage(c);
+    if (page !== undefined) {
+      throw new HttpProblem(
+        403,
+        "Forbidden",
+        `The webhook '${path}' has no secret, so web pages (this one: ${page}) may not call it. Give the trigger a secret and sign requests (X-Weft-Signature), or call it from a server.`,
+      );
+    }
     const raw = await c.req.text();
     if (target.secret) {
       await verifySignature(deps, target.workflowId, target.secret, raw, c.req.header("X-Weft-Timestamp"), c.req.header("X-Weft-Signature"));

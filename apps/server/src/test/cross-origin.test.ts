@@ -1,3 +1,4 @@
+import { createHmac } from "node:crypto";
 import { request as httpRequest } from "node:http";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -112,21 +113,45 @@ describe("pages of other origins are refused (403)", () => {
     expect(page.status).toBe(200);
   });
 
-  it("keeps webhooks callable from anywhere", async () => {
-    const definition = {
-      id: "hook-anywhere",
-      name: "Hook anywhere",
+  it("keeps signed webhooks callable from anywhere, and unsigned ones from anything but a web page", async () => {
+    const hookWorkflow = (id: string, trigger: Record<string, unknown>) => ({
+      id,
+      name: id,
       nodes: [
         { id: "start", type: "start", position: { x: 0, y: 0 } },
-        { id: "end", type: "end", position: { x: 400, y: 0 } },
+        { id: "end", type: "end", position: { x: 200, y: 0 } },
       ],
       edges: [{ id: "e1", source: "start", target: "end" }],
-      trigger: { type: "webhook", path: "anywhere" },
-    };
-    expect((await server.api("/api/workflows/hook-anywhere", { method: "PUT", json: definition })).status).toBeLessThan(300);
-    expect((await server.api("/api/workflows/hook-anywhere/publish", { method: "POST" })).status).toBe(201);
-    const hook = await server.api("/api/hooks/anywhere", { method: "POST", headers: { "content-type": "text/plain", origin: "https://sender.example" }, body: '{"a":1}' });
-    expect(hook.status).toBe(202);
+      trigger,
+    });
+    for (const [id, trigger] of [
+      ["hook-unsigned", { type: "webhook", path: "unsigned" }],
+      ["hook-signed", { type: "webhook", path: "signed", secret: "hook-secret-123" }],
+    ] as const) {
+      expect((await server.api(`/api/workflows/${id}`, { method: "PUT", json: hookWorkflow(id, trigger) })).status).toBeLessThan(300);
+      expect((await server.api(`/api/workflows/${id}/publish`, { method: "POST" })).status).toBe(201);
+    }
+    const count = async (id: string) => (await server.api(`/api/instances?workflow=${id}`)).body.items.length as number;
+    // A service posting any content type, with no browser headers.
+    expect((await server.api("/api/hooks/unsigned", { method: "POST", headers: { "content-type": "text/plain" }, body: '{"a":1}' })).status).toBe(202);
+    // A web page posting through the user's browser.
+    for (const headers of [{ origin: "https://evil.example" }, { "sec-fetch-site": "cross-site" }, { origin: "http://127.0.0.1:1", "sec-fetch-site": "same-site" }] as Record<string, string>[]) {
+      const refused = await server.api("/api/hooks/unsigned", { method: "POST", headers: { ...headers, "content-type": "text/plain" }, body: '{"a":1}' });
+      expect(refused.status).toBe(403);
+      expect(refused.body.detail).toMatch(/has no secret/);
+    }
+    expect(await count("hook-unsigned")).toBe(1);
+    // Signed: the signature is the permission, wherever it comes from.
+    const body = '{"a":2}';
+    const timestamp = Math.floor(Date.now() / 1000);
+    const signature = `sha256=${createHmac("sha256", "hook-secret-123").update(`${timestamp}.${body}`).digest("hex")}`;
+    const signed = await server.api("/api/hooks/signed", {
+      method: "POST",
+      headers: { origin: "https://sender.example", "sec-fetch-site": "cross-site", "content-type": "text/plain", "x-weft-timestamp": String(timestamp), "x-weft-signature": signature },
+      body,
+    });
+    expect(signed.status).toBe(202);
+    expect(await count("hook-signed")).toBe(1);
   });
 });
 
@@ -158,10 +183,20 @@ describe("only the configured host names are served (421: DNS rebinding)", () =>
     expect(defaultHostNames("0.0.0.0").length).toBeGreaterThan(3);
   });
 
-  it("serves any name when WEFT_ALLOWED_HOSTS is *", async () => {
+  it("serves any name when WEFT_ALLOWED_HOSTS is *, but a rebound page is still not its own origin", async () => {
     const open = await startTestServer({ allowedHosts: "any" });
     try {
       expect((await raw(open.url, { path: "/api/health", headers: { host: "anything.example" } })).status).toBe(200);
+      const port = new URL(open.url).port;
+      const rebound = await raw(open.url, {
+        method: "POST",
+        path: START,
+        headers: { host: `evil.example:${port}`, origin: `http://evil.example:${port}`, "content-type": "application/json" },
+        body: ORDER,
+      });
+      expect(rebound.status).toBe(403);
+      const own = await raw(open.url, { method: "POST", path: START, headers: { host: `127.0.0.1:${port}`, origin: `http://127.0.0.1:${port}`, "content-type": "application/json" }, body: ORDER });
+      expect(own.status).toBe(202);
     } finally {
       await open.close();
     }
