@@ -13,14 +13,14 @@ import { publish } from "./runs-helpers";
  * attack never left the page.
  */
 
-const ATTACKS = ["fetch-text-plain", "fetch-form-urlencoded", "form-post", "form-text-plain", "beacon", "approve-text-plain", "approve-beacon"] as const;
+const ATTACKS = ["fetch-text-plain", "fetch-form-urlencoded", "form-post", "form-text-plain", "beacon", "approve-text-plain", "approve-beacon", "unsigned-webhook"] as const;
 
 function attackerPage(): string {
   // The page receives Weft's address and the ids to attack in its query string.
   return `<!doctype html><html><head><meta charset="utf-8"><title>A page on another site</title></head>
 <body><h1>Cute cats</h1><iframe name="sink" style="display:none"></iframe>
 <script>
-async function attack(weft, workflowId, instanceId) {
+async function attack(weft, workflowId, instanceId, hookPath) {
   const start = weft + "/api/workflows/" + workflowId + "/instances";
   const approve = weft + "/api/instances/" + encodeURIComponent(instanceId) + "/events/OrderApprovalResult";
   const input = JSON.stringify({ input: { orderId: "stolen", customer: "Mallory", email: "m@evil.example" } });
@@ -42,6 +42,7 @@ async function attack(weft, workflowId, instanceId) {
   await tryIt("beacon", async () => { if (!navigator.sendBeacon(start, new Blob([input], { type: "text/plain" }))) throw new Error("not queued"); });
   await tryIt("approve-text-plain", () => fetch(approve, { method: "POST", mode: "no-cors", headers: { "content-type": "text/plain" }, body: JSON.stringify({ decision: "Approved" }) }));
   await tryIt("approve-beacon", async () => { navigator.sendBeacon(approve, JSON.stringify({ decision: "Approved" })); });
+  await tryIt("unsigned-webhook", () => fetch(weft + "/api/hooks/" + hookPath, { method: "POST", mode: "no-cors", headers: { "content-type": "text/plain" }, body: input }));
   // Reading is what CORS is for: this must fail in the browser.
   let read = "refused";
   try { const r = await fetch(weft + "/api/workflows"); read = "read " + r.status; } catch { read = "refused"; }
@@ -83,16 +84,17 @@ async function waitForApproval(request: APIRequestContext, instanceId: string): 
     .toBe(1);
 }
 
-async function runAttack(page: Page, weft: string, workflowId: string, instanceId: string) {
+async function runAttack(page: Page, weft: string, workflowId: string, instanceId: string, hookPath: string) {
   return page.evaluate(
-    ([w, wf, id]) => (window as unknown as { attack: (a: string, b: string, c: string) => Promise<{ sent: string[]; read: string }> }).attack(w, wf, id),
-    [weft, workflowId, instanceId] as const,
+    ([w, wf, id, hook]) => (window as unknown as { attack: (a: string, b: string, c: string, d: string) => Promise<{ sent: string[]; read: string }> }).attack(w, wf, id, hook),
+    [weft, workflowId, instanceId, hookPath] as const,
   );
 }
 
 function orderVariant(id: string) {
   const def = JSON.parse(readFileSync(new URL("../examples/order-processing.json", import.meta.url), "utf8")) as { id: string; name: string; nodes: unknown[]; edges: unknown[] };
-  return { ...def, id, name: `Order (cross-origin probe ${id.slice(-4)})` };
+  // An unsigned webhook: services may call it, web pages may not.
+  return { ...def, id, name: `Order (cross-origin probe ${id.slice(-4)})`, trigger: { type: "webhook", path: id } };
 }
 
 let attacker: { server: Server; port: number };
@@ -116,7 +118,7 @@ for (const site of ["127.0.0.1", "localhost"] as const) {
 
     await page.goto(`http://${site}:${attacker.port}/`);
     await expect(page.getByRole("heading", { name: "Cute cats" })).toBeVisible();
-    const outcome = await runAttack(page, baseURL as string, workflowId, instanceId);
+    const outcome = await runAttack(page, baseURL as string, workflowId, instanceId, workflowId);
     expect(outcome.sent).toEqual([...ATTACKS]);
     expect(outcome.read).toBe("refused");
 
