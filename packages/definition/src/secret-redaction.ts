@@ -17,13 +17,21 @@
  *   its edges carry bits of the secret too.
  *
  * Each reading is built once per text, whatever the number of secrets, and every
- * search is a plain substring search: the cost is linear in the text, whatever the
- * text holds (no backtracking over overlapping encodings).
+ * search is a plain substring search that never goes back over text it has passed:
+ * overlapping matches (a value such as `aaaaaaaa` matches at every position of a run
+ * of `a`) are followed along the text's repetition instead of being found one by one,
+ * a base64 hit jumps to the end of its run (whose edges are found once per text), and
+ * the spans found are marked in arrays rather than sorted. The cost is linear in the
+ * text times the number of secrets, whatever the text holds (no backtracking over
+ * overlapping encodings): redaction runs on the event loop, on every activity result,
+ * error, log line and outbox record.
  *
  * Values shorter than {@link MIN_REDACTED_LENGTH} characters are not redacted: they
  * would match ordinary text everywhere. The server refuses to store values shorter
  * than its own minimum, which is larger.
  */
+import { canonical, compose, mayHoldEscapes, type Reading, read } from './secret-readings.js';
+
 export const MIN_REDACTED_LENGTH = 4;
 
 export interface SecretRedactor {
@@ -33,34 +41,21 @@ export interface SecretRedactor {
   redact(value: unknown): unknown;
 }
 
-interface Span {
-  start: number;
-  end: number;
-  name: string;
+/** A string to search for, with its smallest period (its length when it does not repeat itself). */
+interface Needle {
+  text: string;
+  period: number;
 }
 
 interface SecretMatcher {
   name: string;
   /** The secret in canonical form (see {@link canonical}): what the readings are searched for. */
-  canonical: string;
+  canonical: Needle;
   /** Hex of the UTF-8 bytes, lower case. */
-  hex: string;
+  hex: Needle;
   /** The base64 and base64url characters that only this secret's bytes decide, per alignment. */
   base64: string[];
 }
-
-/**
- * A reading of a text: `text` in canonical form (decoded or not), and for each of
- * its UTF-16 units the range of the original text it came from.
- */
-interface Reading {
-  text: string;
-  from: Int32Array;
-  to: Int32Array;
-}
-
-/** Both alphabets: a url-safe core may sit in a run with `-`, a standard one beside `+`. */
-const BASE64_RUN = /[A-Za-z0-9+/=_-]/;
 
 /**
  * A redactor for a set of named secrets (name → value). Make one per set of values
@@ -76,35 +71,42 @@ export function createSecretRedactor(secrets: ReadonlyMap<string, string>, place
     .sort((a, b) => b[1].length - a[1].length)
     .map(([name, value]) => compileSecret(name, value));
   // Any reading of a secret is at least as long as its canonical form.
-  const shortest = Math.min(...matchers.map((m) => m.canonical.length));
+  const shortest = Math.min(...matchers.map((m) => m.canonical.text.length));
+  const placeholders = matchers.map((m) => placeholder(m.name));
 
   const redactText = (text: string): string => {
     if (text.length < shortest) return text;
-    const readings: Reading[] = [plainReading(text)];
-    if (/[%\\&+]/.test(text)) {
+    const readings: Reading[] = [{ text: canonical(text) }];
+    if (mayHoldEscapes(text)) {
+      // Reading `+` as a space only changes a text that has one: otherwise the second reading would repeat the first.
       const once = read(text, false);
-      readings.push(once, read(text, true));
-      if (/[%\\&+]/.test(once.decoded)) readings.push(compose(once, read(once.decoded, false)), compose(once, read(once.decoded, true)));
+      readings.push(once);
+      if (text.includes('+')) readings.push(read(text, true));
+      if (mayHoldEscapes(once.decoded)) {
+        readings.push(compose(once, read(once.decoded, false)));
+        if (once.decoded.includes('+')) readings.push(compose(once, read(once.decoded, true)));
+      }
     }
     const lowered = text.toLowerCase();
     const hexIn = lowered.length === text.length ? lowered : text;
-    const spans: Span[] = [];
-    for (const matcher of matchers) {
-      for (const reading of readings) {
-        for (let at = reading.text.indexOf(matcher.canonical); at !== -1; at = reading.text.indexOf(matcher.canonical, at + 1)) {
-          spans.push({ start: reading.from[at] as number, end: reading.to[at + matcher.canonical.length - 1] as number, name: matcher.name });
-        }
+    const spans = new SpanMarks(text.length);
+    let runs: Base64Runs | undefined;
+    matchers.forEach((matcher, index) => {
+      for (const { text: reading, from, to } of readings) {
+        forEachMatchRun(reading, matcher.canonical, (start, end) => spans.mark(from ? (from[start] as number) : start, to ? (to[end - 1] as number) : end, index));
       }
-      for (let at = hexIn.indexOf(matcher.hex); at !== -1; at = hexIn.indexOf(matcher.hex, at + 1)) {
-        spans.push({ start: at, end: at + matcher.hex.length, name: matcher.name });
-      }
+      forEachMatchRun(hexIn, matcher.hex, (start, end) => spans.mark(start, end, index));
       for (const core of matcher.base64) {
-        for (let at = text.indexOf(core); at !== -1; at = text.indexOf(core, at + 1)) {
-          spans.push({ ...widenRun(text, at, at + core.length), name: matcher.name });
+        // The whole run of base64 characters goes, so one hit settles it: search on from its end.
+        for (let at = text.indexOf(core); at !== -1; ) {
+          runs ??= new Base64Runs(text);
+          const end = runs.endOf(at);
+          spans.mark(runs.startOf(at), end, index);
+          at = text.indexOf(core, end);
         }
       }
-    }
-    return spans.length === 0 ? text : replaceSpans(text, spans, placeholder);
+    });
+    return spans.replace(text, placeholders);
   };
 
   const redact = (value: unknown): unknown => {
@@ -134,151 +136,51 @@ function compileSecret(name: string, value: string): SecretMatcher {
     base64.add(core);
     base64.add(core.replace(/\+/g, '-').replace(/\//g, '_'));
   }
-  return { name, canonical: canonical(value), hex: toHex(bytes), base64: [...base64] };
+  return { name, canonical: needle(canonical(value)), hex: needle(toHex(bytes)), base64: [...base64] };
+}
+
+/** `text` with its smallest period: its length less its longest border (a prefix that is also a suffix, as in KMP). */
+function needle(text: string): Needle {
+  const border = new Int32Array(text.length + 1);
+  border[0] = -1;
+  for (let i = 1; i <= text.length; i++) {
+    let k = border[i - 1] as number;
+    while (k >= 0 && text.charCodeAt(k) !== text.charCodeAt(i - 1)) k = border[k] as number;
+    border[i] = k + 1;
+  }
+  return { text, period: text.length - (border[text.length] as number) };
 }
 
 /**
- * Text as the readings compare it: lower case, final sigma as sigma, and `\` as `/`.
- * Keeps the length (a character whose lower case is longer, such as `İ`, stays as it
- * is), so positions in a reading still point into its ranges.
+ * Calls `found(start, end)` for the matches of `needle` in `haystack` — together
+ * they cover what every match, as `indexOf` from each match plus one would find them,
+ * covers — in time linear in the haystack. A run of overlapping matches is reported
+ * as its first match and then the rest of the run: the first match's own end is what
+ * decides which secret names a span where secrets overlap, as it did when each match
+ * was a span of its own.
+ *
+ * A match followed by text that keeps repeating with the needle's period is a match
+ * at every period step: the run is followed character by character instead of being
+ * found again from each step (a needle such as `aaaaaaaa` in a megabyte of `a` would
+ * otherwise cost a search per character). After the run the search resumes just past
+ * its last match; a match it then finds inside the run starts at least half the
+ * needle's length further on (two periods that fit in the needle would combine into a
+ * smaller one), so no text is searched more than a bounded number of times.
  */
-function canonical(text: string): string {
-  const lower = text.toLowerCase();
-  if (lower.length === text.length) return lower.replace(/ς/g, 'σ').replace(/\\/g, '/');
-  let out = '';
-  for (const ch of text) {
-    const low = ch.toLowerCase();
-    out += low.length === ch.length ? low : ch;
-  }
-  return out.replace(/ς/g, 'σ').replace(/\\/g, '/');
-}
-
-/**
- * `text` with one layer of percent-escapes, JSON escapes and HTML entities decoded
- * (and `+` read as a space when `plusAsSpace`), in canonical form for searching, with
- * the ranges of the original each unit came from.
- */
-function read(text: string, plusAsSpace: boolean): Reading & { decoded: string } {
-  const from = new Int32Array(text.length + 1);
-  const to = new Int32Array(text.length + 1);
-  const parts: string[] = [];
-  let length = 0;
-  let i = 0;
-  let plainFrom = 0;
-  const flushPlain = (end: number) => {
-    if (end <= plainFrom) return;
-    for (let k = plainFrom; k < end; k++) {
-      from[length] = k;
-      to[length] = k + 1;
-      length += 1;
+function forEachMatchRun(haystack: string, { text, period }: Needle, found: (start: number, end: number) => void): void {
+  const length = text.length;
+  for (let at = haystack.indexOf(text); at !== -1; ) {
+    let last = at;
+    if (period < length) {
+      let end = at + length;
+      while (end < haystack.length && haystack.charCodeAt(end) === haystack.charCodeAt(end - period)) end += 1;
+      last = at + Math.floor((end - at - length) / period) * period;
     }
-    parts.push(text.slice(plainFrom, end));
-  };
-  while (i < text.length) {
-    const c = text.charCodeAt(i);
-    // Only these characters start an escape: everything else is copied in runs.
-    if (c !== 0x25 && c !== 0x5c && c !== 0x26 && c !== 0x2b) {
-      i += 1;
-      continue;
-    }
-    const decoded = decodeAt(text, i, plusAsSpace);
-    if (!decoded) {
-      i += 1;
-      continue;
-    }
-    flushPlain(i);
-    for (let k = 0; k < decoded.ch.length; k++) {
-      from[length] = i;
-      to[length] = decoded.end;
-      length += 1;
-    }
-    parts.push(decoded.ch);
-    i = decoded.end;
-    plainFrom = i;
+    found(at, at + length);
+    if (last > at) found(at + period, last + length);
+    // A needle that does not repeat itself cannot match again before this match ends.
+    at = haystack.indexOf(text, period < length ? last + 1 : last + length);
   }
-  flushPlain(text.length);
-  const decoded = parts.join('');
-  return { decoded, text: canonical(decoded), from, to };
-}
-
-/** The text as written, in canonical form. */
-function plainReading(text: string): Reading {
-  const from = new Int32Array(text.length + 1);
-  const to = new Int32Array(text.length + 1);
-  for (let k = 0; k < text.length; k++) {
-    from[k] = k;
-    to[k] = k + 1;
-  }
-  return { text: canonical(text), from, to };
-}
-
-/** A reading of a reading: its ranges mapped back to the original text. */
-function compose(outer: Reading, inner: Reading): Reading {
-  const from = new Int32Array(inner.text.length + 1);
-  const to = new Int32Array(inner.text.length + 1);
-  for (let k = 0; k < inner.text.length; k++) {
-    from[k] = outer.from[inner.from[k] as number] as number;
-    to[k] = outer.to[(inner.to[k] as number) - 1] as number;
-  }
-  return { text: inner.text, from, to };
-}
-
-const JSON_ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', n: '\n', r: '\r', t: '\t', b: '\b', f: '\f' };
-const HTML_ENTITIES: Record<string, string> = { quot: '"', amp: '&', apos: "'", lt: '<', gt: '>' };
-const HEX = /^[0-9a-fA-F]+$/;
-const UTF8 = new TextDecoder('utf-8', { fatal: false });
-
-/** The character an escape at `at` stands for, and where the escape ends; undefined when none starts there. */
-function decodeAt(text: string, at: number, plusAsSpace: boolean): { ch: string; end: number } | undefined {
-  const c = text.charAt(at);
-  if (c === '+' && plusAsSpace) return { ch: ' ', end: at + 1 };
-  if (c === '%') return decodePercent(text, at);
-  if (c === '\\') {
-    const next = text.charAt(at + 1);
-    if (next === 'u' || next === 'U') {
-      const unit = hexAt(text, at + 2, 4);
-      if (unit === undefined) return undefined;
-      const low = text.charAt(at + 6) === '\\' ? hexAt(text, at + 8, 4) : undefined;
-      if (unit >= 0xd800 && unit < 0xdc00 && low !== undefined && low >= 0xdc00 && low < 0xe000 && /[uU]/.test(text.charAt(at + 7))) {
-        return { ch: String.fromCharCode(unit, low), end: at + 12 };
-      }
-      return { ch: String.fromCharCode(unit), end: at + 6 };
-    }
-    const escaped = JSON_ESCAPES[next];
-    return escaped === undefined ? undefined : { ch: escaped, end: at + 2 };
-  }
-  if (c === '&') {
-    // Entities are short: look no further than 12 characters (a search to the end would make text of '&' quadratic).
-    const close = text.slice(at, at + 12).indexOf(';') + at;
-    if (close < at) return undefined;
-    const body = text.slice(at + 1, close);
-    const named = HTML_ENTITIES[body.toLowerCase()];
-    if (named) return { ch: named, end: close + 1 };
-    const code = /^#x[0-9a-f]+$/i.test(body) ? Number.parseInt(body.slice(2), 16) : /^#[0-9]+$/.test(body) ? Number.parseInt(body.slice(1), 10) : Number.NaN;
-    return Number.isInteger(code) && code <= 0x10ffff ? { ch: String.fromCodePoint(code), end: close + 1 } : undefined;
-  }
-  return undefined;
-}
-
-/** `%XX`, or the run of `%XX` that spells one UTF-8 character. */
-function decodePercent(text: string, at: number): { ch: string; end: number } | undefined {
-  const lead = hexAt(text, at + 1, 2);
-  if (lead === undefined) return undefined;
-  const length = lead < 0x80 ? 1 : lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 0;
-  if (length === 0) return undefined;
-  const bytes = [lead];
-  for (let k = 1; k < length; k++) {
-    const next = text.charAt(at + 3 * k) === '%' ? hexAt(text, at + 3 * k + 1, 2) : undefined;
-    if (next === undefined || (next & 0xc0) !== 0x80) return undefined;
-    bytes.push(next);
-  }
-  const ch = UTF8.decode(new Uint8Array(bytes));
-  return { ch, end: at + 3 * length };
-}
-
-function hexAt(text: string, at: number, digits: number): number | undefined {
-  const part = text.slice(at, at + digits);
-  return part.length === digits && HEX.test(part) ? Number.parseInt(part, 16) : undefined;
 }
 
 function toHex(bytes: Uint8Array): string {
@@ -308,27 +210,82 @@ function toBase64(bytes: Uint8Array): string {
   return btoa(binary);
 }
 
-function widenRun(text: string, start: number, end: number): { start: number; end: number } {
-  let from = start;
-  let to = end;
-  while (from > 0 && BASE64_RUN.test(text.charAt(from - 1))) from -= 1;
-  while (to < text.length && BASE64_RUN.test(text.charAt(to))) to += 1;
-  return { start: from, end: to };
+/**
+ * Where each run of base64 characters (both alphabets and `=`: a url-safe core may sit
+ * in a run with `-`, a standard one beside `+`) starts and ends, found once per text
+ * so that no hit walks its run again.
+ */
+class Base64Runs {
+  readonly #start: Int32Array;
+  readonly #end: Int32Array;
+
+  constructor(text: string) {
+    const n = text.length;
+    this.#start = new Int32Array(n);
+    this.#end = new Int32Array(n);
+    for (let i = 0; i < n; i++) this.#start[i] = i > 0 && isBase64(text.charCodeAt(i - 1)) && isBase64(text.charCodeAt(i)) ? (this.#start[i - 1] as number) : i;
+    for (let i = n - 1; i >= 0; i--) this.#end[i] = i < n - 1 && isBase64(text.charCodeAt(i + 1)) && isBase64(text.charCodeAt(i)) ? (this.#end[i + 1] as number) : i + 1;
+  }
+
+  /** Where the run holding the character at `at` starts. */
+  startOf(at: number): number {
+    return this.#start[at] as number;
+  }
+
+  /** Where the run holding the character at `at` ends (exclusive). */
+  endOf(at: number): number {
+    return this.#end[at] as number;
+  }
 }
 
-function replaceSpans(text: string, spans: Span[], placeholder: (name: string) => string): string {
-  spans.sort((a, b) => a.start - b.start || b.end - a.end);
-  const merged: Span[] = [];
-  for (const span of spans) {
-    const last = merged.at(-1);
-    if (last && span.start < last.end) last.end = Math.max(last.end, span.end);
-    else merged.push({ ...span });
+function isBase64(c: number): boolean {
+  return (
+    (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2f || c === 0x3d || c === 0x5f || c === 0x2d
+  );
+}
+
+/**
+ * The spans of a text to replace, marked by where they start: for each start, the
+ * furthest end and the secret (by index, longest first) that reached it first. Reading
+ * the marks in order merges overlapping spans as sorting them would, in linear time.
+ */
+class SpanMarks {
+  readonly #length: number;
+  #end: Int32Array | undefined;
+  #owner: Int32Array | undefined;
+
+  constructor(length: number) {
+    this.#length = length;
   }
-  let out = '';
-  let at = 0;
-  for (const span of merged) {
-    out += text.slice(at, span.start) + placeholder(span.name);
-    at = span.end;
+
+  mark(start: number, end: number, owner: number): void {
+    // Allocated on the first hit: most texts hold no secret.
+    this.#end ??= new Int32Array(this.#length);
+    this.#owner ??= new Int32Array(this.#length);
+    if (end > (this.#end[start] as number)) {
+      this.#end[start] = end;
+      this.#owner[start] = owner;
+    }
   }
-  return out + text.slice(at);
+
+  /** `text` with each group of overlapping spans replaced by the placeholder of the secret of its first span. */
+  replace(text: string, placeholders: readonly string[]): string {
+    const ends = this.#end;
+    const owners = this.#owner;
+    if (!ends || !owners) return text;
+    const parts: string[] = [];
+    let copied = 0;
+    for (let start = 0; start < ends.length; start++) {
+      let end = ends[start] as number;
+      if (end === 0) continue;
+      const owner = owners[start] as number;
+      // Spans that start before this one ends overlap it: one placeholder covers them all.
+      for (let i = start + 1; i < end; i++) end = Math.max(end, ends[i] as number);
+      parts.push(text.slice(copied, start), placeholders[owner] as string);
+      copied = end;
+      start = end - 1;
+    }
+    parts.push(text.slice(copied));
+    return parts.join('');
+  }
 }
