@@ -30,14 +30,39 @@ export type MappedReading = Required<Reading>;
  * is), so positions in a reading still point into its ranges.
  */
 export function canonical(text: string): string {
-  const lower = text.toLowerCase();
-  if (lower.length === text.length) return lower.replace(/ς/g, 'σ').replace(/\\/g, '/');
-  let out = '';
+  let lower = text.toLowerCase();
+  if (lower.length !== text.length) lower = lowerKeepingLength(text);
+  return lower.includes('\\') || lower.includes('ς') ? foldUnits(lower) : lower;
+}
+
+/** `İ` (U+0130) is the one character whose lower case is longer (`i̇`): it stays as it is, and the rest is lower-cased around it. */
+function lowerKeepingLength(text: string): string {
+  const kept = text
+    .split('\u0130')
+    .map((part) => part.toLowerCase())
+    .join('\u0130');
+  if (kept.length === text.length) return kept;
+  // Another character that lower-cases longer (none does in Unicode 15): one code point at a time.
+  const parts: string[] = [];
   for (const ch of text) {
     const low = ch.toLowerCase();
-    out += low.length === ch.length ? low : ch;
+    parts.push(low.length === ch.length ? low : ch);
   }
-  return out.replace(/ς/g, 'σ').replace(/\\/g, '/');
+  return parts.join('');
+}
+
+/**
+ * Final sigma as sigma and `\` as `/`, in one pass over the units: a global regex
+ * replace builds a list of its matches, which for a megabyte of `\` cost more than
+ * everything else the redactor does.
+ */
+function foldUnits(text: string): string {
+  const units = new Uint16Array(text.length);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    units[i] = c === 0x5c ? 0x2f : c === 0x3c2 ? 0x3c3 : c;
+  }
+  return fromUnits(units, text.length);
 }
 
 /** Whether `text` holds a character that can start an escape; a text without one reads the same decoded. */

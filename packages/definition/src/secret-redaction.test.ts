@@ -91,7 +91,7 @@ describe('secret redaction on hostile text', () => {
     }
   });
 
-  it('redacts 1 MiB mixes of whole and partial repeats in linear time, and only the runs that hold the secret', () => {
+  it('redacts mixes of whole and partial repeats (1 MiB of runs, up to 3 MiB encoded) in linear time, and only the runs that hold the secret', () => {
     for (const value of REPEATING) {
       const redactor = createSecretRedactor(new Map([['k', value]]), placeholder);
       const ch = value.charAt(0);
@@ -148,6 +148,27 @@ describe('secret redaction on hostile text', () => {
       // 50 secrets cost at most 50 times one secret: 1 MiB in well under a second (it took minutes for 16 KiB).
       const out = timed(redactor.redactText, text, `50 secrets, ${form}`, 2_000);
       expect(out, form).not.toMatch(/a{8}|(?:61){8}|YWFh/i);
+    }
+  });
+
+  it('reads 1 MiB of text that only looks escaped, or that lower-cases longer, in linear time', () => {
+    const redactor = createSecretRedactor(new Map([['k', 'sk_live_8c7f3a9d']]), placeholder);
+    const nested = JSON.stringify(JSON.stringify(JSON.stringify({ body: '"\\'.repeat(MIB / 8) })));
+    for (const [name, text] of [
+      ['\\u', fill('\\u', MIB)],
+      ['\\', fill('\\', MIB)],
+      ['JSON in JSON in JSON', nested],
+      ['İ', fill('İ', MIB)],
+      ['ς and Σ', fill('ςΣ', MIB)],
+      ['&', fill('&', MIB)],
+      ['+', fill('+', MIB)],
+      ['%', fill('%', MIB)],
+      ['%C3 (half a character)', fill('%C3', MIB)],
+      ['%E9%80 (a broken character)', fill('%E9%80', MIB)],
+      ['%25', fill('%25', MIB)],
+    ]) {
+      const out = timed(redactor.redactText, `${text} SK_LIVE_8C7F3A9D`, `1 MiB of ${name}`);
+      expect(out.endsWith(' {{secret:k}}'), `the secret after 1 MiB of ${name}`).toBe(true);
     }
   });
 

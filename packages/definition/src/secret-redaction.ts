@@ -71,21 +71,26 @@ export function createSecretRedactor(secrets: ReadonlyMap<string, string>, place
     .sort((a, b) => b[1].length - a[1].length)
     .map(([name, value]) => compileSecret(name, value));
   // Any reading of a secret is at least as long as its canonical form.
-  const shortest = Math.min(...matchers.map((m) => m.canonical.text.length));
+  const shortest = matchers.reduce((least, m) => Math.min(least, m.canonical.text.length), Number.POSITIVE_INFINITY);
   const placeholders = matchers.map((m) => placeholder(m.name));
 
   const redactText = (text: string): string => {
     if (text.length < shortest) return text;
     const readings: Reading[] = [{ text: canonical(text) }];
     if (mayHoldEscapes(text)) {
-      // Reading `+` as a space only changes a text that has one: otherwise the second reading would repeat the first.
+      // A reading that decoded nothing would only search the same text again: every
+      // escape is longer than what it stands for, so one that kept the length decoded
+      // nothing, and reading `+` as a space only changes a text that has one.
       const once = read(text, false);
-      readings.push(once);
-      if (text.includes('+')) readings.push(read(text, true));
-      if (mayHoldEscapes(once.decoded)) {
-        readings.push(compose(once, read(once.decoded, false)));
-        if (once.decoded.includes('+')) readings.push(compose(once, read(once.decoded, true)));
+      if (once.decoded.length < text.length) {
+        readings.push(once);
+        if (mayHoldEscapes(once.decoded)) {
+          const twice = read(once.decoded, false);
+          if (twice.decoded.length < once.decoded.length) readings.push(compose(once, twice));
+          if (once.decoded.includes('+')) readings.push(compose(once, read(once.decoded, true)));
+        }
       }
+      if (text.includes('+')) readings.push(read(text, true));
     }
     const lowered = text.toLowerCase();
     const hexIn = lowered.length === text.length ? lowered : text;
