@@ -1,6 +1,8 @@
 import jsonata from 'jsonata';
 import { describe, expect, it } from 'vitest';
+import { distinct } from './bounded-builtins.js';
 import { evaluateExpression, ExpressionError } from './index.js';
+import { TOO_LARGE_CODE } from './value-limits.js';
 
 const options = () => ({ now: () => Date.parse('2024-05-01T09:30:00Z'), random: () => 0.5, maxSteps: 200_000 });
 
@@ -78,5 +80,15 @@ describe('no single built-in call holds the event loop', () => {
   it('refuses a $toMillis text longer than a timestamp can be', async () => {
     const error = await evaluateExpression('$toMillis($join([1..400].("Monday"), " "))', {}, options()).catch((e: unknown) => e);
     expect((error as Error).message).toMatch(/at most 200 are accepted/);
+  });
+
+  it('stops $distinct comparing values that share sub-objects past the node budget, even if handed one directly', async () => {
+    let shared: unknown = 1;
+    for (let level = 0; level < 24; level += 1) shared = { l: shared, r: shared };
+    const started = performance.now();
+    const error = await distinct([shared, shared]).catch((e: unknown) => e);
+    expect((error as { code?: unknown }).code).toBe(TOO_LARGE_CODE);
+    // Before: every one of the 2^25 paths was written into one key (seconds, then out of memory).
+    expect(performance.now() - started).toBeLessThan(500);
   });
 });

@@ -1,5 +1,6 @@
 import jsonata from 'jsonata';
 import { nextTurn, turnIsSpent } from './event-loop-turns.js';
+import { MAX_EXPANDED_WEIGHT, TOO_LARGE_CODE, type TooLargeFailure } from './value-limits.js';
 
 /**
  * Replacements for the JSONata built-ins that can hold the event loop for seconds in
@@ -102,9 +103,10 @@ export async function distinct(array: unknown): Promise<unknown> {
   const seen = new Set<string>();
   const results: JsonataSequence = [];
   if ((array as JsonataSequence).sequence === true) results.sequence = true;
+  const budget = { nodes: 0 };
   for (const [index, item] of array.entries()) {
     await shareTurn(index);
-    const key = canonicalKey(item);
+    const key = canonicalKey(item, budget);
     if (seen.has(key)) continue;
     seen.add(key);
     results.push(item);
@@ -127,15 +129,23 @@ export async function toMillis(timestamp: unknown, picture?: unknown): Promise<u
 
 /**
  * A text that two items share exactly when JSONata's deep equality holds for them:
- * the type is part of it (1 and "1" differ), and object keys are sorted.
+ * the type is part of it (1 and "1" differ), and object keys are sorted. The exit hook
+ * refuses values too large to expand (value-limits.ts); the keys of one call count
+ * their nodes too, so a shared value that slipped past it still cannot hold the loop.
  */
-function canonicalKey(value: unknown): string {
+function canonicalKey(value: unknown, budget: { nodes: number }): string {
+  if (++budget.nodes > MAX_EXPANDED_WEIGHT) {
+    throw {
+      code: TOO_LARGE_CODE,
+      message: `$distinct() compared values larger than ${MAX_EXPANDED_WEIGHT} nodes in all (counting each shared part as often as it is used); compare fewer or smaller values`,
+    } satisfies TooLargeFailure;
+  }
   if (value === undefined) return 'u';
   if (value === null || typeof value !== 'object') return `${typeof value}:${JSON.stringify(value)}`;
-  if (Array.isArray(value)) return `[${value.map(canonicalKey).join(',')}]`;
+  if (Array.isArray(value)) return `[${value.map((item: unknown) => canonicalKey(item, budget)).join(',')}]`;
   const record = value as Record<string, unknown>;
   return `{${Object.keys(record)
     .sort()
-    .map((key) => `${JSON.stringify(key)}:${canonicalKey(record[key])}`)
+    .map((key) => `${JSON.stringify(key)}:${canonicalKey(record[key], budget)}`)
     .join(',')}}`;
 }

@@ -1,6 +1,7 @@
 import { nextTurn, turnIsSpent } from './event-loop-turns.js';
 import { signatureProblem } from './expression-checks.js';
 import { createLinearRegexEngine, type RegexEngineConstructor } from './linear-regex.js';
+import { checkValueSize, noteMutation } from './value-limits.js';
 
 /**
  * One evaluation's limits and what it has spent, kept in a binding of the evaluation
@@ -16,7 +17,11 @@ import { createLinearRegexEngine, type RegexEngineConstructor } from './linear-r
 export interface EvaluationBudget {
   readonly timeoutMs: number;
   readonly maxSteps: number | undefined;
+  /** Longest array a step may produce (JSONata's own check covers only its sequences). */
+  readonly maxSequence: number;
   steps: number;
+  /** A transform is about to write into the objects it matched (see value-limits.ts). */
+  mutationPending: boolean;
   /** Running time before the last pause. */
   ranMs: number;
   /** When the evaluation last started or resumed (performance.now()). */
@@ -40,9 +45,9 @@ export const MATCHING_TIME_CODE = 'WEFT-MATCHING';
  */
 export const MAX_MATCHING_MS_PER_CALL = 20;
 
-export function createBudget(timeoutMs: number, maxSteps: number | undefined): EvaluationBudget {
+export function createBudget(timeoutMs: number, maxSteps: number | undefined, maxSequence: number): EvaluationBudget {
   const now = performance.now();
-  return { timeoutMs, maxSteps, steps: 0, ranMs: 0, resumedAt: now, steppedAt: now };
+  return { timeoutMs, maxSteps, maxSequence, steps: 0, mutationPending: false, ranMs: 0, resumedAt: now, steppedAt: now };
 }
 
 interface Environment {
@@ -53,13 +58,13 @@ interface Environment {
 // Each evaluation has its own base environment; its budget is looked up once.
 const budgets = new WeakMap<object, EvaluationBudget | null>();
 
-/**
- * The `__evaluate_entry` hook JSONata awaits on entry to every sub-expression,
- * including those of text run by `$eval` (which evaluates in the caller's environment).
- */
-export function onEvaluateEntry(expr: unknown, _input: unknown, environment: Environment): Promise<void> | undefined {
+// The `update` parts of the transforms entered so far: the transform writes what its
+// update returns into the matched objects right after the update's exit.
+const transformUpdates = new WeakSet<object>();
+
+function budgetOf(environment: Environment): EvaluationBudget | null {
   const base = environment.base;
-  if (base === undefined) return undefined;
+  if (base === undefined) return null;
   let budget = budgets.get(base);
   if (budget === undefined) {
     budget = (environment.lookup(BUDGET_BINDING) as EvaluationBudget | undefined) ?? null;
@@ -67,11 +72,49 @@ export function onEvaluateEntry(expr: unknown, _input: unknown, environment: Env
     // The regexes of this evaluation charge their matching time to it.
     if (budget !== null) base.RegexEngine = createLinearRegexEngine(chargeMatching(budget));
   }
+  return budget;
+}
+
+/**
+ * The transform's write happens after the update's exit, when other evaluations may
+ * already run: weights they compute in between are distrusted at this evaluation's
+ * next step, which comes after the write.
+ */
+function settleMutation(budget: EvaluationBudget): void {
+  if (!budget.mutationPending) return;
+  budget.mutationPending = false;
+  noteMutation();
+}
+
+/**
+ * The `__evaluate_exit` hook JSONata awaits with every sub-expression's result: a
+ * result too large to handle in one native call is refused here, before any call can
+ * expand it (value-limits.ts).
+ */
+export function onEvaluateExit(expr: unknown, _input: unknown, environment: Environment, result: unknown): void {
+  const budget = budgetOf(environment);
+  if (budget === null) return;
+  settleMutation(budget);
+  if (typeof expr === 'object' && expr !== null && transformUpdates.has(expr)) {
+    noteMutation();
+    budget.mutationPending = true;
+  }
+  checkValueSize(result, budget.maxSequence);
+}
+
+/**
+ * The `__evaluate_entry` hook JSONata awaits on entry to every sub-expression,
+ * including those of text run by `$eval` (which evaluates in the caller's environment).
+ */
+export function onEvaluateEntry(expr: unknown, _input: unknown, environment: Environment): Promise<void> | undefined {
+  const budget = budgetOf(environment);
   if (budget === null) return undefined;
+  settleMutation(budget);
   if (budget.maxSteps !== undefined && ++budget.steps > budget.maxSteps) {
     throw { code: STEP_LIMIT_CODE, message: `More than ${budget.maxSteps} evaluation steps` };
   }
-  const node = expr as { type?: unknown; signature?: unknown };
+  const node = expr as { type?: unknown; signature?: unknown; update?: unknown };
+  if (node.type === 'transform' && typeof node.update === 'object' && node.update !== null) transformUpdates.add(node.update);
   if (node.type === 'lambda') {
     // A function defined in text given to $eval was not seen when the expression was compiled.
     const problem = signatureProblem(node.signature);

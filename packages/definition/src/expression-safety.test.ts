@@ -160,10 +160,10 @@ describe('no expression can hold the process', () => {
 
   it('stops a regex call that would match a very long text with a costly pattern, before it runs', async () => {
     const { result, worstGapMs } = await worstLoopGap(() =>
-      evaluateExpression('$match($pad("", 500000, "a"), /([a-z]{1,10}){1,10}$/)', {}, options()),
+      evaluateExpression('$match($pad("", 200000, "a"), /([a-z]{1,10}){1,10}$/)', {}, options()),
     );
     expect(result).toBeInstanceOf(ExpressionError);
-    expect((result as ExpressionError).message).toMatch(/too costly to run on a text of 500000 characters/);
+    expect((result as ExpressionError).message).toMatch(/too costly to run on a text of 200000 characters/);
     expect(worstGapMs).toBeLessThan(50);
   });
 });

@@ -9,12 +9,14 @@ import {
   TIMEOUT_CODE,
   createBudget,
   onEvaluateEntry,
+  onEvaluateExit,
 } from './evaluation-budget.js';
 import { findUnrunnablePart } from './expression-checks.js';
 import { REGEX_TOO_COSTLY_CODE, REGEX_UNSUPPORTED_CODE, createLinearRegexEngine } from './linear-regex.js';
 import { secretPlaceholder } from './secrets.js';
 import { ExpressionError, ExpressionErrorCode, expressionPreview } from './expression-error.js';
 import { LruCache } from './lru-cache.js';
+import { MAX_EXPANDED_WEIGHT, MAX_STRING_LENGTH, TOO_LARGE_CODE } from './value-limits.js';
 
 // JSONata is the only code a definition can carry, and it is Turing-complete: a
 // recursive function can loop forever (JSONata optimises tail calls, so such a loop
@@ -93,6 +95,7 @@ interface Limits {
 }
 
 const ENTRY_HOOK = Symbol.for('jsonata.__evaluate_entry');
+const EXIT_HOOK = Symbol.for('jsonata.__evaluate_exit');
 
 type Compiled = { ok: true; expression: jsonata.Expression } | { ok: false; error: ExpressionSyntaxError };
 
@@ -152,7 +155,7 @@ export async function evaluateExpression(
   let result: unknown;
   try {
     const bindings = deterministicBindings(options);
-    bindings[BUDGET_BINDING] = createBudget(limits.timeoutMs, limits.maxSteps);
+    bindings[BUDGET_BINDING] = createBudget(limits.timeoutMs, limits.maxSteps, limits.maxSequence);
     result = await compiled.expression.evaluate(contextDocument(context), bindings);
   } catch (error) {
     throw toExpressionError(error, source, limits);
@@ -196,6 +199,7 @@ function compile(source: string, limits: Limits): Compiled {
       RegexEngine: createLinearRegexEngine(),
     } as jsonata.JsonataOptions);
     expression.assign(ENTRY_HOOK as unknown as string, onEvaluateEntry);
+    expression.assign(EXIT_HOOK as unknown as string, onEvaluateExit);
     // Built-ins whose one native call could hold the event loop for seconds (bounded-builtins.ts),
     // with JSONata's own signatures so arguments are checked and coerced as before.
     expression.registerFunction('sort', boundedSort, '<af?:a>');
@@ -299,6 +303,10 @@ function toExpressionError(error: unknown, source: string, limits: Limits): Expr
       details,
     );
   }
+  const tooLarge = [fields, fields.inner, fields.inner?.inner].find((each) => each?.code === TOO_LARGE_CODE);
+  if (tooLarge !== undefined) {
+    return new ExpressionError(ExpressionErrorCode.TooLarge, `Expression ${preview} was stopped: ${tooLarge.message ?? ''}`, details);
+  }
   if (codes.includes('D2014') || codes.includes('D2015')) {
     return new ExpressionError(
       ExpressionErrorCode.TooLarge,
@@ -326,7 +334,8 @@ let fromMillis: jsonata.Expression | undefined;
 
 // Bindings passed to `evaluate` shadow JSONata's own $now/$millis/$random, which read
 // the wall clock and Math.random. One evaluation sees one "now", as in JSONata.
-const MAX_PAD_WIDTH = 1_000_000;
+// No wider than the longest text a step may produce: the exit hook sees the text only after it is built.
+const MAX_PAD_WIDTH = MAX_STRING_LENGTH;
 let padFn: ReturnType<typeof jsonata> | undefined;
 
 function deterministicBindings(options: EvaluateExpressionOptions): Record<string, unknown> {
@@ -355,8 +364,22 @@ function deterministicBindings(options: EvaluateExpressionOptions): Record<strin
 }
 
 // Results go into the durable history: plain JSON only. JSONata marks sequences with
-// extra properties and can return functions, which JSON cannot hold.
-function toJsonResult(value: unknown, source: string, depth = 0): unknown {
+// extra properties and can return functions, which JSON cannot hold. The exit hook has
+// already refused values too large to expand (value-limits.ts); the copy counts its
+// nodes too, so a value that slipped past the hook still cannot hold the loop long.
+function toJsonResult(value: unknown, source: string): unknown {
+  const budget = { nodes: 0 };
+  return toJson(value, source, 0, budget);
+}
+
+function toJson(value: unknown, source: string, depth: number, budget: { nodes: number }): unknown {
+  if (++budget.nodes > MAX_EXPANDED_WEIGHT) {
+    throw new ExpressionError(
+      ExpressionErrorCode.TooLarge,
+      `Expression ${expressionPreview(source)} returned a value of more than ${MAX_EXPANDED_WEIGHT} nodes (counting each shared part as often as it is used); return a smaller value`,
+      { expression: source },
+    );
+  }
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
   if (value === undefined) return undefined;
   if (typeof value === 'number') return Number.isFinite(value) ? value : null;
@@ -376,14 +399,14 @@ function toJsonResult(value: unknown, source: string, depth = 0): unknown {
   }
   if (Array.isArray(value)) {
     return value.map((element: unknown) => {
-      const json = toJsonResult(element, source, depth + 1);
+      const json = toJson(element, source, depth + 1, budget);
       return json === undefined ? null : json;
     });
   }
   if (typeof value === 'object') {
     const copy: Record<string, unknown> = {};
     for (const [key, element] of Object.entries(value)) {
-      const json = toJsonResult(element, source, depth + 1);
+      const json = toJson(element, source, depth + 1, budget);
       if (json !== undefined && key !== '__proto__') copy[key] = json;
     }
     return copy;
