@@ -1,5 +1,6 @@
 import jsonata from 'jsonata';
 import { nextTurn, turnIsSpent } from './event-loop-turns.js';
+import { findUnrunnablePart } from './expression-checks.js';
 import { MAX_EXPANDED_WEIGHT, TOO_LARGE_CODE, type TooLargeFailure } from './value-limits.js';
 
 /**
@@ -17,16 +18,24 @@ import { MAX_EXPANDED_WEIGHT, TOO_LARGE_CODE, type TooLargeFailure } from './val
  *   JSONata's deep equality (objects equal whatever the order of their keys).
  * - `$toMillis(text, picture)` parses a picture with backtracking regular expressions
  *   that grow with the text; timestamps are short, so long ones are refused.
+ * - `$eval(text)` parses the text in one call and runs what no publish check saw: the
+ *   text is held to MAX_EVAL_TEXT characters and gets the same checks as a
+ *   definition's expressions (a 500,000-item literal built at run time held the loop
+ *   13 s).
  *
  * Each replacement returns what JSONata's would: the tests compare them. Long loops
  * share the event loop's turns with everything else, as evaluation steps do.
  */
 
 export const MAX_TO_MILLIS_TEXT = 200;
+/** Longest text `$eval` runs: expressions are short; parsing 10,000 characters takes about a millisecond. */
+export const MAX_EVAL_TEXT = 10_000;
+export const EVAL_REFUSED_CODE = 'WEFT-EVAL';
 
 const builtin = {
   distinct: undefined as jsonata.Expression | undefined,
   toMillis: undefined as jsonata.Expression | undefined,
+  eval: undefined as ((this: unknown, text: unknown, focus?: unknown) => Promise<unknown>) | undefined,
 };
 
 /** Lets the event loop in, every so many items, once this turn's slice is spent. */
@@ -125,6 +134,35 @@ export async function toMillis(timestamp: unknown, picture?: unknown): Promise<u
   }
   builtin.toMillis ??= jsonata('$toMillis(timestamp, picture)');
   return builtin.toMillis.evaluate({ timestamp, picture });
+}
+
+/**
+ * `$eval` with its text checked first. `this` is what JSONata hands a native function
+ * (`{ environment, input }`): JSONata's own `$eval` evaluates in the caller's
+ * environment, so the text still runs with the evaluation's hooks and budget.
+ */
+export async function evalText(this: unknown, text: unknown, focus?: unknown): Promise<unknown> {
+  if (typeof text === 'string') {
+    if (text.length > MAX_EVAL_TEXT) {
+      throw {
+        code: EVAL_REFUSED_CODE,
+        message: `$eval() was given a text of ${text.length} characters; at most ${MAX_EVAL_TEXT} are evaluated — write the expression into the definition instead`,
+      };
+    }
+    let ast: unknown;
+    try {
+      ast = jsonata(text).ast();
+    } catch {
+      // JSONata's $eval reports the syntax error itself (D3120).
+    }
+    const unrunnable = ast === undefined ? undefined : findUnrunnablePart(ast);
+    if (unrunnable !== undefined) {
+      throw { code: EVAL_REFUSED_CODE, message: `$eval() refused its text (at position ${unrunnable.position}): ${unrunnable.message}` };
+    }
+  }
+  // JSONata's built-ins are values { implementation, signature } in its own frame.
+  builtin.eval ??= ((await jsonata('$eval').evaluate({})) as { implementation: NonNullable<typeof builtin.eval> }).implementation;
+  return builtin.eval.call(this, text, focus);
 }
 
 /**

@@ -46,7 +46,17 @@ const scheduleMacrotask: Schedule = (() => {
 })();
 
 let turnStartedAt: number | undefined;
+// Counts turns: a new one starts with each marker and each resumed evaluation.
+let turn = 0;
 const waiting: Array<() => void> = [];
+
+/**
+ * Which turn of the event loop expressions are in: it changes whenever the event loop
+ * ran other work since (evaluation-budget.ts counts own running time with it).
+ */
+export function currentTurn(): number {
+  return turn;
+}
 
 /**
  * True when the current turn of the event loop has run expressions for a slice. The
@@ -58,6 +68,7 @@ export function turnIsSpent(now: number): boolean {
     turnStartedAt = now;
     scheduleMacrotask(() => {
       turnStartedAt = undefined;
+      turn += 1;
     });
     return false;
   }
@@ -81,6 +92,7 @@ function resumeNext(): void {
   const resume = waiting.shift();
   // The resumed evaluation gets a fresh slice of its own.
   turnStartedAt = undefined;
+  turn += 1;
   if (waiting.length > 0) scheduleMacrotask(resumeNext);
   resume?.();
 }

@@ -19,6 +19,42 @@ export interface UnrunnablePart {
  * loop). With one `+` and up to eight `?`/`-` the number of ways stays small.
  */
 export const MAX_SIGNATURE_REPEATS = 1;
+
+/**
+ * At most this many items written out in one array constructor (`[a, b, …]`). JSONata
+ * starts every item at once (`Promise.all`), so the pauses between evaluation steps
+ * cannot interleave, and then appends the items one by one, copying the array each
+ * time: a 20,000-item literal (~40 KB of definition) held the event loop 420 ms.
+ */
+export const MAX_ARRAY_CONSTRUCTOR_ITEMS = 1000;
+
+/**
+ * Of those, at most this many computed ones (a path, a variable, a call…): each can
+ * be an array, and the copying then grows with the items times the result's length —
+ * 1,000 variables of 100 items each held the loop 250 ms, 64 of 1,500 each take ~15 ms.
+ * Literal items (numbers, texts, true/false/null, [ … ] and { … }) add one item each.
+ */
+export const MAX_ARRAY_CONSTRUCTOR_COMPUTED_ITEMS = 64;
+
+function isLiteralItem(item: unknown): boolean {
+  if (typeof item !== 'object' || item === null) return false;
+  const node = item as { type?: unknown; value?: unknown; predicate?: unknown; group?: unknown };
+  if (node.predicate !== undefined || node.group !== undefined) return false;
+  if (node.type === 'number' || node.type === 'string' || node.type === 'value') return true;
+  return node.type === 'unary' && (node.value === '[' || node.value === '{');
+}
+
+function arrayConstructorProblem(items: readonly unknown[]): string | undefined {
+  const instead = "pass long lists in the workflow's input or a variable, or build them with a range such as [1..100] or $append";
+  if (items.length > MAX_ARRAY_CONSTRUCTOR_ITEMS) {
+    return `An array written out with ${items.length} items is too long to evaluate: at most ${MAX_ARRAY_CONSTRUCTOR_ITEMS} are allowed in one [ … ] — ${instead}`;
+  }
+  const computed = items.filter((item) => !isLiteralItem(item)).length;
+  if (computed > MAX_ARRAY_CONSTRUCTOR_COMPUTED_ITEMS) {
+    return `An array written out with ${computed} computed items (paths, variables, function calls) is too costly to evaluate: at most ${MAX_ARRAY_CONSTRUCTOR_COMPUTED_ITEMS} are allowed in one [ … ], besides literal numbers, texts and nested [ … ] or { … } — ${instead}`;
+  }
+  return undefined;
+}
 export const MAX_SIGNATURE_OPTIONALS = 8;
 
 /**
@@ -40,6 +76,11 @@ export function findUnrunnablePart(ast: unknown): UnrunnablePart | undefined {
     }
     if (record.type === 'lambda') {
       const problem = signatureProblem(record.signature);
+      if (problem !== undefined) return { message: problem, position };
+    }
+    const items = (node as { expressions?: unknown }).expressions;
+    if (record.type === 'unary' && record.value === '[' && Array.isArray(items)) {
+      const problem = arrayConstructorProblem(items);
       if (problem !== undefined) return { message: problem, position };
     }
     for (const value of Object.values(node)) if (value && typeof value === 'object') stack.push(value);

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ExpressionError, ExpressionErrorCode } from './expression-error.js';
 import { evaluateExpression, parseExpression, type EvaluateExpressionOptions } from './expressions.js';
 
@@ -165,5 +165,96 @@ describe('no expression can hold the process', () => {
     expect(result).toBeInstanceOf(ExpressionError);
     expect((result as ExpressionError).message).toMatch(/too costly to run on a text of 200000 characters/);
     expect(worstGapMs).toBeLessThan(50);
+  });
+});
+
+describe('long array literals and $eval texts', () => {
+  const literal = (items: number): string => `[${Array.from({ length: items }, (_, index) => index).join(',')}]`;
+
+  it('refuses an array literal of 20,000 items when parsed (it held the loop 420 ms), saying what to do instead', () => {
+    const result = parseExpression(`$count(${literal(20_000)})`);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.error.message).toMatch(/20000 items .* at most 1000 are allowed in one \[ … \] — pass long lists in the workflow's input/);
+    expect(result.error.position).toBeGreaterThan(0);
+  });
+
+  it('still runs an array literal of 1,000 items, and 64 computed items of the largest size without holding the loop', async () => {
+    expect(await evaluateExpression(`$count(${literal(1000)})`, {}, options())).toBe(1000);
+    expect(await evaluateExpression(`$count([${Array.from({ length: 1000 }, () => '"text"').join(',')}])`, {}, options())).toBe(1000);
+    const bigItems = `($b := [1..1500]; $count([${Array.from({ length: 64 }, () => '$b').join(',')}]))`;
+    await evaluateExpression(bigItems, {}, options()); // warm-up: compile the evaluator's paths
+    const { result, worstGapMs } = await worstLoopGap(() => evaluateExpression(bigItems, {}, options()));
+    expect(result).toBe(96_000);
+    expect(worstGapMs).toBeLessThan(60);
+  });
+
+  it('refuses more than 64 computed items in one array constructor (1,000 variables of 100 items held the loop 250 ms)', () => {
+    const result = parseExpression(`($b := [1..100]; [${Array.from({ length: 1000 }, () => '$b').join(',')}])`);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.error.message).toMatch(/1000 computed items .* at most 64 are allowed in one \[ … \]/);
+  });
+
+  it('refuses a $eval text longer than 10,000 characters before parsing it (a 500,000-item literal held the loop 13 s)', async () => {
+    const source = '$eval("[" & $join([1..30000].$string(), ",") & "]")';
+    const { result, worstGapMs } = await worstLoopGap(() => evaluateExpression(source, {}, options()));
+    expect(result).toBeInstanceOf(ExpressionError);
+    expect((result as ExpressionError).message).toMatch(/\$eval\(\) was given a text of \d+ characters; at most 10000 are evaluated/);
+    expect(worstGapMs).toBeLessThan(60);
+  });
+
+  it('checks what $eval parses as a definition is checked: a 2,000-item literal is refused', async () => {
+    const error = await rejection(evaluateExpression('$eval("[" & $join([1..2000].$string(), ",") & "]")', {}, options()));
+    expect(error.code).toBe(ExpressionErrorCode.Evaluation);
+    expect(error.message).toMatch(/\$eval\(\) refused its text .* 2000 items/);
+  });
+
+  it('still evaluates ordinary $eval texts with their focus and the caller\'s variables', async () => {
+    expect(await evaluateExpression('$eval("a + 1", {"a": 41})', {}, options())).toBe(42);
+    expect(await evaluateExpression('($x := 2; $eval("$x * 21"))', {}, options())).toBe(42);
+    const error = await rejection(evaluateExpression('$eval("1 +")', {}, options()));
+    expect(error.code).toBe(ExpressionErrorCode.Evaluation);
+  });
+});
+
+describe('regex matching is bounded by work, not time, so a replay decides the same', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  /** A machine so loaded that every clock reading is 5 ms after the last. */
+  function slowClock(): void {
+    let now = performance.now();
+    vi.spyOn(performance, 'now').mockImplementation(() => (now += 5));
+  }
+
+  const text = Array.from({ length: 5 }, () => `${'a'.repeat(40_000)}b`).join('');
+  const fiveMatches = '$count($match(input.text, /b/))';
+
+  it('gives the same answer for a $match over 200 KB on a loaded machine as on an idle one', async () => {
+    expect(await evaluateExpression(fiveMatches, { input: { text } }, options())).toBe(5);
+    slowClock();
+    // Before: the call stopped once it had run 20 ms by the clock (here, after 4 matches).
+    expect(await evaluateExpression(fiveMatches, { input: { text } }, options())).toBe(5);
+  });
+
+  it('stops a call past its matching work at the same search however fast the clock runs', async () => {
+    const tooMuch = { input: { text: 'a'.repeat(3000) } };
+    const idle = await rejection(evaluateExpression('$count($match(input.text, /a/))', tooMuch, options()));
+    slowClock();
+    const loaded = await rejection(evaluateExpression('$count($match(input.text, /a/))', tooMuch, options({ timeoutMs: 60_000 })));
+    for (const error of [idle, loaded]) {
+      expect(error.code).toBe(ExpressionErrorCode.TooLarge);
+      expect(error.message).toMatch(/more than 4000000 units of work in one function call .* split and replace with a text/);
+    }
+  });
+
+  it('holds the loop briefly for the costliest many-match search within the budget', async () => {
+    const source = '$count($match(input.text, /(?:a.*c)|a/))';
+    const input = { input: { text: 'a'.repeat(900) } };
+    await evaluateExpression(source, input, options()); // warm-up
+    const { result, worstGapMs } = await worstLoopGap(() => evaluateExpression(source, input, options()));
+    expect(result).toBe(900);
+    expect(worstGapMs).toBeLessThan(60);
   });
 });

@@ -1,9 +1,15 @@
 import jsonata from 'jsonata';
-import { distinct as boundedDistinct, sort as boundedSort, toMillis as boundedToMillis } from './bounded-builtins.js';
+import {
+  EVAL_REFUSED_CODE,
+  distinct as boundedDistinct,
+  evalText as boundedEval,
+  sort as boundedSort,
+  toMillis as boundedToMillis,
+} from './bounded-builtins.js';
 import {
   BUDGET_BINDING,
-  MATCHING_TIME_CODE,
-  MAX_MATCHING_MS_PER_CALL,
+  MATCH_WORK_CODE,
+  MAX_MATCH_WORK_PER_CALL,
   SIGNATURE_CODE,
   STEP_LIMIT_CODE,
   TIMEOUT_CODE,
@@ -205,6 +211,7 @@ function compile(source: string, limits: Limits): Compiled {
     expression.registerFunction('sort', boundedSort, '<af?:a>');
     expression.registerFunction('distinct', boundedDistinct, '<x:x>');
     expression.registerFunction('toMillis', boundedToMillis, '<s-s?:n>');
+    expression.registerFunction('eval', boundedEval, '<sx?:x>');
     const unrunnable = findUnrunnablePart(expression.ast());
     compiled = unrunnable ? { ok: false, error: unrunnable } : { ok: true, expression };
   } catch (error) {
@@ -276,15 +283,19 @@ function toExpressionError(error: unknown, source: string, limits: Limits): Expr
       details,
     );
   }
-  if (codes.includes(MATCHING_TIME_CODE)) {
+  if (codes.includes(MATCH_WORK_CODE)) {
     return new ExpressionError(
-      ExpressionErrorCode.Timeout,
-      `Expression ${preview} spent more than ${MAX_MATCHING_MS_PER_CALL}ms matching regular expressions in one function call and was stopped; match shorter texts or simpler patterns`,
+      ExpressionErrorCode.TooLarge,
+      `Expression ${preview} would match regular expressions for more than ${MAX_MATCH_WORK_PER_CALL} units of work in one function call (each search costs the rest of the text times the pattern's instructions) and was stopped; match shorter texts, or split and replace with a text instead of a regular expression (e.g. $split(s, ","))`,
       details,
     );
   }
   const refused = [fields, fields.inner, fields.inner?.inner].find(
-    (each) => each?.code === REGEX_UNSUPPORTED_CODE || each?.code === REGEX_TOO_COSTLY_CODE || each?.code === SIGNATURE_CODE,
+    (each) =>
+      each?.code === REGEX_UNSUPPORTED_CODE ||
+      each?.code === REGEX_TOO_COSTLY_CODE ||
+      each?.code === SIGNATURE_CODE ||
+      each?.code === EVAL_REFUSED_CODE,
   );
   if (refused !== undefined) {
     return new ExpressionError(ExpressionErrorCode.Evaluation, `Expression ${preview} failed: ${refused.message ?? ''}`, details);

@@ -83,9 +83,11 @@ function explainSyntaxError(error: unknown): string {
  * the end of the match (0 when nothing matched) and returns the match array with
  * `index` and unmatched groups as `undefined`.
  *
- * `afterMatch` runs after each match and may throw to stop the evaluation (its time box).
+ * `beforeMatch` is told the work a search may cost (the text it may scan, from
+ * `lastIndex` to the end, times the program's size) before it runs, and may throw to
+ * stop the evaluation (evaluation-budget.ts counts it per function call).
  */
-export function createLinearRegexEngine(afterMatch?: () => void): RegexEngineConstructor {
+export function createLinearRegexEngine(beforeMatch?: (work: number) => void): RegexEngineConstructor {
   return class LinearRegExp implements RegexEngineInstance {
     lastIndex = 0;
     readonly #regex: RegExp;
@@ -112,9 +114,12 @@ export function createLinearRegexEngine(afterMatch?: () => void): RegexEngineCon
         this.lastIndex = 0;
         return null;
       }
+      // A search can scan to the end of the text even when it finds an early match (a
+      // higher-priority branch such as `a.*c` in `a.*c|a` keeps looking), so the whole
+      // rest of the text is charged: deterministic, never less than the real work.
+      beforeMatch?.((text.length - this.lastIndex + 1) * size);
       const matcher = pattern.matcher(text);
       const found = matcher.find(this.lastIndex);
-      afterMatch?.();
       if (!found) {
         this.lastIndex = 0;
         return null;
