@@ -12,9 +12,14 @@
  * the turn already spent and never run.
  *
  * Pausing changes no value an expression computes (its `$now` and `$random` come from
- * the orchestration), only when the work happens.
+ * the orchestration), only when the work happens. The interpreter shares the same
+ * turns between the tokens it moves (its state moves only on history, so a turn
+ * decides the same however often it pauses).
  */
 export const TURN_SLICE_MS = 5;
+
+/** The interpreter's default slice (`InterpretOptions.yieldAfterMs`): the same as expressions'. */
+export const DEFAULT_YIELD_AFTER_MS = TURN_SLICE_MS;
 
 type Schedule = (callback: () => void) => void;
 
@@ -59,11 +64,13 @@ export function currentTurn(): number {
 }
 
 /**
- * True when the current turn of the event loop has run expressions for a slice. The
- * first call of a turn starts the clock and schedules a marker that stops it when the
- * event loop moves on.
+ * True when the current turn of the event loop has run expressions (or the
+ * interpreter's steps) for a slice. The first call of a turn starts the clock and
+ * schedules a marker that stops it when the event loop moves on. One clock for the
+ * whole process: the event loop is shared, so runs that move at once pause together
+ * instead of each spending a slice of its own.
  */
-export function turnIsSpent(now: number): boolean {
+export function turnIsSpent(now: number, sliceMs: number = TURN_SLICE_MS): boolean {
   if (turnStartedAt === undefined) {
     turnStartedAt = now;
     scheduleMacrotask(() => {
@@ -72,7 +79,7 @@ export function turnIsSpent(now: number): boolean {
     });
     return false;
   }
-  return now - turnStartedAt >= TURN_SLICE_MS;
+  return now - turnStartedAt >= sliceMs;
 }
 
 /**

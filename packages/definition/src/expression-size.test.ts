@@ -118,3 +118,11 @@ describe('values too large for one native call are refused as they are built', (
     expect(expandedWeight(dag, 1000)).toBe(1001);
   });
 });
+
+describe('error messages', () => {
+  it('quote at most the start of a huge value (it went whole into the history)', async () => {
+    const error = await rejection(evaluateExpression('$number("1" & $pad("", 200000, "a"))', {}, options()));
+    expect(error.message).toMatch(/Unable to cast value to a number: "1aaa.*… \(\d+ more characters\)/);
+    expect(error.message.length).toBeLessThan(600);
+  });
+});

@@ -298,7 +298,7 @@ function toExpressionError(error: unknown, source: string, limits: Limits): Expr
       each?.code === EVAL_REFUSED_CODE,
   );
   if (refused !== undefined) {
-    return new ExpressionError(ExpressionErrorCode.Evaluation, `Expression ${preview} failed: ${refused.message ?? ''}`, details);
+    return new ExpressionError(ExpressionErrorCode.Evaluation, `Expression ${preview} failed: ${shorten(refused.message ?? '')}`, details);
   }
   if (codes.includes(STEP_LIMIT_CODE)) {
     return new ExpressionError(
@@ -326,8 +326,16 @@ function toExpressionError(error: unknown, source: string, limits: Limits): Expr
     );
   }
   const where = fields.position !== undefined ? ` (at position ${fields.position})` : '';
-  const reason = fields.message ?? (error instanceof Error ? error.message : String(error));
+  const reason = shorten(fields.message ?? (error instanceof Error ? error.message : String(error)));
   return new ExpressionError(ExpressionErrorCode.Evaluation, `Expression ${preview} failed: ${reason}${where}`, details);
+}
+
+// JSONata quotes the offending value in its messages (`$number` of a million-character
+// text put all of it into the message, and so into the history): keep the start.
+const MAX_REASON_LENGTH = 300;
+
+function shorten(reason: string): string {
+  return reason.length > MAX_REASON_LENGTH ? `${reason.slice(0, MAX_REASON_LENGTH)}… (${reason.length - MAX_REASON_LENGTH} more characters)` : reason;
 }
 
 function contextDocument(context: ExpressionContext): Record<string, unknown> {

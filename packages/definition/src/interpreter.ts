@@ -7,7 +7,7 @@ import {
   toFailureDetails,
 } from '@weft/engine';
 import type { Plan, PlanNode } from './compile.js';
-import { pauseIfDue } from './event-loop-yield.js';
+import { DEFAULT_YIELD_AFTER_MS, nextTurn, turnIsSpent } from './event-loop-turns.js';
 import { evaluateExpression, type ExpressionContext } from './expressions.js';
 import { NodeStatus, type NodeObserver } from './node-observer.js';
 
@@ -190,7 +190,7 @@ class Run {
       while (this.#ready.length > 0 && !this.#finished) {
         const token = this.#ready.shift() as Token;
         if (token.alive) await this.#step(token);
-        await pauseIfDue(this.#options.yieldAfterMs);
+        await shareTurn(this.#options.yieldAfterMs);
       }
       if (this.#finished) break;
       if (this.#settled.length === 0) {
@@ -214,7 +214,7 @@ class Run {
         token.onSettled = undefined;
         if (onSettled) await onSettled(task);
         if (this.#finished) break;
-        await pauseIfDue(this.#options.yieldAfterMs);
+        await shareTurn(this.#options.yieldAfterMs);
       }
     }
     if (this.#failure) throw this.#failure;
@@ -690,4 +690,15 @@ function describeFailure(error: unknown): { name: string; message: string } {
     return { name: cause.name, message: cause.message };
   }
   return { name: details.name, message: details.message };
+}
+
+/**
+ * Moving thousands of tokens in one turn (a map of the maximum size with a pass-only
+ * body) would hold the event loop, and every request of the process with it; awaiting
+ * a promise does not help (promise callbacks run before any I/O). Pauses share the
+ * event loop's turns with expressions (event-loop-turns.ts). Only when the work pauses
+ * depends on the clock, never what it decides.
+ */
+async function shareTurn(sliceMs: number = DEFAULT_YIELD_AFTER_MS): Promise<void> {
+  if (turnIsSpent(performance.now(), sliceMs)) await nextTurn();
 }
