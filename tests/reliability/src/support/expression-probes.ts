@@ -11,6 +11,8 @@ export interface HostileExpression {
   name: string;
   expression: string;
   input?: Record<string, unknown>;
+  /** Refused when published (the check sees it in the definition): never started. */
+  refusedAtPublish?: boolean;
 }
 
 const A30 = "a".repeat(30);
@@ -24,7 +26,7 @@ export const HOSTILE_EXPRESSIONS: readonly HostileExpression[] = [
   // A loop that runs until its step budget or time box stops it.
   { name: "loop-to-box", expression: "($f := function($x){ $f($x+1) }; $f(0))" },
   // A costly pattern on a long text, and a match per character of a long text.
-  { name: "costly-match", expression: '$match($pad("", 500000, "a"), /([a-z]{1,10}){1,10}$/)' },
+  { name: "costly-match", expression: '$match($pad("", 200000, "a"), /([a-z]{1,10}){1,10}$/)' },
   { name: "many-matches", expression: "$count($match(input.text, /a/))", input: { text: "a".repeat(200_000) } },
   // Single built-in calls that were quadratic or linear in a huge sequence.
   { name: "sort", expression: "$count($sort([1..1000000].$string()))" },
@@ -32,6 +34,20 @@ export const HOSTILE_EXPRESSIONS: readonly HostileExpression[] = [
   { name: "distinct", expression: "$count($distinct($zip([1..100000], [1..100000])))" },
   { name: "string", expression: "$length($string([1..1000000]))" },
   { name: "to-millis", expression: "$toMillis($join([1..400].(\"Monday\"), \" \"), \"[FNn] [D1] [MNn] [Y]\")" },
+  // A string that doubles itself: past V8's string limit an uncatchable fatal error,
+  // again on every replay; and a single $split into more items than a sequence may hold.
+  { name: "string-doubling", expression: '($f := function($s, $n){ $n = 0 ? $s : $f($s & $s, $n - 1) }; $length($f("ab", 26)))' },
+  { name: "split-long", expression: '$count($split($pad("", 200000, "a"), ""))' },
+  // A value that shares its halves, doubled: 2 s returned, 2.3 s in $string, out of memory at 30.
+  ...["$f(1, 22)", "$string($f(1, 22))", "$f(1, 22) = $f(1, 22)", "$count($distinct([$f(1, 22), $f(1, 22)]))", "$f(1, 30)"].map(
+    (use, index) => ({
+      name: ["dag-returned", "dag-string", "dag-equals", "dag-distinct", "dag-30"][index] as string,
+      expression: `($f := function($x, $n){ $n = 0 ? $x : $f({"l": $x, "r": $x}, $n - 1) }; ${use})`,
+    }),
+  ),
+  // A 20,000-item literal (420 ms of held loop), refused at publish; the same built at run time through $eval.
+  { name: "array-literal", expression: `$count([${Array.from({ length: 20_000 }, (_, index) => index).join(",")}])`, refusedAtPublish: true },
+  { name: "eval-literal", expression: '$count($eval("[" & $join([1..40000].$string(), ",") & "]"))' },
 ];
 
 export interface ExpressionProbeResult {
@@ -43,6 +59,8 @@ export interface ExpressionProbeResult {
   healthSamples: number;
   /** Non-200 health answers (or failed requests). */
   healthFailures: number;
+  /** The probes marked `refusedAtPublish`: the status and message of the refusal. */
+  publishRefusals: Array<{ name: string; status: number; message: string }>;
   /** From the first start to the last instance ending. */
   endedAfterMs: number;
   instances: Array<{ name: string; status: string | undefined; error: string | undefined }>;
@@ -79,7 +97,18 @@ export async function probeHostileExpressions(
   { probes = HOSTILE_EXPRESSIONS, copies = 2, deadlineMs = 30_000, headers = {} as Record<string, string> } = {},
 ): Promise<ExpressionProbeResult> {
   const call: Api = (path, init) => api(path, { ...init, headers: { ...headers, ...init?.headers } });
-  for (const probe of probes) await publish(call, workflowOf(probe));
+  const publishRefusals: ExpressionProbeResult["publishRefusals"] = [];
+  for (const probe of probes) {
+    if (!probe.refusedAtPublish) {
+      await publish(call, workflowOf(probe));
+      continue;
+    }
+    const workflow = workflowOf(probe);
+    const saved = await call(`/api/workflows/${workflow.id}`, { method: "PUT", json: workflow });
+    const published = saved.status === 200 ? await call(`/api/workflows/${workflow.id}/publish`, { method: "POST" }) : saved;
+    publishRefusals.push({ name: probe.name, status: published.status, message: JSON.stringify(published.body) });
+  }
+  const started = probes.filter((probe) => !probe.refusedAtPublish);
   // The first requests of a process pay for connections and compilation; not what is measured.
   for (let warmUp = 0; warmUp < 5; warmUp++) await fetch(`${baseUrl}/api/health`, { headers }).then((response) => response.body?.cancel());
 
@@ -108,7 +137,7 @@ export async function probeHostileExpressions(
 
   startedAt = performance.now();
   const starts = await Promise.all(
-    probes.flatMap((probe) =>
+    started.flatMap((probe) =>
       Array.from({ length: copies }, async () => {
         const response = await call(`/api/workflows/hostile-${probe.name}/instances`, { json: { input: probe.input ?? {} } });
         if (response.status !== 202 && response.status !== 201) throw new Error(`start of ${probe.name} refused (${response.status}): ${JSON.stringify(response.body)}`);
@@ -143,6 +172,7 @@ export async function probeHostileExpressions(
     slowestAtMs: Math.round(slowestAtMs),
     healthSamples: latencies.length,
     healthFailures,
+    publishRefusals,
     endedAfterMs: Math.round(endedAfterMs),
     instances,
   };
