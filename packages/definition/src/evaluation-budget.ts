@@ -40,15 +40,14 @@ export const MATCH_WORK_CODE = 'WEFT-MATCH-WORK';
 /**
  * Regex matching inside one function call (`$match` walking every match of a long
  * text, say) happens between two hooks, so the pauses cannot break it up. Each search
- * is charged, before it runs, the rest of the text times the program's size
+ * is charged what it may scan times the program's size, plus a fixed cost per match
  * (linear-regex.ts); past this much in one call the evaluation stops. Work, not time:
  * a replay stops at the same search however loaded the machine is. Measured on a
  * loaded 2-core machine, the costliest searches — `$match` of `(?:a.*c)|a` over a
  * text of a's, each search scanning to the end — cost 4–8 ns a unit (1,500 a's, 9M
- * units: 40–74 ms), so a call holds the loop ~16–32 ms at most; ordinary patterns run
- * 5–50 times faster. Many matches over a long text cost the square of its length
- * (`$split(s, /\s+/)` passes up to ~2,000 characters of words): text patterns
- * (`$split(s, " ")`) have no such cost.
+ * units: 40–74 ms), so a call holds the loop ~16–32 ms at most. Patterns that cannot
+ * scan past their match pay only for what they scanned, so ordinary many-match uses
+ * (`$replace(s, /\s+/, " ")` over tens of KB) stay well inside the budget.
  */
 export const MAX_MATCH_WORK_PER_CALL = 4_000_000;
 
@@ -166,7 +165,7 @@ function chargeMatching(budget: EvaluationBudget): (work: number) => void {
     if (budget.matchWork > MAX_MATCH_WORK_PER_CALL) {
       throw {
         code: MATCH_WORK_CODE,
-        message: `Matching regular expressions in one function call would cost more than ${MAX_MATCH_WORK_PER_CALL} units (each search: the rest of the text × the pattern's instructions)`,
+        message: `Matching regular expressions in one function call would cost more than ${MAX_MATCH_WORK_PER_CALL} units (each search: the text it may scan × the pattern's instructions, plus a fixed cost per match)`,
       };
     }
   };

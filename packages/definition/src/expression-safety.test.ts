@@ -239,14 +239,32 @@ describe('regex matching is bounded by work, not time, so a replay decides the s
   });
 
   it('stops a call past its matching work at the same search however fast the clock runs', async () => {
+    // A pattern whose preferred branch scans on past each match is charged the whole rest
+    // of the text per search: quadratic work, refused at the same search every time.
     const tooMuch = { input: { text: 'a'.repeat(3000) } };
-    const idle = await rejection(evaluateExpression('$count($match(input.text, /a/))', tooMuch, options()));
+    const source = '$count($match(input.text, /(?:a.*c)|a/))';
+    const idle = await rejection(evaluateExpression(source, tooMuch, options()));
     slowClock();
-    const loaded = await rejection(evaluateExpression('$count($match(input.text, /a/))', tooMuch, options({ timeoutMs: 60_000 })));
+    const loaded = await rejection(evaluateExpression(source, tooMuch, options({ timeoutMs: 60_000 })));
     for (const error of [idle, loaded]) {
       expect(error.code).toBe(ExpressionErrorCode.TooLarge);
       expect(error.message).toMatch(/more than 4000000 units of work in one function call .* split and replace with a text/);
     }
+  });
+
+  it.each([
+    ['$count($match(input.text, /a/))', 20_000],
+    ['$count($split(input.text, /\\s+/))', 20_000],
+    ['$length($replace(input.text, /\\s+/, " "))', 50_000],
+    ['$count($match(input.text, /[a-z]+/))', 20_000],
+    ['$contains(input.text, /\\d{3}-\\d{4}/)', 200_000],
+    ['$length($replace(input.text, /colou?r|cat|dog/, "x"))', 200_000],
+    ['$count($split(input.text, " "))', 200_000],
+  ])('charges ordinary many-match uses for what they scan, so %s runs on long texts without holding the loop', async (source, length) => {
+    const text = 'a b  c\tdd '.repeat(Math.ceil(length / 10)).slice(0, length);
+    await evaluateExpression(source, { input: { text } }, options()); // warm-up
+    const { worstGapMs } = await worstLoopGap(() => evaluateExpression(source, { input: { text } }, options()));
+    expect(worstGapMs).toBeLessThan(60);
   });
 
   it('holds the loop briefly for the costliest many-match search within the budget', async () => {

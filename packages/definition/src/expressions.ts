@@ -286,7 +286,7 @@ function toExpressionError(error: unknown, source: string, limits: Limits): Expr
   if (codes.includes(MATCH_WORK_CODE)) {
     return new ExpressionError(
       ExpressionErrorCode.TooLarge,
-      `Expression ${preview} would match regular expressions for more than ${MAX_MATCH_WORK_PER_CALL} units of work in one function call (each search costs the rest of the text times the pattern's instructions) and was stopped; match shorter texts, or split and replace with a text instead of a regular expression (e.g. $split(s, ","))`,
+      `Expression ${preview} would match regular expressions for more than ${MAX_MATCH_WORK_PER_CALL} units of work in one function call (each search costs the text it may scan times the pattern's instructions, plus a fixed cost per match) and was stopped; match shorter texts, or split and replace with a text instead of a regular expression (e.g. $split(s, ","))`,
       details,
     );
   }

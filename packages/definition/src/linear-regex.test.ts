@@ -1,6 +1,6 @@
 import jsonata from 'jsonata';
 import { describe, expect, it } from 'vitest';
-import { compileLinearRegex, createLinearRegexEngine, MAX_MATCH_WORK } from './linear-regex.js';
+import { compileLinearRegex, createLinearRegexEngine, MAX_MATCH_WORK, mayScanPastMatch } from './linear-regex.js';
 import { translateRegex } from './regex-translation.js';
 
 const LinearRegExp = createLinearRegexEngine();
@@ -165,5 +165,24 @@ describe('linear time', () => {
       expect((error as { message: string }).message).toMatch(/too costly to run on a text of \d+ characters/);
     }
     expect(performance.now() - started).toBeLessThan(20);
+  });
+});
+
+describe('which patterns may scan past their match (and pay for the whole rest of the text per search)', () => {
+  it.each([
+    ['(?:a.*c)|a', true],
+    ['(\\d+)(\\.\\d+)?', true],
+    ['(ab)+c', true],
+    ['x.*?y', true],
+    ['a{2,}|b', true],
+    ['\\s+', false],
+    ['[a-z]+@[a-z]+\\.com', false],
+    ['colou?r|cat|dog', false],
+    ['[|?*+]+', false],
+    ['\\|\\?', false],
+    ['(?:abc)', false],
+    ['(?<year>\\d{4})-(?<month>\\d{2})', false],
+  ])('%s → %s', (source, expected) => {
+    expect(mayScanPastMatch(source)).toBe(expected);
   });
 });

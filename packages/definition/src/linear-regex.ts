@@ -10,12 +10,16 @@ import { translateRegex } from './regex-translation.js';
  * those of text handed to `$eval`, runs on RE2 (re2js, a pure-JavaScript port, so the
  * web app can bundle it), whose matching time grows linearly with the text.
  *
- * Linear is not yet short: `([a-z]{1,10}){1,10}$` costs about 13 ns per character per
- * instruction of its program. One match is therefore refused before it starts when the
- * text's length times the program's size passes MAX_MATCH_WORK (about 13 ms of
- * matching at that rate; ordinary patterns run hundreds of times faster).
+ * Linear is not yet short: `([a-z]{1,10}){1,10}$` costs about 4–13 ns per character per
+ * instruction of its program. One search is therefore refused before it starts when the
+ * text's length times the program's size passes MAX_MATCH_WORK (16–52 ms of matching at
+ * that rate, the same as one function call's budget in evaluation-budget.ts; ordinary
+ * patterns run far faster).
  */
-export const MAX_MATCH_WORK = 1_000_000;
+export const MAX_MATCH_WORK = 4_000_000;
+
+/** Work units one search costs besides scanning (measured: about 1.5 µs per match through `$replace`). */
+export const SEARCH_OVERHEAD = 150;
 
 /** What JSONata's evaluator uses of a RegExp (`evaluateRegex`). */
 export interface RegexEngineInstance {
@@ -32,7 +36,9 @@ export interface RegexFailure {
 export const REGEX_UNSUPPORTED_CODE = 'WEFT-REGEX';
 export const REGEX_TOO_COSTLY_CODE = 'WEFT-REGEX-COST';
 
-type Compiled = { ok: true; pattern: RE2JS; groups: number; size: number } | { ok: false; message: string; offset: number };
+type Compiled =
+  | { ok: true; pattern: RE2JS; groups: number; size: number; scansPastMatch: boolean }
+  | { ok: false; message: string; offset: number };
 
 const compiledCache = new LruCache<string, Compiled>(500);
 
@@ -55,7 +61,7 @@ export function compileLinearRegex(regex: RegExp): Compiled {
   } else {
     try {
       const pattern = RE2JS.compile(translation.source, translation.lookbehind ? RE2JS.LOOKBEHINDS : 0);
-      compiled = { ok: true, pattern, groups: pattern.groupCount(), size: pattern.programSize() };
+      compiled = { ok: true, pattern, groups: pattern.groupCount(), size: pattern.programSize(), scansPastMatch: mayScanPastMatch(regex.source) };
     } catch (error) {
       compiled = { ok: false, message: explainSyntaxError(error), offset: 0 };
     }
@@ -114,12 +120,21 @@ export function createLinearRegexEngine(beforeMatch?: (work: number) => void): R
         this.lastIndex = 0;
         return null;
       }
-      // A search can scan to the end of the text even when it finds an early match (a
-      // higher-priority branch such as `a.*c` in `a.*c|a` keeps looking), so the whole
-      // rest of the text is charged: deterministic, never less than the real work.
-      beforeMatch?.((text.length - this.lastIndex + 1) * size);
+      // What a search may cost, charged before it runs (deterministic, never less than the
+      // real work). A search that finds nothing scans the rest of the text. One that finds a
+      // match scans to its end — and further only while a higher-priority branch is still
+      // alive (`a.*c` in `a.*c|a` looks for its `c` to the end of the text): such patterns
+      // are charged the whole rest of the text for every search; the others, what they
+      // scanned plus their own length.
+      // Each search also pays SEARCH_OVERHEAD for what JSONata does with a match (a
+      // `$replace` over 60,000 whitespace runs spends most of its time there).
+      const rest = text.length - this.lastIndex + 1;
+      if (this.#compiled.scansPastMatch) beforeMatch?.(rest * size + SEARCH_OVERHEAD);
       const matcher = pattern.matcher(text);
       const found = matcher.find(this.lastIndex);
+      if (!this.#compiled.scansPastMatch) {
+        beforeMatch?.((found ? Math.min(rest, matcher.end(0) - this.lastIndex + size) : rest) * size + SEARCH_OVERHEAD);
+      }
       if (!found) {
         this.lastIndex = 0;
         return null;
@@ -131,4 +146,23 @@ export function createLinearRegexEngine(beforeMatch?: (work: number) => void): R
       return result;
     }
   };
+}
+
+/**
+ * Whether a search for this pattern may go on scanning past the match it returns: only
+ * when a branch that the engine prefers (an alternative, an optional or repeated group)
+ * can keep consuming text without limit — an unbounded repetition inside a pattern that
+ * also has such a choice. Conservative: it may say yes where the real engine stops early.
+ * (Greedy loops alone extend the match itself, and a choice without loops gives up
+ * within the pattern's own length.)
+ */
+export function mayScanPastMatch(source: string): boolean {
+  const plain = source
+    .replace(/\\./g, 'x') // escapes: a literal character each
+    .replace(/\[\^?(?:\\.|[^\]\\])*\]/g, 'x') // classes: one character each
+    .replace(/\(\?(?:[:=!]|<[=!]|<[A-Za-z_][A-Za-z0-9_]*>|P<[A-Za-z_][A-Za-z0-9_]*>)/g, '(') // group openers
+    .replace(/\(\?[a-zA-Z-]+\)/g, ''); // inline flags
+  const choice = /[|?]|\{\d+,\d*\}|\)[*+{]/.test(plain);
+  const unbounded = /[*+]|\{\d+,\}/.test(plain);
+  return choice && unbounded;
 }
