@@ -1,3 +1,4 @@
+import { nodeTitle } from './names.js';
 import { errorProblem, ProblemCode, type Problem } from './problem.js';
 
 /**
@@ -11,6 +12,8 @@ import { errorProblem, ProblemCode, type Problem } from './problem.js';
 /** One sub-workflow node's call: the workflow it names and the version it pins (none = the latest). */
 export interface SubWorkflowCall {
   nodeId: string;
+  /** How messages name the node ("Sub-workflow 'Call myself'"). */
+  title: string;
   workflow: string;
   version?: number;
 }
@@ -31,9 +34,9 @@ export function subWorkflowCalls(definition: unknown): SubWorkflowCall[] {
   const calls: SubWorkflowCall[] = [];
   for (const node of nodes as unknown[]) {
     if (typeof node !== 'object' || node === null) continue;
-    const { type, id, workflow, version } = node as Record<string, unknown>;
+    const { type, id, workflow, version, label } = node as Record<string, unknown>;
     if (type !== 'subWorkflow' || typeof id !== 'string' || typeof workflow !== 'string') continue;
-    calls.push({ nodeId: id, workflow, ...(typeof version === 'number' ? { version } : {}) });
+    calls.push({ nodeId: id, title: nodeTitle({ id, type, label }), workflow, ...(typeof version === 'number' ? { version } : {}) });
   }
   return calls;
 }
@@ -47,7 +50,7 @@ export function checkSelfCalls(definition: unknown): Problem[] {
     .map((call) =>
       errorProblem(
         ProblemCode.SubWorkflowCycle,
-        `Sub-workflow node '${call.nodeId}' calls '${id}', the workflow it is in: every run would start another run of itself without end. Call a different workflow, or repeat the steps with a loop (a choice edge back) instead.`,
+        `${call.title} calls '${id}', the workflow it is in: every run would start another run of itself without end. Call a different workflow, or repeat the steps with a loop (a choice edge back) instead.`,
         { nodeId: call.nodeId },
       ),
     );
