@@ -84,7 +84,7 @@ export async function findSubWorkflowCycle(
     const chain = [workflowId, ...path].map((id) => `'${id}'`).join(' → ');
     return errorProblem(
       ProblemCode.SubWorkflowCycle,
-      `Sub-workflow node '${call.nodeId}' closes a cycle of calls: ${chain}. Every run would start runs of itself without end; break the cycle (call another workflow, or pin a version that does not call back).`,
+      `${call.title} closes a cycle of calls: ${chain}. Every run would start runs of itself without end; break the cycle (call another workflow, or pin a version that does not call back).`,
       { nodeId: call.nodeId },
     );
   }
