@@ -40,8 +40,9 @@ const answer = (who: string) => (request: IncomingMessage, response: ServerRespo
   }
   response.writeHead(200, { "content-type": "application/json" });
   if (url.pathname === "/credentials") {
-    const { authorization = null, cookie = null } = request.headers;
-    response.end(JSON.stringify({ who, host: request.headers.host, authorization, cookie }));
+    const { authorization = null, cookie = null, accept = null } = request.headers;
+    const apiKey = request.headers["x-api-key"] ?? null;
+    response.end(JSON.stringify({ who, host: request.headers.host, authorization, cookie, apiKey, accept }));
     return;
   }
   response.end(JSON.stringify({ who, host: request.headers.host }));
@@ -171,16 +172,16 @@ describe("http.request connects to the address it checked", () => {
     expect(privateHits).toBe(0);
   });
 
-  it("keeps credentials on a same-origin hop and drops them on a hop to another origin", async () => {
+  it("keeps credentials on a same-origin hop and drops them — custom headers too — on a hop to another origin", async () => {
     const call = httpRequest({ classifyAddress: standInIsPublic, lookup: async () => [{ address: STAND_IN, family: 4 }] });
-    const headers = { authorization: "Bearer s3cret", cookie: "session=1", "x-trace": "t" };
+    const headers = { authorization: "Bearer s3cret", cookie: "session=1", "x-api-key": "k3y-s3cret", accept: "application/json" };
     const same = encodeURIComponent(`http://first.example:${port}/credentials`);
     const other = encodeURIComponent(`http://second.example:${port}/credentials`);
     await expect(call({ url: `http://first.example:${port}/redirect?to=${same}`, headers })).resolves.toMatchObject({
-      body: { authorization: "Bearer s3cret", cookie: "session=1" },
+      body: { authorization: "Bearer s3cret", cookie: "session=1", apiKey: "k3y-s3cret", accept: "application/json" },
     });
     await expect(call({ url: `http://first.example:${port}/redirect?to=${other}`, headers })).resolves.toMatchObject({
-      body: { host: `second.example:${port}`, authorization: null, cookie: null },
+      body: { host: `second.example:${port}`, authorization: null, cookie: null, apiKey: null, accept: "application/json" },
     });
   });
 

@@ -298,11 +298,16 @@ function isRedirect(status: number): boolean {
   return status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
 }
 
+/**
+ * Headers that may follow a redirect to another origin: content negotiation only. Any
+ * other header may carry a credential — `x-api-key`, a signed token, a secret put in
+ * by `$secret()` — meant for the first origin alone, so it stays behind.
+ */
+const HEADERS_SAFE_ACROSS_ORIGINS = new Set(["accept", "accept-language", "accept-encoding", "content-language", "content-type", "user-agent", "cache-control", "pragma"]);
+
 function withoutCredentials(headers: Headers): Headers {
-  const copy = new (headers.constructor as typeof Headers)(headers);
-  copy.delete("authorization");
-  copy.delete("cookie");
-  copy.delete("proxy-authorization");
+  const copy = new (headers.constructor as typeof Headers)();
+  for (const [name, value] of headers) if (HEADERS_SAFE_ACROSS_ORIGINS.has(name)) copy.append(name, value);
   return copy;
 }
 
