@@ -1,69 +1,24 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ExpressionError, ExpressionErrorCode } from './expression-error.js';
-import { evaluateExpression, parseExpression, type EvaluateExpressionOptions } from './expressions.js';
+import { evaluateExpression, parseExpression } from './expressions.js';
+import { options, rejection } from './test-kit/expressions.js';
+import { measureLoopGaps } from './test-kit/loop-gaps.js';
 
 // Issue #23, finding 3: `$eval` ran regexes the publish-time check never saw, and
 // expressions held the event loop for as long as they ran.
-const options = (overrides: Partial<EvaluateExpressionOptions> = {}): EvaluateExpressionOptions => ({
-  now: () => 0,
-  random: () => 0.5,
-  ...overrides,
-});
-
-async function rejection(promise: Promise<unknown>): Promise<ExpressionError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(ExpressionError);
-    return error as ExpressionError;
-  }
-  throw new Error('expected the evaluation to reject');
-}
-
-/**
- * Runs `work` while a 1 ms interval measures how long the event loop was held: the
- * longest gap, and the 95th percentile (on a loaded machine the process itself is
- * sometimes not scheduled, which no code can help).
- */
-async function worstLoopGap<T>(
-  work: () => Promise<T>,
-): Promise<{ result: T | ExpressionError; worstGapMs: number; p95GapMs: number }> {
-  let last = performance.now();
-  let worstGapMs = 0;
-  const gaps: number[] = [];
-  const interval = setInterval(() => {
-    const now = performance.now();
-    gaps.push(now - last);
-    worstGapMs = Math.max(worstGapMs, now - last);
-    last = now;
-  }, 1);
-  let result: T | ExpressionError;
-  try {
-    result = await work();
-  } catch (error) {
-    result = error as ExpressionError;
-  }
-  gaps.push(performance.now() - last);
-  worstGapMs = Math.max(worstGapMs, performance.now() - last);
-  clearInterval(interval);
-  gaps.sort((a, b) => a - b);
-  const p95GapMs = gaps[Math.min(gaps.length - 1, Math.floor(gaps.length * 0.95))] ?? worstGapMs;
-  return { result, worstGapMs, p95GapMs };
-}
-
 const A30 = 'a'.repeat(30);
 
 describe('no expression can hold the process', () => {
   it('runs the $eval payload of issue #23 ($contains with /^(a+)+$/ on 30 a\'s and a b) in milliseconds', async () => {
     const source = `$eval("$contains(\\"${A30}b\\", /^(a+)+$/)")`;
     expect(parseExpression(source).ok).toBe(true);
-    const { result, worstGapMs } = await worstLoopGap(() => evaluateExpression(source, {}, options()));
+    const { result, worstGapMs } = await measureLoopGaps(() => evaluateExpression(source, {}, options()));
     expect(result).toBe(false);
     expect(worstGapMs).toBeLessThan(50);
   });
 
   it('runs /^(a|a)*$/, which the old checker missed, in milliseconds on a long text', async () => {
-    const { result, worstGapMs } = await worstLoopGap(() =>
+    const { result, worstGapMs } = await measureLoopGaps(() =>
       evaluateExpression('$contains(input.text, /^(a|a)*$/)', { input: { text: `${'a'.repeat(5000)}b` } }, options()),
     );
     expect(result).toBe(false);
@@ -112,7 +67,7 @@ describe('no expression can hold the process', () => {
     setTimeout(() => {
       timerFiredAfterMs = performance.now() - started;
     }, 0);
-    const { result, worstGapMs, p95GapMs } = await worstLoopGap(() =>
+    const { result, worstGapMs, p95GapMs } = await measureLoopGaps(() =>
       evaluateExpression('($f := function($x){ $f($x+1) }; $f(0))', {}, options({ timeoutMs: 300 })),
     );
     expect(result).toBeInstanceOf(ExpressionError);
@@ -159,7 +114,7 @@ describe('no expression can hold the process', () => {
   });
 
   it('stops a regex call that would match a very long text with a costly pattern, before it runs', async () => {
-    const { result, worstGapMs } = await worstLoopGap(() =>
+    const { result, worstGapMs } = await measureLoopGaps(() =>
       evaluateExpression('$match($pad("", 200000, "a"), /([a-z]{1,10}){1,10}$/)', {}, options()),
     );
     expect(result).toBeInstanceOf(ExpressionError);
@@ -184,7 +139,7 @@ describe('long array literals and $eval texts', () => {
     expect(await evaluateExpression(`$count([${Array.from({ length: 1000 }, () => '"text"').join(',')}])`, {}, options())).toBe(1000);
     const bigItems = `($b := [1..1500]; $count([${Array.from({ length: 64 }, () => '$b').join(',')}]))`;
     await evaluateExpression(bigItems, {}, options()); // warm-up: compile the evaluator's paths
-    const { result, worstGapMs } = await worstLoopGap(() => evaluateExpression(bigItems, {}, options()));
+    const { result, worstGapMs } = await measureLoopGaps(() => evaluateExpression(bigItems, {}, options()));
     expect(result).toBe(96_000);
     expect(worstGapMs).toBeLessThan(60);
   });
@@ -197,7 +152,7 @@ describe('long array literals and $eval texts', () => {
 
   it('refuses a $eval text longer than 10,000 characters before parsing it (a 500,000-item literal held the loop 13 s)', async () => {
     const source = '$eval("[" & $join([1..30000].$string(), ",") & "]")';
-    const { result, worstGapMs } = await worstLoopGap(() => evaluateExpression(source, {}, options()));
+    const { result, worstGapMs } = await measureLoopGaps(() => evaluateExpression(source, {}, options()));
     expect(result).toBeInstanceOf(ExpressionError);
     expect((result as ExpressionError).message).toMatch(/\$eval\(\) was given a text of \d+ characters; at most 10000 are evaluated/);
     expect(worstGapMs).toBeLessThan(60);
@@ -263,7 +218,7 @@ describe('regex matching is bounded by work, not time, so a replay decides the s
   ])('charges ordinary many-match uses for what they scan, so %s runs on long texts without holding the loop', async (source, length) => {
     const text = 'a b  c\tdd '.repeat(Math.ceil(length / 10)).slice(0, length);
     await evaluateExpression(source, { input: { text } }, options()); // warm-up
-    const { worstGapMs } = await worstLoopGap(() => evaluateExpression(source, { input: { text } }, options()));
+    const { worstGapMs } = await measureLoopGaps(() => evaluateExpression(source, { input: { text } }, options()));
     expect(worstGapMs).toBeLessThan(60);
   });
 
@@ -271,7 +226,7 @@ describe('regex matching is bounded by work, not time, so a replay decides the s
     const source = '$count($match(input.text, /(?:a.*c)|a/))';
     const input = { input: { text: 'a'.repeat(900) } };
     await evaluateExpression(source, input, options()); // warm-up
-    const { result, worstGapMs } = await worstLoopGap(() => evaluateExpression(source, input, options()));
+    const { result, worstGapMs } = await measureLoopGaps(() => evaluateExpression(source, input, options()));
     expect(result).toBe(900);
     expect(worstGapMs).toBeLessThan(60);
   });

@@ -1,47 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { ExpressionError, ExpressionErrorCode } from './expression-error.js';
-import { evaluateExpression, type EvaluateExpressionOptions } from './expressions.js';
+import { evaluateExpression } from './expressions.js';
+import { options, rejection } from './test-kit/expressions.js';
+import { measureLoopGaps } from './test-kit/loop-gaps.js';
 import { MAX_EXPANDED_WEIGHT, MAX_STRING_LENGTH, expandedWeight } from './value-limits.js';
 
 // Issue #23, finding 3 follow-up: values that grow past what one native call can
 // handle — doubled strings (a V8 fatal error, again on every replay) and values that
 // share sub-objects (exponential once expanded) — are refused as they are built.
-const options = (overrides: Partial<EvaluateExpressionOptions> = {}): EvaluateExpressionOptions => ({
-  now: () => 0,
-  random: () => 0.5,
-  ...overrides,
-});
-
-async function rejection(promise: Promise<unknown>): Promise<ExpressionError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(ExpressionError);
-    return error as ExpressionError;
-  }
-  throw new Error('expected the evaluation to reject');
-}
-
-/** The longest the event loop went without running a 1 ms interval while `work` ran. */
-async function worstLoopGap(work: () => Promise<unknown>): Promise<{ error: unknown; worstGapMs: number }> {
-  let last = performance.now();
-  let worstGapMs = 0;
-  const interval = setInterval(() => {
-    const now = performance.now();
-    worstGapMs = Math.max(worstGapMs, now - last);
-    last = now;
-  }, 1);
-  let error: unknown;
-  try {
-    await work();
-  } catch (caught) {
-    error = caught;
-  }
-  worstGapMs = Math.max(worstGapMs, performance.now() - last);
-  clearInterval(interval);
-  return { error, worstGapMs };
-}
-
 const STRING_DOUBLING = '($f := function($s, $n){ $n = 0 ? $s : $f($s & $s, $n - 1) }; $length($f("ab", 26)))';
 const DAG = '$f := function($x, $n){ $n = 0 ? $x : $f({"l": $x, "r": $x}, $n - 1) }';
 
@@ -56,7 +22,7 @@ describe('values too large for one native call are refused as they are built', (
     // Each built the text by doubling, then one native call walked it ($replace: 5.6 s on 2^25 characters).
     for (const call of ['$replace($s, "a", "xyz")', '$uppercase($s)', '$base64encode($s)', '$length($s)']) {
       const source = `($f := function($s, $n){ $n = 0 ? $s : $f($s & $s, $n - 1) }; $s := $f("a", 25); ${call})`;
-      const { error, worstGapMs } = await worstLoopGap(() => evaluateExpression(source, {}, options()));
+      const { result: error, worstGapMs } = await measureLoopGaps(() => evaluateExpression(source, {}, options()));
       expect((error as ExpressionError).code, call).toBe(ExpressionErrorCode.TooLarge);
       expect(worstGapMs, call).toBeLessThan(60);
     }
@@ -80,7 +46,7 @@ describe('values too large for one native call are refused as they are built', (
   it('refuses a value that shares sub-objects once its expanded size passes the budget: returned, $string, =, $distinct', async () => {
     for (const use of ['$f(1, 22)', '$string($f(1, 22))', '$f(1, 22) = $f(1, 22)', '$distinct([$f(1, 22), $f(1, 22)])', '$f(1, 30)']) {
       const source = `(${DAG}; ${use})`;
-      const { error, worstGapMs } = await worstLoopGap(() => evaluateExpression(source, {}, options()));
+      const { result: error, worstGapMs } = await measureLoopGaps(() => evaluateExpression(source, {}, options()));
       expect((error as ExpressionError).code, use).toBe(ExpressionErrorCode.TooLarge);
       expect((error as ExpressionError).message, use).toMatch(new RegExp(`larger than ${MAX_EXPANDED_WEIGHT} nodes`));
       // Before: 2 s ($f(1,22) returned), 2.3 s ($string), out of memory ($f(1,30)).
@@ -99,7 +65,7 @@ describe('values too large for one native call are refused as they are built', (
     // The transform writes its update into the copy it matched after the copy was weighed.
     const source =
       '($g := function($x, $n){ $n = 0 ? $x : $g($x ~> |$|{"l": $x, "r": $x}|, $n - 1) }; $string($g({"a": 1}, 20)))';
-    const { error, worstGapMs } = await worstLoopGap(() => evaluateExpression(source, {}, options()));
+    const { result: error, worstGapMs } = await measureLoopGaps(() => evaluateExpression(source, {}, options()));
     expect((error as ExpressionError).code).toBe(ExpressionErrorCode.TooLarge);
     expect(worstGapMs).toBeLessThan(60);
   });

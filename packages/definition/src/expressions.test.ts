@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ExpressionError, ExpressionErrorCode } from './expression-error.js';
+import { rejection } from './test-kit/expressions.js';
+import { ExpressionErrorCode } from './expression-error.js';
 import {
   clearExpressionCache,
   evaluateExpression,
@@ -20,16 +21,6 @@ function seededRandom(seed: number): () => number {
     state = (state * 1103515245 + 12345) % 2147483648;
     return state / 2147483648;
   };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<ExpressionError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(ExpressionError);
-    return error as ExpressionError;
-  }
-  throw new Error('expected the evaluation to reject');
 }
 
 describe('parseExpression', () => {

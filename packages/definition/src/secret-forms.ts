@@ -1,4 +1,4 @@
-import { Buffer } from "node:buffer";
+// For tests (`@weft/definition/testing`): what "the secret appears nowhere" has to look for.
 
 /**
  * The ways a secret's value can be written where a test looks for it: as is, in
@@ -18,12 +18,12 @@ export function secretForms(value: string): string[] {
     new URL(`http://x/${value}`).pathname.slice(1),
     JSON.stringify(value).slice(1, -1),
     JSON.stringify(JSON.stringify(value)).slice(1, -1),
-    Buffer.from(value).toString("hex"),
-    Buffer.from(value).toString("hex").toUpperCase(),
+    hex(value),
+    hex(value).toUpperCase(),
   ]);
-  const bytes = Buffer.from(value);
+  const bytes = new TextEncoder().encode(value);
   for (let shift = 0; shift < 3; shift++) {
-    const encoded = Buffer.concat([Buffer.alloc(shift), bytes]).toString("base64");
+    const encoded = btoa(String.fromCharCode(...new Array<number>(shift).fill(0), ...bytes));
     const core = encoded.slice(Math.ceil((shift * 8) / 6), Math.floor(((shift + bytes.length) * 8) / 6));
     forms.add(core);
     forms.add(core.replace(/\+/g, "-").replace(/\//g, "_"));
@@ -34,4 +34,8 @@ export function secretForms(value: string): string[] {
 /** The forms of `value` found in `text` (empty when none). */
 export function formsIn(text: string, value: string): string[] {
   return secretForms(value).filter((form) => text.includes(form));
+}
+
+function hex(value: string): string {
+  return Array.from(new TextEncoder().encode(value), (byte) => byte.toString(16).padStart(2, "0")).join("");
 }

@@ -62,3 +62,5 @@ export function chainOf(...steps: Array<string | NodeSpec>): Record<string, unkn
   }
   return definitionOf({ nodes, edges });
 }
+
+export { formsIn, secretForms } from './secret-forms.js';

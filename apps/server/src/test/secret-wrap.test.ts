@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { createLogger } from "../logger.js";
 import { parseSecretKey, SecretCipher } from "../secret-crypto.js";
 import { SecretStore } from "../secrets.js";
-import { formsIn } from "./secret-forms.js";
+import { formsIn } from "@weft/definition/testing";
 
 const VALUE = 'Wr4p_Key 5"x/Y+é2';
 

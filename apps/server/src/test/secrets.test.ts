@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isTerminal, startTestServer, type TestServer, until } from "./harness.js";
-import { formsIn } from "./secret-forms.js";
+import { formsIn } from "@weft/definition/testing";
 
 const SECRET = "sk_live_8c7f3a9d2e41";
 // Upper case, a space, a quote, a slash, a plus and a non-ASCII letter: each is written differently by some encoder.

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { serve as listen, type ServerType } from "@hono/node-server";
+import { secretForms } from "@weft/definition/testing";
 import { createLogger, createRuntime, loadConfig, type ServerConfig } from "@weft/server";
 import { definition } from "./definitions.js";
 import { apiAt, publish } from "./server-process.js";
@@ -14,36 +15,6 @@ import { apiAt, publish } from "./server-process.js";
 export const PROBE_SECRET = 'Pr0be_Key 7"q/Z+é9x';
 /** Valid in a host name, so the URL parser lower-cases it instead of refusing it. */
 export const PROBE_HOST_SECRET = "Pr0be-Host-7qZ9xK";
-
-/**
- * The ways a secret's value can be written: as is, in either case, percent-encoded
- * (encodeURIComponent, URLSearchParams, the URL parser), JSON-escaped once and twice,
- * hex, and the base64/base64url characters only its bytes decide at each of the three
- * alignments (what survives inside `Basic base64(user:secret)`).
- */
-export function secretForms(value: string): string[] {
-  const forms = new Set<string>([
-    value,
-    value.toLowerCase(),
-    value.toUpperCase(),
-    encodeURIComponent(value),
-    encodeURIComponent(value).toLowerCase(),
-    new URLSearchParams({ v: value }).toString().slice(2),
-    new URL(`http://x/${value}`).pathname.slice(1),
-    JSON.stringify(value).slice(1, -1),
-    JSON.stringify(JSON.stringify(value)).slice(1, -1),
-    Buffer.from(value).toString("hex"),
-    Buffer.from(value).toString("hex").toUpperCase(),
-  ]);
-  const bytes = Buffer.from(value);
-  for (let shift = 0; shift < 3; shift++) {
-    const encoded = Buffer.concat([Buffer.alloc(shift), bytes]).toString("base64");
-    const core = encoded.slice(Math.ceil((shift * 8) / 6), Math.floor(((shift + bytes.length) * 8) / 6));
-    forms.add(core);
-    forms.add(core.replace(/\+/g, "-").replace(/\//g, "_"));
-  }
-  return [...forms];
-}
 
 export interface SecretProbeResult {
   /** Where a form of a secret was found ("outbox: <form>"); empty when none leaked. */
