@@ -1,6 +1,6 @@
 import { definition } from "./definitions.js";
-import { percentile, round } from "./results.js";
-import { type Api, publish, sleep } from "./server-process.js";
+import { pollHealth } from "./health-poll.js";
+import { type Api, publish } from "./server-process.js";
 
 /**
  * Hostile expressions (issue #23, finding 3) and the probe that runs them through a
@@ -112,30 +112,27 @@ export async function probeHostileExpressions(
   // The first requests of a process pay for connections and compilation; not what is measured.
   for (let warmUp = 0; warmUp < 5; warmUp++) await fetch(`${baseUrl}/api/health`, { headers }).then((response) => response.body?.cancel());
 
-  const latencies: number[] = [];
-  let slowestAtMs = 0;
-  let startedAt = performance.now();
-  let healthFailures = 0;
-  let running = true;
-  const health = (async () => {
-    while (running) {
-      const started = performance.now();
-      const status = await fetch(`${baseUrl}/api/health`, { headers, signal: AbortSignal.timeout(10_000) }).then(
-        async (response) => {
-          await response.body?.cancel();
-          return response.status;
-        },
-        () => 0,
-      );
-      const latency = performance.now() - started;
-      if (latency > Math.max(0, ...latencies)) slowestAtMs = started - startedAt;
-      latencies.push(latency);
-      if (status !== 200) healthFailures += 1;
-      await sleep(10);
-    }
-  })();
-
-  startedAt = performance.now();
+  const instances: ExpressionProbeResult["instances"] = [];
+  let pending: Map<string, string> | undefined;
+  let endedAfterMs = 0;
+  const startedAt = performance.now();
+  // Health is measured from the first start on: starting the instances is part of the load.
+  const polling = pollHealth(
+    baseUrl,
+    async () => {
+      if (!pending) return false;
+      for (const [id, name] of [...pending]) {
+        const view = (await call(`/api/instances/${id}`)).body;
+        if (view && TERMINAL.has(view.status)) {
+          pending.delete(id);
+          instances.push({ name, status: view.status, error: view.error?.message ?? view.failure?.message });
+        }
+      }
+      if (pending.size === 0 && endedAfterMs === 0) endedAfterMs = performance.now() - startedAt;
+      return pending.size === 0;
+    },
+    { timeoutMs: deadlineMs, headers },
+  );
   const starts = await Promise.all(
     started.flatMap((probe) =>
       Array.from({ length: copies }, async () => {
@@ -145,33 +142,16 @@ export async function probeHostileExpressions(
       }),
     ),
   );
-
-  const instances: ExpressionProbeResult["instances"] = [];
-  let endedAfterMs = 0;
-  try {
-    const pending = new Map(starts.map((start) => [start.id, start.name]));
-    while (pending.size > 0 && performance.now() - startedAt < deadlineMs) {
-      for (const [id, name] of [...pending]) {
-        const view = (await call(`/api/instances/${id}`)).body;
-        if (view && TERMINAL.has(view.status)) {
-          pending.delete(id);
-          instances.push({ name, status: view.status, error: view.error?.message ?? view.failure?.message });
-        }
-      }
-      if (pending.size > 0) await sleep(50);
-    }
-    endedAfterMs = performance.now() - startedAt;
-    for (const [id, name] of pending) instances.push({ name: `${name} (${id}, still running)`, status: undefined, error: undefined });
-  } finally {
-    running = false;
-    await health;
-  }
+  pending = new Map(starts.map((start) => [start.id, start.name]));
+  const health = await polling;
+  if (endedAfterMs === 0) endedAfterMs = performance.now() - startedAt;
+  for (const [id, name] of pending) instances.push({ name: `${name} (${id}, still running)`, status: undefined, error: undefined });
   return {
-    maxHealthMs: round(Math.max(0, ...latencies)),
-    p99HealthMs: round(percentile(latencies, 99)),
-    slowestAtMs: Math.round(slowestAtMs),
-    healthSamples: latencies.length,
-    healthFailures,
+    maxHealthMs: health.healthMaxMs,
+    p99HealthMs: health.healthP99Ms,
+    slowestAtMs: health.slowestAtMs,
+    healthSamples: health.healthChecks,
+    healthFailures: health.healthFailures,
     publishRefusals,
     endedAfterMs: Math.round(endedAfterMs),
     instances,

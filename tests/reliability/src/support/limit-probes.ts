@@ -1,6 +1,6 @@
 import { definition } from "./definitions.js";
-import { percentile, round } from "./results.js";
-import { type Api, publish, sleep } from "./server-process.js";
+import { pollHealth } from "./health-poll.js";
+import { type Api, publish } from "./server-process.js";
 
 /**
  * The denial-of-service probes of issue #23 (findings 2 and 4), as functions so that both
@@ -8,15 +8,6 @@ import { type Api, publish, sleep } from "./server-process.js";
  * each starts the hostile workload, polls GET /api/health every ~10 ms until the workload
  * has settled, and returns what it measured. Asserting is the caller's business.
  */
-
-export interface HealthFigures {
-  /** Health checks made while the workload ran. */
-  healthChecks: number;
-  /** Checks that did not answer 200 (a failed fetch counts). */
-  healthFailures: number;
-  healthP99Ms: number;
-  healthMaxMs: number;
-}
 
 /** The id of the code-first orchestrator in fixtures/self-calling.config.mjs. */
 export const SELF_CALLER = "self-caller";
@@ -36,50 +27,6 @@ export function hugeMapWorkflow(id: string, items: number, maxConcurrency = 100)
       ["each", "end"],
     ],
   );
-}
-
-/**
- * Polls health every ~10 ms (each check times out at 5 s) while `settled()` says the
- * workload still runs, at most `timeoutMs`. Latency is measured per check, from request to answer.
- */
-export async function pollHealth(
-  baseUrl: string,
-  settled: () => Promise<boolean>,
-  timeoutMs: number,
-  minMs = 0,
-): Promise<HealthFigures & { settled: boolean; elapsedMs: number }> {
-  const latencies: number[] = [];
-  let failures = 0;
-  const started = Date.now();
-  let done = false;
-  let lastSettleCheck = 0;
-  while (Date.now() - started < timeoutMs) {
-    const t0 = performance.now();
-    const status = await fetch(`${baseUrl}/api/health`, { signal: AbortSignal.timeout(5_000) }).then(
-      (r) => r.status,
-      () => 0,
-    );
-    latencies.push(performance.now() - t0);
-    if (status !== 200) failures += 1;
-    // Asking whether the workload settled is itself a request: every 200 ms is enough.
-    if (Date.now() - lastSettleCheck > 200) {
-      lastSettleCheck = Date.now();
-      if (done || (await settled())) {
-        done = true;
-        // Keep measuring a while after a fast finish: enough checks for a p99, and the aftermath counts too.
-        if (Date.now() - started >= minMs) break;
-      }
-    }
-    await sleep(10);
-  }
-  return {
-    healthChecks: latencies.length,
-    healthFailures: failures,
-    healthP99Ms: round(percentile(latencies, 99)),
-    healthMaxMs: round(Math.max(0, ...latencies)),
-    settled: done,
-    elapsedMs: Date.now() - started,
-  };
 }
 
 async function isTerminal(api: Api, instanceId: string): Promise<boolean> {
@@ -128,8 +75,7 @@ export async function probeSelfCall(api: Api, baseUrl: string, timeoutMs = 30_00
       if (ended && settledMs === 0) settledMs = Date.now() - startedAt;
       return ended;
     },
-    timeoutMs,
-    2_000,
+    { timeoutMs, minMs: 2_000 },
   );
   const root = (await api(`/api/instances/${encodeURIComponent(rootId)}`)).body;
   const cause = rootCause(root?.error);
@@ -168,8 +114,7 @@ export async function probeHugeMap(
       if (all && settledMs === 0) settledMs = Date.now() - startedAt;
       return all;
     },
-    options.timeoutMs ?? 60_000,
-    2_000,
+    { timeoutMs: options.timeoutMs ?? 60_000, minMs: 2_000 },
   );
   const details = await Promise.all(ids.map(async (id) => (await api(`/api/instances/${encodeURIComponent(id)}`)).body));
   return {
