@@ -18,9 +18,6 @@
  */
 export const TURN_SLICE_MS = 5;
 
-/** The interpreter's default slice (`InterpretOptions.yieldAfterMs`): the same as expressions'. */
-export const DEFAULT_YIELD_AFTER_MS = TURN_SLICE_MS;
-
 type Schedule = (callback: () => void) => void;
 
 // setImmediate runs after the poll phase, so I/O is served first (Node); a

@@ -101,7 +101,6 @@ export { compile, DefinitionError, outgoingTargets } from './compile.js';
 export type { Plan, PlanNode, CompileOptions } from './compile.js';
 export { DEFAULT_MAX_MAP_ITEMS, interpret, MAX_NODE_VISITS, SUB_WORKFLOW_TAG_PREFIX, WorkflowError } from './interpreter.js';
 export type { InterpreterOptions } from './interpreter.js';
-export { DEFAULT_YIELD_AFTER_MS } from './event-loop-turns.js';
 export { checkSelfCalls, findSubWorkflowCycle, subWorkflowCalls } from './sub-workflow-cycles.js';
 export type { PublishedVersion, PublishedVersionLoader, SubWorkflowCall } from './sub-workflow-cycles.js';
 export { NodeStatus } from './node-observer.js';

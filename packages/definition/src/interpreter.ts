@@ -7,7 +7,7 @@ import {
   toFailureDetails,
 } from '@weft/engine';
 import type { Plan, PlanNode } from './compile.js';
-import { DEFAULT_YIELD_AFTER_MS, nextTurn, turnIsSpent } from './event-loop-turns.js';
+import { nextTurn, turnIsSpent } from './event-loop-turns.js';
 import { evaluateExpression, type ExpressionContext } from './expressions.js';
 import { NodeStatus, type NodeObserver } from './node-observer.js';
 
@@ -699,6 +699,6 @@ function describeFailure(error: unknown): { name: string; message: string } {
  * event loop's turns with expressions (event-loop-turns.ts). Only when the work pauses
  * depends on the clock, never what it decides.
  */
-async function shareTurn(sliceMs: number = DEFAULT_YIELD_AFTER_MS): Promise<void> {
+async function shareTurn(sliceMs?: number): Promise<void> {
   if (turnIsSpent(performance.now(), sliceMs)) await nextTurn();
 }
