@@ -45,11 +45,14 @@ export const MATCH_WORK_CODE = 'WEFT-MATCH-WORK';
  * a replay stops at the same search however loaded the machine is. Measured on a
  * loaded 2-core machine, the costliest searches — `$match` of `(?:a.*c)|a` over a
  * text of a's, each search scanning to the end — cost 4–8 ns a unit (1,500 a's, 9M
- * units: 40–74 ms), so a call holds the loop ~16–32 ms at most. Patterns that cannot
+ * units: 40–74 ms), so a call holds the loop ~4–8 ms at most (many cheap matches, each
+ * also building JSONata's match object, about 12 ms). A request needs a few turns of the
+ * event loop, each of which may wait behind one such call: hence 1,000,000 and not more,
+ * to keep /api/health far under 100 ms with several such calls in flight. Patterns that cannot
  * scan past their match pay only for what they scanned, so ordinary many-match uses
- * (`$replace(s, /\s+/, " ")` over tens of KB) stay well inside the budget.
+ * (`$replace(s, /\s+/, " ")` over ~10 KB of words) stay inside the budget.
  */
-export const MAX_MATCH_WORK_PER_CALL = 4_000_000;
+export const MAX_MATCH_WORK_PER_CALL = 1_000_000;
 
 export function createBudget(timeoutMs: number, maxSteps: number | undefined, maxSequence: number): EvaluationBudget {
   return {

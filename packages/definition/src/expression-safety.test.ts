@@ -203,17 +203,17 @@ describe('regex matching is bounded by work, not time, so a replay decides the s
     const loaded = await rejection(evaluateExpression(source, tooMuch, options({ timeoutMs: 60_000 })));
     for (const error of [idle, loaded]) {
       expect(error.code).toBe(ExpressionErrorCode.TooLarge);
-      expect(error.message).toMatch(/more than 4000000 units of work in one function call .* split and replace with a text/);
+      expect(error.message).toMatch(/more than 1000000 units of work in one function call .* split and replace with a text/);
     }
   });
 
   it.each([
-    ['$count($match(input.text, /a/))', 20_000],
-    ['$count($split(input.text, /\\s+/))', 20_000],
-    ['$length($replace(input.text, /\\s+/, " "))', 50_000],
-    ['$count($match(input.text, /[a-z]+/))', 20_000],
-    ['$contains(input.text, /\\d{3}-\\d{4}/)', 200_000],
-    ['$length($replace(input.text, /colou?r|cat|dog/, "x"))', 200_000],
+    ['$count($match(input.text, /a/))', 5_000],
+    ['$count($split(input.text, /\\s+/))', 10_000],
+    ['$length($replace(input.text, /\\s+/, " "))', 10_000],
+    ['$count($match(input.text, /[a-z]+/))', 10_000],
+    ['$contains(input.text, /\\d{3}-\\d{4}/)', 50_000],
+    ['$length($replace(input.text, /colou?r|cat|dog/, "x"))', 50_000],
     ['$count($split(input.text, " "))', 200_000],
   ])('charges ordinary many-match uses for what they scan, so %s runs on long texts without holding the loop', async (source, length) => {
     const text = 'a b  c\tdd '.repeat(Math.ceil(length / 10)).slice(0, length);
@@ -224,10 +224,10 @@ describe('regex matching is bounded by work, not time, so a replay decides the s
 
   it('holds the loop briefly for the costliest many-match search within the budget', async () => {
     const source = '$count($match(input.text, /(?:a.*c)|a/))';
-    const input = { input: { text: 'a'.repeat(900) } };
+    const input = { input: { text: 'a'.repeat(400) } };
     await evaluateExpression(source, input, options()); // warm-up
     const { result, worstGapMs } = await measureLoopGaps(() => evaluateExpression(source, input, options()));
-    expect(result).toBe(900);
+    expect(result).toBe(400);
     expect(worstGapMs).toBeLessThan(60);
   });
 });
