@@ -129,7 +129,7 @@ describe("SQLite store", () => {
         messages: [{ instanceId: "keep-1", event: { type: "TimerFired", at: toIso(T0), taskId: 1 }, visibleAt: T0 + 60_000 }],
         activities: [{ instanceId: "keep-1", executionId: "e1", taskId: 2, name: "act", input: [1, 2], attempt: 1 }],
       });
-      expect(await store.commitTurns([turn], T0)).toEqual([true]);
+      expect((await store.commitTurns([turn], T0)).map((o) => o.committed)).toEqual([true]);
       await store.close();
 
       const reopened = await open({ path });
@@ -248,7 +248,7 @@ describe("SQLite store", () => {
         activities: [{ instanceId: "lease-1", executionId: "e1", taskId: 1, name: "act", input: null, attempt: 1 }],
         messages: [{ instanceId: "lease-1", event: { type: "EventRaised", at: toIso(T0), name: "go" } }],
       });
-      expect(await before.commitTurns([turn], T0)).toEqual([true]);
+      expect((await before.commitTurns([turn], T0)).map((o) => o.committed)).toEqual([true]);
       expect(await before.claimActivities({ owner: "old", limit: 10, leaseMs: LEASE_MS, now: T0 })).toHaveLength(1);
       const held = await claimOnly(before);
       await before.close(); // as if it died: nothing released
@@ -259,7 +259,7 @@ describe("SQLite store", () => {
       expect(item?.messages.map((m) => m.event.name)).toEqual(["go"]);
       const [task] = await after.claimActivities({ owner: "new", limit: 10, leaseMs: LEASE_MS, now: T0 });
       expect(task?.claimCount).toBe(2);
-      expect(await after.commitTurns([firstTurn("lease-1", held.leaseToken, held.ids)], T0)).toEqual([false]);
+      expect((await after.commitTurns([firstTurn("lease-1", held.leaseToken, held.ids)], T0)).map((o) => o.committed)).toEqual([false]);
     });
 
     it("keeps the leases when opened without the owner lock", async () => {

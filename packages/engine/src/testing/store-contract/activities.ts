@@ -6,6 +6,7 @@ import {
   T0,
   claimAll,
   claimTasks,
+  committed,
   freshId,
   ids,
   message,
@@ -215,7 +216,7 @@ export function describeActivities(ctx: ContractContext): void {
       const [item] = await claimAll(store, T0);
       if (!item) throw new Error("instance should be claimed");
       // The instance ends without cancelling its task; the purge removes both.
-      expect(await store.commitTurns([turnFor(item, { update: { lastSeq: 2, status: "terminated" } })], T0)).toEqual([true]);
+      expect(committed(await store.commitTurns([turnFor(item, { update: { lastSeq: 2, status: "terminated" } })], T0))).toEqual([true]);
       expect(await store.purgeInstance(init.instanceId)).toBe("purged");
       expect(await store.completeActivities([{ id: task.id, leaseToken: task.leaseToken, message: taskCompleted(task) }], T0)).toEqual([false]);
       expect(await store.getInstance(init.instanceId)).toBeUndefined();

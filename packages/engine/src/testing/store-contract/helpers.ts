@@ -8,6 +8,7 @@ import type {
   OrchestrationWorkItem,
   Store,
   TurnCommit,
+  TurnOutcome,
 } from "../../runtime/store.js";
 
 /** What each section of the contract suite gets: a way to open a fresh store for the current test. */
@@ -148,9 +149,14 @@ export function firstTurn(item: OrchestrationWorkItem, patch: Partial<TurnCommit
   });
 }
 
+/** Which turns of a batch committed, one boolean per turn. */
+export function committed(outcomes: readonly TurnOutcome[]): boolean[] {
+  return outcomes.map((outcome) => outcome.committed);
+}
+
 export async function commitOne(store: Store, turn: TurnCommit, now = T0): Promise<boolean> {
-  const [committed] = await store.commitTurns([turn], now);
-  return committed === true;
+  const [outcome] = await store.commitTurns([turn], now);
+  return outcome?.committed === true;
 }
 
 /** Creates an instance, runs its first turn (now running) and returns its id. */

@@ -11,6 +11,7 @@ import {
   claimOne,
   claimTasks,
   commitOne,
+  committed,
   event,
   firstTurn,
   ids,
@@ -234,7 +235,7 @@ export function describeMisc(ctx: ContractContext): void {
       expect(items).toHaveLength(20);
       const batches = [0, 1, 2, 3].map((b) => items.filter((_, i) => i % 4 === b).map((item) => firstTurn(item)));
       const results = await Promise.all(batches.map((batch) => store.commitTurns(batch, T0)));
-      expect(results.flat()).toEqual(Array.from({ length: 20 }, () => true));
+      expect(results.flatMap(committed)).toEqual(Array.from({ length: 20 }, () => true));
       for (const item of items) expect(await store.getHistory(item.instance.instanceId)).toHaveLength(2);
     });
 
@@ -260,8 +261,8 @@ export function describeMisc(ctx: ContractContext): void {
             }),
           );
           const results = await store.commitTurns(turns, T0);
-          results.forEach((ok, k) => {
-            if (ok) consumed += items[k]?.messages.length ?? 0;
+          results.forEach((outcome, k) => {
+            if (outcome.committed) consumed += items[k]?.messages.length ?? 0;
           });
           if (items.length === 0) await new Promise((resolve) => setTimeout(resolve, 1));
         }
