@@ -1,9 +1,10 @@
 import { type Clock, type IdGenerator, randomIdGenerator, systemClock } from "../core/clock.js";
-import { EngineError, InstanceNotFoundError, InstanceStateError } from "../core/errors.js";
+import { EngineError, InstanceExistsError, InstanceNotFoundError, InstanceStateError } from "../core/errors.js";
 import { type EventType, type HistoryEvent, toIso } from "../core/history.js";
 import { idProblem } from "../core/names.js";
 import { type InstanceRecord, type InstanceStatus, isTerminal } from "./instance.js";
-import type { InstancePage, InstanceQuery, Store } from "./store.js";
+import { createGroupCommit } from "./group-commit.js";
+import type { CreateOutcome, EnqueueResult, InstancePage, InstanceQuery, MessageToEnqueue, NewInstance, Store } from "./store.js";
 
 export interface ClientOptions {
   store: Store;
@@ -29,9 +30,16 @@ export interface SubscribeOptions {
   signal?: AbortSignal;
 }
 
+/**
+ * Writes from concurrent calls share transactions (group commit, see group-commit.ts):
+ * starts made at the same time are created in one `createInstances`, raised events and
+ * lifecycle messages are queued in one `enqueueMessages`. Each call still resolves or
+ * throws on its own, exactly as if it had been alone.
+ */
 export interface EngineClient {
   /**
-   * Starts an orchestration; resolves once the instance exists.
+   * Starts an orchestration; resolves once the instance exists (throws
+   * InstanceExistsError while an instance with the id is not finished).
    * @example const id = await client.start("processOrder", { orderId: "o-1" });
    */
   start(name: string, input?: unknown, options?: StartOptions): Promise<string>;
@@ -83,6 +91,9 @@ export function createClient(options: ClientOptions): EngineClient {
   const { store } = options;
   const clock = options.clock ?? systemClock;
   const ids = options.ids ?? randomIdGenerator;
+  // One clock reading per transaction: the instances of a group are created at the same time.
+  const starts = createGroupCommit<NewInstance, CreateOutcome>({ commit: (inits) => store.createInstances(inits, clock.now()) });
+  const messages = createGroupCommit<MessageToEnqueue, EnqueueResult>({ commit: (batch) => store.enqueueMessages(batch) });
 
   async function send(
     instanceId: string,
@@ -91,10 +102,10 @@ export function createClient(options: ClientOptions): EngineClient {
     type: EventType,
     fields: { name?: string; input?: unknown; reason?: string } = {},
   ): Promise<void> {
-    const result = await store.enqueueMessage(
-      { instanceId, event: { type, at: toIso(clock.now()), ...fields }, visibleAt: clock.now() },
-      { onlyIfStatus: ALLOWED_FROM[action] ?? [] },
-    );
+    const result = await messages.submit({
+      message: { instanceId, event: { type, at: toIso(clock.now()), ...fields }, visibleAt: clock.now() },
+      onlyIfStatus: ALLOWED_FROM[action] ?? [],
+    });
     if (result === "not-found") throw new InstanceNotFoundError(instanceId);
     if (result === "rejected") {
       const instance = await store.getInstance(instanceId);
@@ -113,17 +124,15 @@ export function createClient(options: ClientOptions): EngineClient {
       const instanceId = startOptions.instanceId ?? ids.newId();
       const problem = idProblem(instanceId);
       if (problem) throw new EngineError("bad-instance-id", `An instance id ${problem}; got ${JSON.stringify(instanceId).slice(0, 80)}.`);
-      await store.createInstance(
-        {
-          instanceId,
-          name,
-          executionId: ids.newId(),
-          input,
-          tags: startOptions.tags ?? {},
-          ...(startOptions.startAt ? { visibleAt: startOptions.startAt.getTime() } : {}),
-        },
-        clock.now(),
-      );
+      const outcome = await starts.submit({
+        instanceId,
+        name,
+        executionId: ids.newId(),
+        input,
+        tags: startOptions.tags ?? {},
+        ...(startOptions.startAt ? { visibleAt: startOptions.startAt.getTime() } : {}),
+      });
+      if (!outcome.created) throw new InstanceExistsError(instanceId, outcome.status);
       return instanceId;
     },
     get: (instanceId) => store.getInstance(instanceId),
@@ -161,8 +170,8 @@ export function createClient(options: ClientOptions): EngineClient {
       if (!created || fired) {
         throw new EngineError("timer-not-pending", `Instance '${instanceId}' has no pending timer ${timerTaskId}.`);
       }
-      const result = await store.enqueueMessage(
-        {
+      const result = await messages.submit({
+        message: {
           instanceId,
           executionId: instance.executionId,
           event: {
@@ -174,8 +183,8 @@ export function createClient(options: ClientOptions): EngineClient {
           },
           visibleAt: clock.now(),
         },
-        { onlyIfStatus: ["running"] },
-      );
+        onlyIfStatus: ["running"],
+      });
       if (result === "not-found") throw new InstanceNotFoundError(instanceId);
       if (result === "rejected") throw new InstanceStateError(instanceId, (await store.getInstance(instanceId))?.status ?? "gone", "fire a timer of");
     },
