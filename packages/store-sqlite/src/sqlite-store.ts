@@ -11,12 +11,14 @@ import {
   type ActivityWorkItem,
   type ActivityClaimRequest,
   type ClaimRequest,
+  type CreateOutcome,
   type EnqueueResult,
   type HistoryEvent,
   type InstancePage,
   type InstanceQuery,
   type InstanceRecord,
   type InstanceStatus,
+  type MessageToEnqueue,
   type NewInstance,
   type NewMessage,
   type NewOutboxEntry,
@@ -25,6 +27,7 @@ import {
   type Store,
   type StoreNotification,
   type TurnCommit,
+  type TurnOutcome,
   type WorkflowDraft,
   type WorkflowRecord,
   type WorkflowSummary,
@@ -157,7 +160,11 @@ class SqliteStoreImpl implements SqliteStore {
     this.#lister = new InstanceLister(db);
     this.#server = new ServerTables(db);
     this.#txCreate = db.transaction((init: NewInstance, now: number) => this.#createInstance(init, now));
+    this.#txCreateMany = db.transaction((inits: readonly NewInstance[], now: number) => this.#createInstances(inits, now));
     this.#txEnqueue = db.transaction((message: NewMessage, only: readonly InstanceStatus[] | undefined) => this.#enqueue(message, only));
+    this.#txEnqueueMany = db.transaction((messages: readonly MessageToEnqueue[]) =>
+      messages.map(({ message, onlyIfStatus }) => this.#enqueue(message, onlyIfStatus)),
+    );
     this.#txPurge = db.transaction((instanceId: string) => this.#purge(instanceId));
     this.#txClaimOrchestrations = db.transaction((request: ClaimRequest & { maxMessages?: number }) => this.#claimOrchestrations(request));
     this.#txCommit = db.transaction((turns: readonly TurnCommit[], now: number) => this.#commitTurns(turns, now));
@@ -175,10 +182,12 @@ class SqliteStoreImpl implements SqliteStore {
   // Transactions are built once, like the statements. IMMEDIATE: they all write,
   // so they take the write lock up front instead of upgrading (and failing) midway.
   readonly #txCreate: Database.Transaction<(init: NewInstance, now: number) => void>;
+  readonly #txCreateMany: Database.Transaction<(inits: readonly NewInstance[], now: number) => CreateOutcome[]>;
   readonly #txEnqueue: Database.Transaction<(message: NewMessage, only: readonly InstanceStatus[] | undefined) => EnqueueResult>;
+  readonly #txEnqueueMany: Database.Transaction<(messages: readonly MessageToEnqueue[]) => EnqueueResult[]>;
   readonly #txPurge: Database.Transaction<(instanceId: string) => "purged" | "not-found" | "not-terminal">;
   readonly #txClaimOrchestrations: Database.Transaction<(request: ClaimRequest & { maxMessages?: number }) => OrchestrationWorkItem[]>;
-  readonly #txCommit: Database.Transaction<(turns: readonly TurnCommit[], now: number) => boolean[]>;
+  readonly #txCommit: Database.Transaction<(turns: readonly TurnCommit[], now: number) => TurnOutcome[]>;
   readonly #txClaimActivities: Database.Transaction<(request: ActivityClaimRequest) => ActivityWorkItem[]>;
   readonly #txRenew: Database.Transaction<(leases: readonly { id: string; leaseToken: string }[], leaseMs: number, now: number) => string[]>;
   readonly #txComplete: Database.Transaction<(results: readonly ActivityResult[], now: number) => boolean[]>;
@@ -190,6 +199,11 @@ class SqliteStoreImpl implements SqliteStore {
 
   async createInstance(init: NewInstance, now: number): Promise<void> {
     this.#write("create instance", () => this.#txCreate.immediate(init, now));
+  }
+
+  async createInstances(inits: readonly NewInstance[], now: number): Promise<CreateOutcome[]> {
+    if (inits.length === 0) return [];
+    return this.#write("create instances", () => this.#txCreateMany.immediate(inits, now));
   }
 
   async getInstance(instanceId: string): Promise<InstanceRecord | undefined> {
@@ -229,6 +243,11 @@ class SqliteStoreImpl implements SqliteStore {
     return this.#write("enqueue message", () => this.#txEnqueue.immediate(message, options.onlyIfStatus));
   }
 
+  async enqueueMessages(messages: readonly MessageToEnqueue[]): Promise<EnqueueResult[]> {
+    if (messages.length === 0) return [];
+    return this.#write("enqueue messages", () => this.#txEnqueueMany.immediate(messages));
+  }
+
   async purgeInstance(instanceId: string): Promise<"purged" | "not-found" | "not-terminal"> {
     return this.#write("purge instance", () => this.#txPurge.immediate(instanceId));
   }
@@ -239,7 +258,7 @@ class SqliteStoreImpl implements SqliteStore {
     return this.#leaseWrite("claim orchestrations", () => this.#txClaimOrchestrations.immediate(request));
   }
 
-  async commitTurns(turns: readonly TurnCommit[], now: number): Promise<boolean[]> {
+  async commitTurns(turns: readonly TurnCommit[], now: number): Promise<TurnOutcome[]> {
     if (turns.length === 0) return [];
     return this.#write("commit turns", () => this.#txCommit.immediate(turns, now));
   }
@@ -354,6 +373,16 @@ class SqliteStoreImpl implements SqliteStore {
     insertInstance(this.#s, init, now, this.#changes);
   }
 
+  #createInstances(inits: readonly NewInstance[], now: number): CreateOutcome[] {
+    return inits.map((init): CreateOutcome => {
+      const existing = this.#s.instanceStatus.get(init.instanceId) as { status: InstanceStatus } | undefined;
+      if (existing && !isTerminal(existing.status)) return { created: false, status: existing.status };
+      if (existing) deleteInstance(this.#s, init.instanceId);
+      insertInstance(this.#s, init, now, this.#changes);
+      return { created: true };
+    });
+  }
+
   #enqueue(message: NewMessage, onlyIfStatus: readonly InstanceStatus[] | undefined): EnqueueResult {
     const row = this.#s.instanceStatus.get(message.instanceId) as { status: InstanceStatus } | undefined;
     if (!row) return "not-found";
@@ -390,16 +419,31 @@ class SqliteStoreImpl implements SqliteStore {
     return items;
   }
 
-  #commitTurns(turns: readonly TurnCommit[], now: number): boolean[] {
+  #commitTurns(turns: readonly TurnCommit[], now: number): TurnOutcome[] {
     // Group commit: one transaction for the batch. Each turn is fenced before it
     // writes anything, so a rejected turn leaves no trace while the others commit.
     return turns.map((turn) => {
-      const lease = this.#s.leaseOf.get(turn.instanceId) as { lease_token: string | null; lease_expires_at: number | null } | undefined;
-      const held = lease !== undefined && lease.lease_token === turn.leaseToken && (lease.lease_expires_at ?? 0) > now;
-      if (!held) return false;
-      applyTurn(this.#s, turn, now, this.#changes);
-      return true;
+      if (!this.#fenceHolds(turn, now)) return { committed: false, claimed: [] };
+      return { committed: true, claimed: applyTurn(this.#s, turn, now, this.#changes) };
     });
+  }
+
+  /** A claimed turn needs its lease; a local turn needs the state it was computed from, and its tasks' leases. */
+  #fenceHolds(turn: TurnCommit, now: number): boolean {
+    const row = this.#s.leaseOf.get(turn.instanceId) as InstanceFence | undefined;
+    if (row === undefined) return false;
+    const local = turn.local;
+    if (!local) return row.lease_token === turn.leaseToken && (row.lease_expires_at ?? 0) > now;
+    if (row.lease_expires_at !== null && row.lease_expires_at > now) return false;
+    if (row.status !== "running" || row.last_seq !== local.lastSeq || row.execution_id !== local.executionId) return false;
+    return local.completes.every((task) => this.#taskHeld(task.id, task.leaseToken, now));
+  }
+
+  #taskHeld(id: string, leaseToken: string, now: number): boolean {
+    const rowId = parseTaskId(id);
+    if (rowId === undefined) return false;
+    const lease = this.#s.activityLease.get(rowId) as { lease_token: string | null; lease_expires_at: number | null } | undefined;
+    return lease !== undefined && lease.lease_token === leaseToken && (lease.lease_expires_at ?? 0) > now;
   }
 
   #claimActivities(request: ActivityClaimRequest): ActivityWorkItem[] {
@@ -437,12 +481,8 @@ class SqliteStoreImpl implements SqliteStore {
 
   #complete(results: readonly ActivityResult[], now: number): boolean[] {
     return results.map((result) => {
-      const rowId = parseTaskId(result.id);
-      if (rowId === undefined) return false;
-      const lease = this.#s.activityLease.get(rowId) as { lease_token: string | null; lease_expires_at: number | null } | undefined;
-      const held = lease !== undefined && lease.lease_token === result.leaseToken && (lease.lease_expires_at ?? 0) > now;
-      if (!held) return false;
-      this.#s.deleteActivity.run(rowId);
+      if (!this.#taskHeld(result.id, result.leaseToken, now)) return false;
+      this.#s.deleteActivity.run(Number(result.id));
       // The owning instance may be gone (purged, replaced): the task still completes.
       if (this.#s.instanceStatus.get(result.message.instanceId) !== undefined) {
         insertMessage(this.#s, result.message, now, this.#changes);
@@ -524,6 +564,15 @@ class SqliteStoreImpl implements SqliteStore {
     if (error instanceof EngineError) return error;
     return new StoreError(`SQLite store ${this.path}: could not ${operation}: ${messageOf(error)}`, { cause: error });
   }
+}
+
+/** What commitTurns checks of an instance before applying a turn to it. */
+interface InstanceFence {
+  lease_token: string | null;
+  lease_expires_at: number | null;
+  status: InstanceStatus;
+  last_seq: number;
+  execution_id: string;
 }
 
 /** Activity ids are the row ids, as decimal strings. */

@@ -117,7 +117,7 @@ export function prepareStatements(db: Database.Database): Statements {
           AND (@suspended = 0 OR event_type IN ${RUNS_WHEN_SUSPENDED})
         ORDER BY id LIMIT @maxMessages`,
     ),
-    leaseOf: p("SELECT lease_token, lease_expires_at FROM instances WHERE instance_id = ?"),
+    leaseOf: p("SELECT lease_token, lease_expires_at, status, last_seq, execution_id FROM instances WHERE instance_id = ?"),
     leaseInstance: p("UPDATE instances SET lease_token = ?, lease_owner = ?, lease_expires_at = ? WHERE instance_id = ?"),
     releaseLease: p(
       "UPDATE instances SET lease_token = NULL, lease_owner = NULL, lease_expires_at = NULL WHERE instance_id = ? AND lease_token = ?",

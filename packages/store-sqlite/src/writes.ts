@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { toIso, type NewActivityTask, type NewInstance, type NewMessage, type TurnCommit } from "@weft/engine";
-import { historyEventJson, toJson } from "./rows.js";
+import { toIso, type ActivityWorkItem, type NewActivityTask, type NewInstance, type NewMessage, type TurnCommit } from "@weft/engine";
+import { historyEventJson, toActivityWorkItem, toJson, type ActivityRow } from "./rows.js";
 import type { Statements } from "./statements.js";
 
 /**
@@ -81,8 +81,9 @@ export function insertMessage(s: Statements, message: NewMessage, defaultVisible
   changes.orchestrationWork = true;
 }
 
-export function insertActivity(s: Statements, task: NewActivityTask, now: number, changes: Changes): void {
-  s.insertActivity.run({
+/** Inserts a task; one with `claimFor` is leased to that owner at once and returned (local dispatch). */
+export function insertActivity(s: Statements, task: NewActivityTask, now: number, changes: Changes): ActivityWorkItem | undefined {
+  const inserted = s.insertActivity.run({
     instanceId: task.instanceId,
     executionId: task.executionId,
     taskId: task.taskId,
@@ -93,7 +94,18 @@ export function insertActivity(s: Statements, task: NewActivityTask, now: number
     timeoutMs: task.timeoutMs ?? null,
     visibleAt: task.visibleAt ?? now,
   });
-  changes.activityWork = true;
+  if (!task.claimFor) {
+    changes.activityWork = true;
+    return undefined;
+  }
+  // Claimed by the transaction that schedules it: nobody else needs to hear of it.
+  const row = s.leaseActivity.get({
+    id: Number(inserted.lastInsertRowid),
+    token: newLeaseToken(),
+    owner: task.claimFor.owner,
+    expiresAt: now + task.claimFor.leaseMs,
+  }) as ActivityRow;
+  return toActivityWorkItem(row);
 }
 
 export function instanceExists(s: Statements, instanceId: string): boolean {
@@ -101,13 +113,16 @@ export function instanceExists(s: Statements, instanceId: string): boolean {
 }
 
 /**
- * Applies one turn whose lease the caller has already verified. The order
+ * Applies one turn whose fence the caller has already verified, and returns the tasks it
+ * claimed (`claimFor`). The order
  * matters: the turn's own inbox and task clean-up happen before its new
  * children, messages and tasks are inserted, so a turn never deletes what it
  * produces, and children exist before the messages addressed to them.
  */
-export function applyTurn(s: Statements, turn: TurnCommit, now: number, changes: Changes): void {
+export function applyTurn(s: Statements, turn: TurnCommit, now: number, changes: Changes): ActivityWorkItem[] {
   const id = turn.instanceId;
+  // A local turn's results reach history directly: their tasks go, no inbox message is written.
+  for (const task of turn.local?.completes ?? []) s.deleteActivity.run(Number(task.id));
   for (const messageId of turn.consumedMessageIds) s.deleteMessage.run(messageId, id);
   if (turn.dropInbox) s.deleteInbox.run(id);
   if (turn.cancelActivities) s.deleteActivities.run(id);
@@ -146,7 +161,12 @@ export function applyTurn(s: Statements, turn: TurnCommit, now: number, changes:
   for (const message of turn.messages) {
     if (instanceExists(s, message.instanceId)) insertMessage(s, message, now, changes);
   }
-  for (const task of turn.activities) insertActivity(s, task, now, changes);
+  const claimed: ActivityWorkItem[] = [];
+  for (const task of turn.activities) {
+    const item = insertActivity(s, task, now, changes);
+    if (item) claimed.push(item);
+  }
   // The lease is released: if visible messages are left, another claim can take them now.
   if (s.hasMessages.get(id) !== undefined) changes.orchestrationWork = true;
+  return claimed;
 }

@@ -11,6 +11,11 @@ export interface CachedExecutor {
   executor: ReplayExecutor;
   executionId: string;
   lastSeq: number;
+  /**
+   * The instance as this executor's last committed turn left it (set by the worker after
+   * the commit): what a local turn runs on, without reading the store.
+   */
+  instance?: InstanceRecord;
 }
 
 export type OrchestratorResolver = (

@@ -28,6 +28,14 @@ export interface Store {
    */
   createInstance(init: NewInstance, now: number): Promise<void>;
 
+  /**
+   * Group commit of starts: creates each instance as `createInstance` does, all in one
+   * transaction. An instance whose id exists and is not terminal is not created (its
+   * outcome says so) and does not stop the others; two inits with the same id in one
+   * call: the first wins, the second is reported as existing.
+   */
+  createInstances(inits: readonly NewInstance[], now: number): Promise<CreateOutcome[]>;
+
   getInstance(instanceId: string): Promise<InstanceRecord | undefined>;
 
   /** Newest first (createdAt desc, then instanceId desc); cursor paging. */
@@ -48,6 +56,9 @@ export interface Store {
    * the instance's status is not in it (nothing is written then), else "ok".
    */
   enqueueMessage(message: NewMessage, options?: { onlyIfStatus?: readonly InstanceStatus[] }): Promise<EnqueueResult>;
+
+  /** Group commit of messages: each as `enqueueMessage` would, all in one transaction; one result per message. */
+  enqueueMessages(messages: readonly MessageToEnqueue[]): Promise<EnqueueResult[]>;
 
   /**
    * Deletes a terminal instance with its history, inbox and activity tasks.
@@ -71,13 +82,14 @@ export interface Store {
   claimOrchestrations(request: ClaimRequest & { maxMessages?: number }): Promise<OrchestrationWorkItem[]>;
 
   /**
-   * Commits turns. Each turn is fenced by its lease token: a turn whose lease is
+   * Commits turns. A claimed turn is fenced by its lease token: a turn whose lease is
    * no longer held (token differs, or the lease expired before `now`) is rejected
-   * and writes nothing; the others commit. Returns one boolean per turn
-   * (true = committed). Implementations may commit the batch in one transaction
-   * (group commit) as long as a rejected turn writes nothing.
+   * and writes nothing; the others commit. A local turn (`local`, see TurnCommit) is
+   * fenced by the instance's state instead. Returns one outcome per turn, with the
+   * activity tasks it claimed (`claimFor`). Implementations may commit the batch in
+   * one transaction (group commit) as long as a rejected turn writes nothing.
    */
-  commitTurns(turns: readonly TurnCommit[], now: number): Promise<boolean[]>;
+  commitTurns(turns: readonly TurnCommit[], now: number): Promise<TurnOutcome[]>;
 
   /** Gives up a claim without consuming anything (e.g. on shutdown). */
   releaseOrchestration(instanceId: string, leaseToken: string): Promise<void>;
@@ -237,6 +249,15 @@ export interface OutboxEntry extends NewOutboxEntry {
 
 export type EnqueueResult = "ok" | "not-found" | "rejected";
 
+export interface MessageToEnqueue {
+  message: NewMessage;
+  /** As enqueueMessage's option: "rejected" (nothing written) unless the instance's status is one of these. */
+  onlyIfStatus?: readonly InstanceStatus[];
+}
+
+/** What createInstances did with one init: created, or left alone because a live instance has the id. */
+export type CreateOutcome = { created: true } | { created: false; status: InstanceStatus };
+
 export interface NewInstance {
   instanceId: string;
   name: string;
@@ -315,7 +336,20 @@ export interface OrchestrationWorkItem {
 
 export interface TurnCommit {
   instanceId: string;
-  leaseToken: string;
+  /** The lease the turn was claimed under; absent for a local turn. */
+  leaseToken?: string;
+  /**
+   * A local turn (local dispatch): the worker ran it straight on activity results it
+   * holds, over the executor it keeps in memory, without claiming the instance. It
+   * commits only if, at `now`, the instance has no live lease (none, or expired), its
+   * status is `running`, and its `lastSeq` and `executionId` are these — the state the
+   * turn was computed from — and every task in `completes` is still held by its lease
+   * token (as completeActivities checks). Those tasks are deleted with the turn; their
+   * results are in the turn's events, never in the inbox. Rejected, nothing is written:
+   * the worker then hands the results over with completeActivities, as without local
+   * dispatch. The instance's other inbox messages stay for a claimed turn.
+   */
+  local?: { lastSeq: number; executionId: string; completes: readonly { id: string; leaseToken: string }[] };
   /** Inbox message ids this turn consumed (deleted on commit). */
   consumedMessageIds: readonly number[];
   /**
@@ -361,9 +395,24 @@ export interface NewActivityTask {
   tags?: Tags;
   timeoutMs?: number;
   visibleAt?: number;
+  /**
+   * Local dispatch: claim the task for this owner in the same transaction that schedules
+   * it — inserted leased (a fresh token, claimCount 1, lease until now + leaseMs) and
+   * returned in the turn's outcome, so the worker runs it at once. Only for tasks visible
+   * at `now`. Nothing else changes: the task is in the table like any other, and if the
+   * worker dies its lease lapses and any worker claims it again.
+   */
+  claimFor?: { owner: string; leaseMs: number };
 }
 
-export interface ActivityWorkItem extends Required<Omit<NewActivityTask, "tags" | "timeoutMs" | "visibleAt">> {
+/** What commitTurns did with one turn. */
+export interface TurnOutcome {
+  committed: boolean;
+  /** The turn's tasks that had `claimFor`, leased to that owner, in the turn's order; empty if not committed. */
+  claimed: ActivityWorkItem[];
+}
+
+export interface ActivityWorkItem extends Required<Omit<NewActivityTask, "tags" | "timeoutMs" | "visibleAt" | "claimFor">> {
   id: string;
   tags?: Tags;
   timeoutMs?: number;

@@ -10,9 +10,10 @@ import {
   consoleActivityLogger,
 } from "./activity.js";
 import { isTerminal } from "./instance.js";
-import { DEFAULT_LIMITS, jsonBytes, type Limits, type OrchestratorResolver, runTurn, type TurnResult } from "./orchestration-turn.js";
+import { asLocalCommit, instanceAfter, localWorkItem } from "./local-dispatch.js";
+import { type CachedExecutor, DEFAULT_LIMITS, jsonBytes, type Limits, type OrchestratorResolver, runTurn, type TurnEnvironment, type TurnResult } from "./orchestration-turn.js";
 import { ReplayCache } from "./replay-cache.js";
-import type { ActivityResult, ActivityWorkItem, OrchestrationWorkItem, Store } from "./store.js";
+import type { ActivityResult, ActivityWorkItem, NewActivityTask, OrchestrationWorkItem, Store, TurnCommit, TurnOutcome } from "./store.js";
 import { Wakeup } from "./wakeup.js";
 
 export interface WorkerOptions {
@@ -76,6 +77,14 @@ export interface WorkerOptions {
   /** Which dispatchers run. Default both. */
   dispatch?: { orchestrations?: boolean; activities?: boolean };
   /**
+   * Local dispatch (see local-dispatch.ts), with both dispatchers running: a turn's commit
+   * claims the activities it schedules that this worker runs and has room for, and when
+   * one finishes the next turn runs at once and commits with the result — a sequential
+   * step is one durable commit. Default true; false sends every step through the queue
+   * tables (for comparison, and for tests of the queued path).
+   */
+  localDispatch?: boolean;
+  /**
    * An attempt claimed more often than this without a result (its workers kept dying while
    * running it) fails with PoisonActivityError instead of running again. Default 3.
    */
@@ -109,6 +118,12 @@ export interface WorkerMetrics {
   activitiesRunning: number;
   /** Milliseconds spent running and committing turns (divide by turns for the mean step latency). */
   turnMillis: number;
+  /** Turns run straight on this worker's activity results (local dispatch), included in `turns`. */
+  localTurns: number;
+  /** Local turns the store refused because the instance had changed meanwhile; their results took the queued path. */
+  localTurnsRejected: number;
+  /** Activities claimed by the commit of the turn that scheduled them. */
+  activitiesClaimedLocally: number;
 }
 
 export interface Worker {
@@ -163,6 +178,9 @@ class TaskHubWorker implements Worker {
     isolatedProcessDeaths: 0,
     activitiesRunning: 0,
     turnMillis: 0,
+    localTurns: 0,
+    localTurnsRejected: 0,
+    activitiesClaimedLocally: 0,
   };
   #running = false;
   #loops: Promise<void>[] = [];
@@ -180,6 +198,8 @@ class TaskHubWorker implements Worker {
   readonly #suspects: ActivityWorkItem[] = [];
   #suspectRunning = false;
   #completions: ActivityResult[] = [];
+  /** Results that wait for their instance's local turn in flight (see #runLocalTurns). */
+  readonly #deferred: ActivityResult[] = [];
   /**
    * Instances this worker is writing right now (value: whether the write may end them), so
    * the notifications of its own writes do not set off lease checks of its running activities.
@@ -195,6 +215,10 @@ class TaskHubWorker implements Worker {
   /** Instances that changed while their activities run here: checked (renewed) together, shortly. */
   readonly #changedInstances = new Set<string>();
   #checkScheduled = false;
+  /** Whether this worker claims in its turn commits and runs local turns (see `localDispatch`). */
+  readonly #local: boolean;
+  /** Instances with a local turn running now: their next results wait for it (see #flushCompletions). */
+  readonly #localInFlight = new Set<string>();
 
   constructor(options: WorkerOptions) {
     this.#options = options;
@@ -209,6 +233,8 @@ class TaskHubWorker implements Worker {
     this.#pollMs = options.pollIntervalMs ?? 1000;
     this.#activityConcurrency = options.activityConcurrency ?? 32;
     this.#maxClaims = options.maxClaimsPerAttempt ?? DEFAULT_MAX_CLAIMS_PER_ATTEMPT;
+    const dispatch = options.dispatch ?? {};
+    this.#local = options.localDispatch !== false && dispatch.orchestrations !== false && dispatch.activities !== false;
   }
 
   start(): void {
@@ -301,16 +327,9 @@ class TaskHubWorker implements Worker {
 
   async #runTurns(items: OrchestrationWorkItem[]): Promise<void> {
     const started = performance.now();
-    const now = this.#clock.now();
-    const env = {
-      now,
-      newId: () => this.#ids.newId(),
-      resolveOrchestrator: this.#resolve,
-      loadHistory: (instanceId: string) => this.#store.getHistory(instanceId),
-      ...(this.#options.limits ? { limits: this.#options.limits } : {}),
-    };
+    const env = this.#turnEnvironment();
     const results = await Promise.all(
-      items.map(async (item): Promise<TurnResult | undefined> => {
+      items.map(async (item): Promise<{ item: OrchestrationWorkItem; result: TurnResult } | undefined> => {
         const id = item.instance.instanceId;
         const cached = this.#cache.get(id);
         const hit = cached !== undefined && cached.lastSeq === item.instance.lastSeq;
@@ -319,7 +338,7 @@ class TaskHubWorker implements Worker {
         // The executor is mutated by the turn: take it out until the commit succeeds.
         this.#cache.delete(id);
         try {
-          return await runTurn(item, cached, env);
+          return { item, result: await runTurn(item, cached, env) };
         } catch (error) {
           // Left leased: the lease lapses and the turn is retried, instead of spinning on it.
           this.#report(error, `turn of instance '${id}'`);
@@ -327,26 +346,78 @@ class TaskHubWorker implements Worker {
         }
       }),
     );
-    const ready = results.filter((r): r is TurnResult => r !== undefined);
+    const ready = results.filter((r) => r !== undefined);
     if (ready.length === 0) return;
-    for (const { commit } of ready) this.#ownWrites.set(commit.instanceId, commit.cancelActivities === true);
-    let committed: boolean[];
+    await this.#commit(ready.map(({ item, result }) => ({ from: item.instance, result })), false);
+    this.#metrics.turnMillis += performance.now() - started;
+  }
+
+  #turnEnvironment(): TurnEnvironment {
+    return {
+      now: this.#clock.now(),
+      newId: () => this.#ids.newId(),
+      resolveOrchestrator: this.#resolve,
+      loadHistory: (instanceId: string) => this.#store.getHistory(instanceId),
+      ...(this.#options.limits ? { limits: this.#options.limits } : {}),
+    };
+  }
+
+  /**
+   * Commits turns in one call (group commit), claiming the tasks they schedule that this
+   * worker will run, and starts those. `from` is the instance each turn was computed from.
+   * Returns one outcome per turn.
+   */
+  async #commit(turns: readonly { from: InstanceRecordLike; result: TurnResult }[], local: boolean): Promise<TurnOutcome[]> {
+    const commits = this.#claimLocally(turns.map(({ result }) => result.commit));
+    for (const commit of commits) this.#ownWrites.set(commit.instanceId, commit.cancelActivities === true);
+    let outcomes: TurnOutcome[];
     try {
-      committed = await this.#store.commitTurns(
-        ready.map((r) => r.commit),
-        this.#clock.now(),
-      );
+      outcomes = await this.#store.commitTurns(commits, this.#clock.now());
     } finally {
       this.#ownWrites.clear();
     }
-    ready.forEach((result, i) => {
-      this.#metrics.turns += 1;
+    turns.forEach(({ from, result }, i) => {
+      const outcome = outcomes[i];
+      const commit = commits[i] as TurnCommit;
       this.#metrics.eventsProcessed += result.eventsProcessed;
-      if (committed[i] && result.cache) this.#cache.set(result.commit.instanceId, result.cache);
-      if (committed[i]) this.#noteScheduled(result.commit.activities);
-      if (!committed[i]) this.#metrics.turnsRejected += 1;
+      if (!outcome?.committed) {
+        // A refused local turn did not happen: its results take the queued path (see #runLocalTurns).
+        if (local) this.#metrics.localTurnsRejected += 1;
+        else {
+          this.#metrics.turns += 1;
+          this.#metrics.turnsRejected += 1;
+        }
+        return;
+      }
+      this.#metrics.turns += 1;
+      if (local) this.#metrics.localTurns += 1;
+      if (result.cache) this.#cache.set(commit.instanceId, { ...result.cache, instance: instanceAfter(from, commit) });
+      this.#noteScheduled(commit.activities);
+      for (const item of outcome.claimed) this.#startActivity(item);
+      this.#metrics.activitiesClaimedLocally += outcome.claimed.length;
     });
-    this.#metrics.turnMillis += performance.now() - started;
+    return outcomes;
+  }
+
+  /**
+   * Marks the tasks these turns schedule that this worker should run itself: names it
+   * serves, visible now, as many as it has room for. The commit claims them
+   * (`claimFor`); the others stay queued for any worker.
+   */
+  #claimLocally(commits: readonly TurnCommit[]): TurnCommit[] {
+    if (!this.#local || !this.#running) return [...commits];
+    const own = this.#options.activities ?? {};
+    const now = this.#clock.now();
+    let room = this.#activityConcurrency - this.#runningActivities.size - this.#suspects.length;
+    return commits.map((commit) => {
+      if (room <= 0 || commit.activities.length === 0) return commit;
+      const activities = commit.activities.map((task): NewActivityTask => {
+        if (room <= 0 || !Object.hasOwn(own, task.name) || (task.visibleAt !== undefined && task.visibleAt > now)) return task;
+        room -= 1;
+        return { ...task, claimFor: { owner: this.workerId, leaseMs: this.#leaseMs } };
+      });
+      return { ...commit, activities };
+    });
   }
 
   readonly #resolve: OrchestratorResolver = (name, instance) => {
@@ -590,19 +661,91 @@ class TaskHubWorker implements Worker {
     if (this.#completions.length === 0) return;
     const batch = this.#completions;
     this.#completions = [];
+    let queued: ActivityResult[];
     try {
-      for (const result of batch) if (!this.#ownWrites.has(result.message.instanceId)) this.#ownWrites.set(result.message.instanceId, false);
+      queued = await this.#runLocalTurns(batch);
+    } catch (error) {
+      this.#report(error, "running local turns");
+      queued = batch;
+    }
+    if (queued.length === 0) return;
+    try {
+      for (const result of queued) if (!this.#ownWrites.has(result.message.instanceId)) this.#ownWrites.set(result.message.instanceId, false);
       try {
-        await this.#store.completeActivities(batch, this.#clock.now());
+        await this.#store.completeActivities(queued, this.#clock.now());
       } finally {
         this.#ownWrites.clear();
       }
     } catch (error) {
       // Keep the results and try again shortly; the leases are renewed meanwhile.
       this.#report(error, "completing activities");
-      this.#completions.unshift(...batch);
+      this.#completions.unshift(...queued);
       if (this.#running) this.#clock.setTimer(() => void this.#flushSoon(), this.#pollMs);
     }
+  }
+
+  /**
+   * Runs the next turn of each instance whose executor this worker holds, straight on its
+   * results, and commits them together (local turns, see local-dispatch.ts). Returns the
+   * results that must take the queued path: no current executor here, or the store
+   * refused the local turn because the instance changed meanwhile.
+   */
+  async #runLocalTurns(batch: readonly ActivityResult[]): Promise<ActivityResult[]> {
+    if (!this.#local || !this.#running) return [...batch];
+    const queued: ActivityResult[] = [];
+    const byInstance = new Map<string, ActivityResult[]>();
+    for (const result of batch) {
+      const id = result.message.instanceId;
+      if (this.#localInFlight.has(id)) {
+        // That instance's previous local turn is committing: this result waits for it, so
+        // it can run over the executor that turn leaves behind.
+        this.#deferred.push(result);
+        continue;
+      }
+      const cached = this.#cache.get(id);
+      if (!cached?.instance || cached.instance.status !== "running" || cached.executionId !== result.message.executionId) {
+        queued.push(result);
+        continue;
+      }
+      const group = byInstance.get(id) ?? [];
+      group.push(result);
+      byInstance.set(id, group);
+    }
+    if (byInstance.size === 0) return queued;
+    const started = performance.now();
+    const env = this.#turnEnvironment();
+    for (const id of byInstance.keys()) this.#localInFlight.add(id);
+    try {
+      const turns: { from: InstanceRecordLike; results: ActivityResult[]; result: TurnResult }[] = [];
+      for (const [id, results] of byInstance) {
+        const cached = this.#cache.get(id) as CachedExecutor & { instance: InstanceRecordLike };
+        // The executor is mutated by the turn: out of the cache until the commit succeeds.
+        this.#cache.delete(id);
+        const item = localWorkItem(cached, results, env.now);
+        try {
+          const result = await runTurn(item, cached, env);
+          this.#metrics.cacheHits += 1;
+          turns.push({ from: item.instance, results, result: { ...result, commit: asLocalCommit(result.commit, item.instance, results) } });
+        } catch (error) {
+          this.#report(error, `local turn of instance '${id}'`);
+          queued.push(...results);
+        }
+      }
+      if (turns.length > 0) {
+        const outcomes = await this.#commit(turns, true);
+        turns.forEach((turn, i) => {
+          if (!outcomes[i]?.committed) queued.push(...turn.results);
+        });
+      }
+    } finally {
+      for (const id of byInstance.keys()) this.#localInFlight.delete(id);
+      this.#metrics.turnMillis += performance.now() - started;
+      if (this.#deferred.length > 0) {
+        this.#completions.push(...this.#deferred.splice(0));
+        void this.#flushSoon();
+      }
+    }
+    return queued;
   }
 
   #scheduleRenewal(): void {
@@ -708,6 +851,8 @@ class TaskHubWorker implements Worker {
     else console.error(`[weft worker ${this.workerId}] ${where}:`, error);
   }
 }
+
+type InstanceRecordLike = OrchestrationWorkItem["instance"];
 
 /** Resolves after pending I/O had its turn (not a timer: fake clocks are not involved). */
 function nextMacrotask(): Promise<void> {

@@ -6,10 +6,12 @@ import type {
   ActivityWorkItem,
   ActivityClaimRequest,
   ClaimRequest,
+  CreateOutcome,
   EnqueueResult,
   InboxMessage,
   InstancePage,
   InstanceQuery,
+  MessageToEnqueue,
   NewInstance,
   NewMessage,
   NewOutboxEntry,
@@ -18,6 +20,7 @@ import type {
   Store,
   StoreNotification,
   TurnCommit,
+  TurnOutcome,
   WorkflowDraft,
   WorkflowSummary,
   WorkflowRecord,
@@ -78,6 +81,19 @@ export class MemoryStore implements Store {
     this.#emit({ kind: "work-available", queue: "orchestration" });
   }
 
+  async createInstances(inits: readonly NewInstance[], now: number): Promise<CreateOutcome[]> {
+    const outcomes = inits.map((init): CreateOutcome => {
+      const existing = this.#instances.get(init.instanceId);
+      if (existing && !isTerminal(existing.status)) return { created: false, status: existing.status };
+      if (existing) this.#deleteInstance(init.instanceId);
+      this.#insertInstance(init, now);
+      this.#emit({ kind: "instance-changed", instanceId: init.instanceId });
+      return { created: true };
+    });
+    if (outcomes.some((o) => o.created)) this.#emit({ kind: "work-available", queue: "orchestration" });
+    return outcomes;
+  }
+
   async getInstance(instanceId: string): Promise<InstanceRecord | undefined> {
     const instance = this.#instances.get(instanceId);
     return instance ? clone(instance) : undefined;
@@ -136,6 +152,14 @@ export class MemoryStore implements Store {
     return "ok";
   }
 
+  async enqueueMessages(messages: readonly MessageToEnqueue[]): Promise<EnqueueResult[]> {
+    const results: EnqueueResult[] = [];
+    for (const { message, onlyIfStatus } of messages) {
+      results.push(await this.enqueueMessage(message, onlyIfStatus ? { onlyIfStatus } : {}));
+    }
+    return results;
+  }
+
   async purgeInstance(instanceId: string): Promise<"purged" | "not-found" | "not-terminal"> {
     const instance = this.#instances.get(instanceId);
     if (!instance) return "not-found";
@@ -174,19 +198,32 @@ export class MemoryStore implements Store {
     return items;
   }
 
-  async commitTurns(turns: readonly TurnCommit[], now: number): Promise<boolean[]> {
-    const results = turns.map((turn) => {
-      const lease = this.#leases.get(turn.instanceId);
+  async commitTurns(turns: readonly TurnCommit[], now: number): Promise<TurnOutcome[]> {
+    let unclaimedTasks = false;
+    const results = turns.map((turn): TurnOutcome => {
       const instance = this.#instances.get(turn.instanceId);
-      if (!instance || !lease || lease.token !== turn.leaseToken || lease.expiresAt <= now) return false;
-      this.#applyTurn(instance, turn, now);
-      return true;
+      if (!instance || !this.#fenceHolds(instance, turn, now)) return { committed: false, claimed: [] };
+      for (const task of turn.local?.completes ?? []) this.#activities.delete(task.id);
+      const claimed = this.#applyTurn(instance, turn, now);
+      if (claimed.length < turn.activities.length) unclaimedTasks = true;
+      return { committed: true, claimed };
     });
-    if (results.some(Boolean)) {
-      this.#emit({ kind: "work-available", queue: "orchestration" });
-      this.#emit({ kind: "work-available", queue: "activity" });
-    }
+    if (results.some((r) => r.committed)) this.#emit({ kind: "work-available", queue: "orchestration" });
+    if (unclaimedTasks) this.#emit({ kind: "work-available", queue: "activity" });
     return results;
+  }
+
+  /** A claimed turn needs its lease; a local turn needs the state it was computed from, and its tasks' leases. */
+  #fenceHolds(instance: InstanceRecord, turn: TurnCommit, now: number): boolean {
+    const lease = this.#leases.get(turn.instanceId);
+    const local = turn.local;
+    if (!local) return lease !== undefined && lease.token === turn.leaseToken && lease.expiresAt > now;
+    if (lease && lease.expiresAt > now) return false;
+    if (instance.status !== "running" || instance.lastSeq !== local.lastSeq || instance.executionId !== local.executionId) return false;
+    return local.completes.every((task) => {
+      const activity = this.#activities.get(task.id);
+      return activity?.lease !== undefined && activity.lease.token === task.leaseToken && activity.lease.expiresAt > now;
+    });
   }
 
   async releaseOrchestration(instanceId: string, leaseToken: string): Promise<void> {
@@ -358,7 +395,8 @@ export class MemoryStore implements Store {
 
   // ---- internals --------------------------------------------------------------------
 
-  #applyTurn(instance: InstanceRecord, turn: TurnCommit, now: number): void {
+  /** Returns the tasks the turn claimed (`claimFor`). */
+  #applyTurn(instance: InstanceRecord, turn: TurnCommit, now: number): ActivityWorkItem[] {
     const id = turn.instanceId;
     const consumed = new Set(turn.consumedMessageIds);
     this.#inbox = this.#inbox.filter((m) => !(m.instanceId === id && consumed.has(m.id)));
@@ -390,21 +428,30 @@ export class MemoryStore implements Store {
     for (const message of turn.messages) {
       if (this.#instances.has(message.instanceId)) this.#insertMessage(message, now);
     }
-    for (const task of turn.activities) {
+    const claimed: ActivityWorkItem[] = [];
+    for (const { claimFor, ...task } of turn.activities) {
       const key = `t${this.#nextActivityId++}`;
-      this.#activities.set(key, {
+      const stored = {
         ...clone(task),
         id: key,
         visibleAt: task.visibleAt ?? now,
         seqNo: this.#nextActivityId,
         claimCount: 0,
-      } as StoredActivity);
+      } as StoredActivity;
+      if (claimFor) {
+        stored.lease = { token: `a${this.#nextToken++}`, expiresAt: now + claimFor.leaseMs };
+        stored.claimCount = 1;
+        const { seqNo: _seqNo, visibleAt: _visibleAt, lease, ...item } = stored;
+        claimed.push(clone({ ...item, leaseToken: lease.token, leaseExpiresAt: lease.expiresAt }));
+      }
+      this.#activities.set(key, stored);
     }
-    this.#leases.delete(id);
+    if (!turn.local) this.#leases.delete(id);
     const touched = new Set([id, ...turn.messages.map((m) => m.instanceId), ...turn.instances.map((c) => c.instanceId)]);
     for (const instanceId of touched) {
       if (this.#instances.has(instanceId)) this.#emit({ kind: "instance-changed", instanceId });
     }
+    return claimed;
   }
 
   #insertInstance(init: NewInstance, now: number): void {
