@@ -512,12 +512,15 @@ class TaskHubWorker implements Worker {
     const abort = new AbortController();
     this.#metrics.activitiesStarted += 1;
     const done = this.#runActivity(item, abort, suspect).finally(() => {
+      // Was the activity dispatcher waiting for room? Otherwise it sleeps on: a finished
+      // activity brings no new work of its own (its next steps are announced by their commits).
+      const wasFull = this.#runningActivities.size + this.#suspects.length >= this.#activityConcurrency;
       this.#runningActivities.delete(item.id);
       if (suspect) {
         this.#suspectRunning = false;
         this.#startSuspect();
       }
-      this.#activityWake.notify();
+      if (wasFull || suspect) this.#activityWake.notify();
     });
     this.#runningActivities.set(item.id, { item, abort, done });
   }
