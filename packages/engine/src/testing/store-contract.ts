@@ -3,6 +3,7 @@ import { describeActivities } from "./store-contract/activities.js";
 import { describeCommit } from "./store-contract/commit.js";
 import { createContractContext, type StoreFactory } from "./store-contract/helpers.js";
 import { describeInstances } from "./store-contract/instances.js";
+import { describeLocalDispatch } from "./store-contract/local-dispatch.js";
 import { describeMisc } from "./store-contract/misc.js";
 import { describeOrchestrations } from "./store-contract/orchestrations.js";
 import { describeServerFacts } from "./store-contract/server-facts.js";
@@ -31,6 +32,7 @@ export function describeStoreContract(storeName: string, factory: StoreFactory):
     describeOrchestrations(ctx);
     describeCommit(ctx);
     describeActivities(ctx);
+    describeLocalDispatch(ctx);
     describeMisc(ctx);
     describeWorkflows(ctx);
     describeServerFacts(ctx);

@@ -1,5 +1,6 @@
 import { expect, onTestFinished } from "vitest";
 import { toIso, type EventType, type HistoryEvent, type NewHistoryEvent } from "../../core/history.js";
+import type { InstanceRecord } from "../../runtime/instance.js";
 import type {
   ActivityWorkItem,
   NewActivityTask,
@@ -130,6 +131,32 @@ export function turnFor(item: OrchestrationWorkItem, patch: Partial<TurnCommit> 
     consumedMessageIds: item.messages.map((m) => m.id),
     events: [],
     update: { lastSeq: item.instance.lastSeq },
+    messages: [],
+    activities: [],
+    instances: [],
+    ...patch,
+  };
+}
+
+/**
+ * A local turn over the instance state it was computed from: it records a TaskCompleted
+ * for each task it completes (tasks its worker holds) and advances lastSeq by as many.
+ */
+export function localTurn(
+  state: Pick<InstanceRecord, "instanceId" | "lastSeq" | "executionId">,
+  completes: readonly ActivityWorkItem[],
+  patch: Partial<TurnCommit> = {},
+  now = T0,
+): TurnCommit {
+  const events = completes.map((task, index) =>
+    event(state.lastSeq + index + 1, "TaskCompleted", { taskId: task.taskId, attempt: task.attempt, result: { local: true } }, now),
+  );
+  return {
+    instanceId: state.instanceId,
+    local: { lastSeq: state.lastSeq, executionId: state.executionId, completes: completes.map(({ id, leaseToken }) => ({ id, leaseToken })) },
+    consumedMessageIds: [],
+    events,
+    update: { lastSeq: state.lastSeq + events.length },
     messages: [],
     activities: [],
     instances: [],
