@@ -1,6 +1,7 @@
 import { describe } from "vitest";
 import { describeActivities } from "./store-contract/activities.js";
 import { describeCommit } from "./store-contract/commit.js";
+import { describeGroupWrites } from "./store-contract/group-writes.js";
 import { createContractContext, type StoreFactory } from "./store-contract/helpers.js";
 import { describeInstances } from "./store-contract/instances.js";
 import { describeLocalDispatch } from "./store-contract/local-dispatch.js";
@@ -29,6 +30,7 @@ export function describeStoreContract(storeName: string, factory: StoreFactory):
   const ctx = createContractContext(factory);
   describe(`Store contract: ${storeName}`, () => {
     describeInstances(ctx);
+    describeGroupWrites(ctx);
     describeOrchestrations(ctx);
     describeCommit(ctx);
     describeActivities(ctx);
