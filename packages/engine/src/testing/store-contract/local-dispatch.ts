@@ -114,6 +114,15 @@ export function describeLocalDispatch(ctx: ContractContext): void {
       expect(await store.completeActivities([late], T0 + 10 * SECOND)).toEqual([false]);
     });
 
+    it("wakes dispatchers when a claimFor lease expires, so a dead holder's task is claimed again", async () => {
+      const store = await ctx.open();
+      const init = await start(store);
+      const item = await claimOne(store, init.instanceId);
+      const activities = [activityTask(init, { claimFor: { owner: OWNER, leaseMs: 10 * SECOND } })];
+      expect(await commitOne(store, firstTurn(item, { activities }))).toBe(true);
+      expect(await store.nextWakeAt(T0 + SECOND)).toBe(T0 + 10 * SECOND);
+    });
+
     it("renews and completes a claimFor task with the token it was returned with", async () => {
       const store = await ctx.open();
       const init = await start(store);
