@@ -7,6 +7,7 @@ import type { AppDeps } from "./deps.js";
 import { badRequest, HttpProblem, problemResponse, toHttpProblem } from "./problem.js";
 import { RouteTable } from "./openapi.js";
 import { createRequestGuard, requestGuardOptions } from "./request-guard.js";
+import { batchRoutes } from "./routes/batch.js";
 import { hookRoutes } from "./routes/hooks.js";
 import { instanceRoutes } from "./routes/instances.js";
 import { miscRoutes } from "./routes/misc.js";
@@ -87,6 +88,7 @@ export function createApp(deps: AppDeps): WeftApp {
   miscRoutes(app, context);
   workflowRoutes(app, context);
   instanceRoutes(app, context);
+  batchRoutes(app, context);
   streamRoutes(app, context);
   hookRoutes(app, context, guard);
   workerRoutes(app, context);

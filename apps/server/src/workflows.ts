@@ -18,7 +18,8 @@ import {
   type ValidationCatalog,
   type WorkflowDefinition,
 } from "@weft/definition";
-import { DEFAULT_LIMITS, type EngineClient, type InstanceRecord, jsonBytes, type OrchestratorResolver, type Store, type WorkflowRecord } from "@weft/engine";
+import { randomUUID } from "node:crypto";
+import { DEFAULT_LIMITS, type EngineClient, InstanceExistsError, type InstanceRecord, jsonBytes, type OrchestratorResolver, type Store, type WorkflowRecord } from "@weft/engine";
 import { Ajv, type ValidateFunction } from "ajv";
 import addFormatsModule from "ajv-formats";
 import { badRequest, conflict, HttpProblem, notFound, unprocessable } from "./problem.js";
@@ -41,6 +42,28 @@ export interface StartRequest {
   /** Extra instance tags (restart-from marks the new instance with where it came from). */
   tags?: Record<string, string>;
 }
+
+export interface BatchStartRequest {
+  items: readonly { input?: unknown; instanceId?: string | undefined }[];
+  version?: number | undefined;
+  tags?: Record<string, string>;
+}
+
+/** One item's outcome; `error` is the message for "exists", the error itself for "error" (the route decides what to show). */
+export type BatchStartResult =
+  | { instanceId: string; status: "started" }
+  | { instanceId: string; status: "exists"; error: string }
+  | { instanceId: string; status: "error"; error: unknown };
+
+export interface BatchStarted {
+  workflowId: string;
+  version: number | null;
+  results: BatchStartResult[];
+}
+
+type StartTarget =
+  | { workflowId: string; version: null }
+  | { workflowId: string; version: number; definition: WorkflowDefinition & { version: number } };
 
 export interface PublishedTrigger {
   workflowId: string;
@@ -253,26 +276,62 @@ export class WorkflowService {
 
   /** Starts an instance of a published version (the latest by default). */
   async start(workflowId: string, request: StartRequest): Promise<StartedInstance> {
-    if (this.#isCodeWorkflow(workflowId)) {
-      this.checkPayload("The input", request.input);
-      const instanceId = await this.#client.start(workflowId, request.input ?? null, {
-        ...(request.instanceId ? { instanceId: request.instanceId } : {}),
-        // The resolver runs code only for instances tagged as code (extensions.ts, CODE_KIND_TAG).
-        tags: { ...request.tags, kind: "code" },
-      });
-      return { instanceId, workflowId, version: null };
-    }
+    const target = await this.#startTarget(workflowId, request.version);
+    this.#checkStartInput(target, request.input, "input");
+    const tags = await this.#startTags(target, request.tags);
+    const instanceId = await this.#client.start(workflowId, request.input ?? null, {
+      ...(request.instanceId ? { instanceId: request.instanceId } : {}),
+      tags,
+    });
+    return { instanceId, workflowId, version: target.version };
+  }
+
+  /**
+   * Starts many instances of one version, checked as a whole first: an unknown workflow
+   * or version, or any item's input over the size limit or failing inputSchema, starts
+   * nothing. Then each item is started on its own (the client's group commit puts them in
+   * one transaction) and reported: "started", "exists" (its id is in use), or "error".
+   */
+  async startMany(workflowId: string, request: BatchStartRequest): Promise<BatchStarted> {
+    const target = await this.#startTarget(workflowId, request.version);
+    request.items.forEach((item, index) => this.#checkStartInput(target, item.input, `items[${index}].input`));
+    const tags = await this.#startTags(target, request.tags);
+    const items = request.items.map((item) => ({ ...item, instanceId: item.instanceId ?? randomUUID() }));
+    const settled = await Promise.allSettled(
+      items.map((item) => this.#client.start(workflowId, item.input ?? null, { instanceId: item.instanceId, tags: { ...tags } })),
+    );
+    const results = settled.map((outcome, index): BatchStartResult => {
+      const { instanceId } = items[index] as { instanceId: string };
+      if (outcome.status === "fulfilled") return { instanceId, status: "started" };
+      if (outcome.reason instanceof InstanceExistsError) return { instanceId, status: "exists", error: outcome.reason.message };
+      return { instanceId, status: "error", error: outcome.reason };
+    });
+    return { workflowId, version: target.version, results };
+  }
+
+  /** What a start needs to know about the workflow: code-first, or a published version's definition. */
+  async #startTarget(workflowId: string, requested: number | undefined): Promise<StartTarget> {
+    if (this.#isCodeWorkflow(workflowId)) return { workflowId, version: null };
     const record = await this.get(workflowId);
     if (record.latestVersion === 0) {
       throw conflict(`Workflow '${workflowId}' has no published version yet; publish it before starting it.`);
     }
-    const version = request.version ?? record.latestVersion;
-    const definition = await this.getVersion(workflowId, version);
-    this.checkPayload("The input", request.input);
-    this.#checkInput(workflowId, version, definition, request.input);
-    const tags: Record<string, string> = { ...request.tags, version: String(version) };
+    const version = requested ?? record.latestVersion;
+    return { workflowId, version, definition: await this.getVersion(workflowId, version) };
+  }
+
+  /** `path` names the input in errors ("input", "items[3].input"). */
+  #checkStartInput(target: StartTarget, input: unknown, path: string): void {
+    this.checkPayload(inputLabel(path), input);
+    if (target.version !== null) this.#checkInput(target.workflowId, target.version, target.definition, input, path);
+  }
+
+  async #startTags(target: StartTarget, extra: Record<string, string> = {}): Promise<Record<string, string>> {
+    // The resolver runs code only for instances tagged as code (extensions.ts, CODE_KIND_TAG).
+    if (target.version === null) return { ...extra, kind: "code" };
+    const tags: Record<string, string> = { ...extra, version: String(target.version) };
     // "latest" sub-workflows are pinned now, so every replay of this instance runs the same child version.
-    for (const node of definition.nodes) {
+    for (const node of target.definition.nodes) {
       if (node.type !== "subWorkflow" || typeof node.version === "number") continue;
       const child = await this.#store.getWorkflow(node.workflow);
       if (!child || child.latestVersion === 0) {
@@ -280,11 +339,7 @@ export class WorkflowService {
       }
       tags[`${SUB_WORKFLOW_TAG_PREFIX}${node.id}`] = String(child.latestVersion);
     }
-    const instanceId = await this.#client.start(workflowId, request.input ?? null, {
-      ...(request.instanceId ? { instanceId: request.instanceId } : {}),
-      tags,
-    });
-    return { instanceId, workflowId, version };
+    return tags;
   }
 
   /** Refuses a payload over the limit with 413, before it reaches history. */
@@ -375,7 +430,7 @@ export class WorkflowService {
     return plan;
   }
 
-  #checkInput(workflowId: string, version: number, definition: WorkflowDefinition, input: unknown): void {
+  #checkInput(workflowId: string, version: number, definition: WorkflowDefinition, input: unknown, path: string): void {
     if (!definition.inputSchema) return;
     const key = `${workflowId}@${version}`;
     let check = this.#inputValidators.get(key)?.check;
@@ -389,12 +444,17 @@ export class WorkflowService {
     }
     if (check(input ?? null)) return;
     const errors = (check.errors ?? []).map((e) => ({
-      path: `input${e.instancePath.replace(/\//g, ".")}`,
+      path: `${path}${e.instancePath.replace(/\//g, ".")}`,
       message: e.message ?? "is invalid",
     }));
     throw unprocessable(
-      `The input does not match the workflow's inputSchema: ${errors.map((e) => `${e.path} ${e.message}`).join("; ")}.`,
+      `${inputLabel(path)} does not match the workflow's inputSchema: ${errors.map((e) => `${e.path} ${e.message}`).join("; ")}.`,
       { errors },
     );
   }
+}
+
+/** "input" → "The input"; "items[3].input" → "The input of items[3]". */
+function inputLabel(path: string): string {
+  return path === "input" ? "The input" : `The input of ${path.replace(/\.input$/, "")}`;
 }

@@ -57,6 +57,33 @@ describe("createWeftClient", () => {
     expect(calls[8]?.body).toEqual({ reason: "because" });
   });
 
+  it("sends the batch requests: many starts, one event on many instances by ids or by filter", async () => {
+    const { fetch, calls } = fakeFetch((call) =>
+      call.url.endsWith("/batch")
+        ? json({ workflowId: "a", version: 3, results: [{ instanceId: "x", status: "started" }] })
+        : json({ event: "Go", results: [{ instanceId: "x", status: "raised" }], nextCursor: null }),
+    );
+    const weft = createWeftClient({ baseUrl: "http://host:1", fetch });
+    const started = await weft.workflows.startMany("a", [{ input: 1, instanceId: "x" }, { input: 2 }], { version: 3 });
+    expect(started.results).toEqual([{ instanceId: "x", status: "started" }]);
+    await weft.workflows.startMany("a", [{}]);
+    const raised = await weft.instances.raiseEventOnMany("Go Now", { instanceIds: ["x", "y"] }, { ok: true });
+    expect(raised).toMatchObject({ event: "Go", nextCursor: null });
+    await weft.instances.raiseEventOnMany("Go", { filter: { workflow: "a", status: ["running"], cursor: "c1" } });
+    expect(calls.map((c) => `${c.method} ${c.url}`)).toEqual([
+      "POST http://host:1/api/workflows/a/instances/batch",
+      "POST http://host:1/api/workflows/a/instances/batch",
+      "POST http://host:1/api/events/Go%20Now",
+      "POST http://host:1/api/events/Go",
+    ]);
+    expect(calls.map((c) => c.body)).toEqual([
+      { items: [{ input: 1, instanceId: "x" }, { input: 2 }], version: 3 },
+      { items: [{}] },
+      { instanceIds: ["x", "y"], payload: { ok: true } },
+      { filter: { workflow: "a", status: ["running"], cursor: "c1" } },
+    ]);
+  });
+
   it("unwraps the list and problem envelopes", async () => {
     const { fetch } = fakeFetch((call) => {
       if (call.url.endsWith("/history?after=3")) return json({ events: [{ seq: 4, type: "TaskScheduled", at: "x" }] });

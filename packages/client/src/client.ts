@@ -4,6 +4,10 @@ import type { InstanceSubscription, InstancesSubscription, SubscribeInstanceOpti
 import type {
   ActivityInfo,
   Approval,
+  BatchStartItem,
+  BatchStarted,
+  EventsRaised,
+  EventTargets,
   Health,
   HistoryEvent,
   HistoryQuery,
@@ -55,12 +59,30 @@ export interface WeftClient {
     delete(id: string): Promise<void>;
     getVersion(id: string, version: number): Promise<PublishedDefinition>;
     start(id: string, options?: StartOptions): Promise<StartedInstance>;
+    /**
+     * Starts up to 1,000 instances of one version in one request; one result per item
+     * ("started", "exists", "error"). Bad input (an item's input failing inputSchema …)
+     * throws and starts nothing.
+     * @example const { results } = await weft.workflows.startMany("order-processing", orders.map((input) => ({ input })));
+     */
+    startMany(id: string, items: readonly BatchStartItem[], options?: { version?: number }): Promise<BatchStarted>;
   };
   instances: {
     list(query?: InstanceListQuery): Promise<InstancePage>;
     get(id: string): Promise<InstanceDetail>;
     history(id: string, query?: HistoryQuery): Promise<HistoryEvent[]>;
     raiseEvent(id: string, name: string, payload?: unknown): Promise<void>;
+    /**
+     * Raises one event on up to 1,000 instances by id, or on the instances a filter picks,
+     * one page of the listing per call (go on with `nextCursor` until it is null).
+     * @example
+     * let cursor: string | undefined;
+     * do {
+     *   const page = await weft.instances.raiseEventOnMany("Approval", { filter: { workflow: "orders", ...(cursor ? { cursor } : {}) } }, { ok: true });
+     *   cursor = page.nextCursor ?? undefined;
+     * } while (cursor);
+     */
+    raiseEventOnMany(name: string, targets: EventTargets, payload?: unknown): Promise<EventsRaised>;
     terminate(id: string, reason?: string): Promise<void>;
     suspend(id: string, reason?: string): Promise<void>;
     resume(id: string, reason?: string): Promise<void>;
@@ -134,6 +156,8 @@ export function createWeftClient(options: WeftClientOptions = {}): WeftClient {
       delete: (id) => request("DELETE", `/api/workflows/${enc(id)}`),
       getVersion: (id, version) => request("GET", `/api/workflows/${enc(id)}/versions/${version}`),
       start: (id, start = {}) => request("POST", `/api/workflows/${enc(id)}/instances`, start),
+      startMany: (id, items, startOptions = {}) =>
+        request("POST", `/api/workflows/${enc(id)}/instances/batch`, { items, ...(startOptions.version !== undefined ? { version: startOptions.version } : {}) }),
     },
     instances: {
       list: (query = {}) =>
@@ -147,6 +171,8 @@ export function createWeftClient(options: WeftClientOptions = {}): WeftClient {
       raiseEvent: async (id, name, payload) => {
         await request("POST", `/api/instances/${enc(id)}/events/${enc(name)}`, payload ?? null);
       },
+      raiseEventOnMany: (name, targets, payload) =>
+        request("POST", `/api/events/${enc(name)}`, { ...targets, ...(payload !== undefined ? { payload } : {}) }),
       terminate: lifecycle("terminate"),
       suspend: lifecycle("suspend"),
       resume: lifecycle("resume"),

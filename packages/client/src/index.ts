@@ -12,6 +12,13 @@ export type {
 export type {
   ActivityInfo,
   Approval,
+  BatchStartItem,
+  BatchStarted,
+  BatchStartResult,
+  EventFilter,
+  EventRaisedResult,
+  EventsRaised,
+  EventTargets,
   FailureDetails,
   Health,
   HistoryEvent,

@@ -93,6 +93,62 @@ export interface StartedInstance {
   links: { self: string; history: string; stream: string };
 }
 
+/** One instance of a batch start (`workflows.startMany`). */
+export interface BatchStartItem {
+  input?: unknown;
+  /** Default: a random UUID (the result carries it). */
+  instanceId?: string;
+}
+
+/** What happened to one item of a batch: started, or why not. */
+export interface BatchStartResult {
+  instanceId: string;
+  /** "exists": the id belongs to an instance that is not finished; "error": the server failed on this item. */
+  status: "started" | "exists" | "error";
+  error?: string;
+}
+
+export interface BatchStarted {
+  workflowId: string;
+  /** null for a code-first orchestrator. */
+  version: number | null;
+  /** One per item, in the request's order. */
+  results: BatchStartResult[];
+}
+
+/** Which instances `instances.raiseEventOnMany` chooses by filter: one page of the listing per request. */
+export interface EventFilter {
+  workflow: string;
+  /** Only instances of this published version. */
+  version?: number;
+  /** Default: pending, running and suspended (an event cannot reach a finished instance). */
+  status?: readonly ("pending" | "running" | "suspended")[];
+  /** Default true: only instances waiting for this event right now. */
+  waiting?: boolean;
+  /** Instances of the listing one request goes through (default and at most 1,000). */
+  limit?: number;
+  /** The previous answer's nextCursor. */
+  cursor?: string;
+}
+
+/** The instances one event goes to: up to 1,000 ids, or a filter. */
+export type EventTargets = { instanceIds: readonly string[] } | { filter: EventFilter };
+
+export interface EventRaisedResult {
+  instanceId: string;
+  /** "finished": the instance ended before the event came; "error": the server failed on this instance. */
+  status: "raised" | "not-found" | "finished" | "error";
+  error?: string;
+}
+
+export interface EventsRaised {
+  event: string;
+  /** One per instance id in the request's order; with a filter, one per matching instance. */
+  results: EventRaisedResult[];
+  /** With a filter: send it as `filter.cursor` to go on; null once the listing is done. */
+  nextCursor?: string | null;
+}
+
 export interface InstanceSummary {
   instanceId: string;
   workflowId: string;
