@@ -592,16 +592,24 @@ class Run {
   }
 
   async #context(token: Token): Promise<ExpressionContext> {
-    const steps: Record<string, unknown> = {};
-    const chain: Scope[] = [];
-    for (let s: Scope | undefined = token.scope; s; s = s.parent) chain.unshift(s);
-    for (const s of chain) Object.assign(steps, s.steps);
+    // The live objects, not copies: a step must not cost more as the instance's steps pile up
+    // (a 1,000-step chain copied every earlier output into each evaluation). That is safe:
+    // tokens step one at a time, JSONata does not change its input, and evaluateExpression
+    // returns a fresh copy of its result, so nothing keeps a reference to these.
+    let steps = token.scope.steps;
+    if (token.scope.parent) {
+      // Inside a map item (or nested scope): the enclosing scopes' steps, overlaid by the inner ones.
+      const chain: Scope[] = [];
+      for (let s: Scope | undefined = token.scope; s; s = s.parent) chain.unshift(s);
+      steps = {};
+      for (const s of chain) Object.assign(steps, s.steps);
+    }
     const item = innermostItem(token.scope);
     const version = Number(this.#ctx.tags.version ?? this.#plan.version);
     return {
       input: this.#input,
       steps,
-      vars: { ...this.#vars },
+      vars: this.#vars,
       ...(item ? { item: item.item, index: item.index } : {}),
       instance: { id: this.#ctx.instanceId, workflowId: this.#plan.workflowId, version: Number.isFinite(version) ? version : 0 },
     };

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { OrchestrationContext } from "../core/context.js";
 import type { HistoryEvent } from "../core/history.js";
 import { createFakeClock } from "../testing/fake-clock.js";
-import { createMemoryStore, type MemoryStore } from "../testing/memory-store.js";
+import { createMemoryStore } from "../testing/memory-store.js";
 import { createTestHub, type TestHub } from "../testing/test-hub.js";
 import { createClient } from "./client.js";
 import type { Store } from "./store.js";
@@ -222,12 +222,3 @@ describe("local dispatch", () => {
     expect(stalled.metrics().localTurns).toBe(0);
   });
 });
-
-async function waitFor(store: MemoryStore, id: string, predicate: (history: HistoryEvent[]) => boolean): Promise<void> {
-  for (let i = 0; i < 1000; i++) {
-    if (predicate(await store.getHistory(id))) return;
-    await new Promise((r) => setTimeout(r, 2));
-  }
-  throw new Error("condition not reached");
-}
-
