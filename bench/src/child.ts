@@ -16,6 +16,7 @@ const engine = () => import("./scenarios/engine.js");
 const storage = () => import("./scenarios/storage.js");
 const http = () => import("./scenarios/http.js");
 const browser = () => import("./scenarios/browser.js");
+const overHttp = () => import("./scenarios/over-http.js");
 
 const cases: Record<string, () => Promise<void>> = {
   fsync: async () => (await storage()).fsyncRate(n),
@@ -30,6 +31,9 @@ const cases: Record<string, () => Promise<void>> = {
   s6: async () => (await engine()).waiting(variant, n),
   "s7-starts": async () => (await http()).httpStarts(variant, n),
   "s7-sse": async () => (await http()).sseLag(variant, n),
+  "http-seq": async () => (await overHttp()).sequentialOverHttp(variant, n),
+  "http-many": async () => (await overHttp()).concurrentOverHttp(variant, n),
+  "http-xacts": async () => (await overHttp()).pgXactsPerStep(variant, n),
   "s8-canvas": async () => (await browser()).browserCanvas(variant, n),
   "s8-instance": async () => (await browser()).browserInstance(variant, n),
 };

@@ -9,6 +9,17 @@ import { readFileSync, writeFileSync } from "node:fs";
 
 const latest = JSON.parse(readFileSync(new URL("../results/latest.json", import.meta.url), "utf8"));
 const m = latest.machine;
+const overHttp = (latest.rows as { scenario: string }[]).some((r) => r.scenario.startsWith("http-"))
+  ? `
+The "HTTP" rows (\`BENCH_ONLY=http\`) run Weft as a user runs it: \`weft start\` in its own
+process on a free loopback port, on SQLite (synchronous FULL) or PostgreSQL (\`DATABASE_URL\`),
+driven only over HTTP — drawn definitions of \`util.echo\` steps saved and published through
+the API, instances started with POST and watched by polling the instance list every 20 ms.
+DBOS runs the same workloads in-process, without HTTP: the stricter comparison for Weft.
+PostgreSQL commits per step are the \`pg_stat_database.xact_commit\` delta of a database of the
+run's own, from before the start request to completion, the server's idle polling included.
+`
+  : "";
 const section = `## Performance
 
 \`npm run bench\` (about 15–30 minutes; \`BENCH_ONLY=1,2\`, \`BENCH_RUNS=5\`, \`BENCH_QUICK=1\` for a
@@ -26,7 +37,7 @@ ${m.postgres.replace(/ on x86_64.*?64-bit/, "")}; the disk did ${m.fsyncPerSecon
 its fsync rate swung between ~200/s and ~8,000/s across runs: compare ratios within one run,
 not absolute figures across runs. SQLite is one process by design (an OS lock owns the file),
 so the 1/2/4-worker-process rows are PostgreSQL's.
-
+${overHttp}
 Command: \`npm run bench\` (here: \`BENCH_PROFILE=1 npm run bench\`, which also writes
 \`--cpu-prof\` profiles of scenarios 1 and 2 to \`bench/results/profiles/\`).
 

@@ -7,6 +7,7 @@
  *
  *   npm run bench                       # everything (~25 min on 2 cores)
  *   BENCH_ONLY=1,2 npm run bench        # a subset of scenarios (storage baselines always run)
+ *   BENCH_ONLY=http npm run bench       # the over-HTTP group (issue 15): `weft start` driven over HTTP vs DBOS
  *   BENCH_RUNS=5 BENCH_QUICK=1 …        # more runs / smaller sizes
  *   BENCH_PROFILE=1 …                   # --cpu-prof of scenarios 1 and 2 into bench/results/profiles/
  *   BENCH_TRACE=1 BENCH_ONLY=1,2 …      # count Store calls and sample PostgreSQL wait events (diagnosis, not timing)
@@ -45,11 +46,11 @@ const weft = (scenario: string, kase: string, variant: string, n: number, title:
   n,
   timeoutMs,
 });
-const dbos = (scenario: string, dbosScenario: string, n: number, title: string): Case => ({
-  id: `dbos:${dbosScenario}`,
+const dbos = (scenario: string, dbosScenario: string, n: number, title: string, options: { id?: string; system?: string } = {}): Case => ({
+  id: options.id ?? `dbos:${dbosScenario}`,
   scenario,
   title,
-  system: "DBOS Transact 5.3.0 (PostgreSQL)",
+  system: options.system ?? "DBOS Transact 5.3.0 (PostgreSQL)",
   command: { kind: "dbos", scenario: dbosScenario },
   n,
   timeoutMs: 600_000,
@@ -66,6 +67,13 @@ const N3 = size(1000, 200);
 const N4 = size(10_000, 1000);
 const N5 = size(3400, 3400);
 const N6 = size(10_000, 2000);
+const NH1 = size(1000, 200);
+const NH2 = size(1000, 200);
+const NH3 = 200;
+const HTTP_SQ = "Weft over HTTP (`weft start`, SQLite, synchronous=FULL)";
+const HTTP_PG = "Weft over HTTP (`weft start`, DATABASE_URL: PostgreSQL)";
+// The stricter comparison for Weft: DBOS pays no HTTP round trip, no JSON definition to interpret.
+const DBOS_IN_PROCESS = "DBOS Transact 5.3.0 (PostgreSQL), in-process calls, no HTTP";
 
 const cases: Case[] = [
   weft("0", "fsync", "disk", size(2000, 500), "disk: 4 KiB write + fdatasync, in sequence", "the disk (temp dir)"),
@@ -105,6 +113,13 @@ const cases: Case[] = [
 
   weft("7", "s7-starts", "sqlite-full", 50, "7a: HTTP, 50 concurrent clients starting instances", "Weft server process (`weft start`, SQLite FULL)"),
   weft("7", "s7-sse", "sqlite-full", 100, "7b: HTTP, 100 SSE subscribers on one instance: raise → receipt lag", "Weft server process (`weft start`, SQLite FULL)"),
+  weft("http-1", "http-seq", "sqlite-full", NH1, `HTTP 1: one drawn instance, ${NH1} sequential util.echo steps`, HTTP_SQ),
+  weft("http-1", "http-seq", "pg", NH1, `HTTP 1: one drawn instance, ${NH1} sequential util.echo steps`, HTTP_PG),
+  dbos("http-1", "sequential", NH1, `HTTP 1: one instance, ${NH1} sequential steps`, { id: "dbos:http-sequential", system: DBOS_IN_PROCESS }),
+  weft("http-2", "http-many", "sqlite-full", NH2, `HTTP 2: ${NH2} drawn instances × 3 util.echo steps, started by 50 concurrent clients`, HTTP_SQ),
+  weft("http-2", "http-many", "pg", NH2, `HTTP 2: ${NH2} drawn instances × 3 util.echo steps, started by 50 concurrent clients`, HTTP_PG),
+  dbos("http-2", "many-c50", NH2, `HTTP 2: ${NH2} instances × 3 steps, started by 50 concurrent callers`, { system: DBOS_IN_PROCESS }),
+  weft("http-3", "http-xacts", "pg", NH3, `HTTP 3: PostgreSQL commits per sequential step (${NH3}-step drawn chain, idle polling included)`, HTTP_PG),
   weft("8", "s8-canvas", "browser", 300, "8a: browser, open a 300-node drawing in the designer", "Chromium (Playwright) + `weft start`"),
   weft("8", "s8-instance", "browser", 5000, "8b: browser, open an instance page with ~10,000 history events (5,000-item map)", "Chromium (Playwright) + `weft start`"),
 ];
@@ -164,7 +179,8 @@ function ensureDbos(): void {
   execFileSync("npm", ["ci", "--no-audit", "--no-fund"], { cwd: `${benchDir}dbos/`, stdio: "inherit" });
 }
 
-const selected = cases.filter((c) => c.scenario === "0" || !only || only.has(c.scenario) || only.has(c.scenario.replace(/[ab]$/, "")));
+// A group name selects its scenarios: "3" selects 3a and 3b, "http" selects http-1, http-2 and http-3.
+const selected = cases.filter((c) => c.scenario === "0" || !only || only.has(c.scenario) || only.has(c.scenario.replace(/[ab]$/, "")) || only.has(c.scenario.replace(/-\d+$/, "")));
 if (selected.some((c) => c.command.kind === "dbos")) ensureDbos();
 const startedAt = new Date();
 const results = new Map<string, RunResult[]>(selected.map((c) => [c.id, []]));
@@ -236,6 +252,7 @@ const rows: Row[] = previous
     ]
   : fresh;
 const get = (id: string) => rows.find((r) => r.id === id)?.median ?? Number.NaN;
+const detail = (id: string, key: string) => rows.find((r) => r.id === id)?.details[key] ?? Number.NaN;
 
 interface Target {
   target: string;
@@ -255,13 +272,19 @@ const targets: Target[] = [
   { target: "Scenario 5 ratio ≤ 1.5 (PostgreSQL)", measured: get("s5:pg"), need: 1.5, kind: "<=", how: "CPU ms/step at 10,000 events ÷ at 100" },
   { target: "Scenario 6 ≤ 300 MB RSS (SQLite FULL)", measured: get("s6:sqlite-full"), need: 300, kind: "<=", how: "RSS with 10,000 instances waiting" },
   { target: "Scenario 6 ≤ 300 MB RSS (PostgreSQL)", measured: get("s6:pg"), need: 300, kind: "<=", how: "RSS with 10,000 instances waiting" },
+  { target: "Over HTTP, SQLite FULL, sequential ≥ 3× DBOS", measured: get("http-seq:sqlite-full") / get("dbos:http-sequential"), need: 3, kind: ">=", how: "steps/s ÷ DBOS steps/s (in-process)" },
+  { target: "Over HTTP, SQLite FULL, concurrent ≥ 3× DBOS", measured: get("http-many:sqlite-full") / get("dbos:many-c50"), need: 3, kind: ">=", how: "instances/s ÷ DBOS instances/s (in-process)" },
+  { target: "Over HTTP, PostgreSQL, sequential ≥ 2× DBOS", measured: get("http-seq:pg") / get("dbos:http-sequential"), need: 2, kind: ">=", how: "steps/s ÷ DBOS steps/s (in-process)" },
+  { target: "Over HTTP, PostgreSQL, concurrent ≥ 2× DBOS", measured: get("http-many:pg") / get("dbos:many-c50"), need: 2, kind: ">=", how: "instances/s ÷ DBOS instances/s (in-process)" },
+  { target: "Over HTTP, PostgreSQL ≤ 1.5 transactions per sequential step", measured: get("http-xacts:pg"), need: 1.5, kind: "<=", how: "pg_stat_database xact_commit delta ÷ steps" },
+  { target: "Over HTTP, 50 clients on SQLite FULL: p99 start latency ≤ 100 ms", measured: detail("http-many:sqlite-full", "p99Ms"), need: 100, kind: "<=", how: "ms, POST …/instances" },
   { target: "Designer: 300-node canvas opens < 1.5 s (issue 5)", measured: get("s8-canvas:browser"), need: 1500, kind: "<=", how: "ms, navigation → all nodes on the canvas" },
   { target: "Runs: ~10,000-event instance page opens < 2 s (issue 6)", measured: get("s8-instance:browser"), need: 2000, kind: "<=", how: "ms, navigation → history counted, timeline drawn" },
 ].filter((t) => Number.isFinite(t.measured)) as Target[];
 const verdict = (t: Target) => (t.kind === ">=" ? t.measured >= t.need : t.measured <= t.need) ? "PASS" : "FAIL";
 
 // Ratios shown beside each row: to DBOS for the PostgreSQL-comparable rows, to the storage limit for scenario 1.
-const dbosFor: Record<string, string> = { "1": "dbos:sequential", "2": "dbos:many", "3a": "dbos:fanout-steps", "3b": "dbos:fanout-children" };
+const dbosFor: Record<string, string> = { "1": "dbos:sequential", "2": "dbos:many", "3a": "dbos:fanout-steps", "3b": "dbos:fanout-children", "http-1": "dbos:http-sequential", "http-2": "dbos:many-c50" };
 const storageFor = (row: Row) =>
   row.scenario === "1" ? (row.id.endsWith("sqlite-full") ? "storage-seq:sqlite-full" : row.id.endsWith("sqlite-normal") ? "storage-seq:sqlite-normal" : row.id.endsWith(":pg") ? "storage-seq:pg" : undefined) : undefined;
 
@@ -278,6 +301,8 @@ function extra(row: Row): string {
   if (row.scenario === "6") parts.push(`deliver one event to each: ${fmt(d.deliverMs ?? Number.NaN)} ms (${fmt(d.eventsPerSecond ?? Number.NaN)} events/s); start all: ${fmt(d.startMs ?? Number.NaN)} ms`);
   if (row.id.startsWith("s7-starts")) parts.push(`p50 ${fmt(d.p50Ms ?? Number.NaN)} ms, p99 ${fmt(d.p99Ms ?? Number.NaN)} ms`);
   if (row.id.startsWith("s7-sse")) parts.push(`p50 ${fmt(d.p50Ms ?? Number.NaN)} ms, p99 ${fmt(d.p99Ms ?? Number.NaN)} ms over ${fmt(d.deliveries ?? Number.NaN)} deliveries`);
+  if (row.id.startsWith("http-many") || row.id === "dbos:many-c50") parts.push(`starts p50 ${fmt(d.p50Ms ?? Number.NaN)} ms, p99 ${fmt(d.p99Ms ?? Number.NaN)} ms`);
+  if (row.id.startsWith("http-xacts")) parts.push(`${fmt(d.xacts ?? Number.NaN)} commits for ${fmt(d.n ?? Number.NaN)} steps (${fmt(d.stepsPerSecond ?? Number.NaN)} steps/s)`);
   if (row.id.startsWith("s8-instance")) parts.push(`${fmt(d.historyEvents ?? Number.NaN)} events`);
   if (row.id.startsWith("s8-canvas")) parts.push(`${fmt(d.nodesRendered ?? Number.NaN)} nodes rendered`);
   if (row.scenario === "4") parts.push(`${fmt(d.historyEvents ?? Number.NaN)} history events`);
@@ -315,6 +340,8 @@ console.log(`\nWeft benchmarks — ${startedAt.toISOString()} — ${machine.cpus
 console.log(`PostgreSQL: ${machine.postgres}; disk: ${machine.fsyncPerSecond} fdatasync/s; median of ${runs} run(s)${quick ? " (BENCH_QUICK sizes)" : ""}\n`);
 console.log(table);
 console.log("\nSQLite is one process by design (an OS lock owns the file): the 1/2/4 worker-process rows exist for PostgreSQL only.");
+if (rows.some((r) => r.scenario.startsWith("http-")))
+  console.log("Over HTTP: Weft is `weft start` in its own process, driven only over HTTP (drawn definitions published through the API); DBOS runs in-process, without HTTP.");
 
 mkdirSync(resultsDir, { recursive: true });
 const json = { startedAt: previous?.startedAt ?? startedAt.toISOString(), finishedAt: new Date().toISOString(), quick, runs, only: only ? [...only] : undefined, merged: previous ? { scenarios: [...(only ?? [])], at: startedAt.toISOString() } : undefined, machine, loadAverage: loadavg().map((x) => Math.round(x * 10) / 10), rows, targets: targets.map((t) => ({ ...t, verdict: verdict(t) })), table };

@@ -70,7 +70,7 @@ export async function publish(url: string, definition: { id: string }): Promise<
 
 const at = (i: number) => ({ x: i * 200, y: 0 });
 
-function percentile(sorted: number[], p: number): number {
+export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }
 
