@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
+import { bodyLimitByLength } from "./body-limit.js";
 import { cors } from "hono/cors";
 import { secureHeaders } from "hono/secure-headers";
 import { bearerAuth } from "./auth.js";
@@ -75,15 +75,7 @@ export function createApp(deps: AppDeps): WeftApp {
   const guard = createRequestGuard(requestGuardOptions(deps.config));
   app.use("*", guard.middleware);
   app.use("*", bearerAuth(deps.config.apiToken));
-  app.use(
-    "/api/*",
-    bodyLimit({
-      maxSize: deps.config.maxBodyBytes,
-      onError: () => {
-        throw new HttpProblem(413, "Content too large", `The request body is larger than ${deps.config.maxBodyBytes} bytes (WEFT_MAX_BODY_BYTES).`);
-      },
-    }),
-  );
+  app.use("/api/*", bodyLimitByLength(deps.config.maxBodyBytes));
 
   miscRoutes(app, context);
   workflowRoutes(app, context);

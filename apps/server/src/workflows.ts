@@ -99,6 +99,19 @@ export class WorkflowService {
     // Ajv keeps every schema it compiled; let it forget this one too.
     onEvict: (_, { schema }) => this.#ajv.removeSchema(schema),
   });
+  /**
+   * Published definitions as starts read them (inputSchema, sub-workflow nodes), by
+   * `id@version`: a version never changes, so a start reads it from the store once.
+   */
+  readonly #startDefinitions = new LruCache<string, Promise<WorkflowDefinition & { version: number }>>(CACHED_VERSIONS, { maxWeight: CACHED_PLAN_BYTES });
+  /**
+   * Workflow records read by the starts of this turn of the event loop, shared: a burst of
+   * concurrent starts reads each record once, not once per start (a record carries the
+   * draft, the costliest read of a start). Forgotten at the turn's end, and at once when
+   * this process publishes or deletes the workflow — what a start sees is never older than
+   * a read made by a request running at the same time.
+   */
+  readonly #recordsThisTurn = new Map<string, Promise<WorkflowRecord | undefined>>();
   /** Triggers of the latest published versions by `id@version@publishedAt`; stale keys are dropped on each listing. */
   readonly #triggers = new Map<string, Promise<PublishedTrigger | undefined>>();
   readonly #ajv: Ajv;
@@ -214,7 +227,10 @@ export class WorkflowService {
     if (cycle) {
       throw unprocessable(`Workflow '${workflowId}' cannot be published: ${cycle.message}`, { problems: [cycle] });
     }
-    return this.#store.publishWorkflowVersion(workflowId, record.draft, Date.now());
+    this.#recordsThisTurn.delete(workflowId);
+    const version = await this.#store.publishWorkflowVersion(workflowId, record.draft, Date.now());
+    this.#recordsThisTurn.delete(workflowId);
+    return version;
   }
 
   async #published(workflowId: string, version: number | "latest"): Promise<{ version: number; definition: unknown } | undefined> {
@@ -231,10 +247,12 @@ export class WorkflowService {
       throw conflict(`Workflow '${workflowId}' has instances that are still running; terminate them (or wait) before deleting it.`);
     }
     await this.#store.deleteWorkflow(workflowId);
+    this.#recordsThisTurn.delete(workflowId);
     // Its cached plans and input checks will not be asked for again (a workflow made again
     // under this id numbers its versions on from the last one, see Store.publishWorkflowVersion).
     const ofThisWorkflow = (key: string) => key.startsWith(`${workflowId}@`);
     for (const key of [...this.#plans.keys()].filter(ofThisWorkflow)) this.#plans.delete(key);
+    for (const key of [...this.#startDefinitions.keys()].filter(ofThisWorkflow)) this.#startDefinitions.delete(key);
     for (const key of [...this.#inputValidators.keys()].filter(ofThisWorkflow)) {
       const cached = this.#inputValidators.get(key);
       this.#inputValidators.delete(key);
@@ -312,12 +330,40 @@ export class WorkflowService {
   /** What a start needs to know about the workflow: code-first, or a published version's definition. */
   async #startTarget(workflowId: string, requested: number | undefined): Promise<StartTarget> {
     if (this.#isCodeWorkflow(workflowId)) return { workflowId, version: null };
-    const record = await this.get(workflowId);
+    const record = await this.#recordThisTurn(workflowId);
+    if (!record) throw notFound(`No workflow with id '${workflowId}' exists.`);
     if (record.latestVersion === 0) {
       throw conflict(`Workflow '${workflowId}' has no published version yet; publish it before starting it.`);
     }
     const version = requested ?? record.latestVersion;
-    return { workflowId, version, definition: await this.getVersion(workflowId, version) };
+    return { workflowId, version, definition: await this.#startDefinition(workflowId, version) };
+  }
+
+  #recordThisTurn(workflowId: string): Promise<WorkflowRecord | undefined> {
+    let record = this.#recordsThisTurn.get(workflowId);
+    if (!record) {
+      if (this.#recordsThisTurn.size === 0) setImmediate(() => this.#recordsThisTurn.clear());
+      record = this.#store.getWorkflow(workflowId);
+      this.#recordsThisTurn.set(workflowId, record);
+    }
+    return record;
+  }
+
+  #startDefinition(workflowId: string, version: number): Promise<WorkflowDefinition & { version: number }> {
+    const key = `${workflowId}@${version}`;
+    const cached = this.#startDefinitions.get(key);
+    if (cached) return cached;
+    const definition = this.getVersion(workflowId, version).then((found) => {
+      // Weighed once read (by its size), unless it was evicted meanwhile.
+      if (this.#startDefinitions.get(key) === definition) this.#startDefinitions.set(key, definition, jsonBytes(found));
+      return found;
+    });
+    // A version not found (or a store error) is asked again next time.
+    definition.catch(() => {
+      if (this.#startDefinitions.get(key) === definition) this.#startDefinitions.delete(key);
+    });
+    this.#startDefinitions.set(key, definition);
+    return definition;
   }
 
   /** `path` names the input in errors ("input", "items[3].input"). */
@@ -333,7 +379,7 @@ export class WorkflowService {
     // "latest" sub-workflows are pinned now, so every replay of this instance runs the same child version.
     for (const node of target.definition.nodes) {
       if (node.type !== "subWorkflow" || typeof node.version === "number") continue;
-      const child = await this.#store.getWorkflow(node.workflow);
+      const child = await this.#recordThisTurn(node.workflow);
       if (!child || child.latestVersion === 0) {
         throw conflict(`Sub-workflow '${node.workflow}' (node '${node.id}') has no published version; publish it first.`);
       }

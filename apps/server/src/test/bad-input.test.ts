@@ -62,6 +62,25 @@ describe("bad input gets a 4xx that says what to fix", () => {
     );
   });
 
+  it("413 for a chunked body (no content-length) that grows over the limit, and a small chunked body passes", async () => {
+    const sendChunked = (body: string) =>
+      new Promise<{ status: number; text: string }>((resolve, reject) => {
+        const request = httpRequest(`${server.url}/api/workflows/order-processing/instances`, { method: "POST", headers: { "content-type": "application/json", "transfer-encoding": "chunked" } }, (response) => {
+          let text = "";
+          response.on("data", (chunk: Buffer) => (text += chunk.toString()));
+          response.on("end", () => resolve({ status: response.statusCode ?? 0, text }));
+        });
+        request.on("error", reject);
+        // Written in pieces, so it goes out chunked.
+        for (let i = 0; i < body.length; i += 1000) request.write(body.slice(i, i + 1000));
+        request.end();
+      });
+    const big = await sendChunked(JSON.stringify({ input: { orderId: "c", blob: "x".repeat(10_000) } }));
+    expect(big.status).toBe(413);
+    expect(big.text).toMatch(/larger than 4096 bytes/);
+    expect((await sendChunked(JSON.stringify({ input: { orderId: "chunked-small" } }))).status).toBe(202);
+  });
+
   it("413 for a body over the limit closes the connection, so a keep-alive client's next request still works", async () => {
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
     const send = (method: string, path: string, body?: string) =>

@@ -209,6 +209,18 @@ describe("POST /api/events/:name", () => {
   });
 });
 
+describe("starts read what was just published", () => {
+  it("a start, single or batch, right after a publish runs the new version, also within one burst of starts", async () => {
+    await publish(waiterDefinition("bs-versions", "go"));
+    const burst = Array.from({ length: 5 }, () => server.api("/api/workflows/bs-versions/instances", { method: "POST", json: {} }));
+    expect((await Promise.all(burst)).map((r) => r.body.version)).toEqual([1, 1, 1, 1, 1]);
+    await publish({ ...waiterDefinition("bs-versions", "go"), name: "second" } as { id: string });
+    expect((await server.api("/api/workflows/bs-versions/instances", { method: "POST", json: {} })).body.version).toBe(2);
+    expect((await startBatch("bs-versions", { items: [{}] })).body.version).toBe(2);
+    expect((await startBatch("bs-versions", { items: [{}], version: 1 })).body.version).toBe(1);
+  });
+});
+
 describe("the batch routes in the API's description", () => {
   it("are in the OpenAPI document with their bodies", async () => {
     const { body } = await server.api("/api/openapi.json");
