@@ -1,7 +1,7 @@
 import type { ActivityResult, ActivityWorkItem, ActivityClaimRequest } from "@weft/engine";
-import type { Changes, Queryable } from "./connection.js";
+import type { PlannedWrite } from "./connection.js";
 import { atMs, nowMs, toActivityWorkItem, type ActivityRow } from "./rows.js";
-import { insertMessages } from "./writes.js";
+import { messageColumns } from "./writes.js";
 
 /**
  * claimActivities: one statement. The inner SELECTs lock up to `limit`
@@ -11,10 +11,9 @@ import { insertMessages } from "./writes.js";
  * re-checked by PostgreSQL (its available_at is now in the future) and left out.
  * Each claimed row gets its own fresh token (gen_random_uuid per row).
  */
-export async function claimActivities(c: Queryable, s: string, request: ActivityClaimRequest): Promise<ActivityWorkItem[]> {
+export function planClaimActivities(s: string, request: ActivityClaimRequest): PlannedWrite<ActivityWorkItem[]> {
   const { now, leaseMs, owner } = request;
   const limit = Math.floor(request.limit);
-  if (!(limit > 0)) return [];
   const byName = request.names !== undefined;
   const bounded = request.suspects !== undefined;
   const suspects = bounded ? Math.max(0, Math.min(limit, Math.floor(request.suspects ?? 0))) : 0;
@@ -26,8 +25,8 @@ export async function claimActivities(c: Queryable, s: string, request: Activity
       FOR UPDATE SKIP LOCKED`;
   // With a bound, suspects (tasks claimed before) are picked apart, at most $6 of them; the
   // outer LIMIT may leave some picked rows out (locked, unchanged, until this statement commits).
-  const result = await c.query<ActivityRow>(
-    `WITH others AS (
+  const statement = {
+    text: `WITH others AS (
        ${pick("claim_count <= $5", "$2")}
      ), suspects AS (
        ${pick("claim_count > 0", "$6")}
@@ -40,74 +39,105 @@ export async function claimActivities(c: Queryable, s: string, request: Activity
        FROM chosen
       WHERE t.id = chosen.id
      RETURNING t.*`,
-    [nowMs(now), limit, owner, atMs(now + leaseMs), bounded ? 0 : 2_147_483_647, suspects, ...(byName ? [request.names] : [])],
-  );
-  // RETURNING has no order of its own.
-  return result.rows.sort((a, b) => a.visible_at - b.visible_at || a.id - b.id).map(toActivityWorkItem);
+    values: [nowMs(now), limit, owner, atMs(now + leaseMs), bounded ? 0 : 2_147_483_647, suspects, ...(byName ? [request.names] : [])],
+  };
+  return {
+    statements: [statement],
+    // RETURNING has no order of its own.
+    interpret: (results) =>
+      ((results[0]?.rows ?? []) as ActivityRow[]).sort((a, b) => a.visible_at - b.visible_at || a.id - b.id).map(toActivityWorkItem),
+  };
 }
 
 /** renewActivityLeases: one statement; rows are locked in id order before they are updated. */
-export async function renewActivityLeases(
-  c: Queryable,
+export function planRenewActivityLeases(
   s: string,
   leases: readonly { id: string; leaseToken: string }[],
   leaseMs: number,
   now: number,
-): Promise<string[]> {
+): PlannedWrite<string[]> {
   const valid = leases.filter((lease) => parseTaskId(lease.id) !== undefined);
-  if (valid.length === 0) return [];
-  const result = await c.query<{ id: number }>(
-    `WITH wanted AS (
-       SELECT * FROM unnest($1::bigint[], $2::text[]) AS w(id, token)
-     ), locked AS (
-       SELECT t.id FROM ${s}.activity_tasks t JOIN wanted ON wanted.id = t.id AND wanted.token = t.lease_token
-        WHERE t.lease_expires_at > $3
-        ORDER BY t.id
-        FOR UPDATE OF t
-     )
-     UPDATE ${s}.activity_tasks t SET lease_expires_at = $4, available_at = $4
-       FROM locked WHERE t.id = locked.id
-     RETURNING t.id`,
-    [valid.map((lease) => lease.id), valid.map((lease) => lease.leaseToken), nowMs(now), atMs(now + leaseMs)],
-  );
-  const renewed = new Set(result.rows.map((row) => String(row.id)));
-  return leases.filter((lease) => renewed.has(lease.id)).map((lease) => lease.id);
+  return {
+    statements: [
+      {
+        text: `WITH wanted AS (
+                 SELECT * FROM unnest($1::bigint[], $2::text[]) AS w(id, token)
+               ), locked AS (
+                 SELECT t.id FROM ${s}.activity_tasks t JOIN wanted ON wanted.id = t.id AND wanted.token = t.lease_token
+                  WHERE t.lease_expires_at > $3
+                  ORDER BY t.id
+                  FOR UPDATE OF t
+               )
+               UPDATE ${s}.activity_tasks t SET lease_expires_at = $4, available_at = $4
+                 FROM locked WHERE t.id = locked.id
+               RETURNING t.id`,
+        values: [valid.map((lease) => lease.id), valid.map((lease) => lease.leaseToken), nowMs(now), atMs(now + leaseMs)],
+      },
+    ],
+    interpret: (results) => {
+      const renewed = new Set(((results[0]?.rows ?? []) as { id: number }[]).map((row) => String(row.id)));
+      return leases.filter((lease) => renewed.has(lease.id)).map((lease) => lease.id);
+    },
+  };
 }
 
 /**
- * completeActivities, inside a transaction: lock the tasks (id order), decide
- * per result whether its lease still holds, then delete the accepted tasks and
- * enqueue their messages (to owning instances that still exist). A task is
- * completed at most once: a second result for it in the same call is rejected.
+ * completeActivities: one statement. Lock the tasks (id order) and read their newest
+ * versions; accept per task the first result whose lease still holds (a second
+ * result for the same task is rejected); delete the accepted tasks and enqueue their
+ * messages, in the given order, to owning instances that still exist (FOR KEY SHARE).
+ * An owning instance that is gone (purged, replaced): the task still completes, its
+ * message is dropped.
  */
-export async function completeActivities(
-  c: Queryable,
-  s: string,
-  results: readonly ActivityResult[],
-  now: number,
-  changes: Changes,
-): Promise<boolean[]> {
-  const ids = [...new Set(results.map((r) => r.id).filter((id) => parseTaskId(id) !== undefined))];
-  if (ids.length === 0) return results.map(() => false);
-  const locked = await c.query<{ id: number; lease_token: string | null; lease_expires_at: number | null }>(
-    `SELECT id, lease_token, lease_expires_at FROM ${s}.activity_tasks WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE`,
-    [ids],
-  );
-  const leases = new Map(locked.rows.map((row) => [String(row.id), row]));
-  const accepted: ActivityResult[] = [];
-  const outcome = results.map((result) => {
-    const lease = leases.get(result.id);
-    const held = lease !== undefined && lease.lease_token === result.leaseToken && (lease.lease_expires_at ?? 0) > now;
-    if (!held) return false;
-    leases.delete(result.id);
-    accepted.push(result);
-    return true;
-  });
-  if (accepted.length === 0) return outcome;
-  await c.query(`DELETE FROM ${s}.activity_tasks WHERE id = ANY($1::bigint[])`, [accepted.map((r) => r.id)]);
-  // The owning instance may be gone (purged, replaced): the task still completes, its message is dropped.
-  await insertMessages(c, s, accepted.map((r) => r.message), now, changes);
-  return outcome;
+export function planCompleteActivities(s: string, results: readonly ActivityResult[], now: number): PlannedWrite<boolean[]> {
+  const valid = results.flatMap((result, index) => (parseTaskId(result.id) === undefined ? [] : [{ result, index }]));
+  return {
+    statements: [
+      {
+        text: `WITH input AS (
+                 SELECT * FROM unnest($1::integer[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[])
+                   AS r(pos, id, token, instance_id, execution_id, event_type, event, visible_at)
+               ), held AS MATERIALIZED (
+                 SELECT t.id, t.lease_token, t.lease_expires_at FROM ${s}.activity_tasks t
+                  WHERE t.id IN (SELECT id FROM input)
+                  ORDER BY t.id
+                  FOR UPDATE
+               ), accepted AS MATERIALIZED (
+                 SELECT DISTINCT ON (r.id) r.*
+                   FROM input r JOIN held h ON h.id = r.id AND h.lease_token = r.token AND h.lease_expires_at > $9
+                  ORDER BY r.id, r.pos
+               ), deleted AS (
+                 DELETE FROM ${s}.activity_tasks t USING accepted a WHERE t.id = a.id
+               ), targets AS (
+                 SELECT instance_id FROM ${s}.instances WHERE instance_id IN (SELECT instance_id FROM accepted) FOR KEY SHARE
+               ), inserted AS (
+                 INSERT INTO ${s}.inbox (instance_id, execution_id, event_type, event, visible_at)
+                 SELECT instance_id, execution_id, event_type, event, visible_at
+                   FROM accepted WHERE instance_id IN (SELECT instance_id FROM targets)
+                  ORDER BY pos
+                 RETURNING instance_id
+               )
+               SELECT ARRAY(SELECT pos FROM accepted) AS accepted, ARRAY(SELECT DISTINCT instance_id FROM inserted) AS messaged`,
+        values: [
+          valid.map((v) => v.index),
+          valid.map((v) => v.result.id),
+          valid.map((v) => v.result.leaseToken),
+          ...messageColumns(
+            valid.map((v) => v.result.message),
+            now,
+          ),
+          nowMs(now),
+        ],
+      },
+    ],
+    interpret: (rows, changes) => {
+      const row = rows[0]?.rows[0] as { accepted: number[]; messaged: string[] } | undefined;
+      const accepted = new Set(row?.accepted ?? []);
+      for (const id of row?.messaged ?? []) changes.instances.add(id);
+      if ((row?.messaged.length ?? 0) > 0) changes.orchestrationWork = true;
+      return results.map((_, index) => accepted.has(index));
+    },
+  };
 }
 
 /** Activity ids are the row ids, as decimal strings. */

@@ -2,7 +2,7 @@ import pg from "pg";
 import type { ClientConfig, PoolClient, QueryResultRow } from "pg";
 import { EngineError, StoreError } from "@weft/engine";
 
-/** What a write touched; turned into notifications (NOTIFY inside the transaction, local listeners after commit). */
+/** What a write touched; turned into notifications after commit (local listeners at once, other processes by a coalesced NOTIFY). */
 export interface Changes {
   instances: Set<string>;
   orchestrationWork: boolean;
@@ -71,25 +71,45 @@ export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** One statement of a pipelined write. */
+export interface Statement {
+  text: string;
+  values?: unknown[];
+}
+
+/** A write ready for Database.write: its statements, and how to read their results after the commit. */
+export interface PlannedWrite<T> {
+  statements: Statement[];
+  interpret: (results: pg.QueryResult[], changes: Changes) => T;
+}
+
 export interface DatabaseOptions {
   pool: pg.Pool;
   /** For messages: "PostgreSQL store (schema weft)". */
   label: string;
-  /** Called inside each write transaction, before COMMIT, with what it touched (sends the NOTIFYs). */
-  beforeCommit: (client: Queryable, changes: Changes) => Promise<void>;
-  /** Called after COMMIT with what the transaction touched. */
+  /** Called after COMMIT with what the transaction touched (local listeners, then the cross-process NOTIFY). */
   afterCommit: (changes: Changes) => void;
 }
 
+export interface WriteOptions {
+  /**
+   * false: commit without waiting for the WAL flush (`SET LOCAL synchronous_commit TO off`).
+   * Only for writes whose loss in a crash is harmless — see ARCHITECTURE.md for each case.
+   */
+  durable?: boolean;
+}
+
 /**
- * Runs statements on pooled connections. Every transaction ends in COMMIT or
- * ROLLBACK in a `finally`, and its client goes back to the pool (destroyed when
- * the connection may be broken), so no session is left idle in transaction.
+ * Runs statements on pooled connections. The pool's connections are in pipeline
+ * mode: statements are written without waiting for the previous reply, so a
+ * transaction whose statements do not depend on each other's results (BEGIN, the
+ * statements, COMMIT) costs one round trip and the session never sits idle in
+ * transaction waiting for Node. Every transaction ends in COMMIT or ROLLBACK, and
+ * its client goes back to the pool (destroyed when the connection may be broken).
  */
 export class Database {
   readonly #pool: pg.Pool;
   readonly #label: string;
-  readonly #beforeCommit: DatabaseOptions["beforeCommit"];
   readonly #afterCommit: DatabaseOptions["afterCommit"];
   #closed = false;
   /**
@@ -103,7 +123,6 @@ export class Database {
     this.#pool = options.pool;
     this.#attempts = options.pool.options.max + 1;
     this.#label = options.label;
-    this.#beforeCommit = options.beforeCommit;
     this.#afterCommit = options.afterCommit;
   }
 
@@ -122,38 +141,86 @@ export class Database {
   }
 
   /**
-   * A transaction: BEGIN, `fn`, the notifications, COMMIT. An error rolls it
-   * back and surfaces as StoreError (engine errors pass through). A connection
-   * found dead at BEGIN (nothing done yet) is discarded and the transaction
-   * started again on another one.
+   * A write in one round trip: BEGIN, `statements`, COMMIT, sent together. Later
+   * statements see what earlier ones did (each takes a fresh snapshot); if one
+   * fails, PostgreSQL skips the rest and turns the COMMIT into a ROLLBACK, so the
+   * write is all or nothing. `interpret` reads the results (one per statement)
+   * after the commit and records what the write touched.
    */
-  async transaction<T>(
+  async write<T>(
     operation: string,
-    fn: (client: Queryable, changes: Changes) => Promise<T>,
-    options: { durable?: boolean } = {},
+    statements: readonly Statement[],
+    interpret: (results: pg.QueryResult[], changes: Changes) => T,
+    options: WriteOptions = {},
   ): Promise<T> {
     for (let attempt = 0; ; attempt += 1) {
       const client = await this.#connect(operation);
-      let began = false;
+      const uncork = cork(client);
+      let sent: Promise<pg.QueryResult>[];
+      try {
+        sent = [client.query(beginSql(options)), ...statements.map((s) => client.query(s.text, s.values)), client.query("COMMIT")];
+      } finally {
+        uncork();
+      }
+      const settled = await Promise.allSettled(sent);
+      const failure = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
+      if (failure === undefined) {
+        client.release();
+        const results = settled.map((s) => (s as PromiseFulfilledResult<pg.QueryResult>).value);
+        const commit = results[results.length - 1];
+        // A failed statement turns COMMIT into ROLLBACK; its own error is reported first,
+        // so this only guards against a statement that failed without reporting.
+        if (commit?.command !== "COMMIT") throw this.wrap(operation, new Error(`the transaction ended in ${commit?.command ?? "nothing"}`));
+        const changes = noChanges();
+        const value = interpret(results.slice(1, -1), changes);
+        this.#afterCommit(changes);
+        return value;
+      }
+      const lost = settled.find((s): s is PromiseRejectedResult => s.status === "rejected" && isConnectionError(s.reason));
+      client.release(lost === undefined ? undefined : asError(lost.reason));
+      const first = settled[0];
+      if (first?.status === "rejected" && neverRan(first.reason) && attempt + 1 < this.#attempts) continue;
+      throw this.wrap(operation, failure.reason);
+    }
+  }
+
+  /**
+   * A transaction whose statements depend on earlier results: BEGIN goes out with
+   * the first statement (no round trip of its own), then `fn`, then COMMIT. An
+   * error rolls it back and surfaces as StoreError (engine errors pass through). A
+   * connection found dead at BEGIN (nothing done yet) is discarded and the
+   * transaction started again on another one.
+   */
+  async transaction<T>(operation: string, fn: (client: Queryable, changes: Changes) => Promise<T>, options: WriteOptions = {}): Promise<T> {
+    for (let attempt = 0; ; attempt += 1) {
+      const client = await this.#connect(operation);
+      const uncork = cork(client);
+      const begin = client.query(beginSql(options)).then(
+        () => undefined,
+        (error: unknown) => asError(error),
+      );
       let broken: Error | undefined;
       try {
-        await client.query("BEGIN");
-        began = true;
-        // Lease-only writes need not wait for the WAL flush: a lease lost in a crash only
-        // means another worker claims the work again, and fencing rejects the old holder.
-        if (options.durable === false) await client.query("SET LOCAL synchronous_commit TO off");
         const changes = noChanges();
-        const result = await fn(client, changes);
-        await this.#beforeCommit(client, changes);
+        let running: Promise<T>;
+        try {
+          running = fn(client, changes);
+        } finally {
+          uncork();
+        }
+        const result = await running;
+        const beginError = await begin;
+        if (beginError) throw beginError;
         await client.query("COMMIT");
         this.#afterCommit(changes);
         return result;
       } catch (error) {
-        if (began) {
+        const beginError = await begin;
+        if (beginError === undefined) {
           broken = await rollback(client, error);
-        } else if (isConnectionError(error)) {
-          broken = error as Error;
-          if (attempt + 1 < this.#attempts) continue;
+        } else if (isConnectionError(beginError)) {
+          broken = beginError;
+          if (neverRan(beginError) && attempt + 1 < this.#attempts) continue;
         }
         throw this.wrap(operation, error);
       } finally {
@@ -214,6 +281,43 @@ export class Database {
     const hint = isConnectionError(error) ? " (the connection to PostgreSQL was lost; the operation may be retried)" : "";
     return new StoreError(`${this.#label}: could not ${operation}: ${messageOf(error)}${hint}`, { cause: error });
   }
+}
+
+/**
+ * Lease-only writes need not wait for the WAL flush: a lease lost in a crash only
+ * means another worker claims the work again, and fencing rejects the old holder.
+ * One simple query, so it costs no extra message pair.
+ */
+function beginSql(options: WriteOptions): string {
+  return options.durable === false ? "BEGIN; SET LOCAL synchronous_commit TO off" : "BEGIN";
+}
+
+/**
+ * The connection was dead before the server ran anything of ours: the client refused
+ * to send, or the server's first reply was that it is ending the session (it answers
+ * in order, so nothing sent after that first statement ran either). A connection that
+ * just vanished is not in this list: what it ran is unknown.
+ */
+function neverRan(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === "string" && CONNECTION_SQLSTATES.has(code)) return true;
+  return /not queryable|Client was closed/i.test(error.message);
+}
+
+/**
+ * Holds the client's writes until the returned function runs, so that messages sent
+ * together (BEGIN, statements, COMMIT) leave in one write: the server then finds them
+ * all in its input at once instead of waking per packet.
+ */
+function cork(client: PoolClient): () => void {
+  const stream = (client as unknown as { connection?: { stream?: { cork?: () => void; uncork?: () => void } } }).connection?.stream;
+  stream?.cork?.();
+  return () => stream?.uncork?.();
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
 }
 
 /** Rolls back after a failure; returns the error to destroy the client with when the connection is unusable. */

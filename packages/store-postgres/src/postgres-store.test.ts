@@ -12,9 +12,11 @@ import {
   type Store,
   type StoreNotification,
   type TurnCommit,
+  type TurnOutcome,
 } from "@weft/engine";
 import { describeStoreContract } from "@weft/engine/testing";
 import { createPostgresStore, SCHEMA_VERSION, type PostgresStore, type PostgresStoreOptions } from "./index.js";
+import { channelFor } from "./notifications.js";
 import { MIGRATIONS } from "./schema.js";
 
 const DATABASE_URL = process.env.WEFT_TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
@@ -22,6 +24,9 @@ const DATABASE_URL = process.env.WEFT_TEST_DATABASE_URL ?? "postgres://postgres@
 const APP = `weft-test-${randomBytes(3).toString("hex")}`;
 
 const T0 = Date.UTC(2020, 0, 1);
+
+/** Which turns of a commitTurns call committed. */
+const committed = (outcomes: readonly TurnOutcome[]): boolean[] => outcomes.map((outcome) => outcome.committed);
 const LEASE_MS = 30_000;
 
 /** Is PostgreSQL there? Asked once, before any test is declared. */
@@ -117,14 +122,21 @@ function definePostgresTests(): void {
     return result.rowCount ?? 0;
   }
 
-  /** No session of this file is idle inside a transaction (a leaked BEGIN would hold locks for ever). */
+  /**
+   * No session of this file stays idle inside a transaction (a leaked BEGIN would hold
+   * locks for ever). A session may show the state for an instant between the messages
+   * of a pipelined transaction (a store's coalesced NOTIFY goes out in the background),
+   * so the check waits up to 2 s for it to pass; a leaked transaction never does.
+   */
   async function expectNoIdleInTransaction(): Promise<void> {
-    const result = await admin.query<{ application_name: string; state: string; query: string }>(
-      `SELECT application_name, state, query FROM pg_stat_activity
-        WHERE application_name LIKE $1 AND state LIKE 'idle in transaction%'`,
-      [`${APP}%`],
-    );
-    expect(result.rows).toEqual([]);
+    await eventually(async () => {
+      const result = await admin.query<{ application_name: string; state: string; query: string }>(
+        `SELECT application_name, state, query FROM pg_stat_activity
+          WHERE application_name LIKE $1 AND state LIKE 'idle in transaction%'`,
+        [`${APP}%`],
+      );
+      expect(result.rows).toEqual([]);
+    }, 2_000);
   }
 
   const eventually = <T>(check: () => T | Promise<T>, timeout = 10_000): Promise<T> => vi.waitFor(check, { timeout, interval: 20 });
@@ -220,7 +232,7 @@ function definePostgresTests(): void {
         // Each claim holds: both stores commit their halves, every turn accepted.
         const halves = [claimed.filter((_, i) => i % 2 === 0), claimed.filter((_, i) => i % 2 === 1)];
         const results = await Promise.all([a.commitTurns(halves[0]?.map((item) => startTurn(item)) ?? [], T0), b.commitTurns(halves[1]?.map((item) => startTurn(item)) ?? [], T0)]);
-        expect(results.flat().every(Boolean)).toBe(true);
+        expect(results.flat().every((outcome) => outcome.committed)).toBe(true);
         expect((await b.countInstances()).running).toBe(200);
         await expectNoIdleInTransaction();
       });
@@ -231,7 +243,7 @@ function definePostgresTests(): void {
         await a.createInstance({ instanceId: "fan-out", name: "pg-test", executionId: "e1", input: null }, T0);
         const item = await claimItem(a, "fan-out");
         const activities = Array.from({ length: 200 }, (_, i) => ({ instanceId: "fan-out", executionId: "e1", taskId: i + 1, name: "work", input: i, attempt: 1 }));
-        expect(await a.commitTurns([startTurn(item, { activities })], T0)).toEqual([true]);
+        expect(committed(await a.commitTurns([startTurn(item, { activities })], T0))).toEqual([true]);
 
         const claimed: string[] = [];
         const claimer = async (store: Store, owner: string): Promise<void> => {
@@ -258,10 +270,10 @@ function definePostgresTests(): void {
 
         // The slow worker wakes up believing its lease still runs (its clock says T0 + 1 s): the token fences it.
         const staleTurn = startTurn(stale, { update: { lastSeq: 2, status: "running", customStatus: "stale" } });
-        expect(await slow.commitTurns([staleTurn], T0 + 1_000)).toEqual([false]);
-        expect(await fast.commitTurns([startTurn(current, { update: { lastSeq: 2, status: "running", customStatus: "current" } })], T0 + 5_001)).toEqual([true]);
+        expect(committed(await slow.commitTurns([staleTurn], T0 + 1_000))).toEqual([false]);
+        expect(committed(await fast.commitTurns([startTurn(current, { update: { lastSeq: 2, status: "running", customStatus: "current" } })], T0 + 5_001))).toEqual([true]);
         // Too late now as well: the lease was released by the commit.
-        expect(await slow.commitTurns([staleTurn], T0 + 5_002)).toEqual([false]);
+        expect(committed(await slow.commitTurns([staleTurn], T0 + 5_002))).toEqual([false]);
 
         expect(await slow.getInstance("fenced")).toMatchObject({ status: "running", customStatus: "current", lastSeq: 2 });
         expect((await fast.getHistory("fenced")).map((e) => e.seq)).toEqual([1, 2]);
@@ -273,7 +285,7 @@ function definePostgresTests(): void {
         await slow.createInstance({ instanceId: "act", name: "pg-test", executionId: "e1", input: null }, T0);
         const item = await claimItem(slow, "act");
         const task = { instanceId: "act", executionId: "e1", taskId: 1, name: "work", input: null, attempt: 1 };
-        expect(await slow.commitTurns([startTurn(item, { activities: [task] })], T0)).toEqual([true]);
+        expect(committed(await slow.commitTurns([startTurn(item, { activities: [task] })], T0))).toEqual([true]);
         const [stale] = await slow.claimActivities({ owner: "slow", limit: 1, leaseMs: 5_000, now: T0 });
         const [current] = await fast.claimActivities({ owner: "fast", limit: 1, leaseMs: 5_000, now: T0 + 5_000 });
         if (!stale || !current) throw new Error("the task should be claimed twice");
@@ -293,7 +305,7 @@ function definePostgresTests(): void {
         await store.createInstance({ instanceId: "held", name: "pg-test", executionId: "e1", input: null }, T0);
         const item = await claimItem(store, "held");
         const task = { instanceId: "held", executionId: "e1", taskId: 1, name: "work", input: null, attempt: 1 };
-        expect(await store.commitTurns([startTurn(item, { activities: [task] })], T0)).toEqual([true]);
+        expect(committed(await store.commitTurns([startTurn(item, { activities: [task] })], T0))).toEqual([true]);
         // A second message, so the instance has work for whoever holds it next.
         expect(await store.enqueueMessage({ instanceId: "held", event: { type: "EventRaised", at: toIso(T0), name: "go", input: null } })).toBe("ok");
         const [activity] = await store.claimActivities({ owner, limit: 1, leaseMs: LEASE_MS, now: T0 });
@@ -340,7 +352,7 @@ function definePostgresTests(): void {
         expect(task?.claimCount).toBe(2);
         expect(instance.leaseToken).not.toBe(held.instance.leaseToken);
         // Were the dead worker alive after all, its lease tokens would no longer commit.
-        expect(await survivor.commitTurns([startTurn(held.instance)], T0 + 4)).toEqual([false]);
+        expect(committed(await survivor.commitTurns([startTurn(held.instance)], T0 + 4))).toEqual([false]);
         const message = { instanceId: "held", event: { type: "TaskCompleted" as const, at: toIso(T0), taskId: 1, result: 1 } };
         expect(await survivor.completeActivities([{ id: held.activity.id, leaseToken: held.activity.leaseToken, message }], T0 + 4)).toEqual([false]);
       });
@@ -372,7 +384,7 @@ function definePostgresTests(): void {
         // A second worker takes the suspect (claim 2) and a fresh task (claim 1), and dies.
         const item = await claimItem(survivor, "held", T0 + 10);
         const fresh = { instanceId: "held", executionId: "e1", taskId: 2, name: "work", input: null, attempt: 1 };
-        expect(await survivor.commitTurns([startTurn(item, { events: [], update: { lastSeq: item.instance.lastSeq }, activities: [fresh] })], T0 + 10)).toEqual([true]);
+        expect(committed(await survivor.commitTurns([startTurn(item, { events: [], update: { lastSeq: item.instance.lastSeq }, activities: [fresh] })], T0 + 10))).toEqual([true]);
         const claimed = await diesHolding(schema, "second", (store) =>
           store.claimActivities({ owner: "second", limit: 5, leaseMs: LEASE_MS, now: T0 + 2_010 }),
         );
@@ -470,7 +482,7 @@ function definePostgresTests(): void {
         const item = await claimItem(writer, "remote");
         seen.length = 0;
         const task = { instanceId: "remote", executionId: "e1", taskId: 1, name: "work", input: null, attempt: 1 };
-        expect(await writer.commitTurns([startTurn(item, { activities: [task] })], T0)).toEqual([true]);
+        expect(committed(await writer.commitTurns([startTurn(item, { activities: [task] })], T0))).toEqual([true]);
         await eventually(() => expect(seen).toContainEqual({ kind: "work-available", queue: "activity" }));
       });
 
@@ -506,11 +518,65 @@ function definePostgresTests(): void {
           parentInstanceId: "parent",
           parentTaskId: i,
         }));
-        expect(await writer.commitTurns([startTurn(item, { instances: children })], T0)).toEqual([true]);
+        expect(committed(await writer.commitTurns([startTurn(item, { instances: children })], T0))).toEqual([true]);
         await eventually(() => {
           expect(seen.has("parent")).toBe(true);
           for (const child of children) expect(seen.has(child.instanceId)).toBe(true);
         });
+      });
+
+      /** A raw LISTEN session on a schema's channel: the payloads other processes receive. */
+      async function listenRaw(schema: string): Promise<string[]> {
+        const client = new pg.Client({ connectionString: DATABASE_URL, application_name: `${APP}-raw-listen` });
+        client.on("error", () => undefined);
+        await client.connect();
+        onTestFinished(() => client.end());
+        const payloads: string[] = [];
+        client.on("notification", (message) => payloads.push(message.payload ?? ""));
+        await client.query(`LISTEN "${channelFor(schema)}"`);
+        return payloads;
+      }
+
+      it("coalesces the NOTIFYs of many commits: 50 concurrent starts reach another process whole, in far fewer notifications", async () => {
+        const schema = testSchema();
+        const [writer, reader] = [await open(schema), await open(schema)];
+        const payloads = await listenRaw(schema);
+        const seen = new Set<string>();
+        reader.subscribe((n) => {
+          if (n.kind === "instance-changed") seen.add(n.instanceId);
+        });
+        const ids = Array.from({ length: 50 }, (_, i) => `burst-${i}`);
+        await Promise.all(ids.map((instanceId) => writer.createInstance({ instanceId, name: "pg-test", executionId: "e1", input: null }, T0)));
+        await eventually(() => expect([...seen].sort()).toEqual([...ids].sort()));
+        // Each start is its own transaction; without coalescing that is 50 NOTIFYs.
+        expect(payloads.length).toBeLessThan(25);
+      });
+
+      it("tells other processes nothing about tasks the committing worker claimed itself", async () => {
+        const schema = testSchema();
+        const writer = await open(schema);
+        await writer.createInstance({ instanceId: "local", name: "pg-test", executionId: "e1", input: null }, T0);
+        const item = await claimItem(writer, "local");
+        const payloads = await listenRaw(schema);
+        const task = (taskId: number, claim: boolean) => ({
+          instanceId: "local",
+          executionId: "e1",
+          taskId,
+          name: "work",
+          input: null,
+          attempt: 1,
+          ...(claim ? { claimFor: { owner: "me", leaseMs: LEASE_MS } } : {}),
+        });
+        const [outcome] = await writer.commitTurns([startTurn(item, { activities: [task(1, true), task(2, true)] })], T0);
+        expect(outcome?.claimed.map((t) => t.taskId)).toEqual([1, 2]);
+        await eventually(() => expect(payloads.join()).toContain('"local"'));
+        expect(payloads.map((p) => JSON.parse(p) as { a?: 1 }).filter((p) => p.a === 1)).toEqual([]);
+        // A task left in the queue is announced.
+        await writer.enqueueMessage({ instanceId: "local", event: { type: "EventRaised", at: toIso(T0), name: "go" } });
+        const next = await claimItem(writer, "local");
+        const events: HistoryEvent[] = [{ seq: 3, type: "OrchestratorStarted", at: toIso(T0) }];
+        expect(committed(await writer.commitTurns([startTurn(next, { events, update: { lastSeq: 3 }, activities: [task(3, false)] })], T0))).toEqual([true]);
+        await eventually(() => expect(payloads.map((p) => JSON.parse(p) as { a?: 1 }).some((p) => p.a === 1)).toBe(true));
       });
 
       it("reconnects the LISTEN connection after pg_terminate_backend and notifies again", async () => {
@@ -581,7 +647,7 @@ function definePostgresTests(): void {
 
         // The pool replaces the dead connections: the store works, and the lease still holds.
         expect(await store.getInstance("blocked")).toMatchObject({ status: "pending", lastSeq: 0 });
-        expect(await store.commitTurns([startTurn(item)], T0)).toEqual([true]);
+        expect(committed(await store.commitTurns([startTurn(item)], T0))).toEqual([true]);
         expect((await store.getHistory("blocked")).map((e) => e.seq)).toEqual([1, 2]);
       });
 
@@ -614,7 +680,48 @@ function definePostgresTests(): void {
         expect(error).toMatchObject({ name: "StoreError", code: "store" });
         expect((error as Error).cause).toMatchObject({ code: "23505" });
         expect(await store.getHistory(first.instance.instanceId)).toEqual([]);
-        expect(await store.commitTurns([startTurn(first)], T0)).toEqual([true]);
+        expect(committed(await store.commitTurns([startTurn(first)], T0))).toEqual([true]);
+      });
+
+      it("commits a batch that repeats an instance turn by turn: a local turn builds on the claimed turn before it", async () => {
+        const store = await open(testSchema());
+        await store.createInstance({ instanceId: "chain", name: "pg-test", executionId: "e1", input: null }, T0);
+        const item = await claimItem(store, "chain");
+        const local: TurnCommit = {
+          instanceId: "chain",
+          local: { lastSeq: 2, executionId: "e1", completes: [] },
+          consumedMessageIds: [],
+          events: [{ seq: 3, type: "OrchestratorStarted", at: toIso(T0) }],
+          update: { lastSeq: 3, customStatus: "second" },
+          messages: [],
+          activities: [],
+          instances: [],
+        };
+        expect(committed(await store.commitTurns([startTurn(item), local], T0))).toEqual([true, true]);
+        expect((await store.getHistory("chain")).map((e) => e.seq)).toEqual([1, 2, 3]);
+        expect(await store.getInstance("chain")).toMatchObject({ lastSeq: 3, status: "running", customStatus: "second" });
+      });
+
+      it("rolls back every turn of a batch cut in two when a later turn fails", async () => {
+        const store = await open(testSchema());
+        await store.createInstance({ instanceId: "cut", name: "pg-test", executionId: "e1", input: null }, T0);
+        const item = await claimItem(store, "cut");
+        const clash: TurnCommit = {
+          instanceId: "cut",
+          local: { lastSeq: 2, executionId: "e1", completes: [] },
+          consumedMessageIds: [],
+          // Seq 2 exists once the first turn is applied: a duplicate key in the second statement.
+          events: [{ seq: 2, type: "OrchestratorStarted", at: toIso(T0) }],
+          update: { lastSeq: 3 },
+          messages: [],
+          activities: [],
+          instances: [],
+        };
+        const error = await store.commitTurns([startTurn(item), clash], T0).catch((e: unknown) => e);
+        expect(error).toMatchObject({ name: "StoreError", cause: { code: "23505" } });
+        expect(await store.getHistory("cut")).toEqual([]);
+        expect(await store.getInstance("cut")).toMatchObject({ lastSeq: 0, status: "pending" });
+        expect(committed(await store.commitTurns([startTurn(item)], T0))).toEqual([true]);
       });
 
       it("takes fractional milliseconds (ctx.sleep(1.5)) where it stores whole ones, never making anything early", async () => {
@@ -624,7 +731,7 @@ function definePostgresTests(): void {
         const item = await claimItem(store, "frac", T0 + 0.5, 1000.25);
         const timer = { instanceId: "frac", event: { type: "TimerFired" as const, at: toIso(T0), taskId: 1 }, visibleAt: T0 + 1500.5 };
         const task = { instanceId: "frac", executionId: "e1", taskId: 2, name: "work", input: null, attempt: 1, timeoutMs: 1.5, visibleAt: T0 + 0.25 };
-        expect(await store.commitTurns([startTurn(item, { messages: [timer], activities: [task] })], T0 + 1000.2)).toEqual([true]);
+        expect(committed(await store.commitTurns([startTurn(item, { messages: [timer], activities: [task] })], T0 + 1000.2))).toEqual([true]);
         expect(await store.nextWakeAt(T0 + 0.5)).toBe(T0 + 1);
         expect(await store.claimOrchestrations({ owner: "t", limit: 1.5, leaseMs: LEASE_MS, now: T0 + 1500.5 })).toEqual([]);
         expect((await claimItem(store, "frac", T0 + 1501)).messages.map((m) => m.event.type)).toEqual(["TimerFired"]);

@@ -9,12 +9,14 @@ import {
   type ActivityWorkItem,
   type ActivityClaimRequest,
   type ClaimRequest,
+  type CreateOutcome,
   type EnqueueResult,
   type HistoryEvent,
   type InstancePage,
   type InstanceQuery,
   type InstanceRecord,
   type InstanceStatus,
+  type MessageToEnqueue,
   type NewInstance,
   type NewMessage,
   type NewOutboxEntry,
@@ -23,21 +25,25 @@ import {
   type Store,
   type StoreNotification,
   type TurnCommit,
+  type TurnOutcome,
   type WorkflowDraft,
   type WorkflowRecord,
   type WorkflowSummary,
   type WorkflowVersion,
 } from "@weft/engine";
-import * as activities from "./activities.js";
-import { Database, clientConfig, messageOf, quoteIdent, type Changes, type Queryable } from "./connection.js";
+import { planClaimActivities, planCompleteActivities, planRenewActivityLeases } from "./activities.js";
+import { planCommitTurns } from "./commit-turns.js";
+import { Database, clientConfig, messageOf, quoteIdent, type Changes, type PlannedWrite, type WriteOptions } from "./connection.js";
+import { planCreateInstances, planEnqueueMessages } from "./instance-writes.js";
 import { listInstances } from "./list-query.js";
 import { WorkerLiveness } from "./liveness.js";
 import { migrate, type MigrationResult } from "./migrations.js";
-import { ChangeListener, NOTIFY_SQL, channelFor, encodePayloads } from "./notifications.js";
-import * as orchestrations from "./orchestrations.js";
+import { ChangeListener, NOTIFY_SQL, channelFor } from "./notifications.js";
+import { NotifySender } from "./notify-sender.js";
+import { planClaimOrchestrations, planReleaseOrchestration } from "./orchestrations.js";
 import { INSTANCE_COLUMNS, nowMs, toHistoryEvent, toInstanceRecord, type HistoryRow, type InstanceRow } from "./rows.js";
 import * as server from "./server-tables.js";
-import { deleteInstance, insertInstance, insertMessages } from "./writes.js";
+import { deleteInstance } from "./writes.js";
 
 export interface PostgresStoreOptions {
   /** `postgres://user:password@host:5432/database` (any libpq-style URL node-postgres accepts). */
@@ -80,6 +86,8 @@ const DEFAULTS = { schema: "weft", poolSize: 10, leaseMs: 30_000, pollIntervalMs
 const CONNECT_TIMEOUT_MS = 10_000;
 /** Floor of idle_in_transaction_session_timeout: short leases in tests must not kill slow-but-healthy sessions. */
 const MIN_IDLE_IN_TRANSACTION_MS = 10_000;
+/** At most one NOTIFY per this long per store: other processes hear of changes that much later at worst. */
+const NOTIFY_INTERVAL_MS = 5;
 
 /**
  * Opens a PostgreSQL store: creates and migrates its schema, opens the pool
@@ -106,6 +114,7 @@ class PostgresStoreImpl implements PostgresStore {
   readonly #listener: ChangeListener;
   readonly #listeners: Set<(notification: StoreNotification) => void>;
   readonly #liveness: WorkerLiveness;
+  readonly #notifier: NotifySender;
   #closing: Promise<void> | undefined;
 
   static async open(options: PostgresStoreOptions): Promise<PostgresStoreImpl> {
@@ -120,7 +129,8 @@ class PostgresStoreImpl implements PostgresStore {
       idleInTransactionMs: Math.max(leaseMs, MIN_IDLE_IN_TRANSACTION_MS),
       connectTimeoutMs: CONNECT_TIMEOUT_MS,
     };
-    const pool = new pg.Pool({ ...clientConfig({ ...base, applicationName }), max: poolSize, idleTimeoutMillis: 30_000 });
+    // Pipeline mode: a transaction's statements go out without waiting for each reply (see Database.write).
+    const pool = new pg.Pool({ ...clientConfig({ ...base, applicationName }), pipeline: true, max: poolSize, idleTimeoutMillis: 30_000 });
     // An idle client whose connection drops emits 'error' on the pool, which removes it;
     // without a listener the process would crash. Operations see their own errors.
     pool.on("error", () => undefined);
@@ -170,14 +180,19 @@ class PostgresStoreImpl implements PostgresStore {
     this.#listeners = parts.listeners;
     this.#liveness = parts.liveness;
     const channel = channelFor(parts.schema);
+    this.#notifier = new NotifySender({
+      origin: parts.origin,
+      intervalMs: NOTIFY_INTERVAL_MS,
+      // Its own transaction, off the commit path of the writes it announces; nothing in it needs to be durable.
+      send: (payloads) => this.#db.write("notify other processes", [{ text: NOTIFY_SQL, values: [channel, payloads] }], () => undefined, { durable: false }),
+    });
     this.#db = new Database({
       pool: parts.pool,
       label: `PostgreSQL store (schema "${parts.schema}")`,
-      beforeCommit: async (client: Queryable, changes: Changes) => {
-        const payloads = encodePayloads(parts.origin, changes);
-        if (payloads.length > 0) await client.query(NOTIFY_SQL, [channel, payloads]);
+      afterCommit: (changes: Changes) => {
+        emit(this.#listeners, toNotifications(changes));
+        this.#notifier.add(changes);
       },
-      afterCommit: (changes: Changes) => emit(this.#listeners, toNotifications(changes)),
     });
   }
 
@@ -188,19 +203,13 @@ class PostgresStoreImpl implements PostgresStore {
   // ---- instances ---------------------------------------------------------
 
   async createInstance(init: NewInstance, now: number): Promise<void> {
-    await this.#db.transaction("create instance", async (c, changes) => {
-      const existing = await c.query<{ status: InstanceStatus }>(`SELECT status FROM ${this.#s}.instances WHERE instance_id = $1 FOR UPDATE`, [
-        init.instanceId,
-      ]);
-      const status = existing.rows[0]?.status;
-      if (status !== undefined && !isTerminal(status)) throw new InstanceExistsError(init.instanceId, status);
-      if (status !== undefined) await deleteInstance(c, this.#s, init.instanceId);
-      if (!(await insertInstance(c, this.#s, init, now, changes))) {
-        // Another process created it between our look and our insert.
-        const winner = await c.query<{ status: string }>(`SELECT status FROM ${this.#s}.instances WHERE instance_id = $1`, [init.instanceId]);
-        throw new InstanceExistsError(init.instanceId, winner.rows[0]?.status ?? "pending");
-      }
-    });
+    const [outcome] = await this.#write("create instance", planCreateInstances(this.#s, [init], now));
+    if (outcome && !outcome.created) throw new InstanceExistsError(init.instanceId, outcome.status);
+  }
+
+  async createInstances(inits: readonly NewInstance[], now: number): Promise<CreateOutcome[]> {
+    if (inits.length === 0) return [];
+    return this.#write("create instances", planCreateInstances(this.#s, inits, now));
   }
 
   async getInstance(instanceId: string): Promise<InstanceRecord | undefined> {
@@ -251,21 +260,13 @@ class PostgresStoreImpl implements PostgresStore {
   }
 
   async enqueueMessage(message: NewMessage, options: { onlyIfStatus?: readonly InstanceStatus[] } = {}): Promise<EnqueueResult> {
-    return this.#db.transaction("enqueue message", async (c, changes) => {
-      // With a status condition, FOR SHARE holds the status still until we commit (a
-      // turn changing it waits); without one, KEY SHARE only keeps the row from being deleted.
-      const lock = options.onlyIfStatus ? "FOR SHARE" : "FOR KEY SHARE";
-      const row = await c.query<{ status: InstanceStatus }>(`SELECT status FROM ${this.#s}.instances WHERE instance_id = $1 ${lock}`, [
-        message.instanceId,
-      ]);
-      const status = row.rows[0]?.status;
-      if (status === undefined) return "not-found";
-      if (options.onlyIfStatus && !options.onlyIfStatus.includes(status)) return "rejected";
-      // enqueueMessage has no `now`, and the store never reads the wall clock:
-      // a message without visibleAt is visible at once (epoch 0).
-      await insertMessages(c, this.#s, [message], 0, changes);
-      return "ok";
-    });
+    const [result] = await this.#write("enqueue message", planEnqueueMessages(this.#s, [{ message, ...options }]));
+    return result ?? "not-found";
+  }
+
+  async enqueueMessages(messages: readonly MessageToEnqueue[]): Promise<EnqueueResult[]> {
+    if (messages.length === 0) return [];
+    return this.#write("enqueue messages", planEnqueueMessages(this.#s, messages));
   }
 
   async purgeInstance(instanceId: string): Promise<"purged" | "not-found" | "not-terminal"> {
@@ -285,47 +286,39 @@ class PostgresStoreImpl implements PostgresStore {
   // ---- orchestration work ------------------------------------------------
 
   async claimOrchestrations(request: ClaimRequest & { maxMessages?: number }): Promise<OrchestrationWorkItem[]> {
-    if (!(request.limit >= 1)) return [];
-    return this.#db.transaction("claim orchestrations", (c) => orchestrations.claimOrchestrations(c, this.#s, request), {
-      durable: false,
-    });
+    if (!(Math.floor(request.limit) >= 1)) return [];
+    return this.#write("claim orchestrations", planClaimOrchestrations(this.#s, request), { durable: false });
   }
 
-  async commitTurns(turns: readonly TurnCommit[], now: number): Promise<boolean[]> {
+  async commitTurns(turns: readonly TurnCommit[], now: number): Promise<TurnOutcome[]> {
     if (turns.length === 0) return [];
-    return this.#db.transaction("commit turns", (c, changes) => orchestrations.commitTurns(c, this.#s, turns, now, changes));
+    return this.#write("commit turns", planCommitTurns(this.#s, turns, now));
   }
 
   async releaseOrchestration(instanceId: string, leaseToken: string): Promise<void> {
-    await this.#db.transaction(
-      "release orchestration",
-      (c, changes) => orchestrations.releaseOrchestration(c, this.#s, instanceId, leaseToken, changes),
-      { durable: false },
-    );
+    await this.#write("release orchestration", planReleaseOrchestration(this.#s, instanceId, leaseToken), { durable: false });
   }
 
   // ---- activity work -----------------------------------------------------
 
   async claimActivities(request: ActivityClaimRequest): Promise<ActivityWorkItem[]> {
-    if (!(request.limit >= 1)) return [];
-    return this.#db.transaction("claim activities", (c) => activities.claimActivities(c, this.#s, request), { durable: false });
+    if (!(Math.floor(request.limit) >= 1)) return [];
+    return this.#write("claim activities", planClaimActivities(this.#s, request), { durable: false });
   }
 
   async renewActivityLeases(leases: readonly { id: string; leaseToken: string }[], leaseMs: number, now: number): Promise<string[]> {
     if (leases.length === 0) return [];
-    // Renewing is idempotent for the holder: safe to repeat on a fresh connection.
-    return this.#db.read("renew activity leases", (c) => activities.renewActivityLeases(c, this.#s, leases, leaseMs, now));
+    return this.#write("renew activity leases", planRenewActivityLeases(this.#s, leases, leaseMs, now), { durable: false });
   }
 
+  /**
+   * Not durable either: a result lost in a crash means the activity runs again
+   * (at least once is the contract), and the turn that consumes it commits durably,
+   * flushing the WAL up to and including it.
+   */
   async completeActivities(results: readonly ActivityResult[], now: number): Promise<boolean[]> {
     if (results.length === 0) return [];
-    // No wait for the WAL flush: the turn that consumes the result flushes it (WAL order), and a
-    // result lost in a crash before that only means the activity runs again (at-least-once).
-    return this.#db.transaction(
-      "complete activities",
-      (c, changes) => activities.completeActivities(c, this.#s, results, now, changes),
-      { durable: false },
-    );
+    return this.#write("complete activities", planCompleteActivities(this.#s, results, now), { durable: false });
   }
 
   // ---- worker liveness (see liveness.ts) -------------------------------------
@@ -421,8 +414,15 @@ class PostgresStoreImpl implements PostgresStore {
     return this.#db.read("list the outbox", (c) => server.listOutbox(c, this.#s, options));
   }
 
+  /** Runs a planned write in one round trip (Database.write). */
+  #write<T>(operation: string, plan: PlannedWrite<T>, options: WriteOptions = {}): Promise<T> {
+    return this.#db.write(operation, plan.statements, plan.interpret, options);
+  }
+
   async close(): Promise<void> {
     this.#closing ??= (async () => {
+      // What this store committed reaches the other processes before the pool ends.
+      await this.#notifier.flush();
       this.#db.markClosed();
       this.#listeners.clear();
       // pool.end() waits for the operations in flight to give their clients back.

@@ -1,11 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { toIso, type NewActivityTask, type NewInstance, type NewMessage } from "@weft/engine";
-import type { Changes, Queryable } from "./connection.js";
+import type { Queryable } from "./connection.js";
 import { atMs, nowMs, toJson } from "./rows.js";
 
 /**
- * Write steps shared by several operations. They run inside a transaction the
- * caller owns and record what they touched in `Changes`.
+ * Column arrays and write steps shared by several operations.
  *
  * Locking rules (see ARCHITECTURE.md): an instance's lease holder, a claim and a
  * commit take `FOR NO KEY UPDATE` on the instance row; whoever only adds a
@@ -33,7 +32,7 @@ export function startEvent(init: NewInstance, now: number): string {
 }
 
 /** A given visibleAt rounded up; the default ("now") rounded down, so it is visible at that now. */
-function visibleAt(given: number | undefined, now: number): number {
+export function visibleAt(given: number | undefined, now: number): number {
   return given === undefined ? nowMs(now) : atMs(given);
 }
 
@@ -76,61 +75,6 @@ export function taskColumns(tasks: readonly NewActivityTask[], now: number): unk
     tasks.map((t) => t.timeoutMs ?? null),
     tasks.map((t) => visibleAt(t.visibleAt, now)),
   ];
-}
-
-/**
- * Inserts messages (in the given order) into the inboxes of the instances that
- * exist; messages to unknown instances are dropped. Returns the instances that
- * got one.
- */
-export async function insertMessages(
-  c: Queryable,
-  s: string,
-  messages: readonly NewMessage[],
-  defaultVisibleAt: number,
-  changes: Changes,
-): Promise<void> {
-  if (messages.length === 0) return;
-  const result = await c.query<{ instance_id: string }>(
-    `WITH m AS (
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[])
-         WITH ORDINALITY AS m(instance_id, execution_id, event_type, event, visible_at, ord)
-     ), targets AS (
-       SELECT instance_id FROM ${s}.instances WHERE instance_id IN (SELECT instance_id FROM m) FOR KEY SHARE
-     )
-     INSERT INTO ${s}.inbox (instance_id, execution_id, event_type, event, visible_at)
-     SELECT m.instance_id, m.execution_id, m.event_type, m.event, m.visible_at
-       FROM m JOIN targets ON targets.instance_id = m.instance_id
-      ORDER BY m.ord
-     RETURNING instance_id`,
-    messageColumns(messages, defaultVisibleAt),
-  );
-  for (const row of result.rows) changes.instances.add(row.instance_id);
-  if (result.rows.length > 0) changes.orchestrationWork = true;
-}
-
-/**
- * Inserts one new instance with its ExecutionStarted message. Returns false
- * (writing nothing) if the id is taken.
- */
-export async function insertInstance(c: Queryable, s: string, init: NewInstance, now: number, changes: Changes): Promise<boolean> {
-  const result = await c.query(
-    `WITH created AS (
-       INSERT INTO ${s}.instances (instance_id, name, execution_id, status, input, created_at, updated_at,
-                                   parent_instance_id, parent_task_id, tags, last_seq, pending_waits)
-       VALUES ($1, $2, $3, 'pending', $4, $10, $10, $5, $6, $7, 0, '[]')
-       ON CONFLICT (instance_id) DO NOTHING
-       RETURNING instance_id
-     )
-     INSERT INTO ${s}.inbox (instance_id, execution_id, event_type, event, visible_at)
-     SELECT instance_id, $3, 'ExecutionStarted', $8, $9 FROM created
-     RETURNING instance_id`,
-    [...instanceColumns([init], now).map((column) => column[0]), nowMs(now)],
-  );
-  if (result.rows.length === 0) return false;
-  changes.instances.add(init.instanceId);
-  changes.orchestrationWork = true;
-  return true;
 }
 
 /** Deletes an instance with its history, inbox and activity tasks (the caller holds its row lock). */

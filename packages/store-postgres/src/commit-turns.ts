@@ -1,0 +1,359 @@
+import type { ActivityWorkItem, TurnCommit, TurnOutcome } from "@weft/engine";
+import type { Changes, PlannedWrite, Statement } from "./connection.js";
+import { atMs, historyEventJson, nowMs, toActivityWorkItem, toJson } from "./rows.js";
+import { instanceColumns, messageColumns, newLeaseToken, taskColumns, visibleAt } from "./writes.js";
+
+/**
+ * commitTurns: the fence and every accepted turn of a batch in one statement of
+ * data-modifying CTEs, so a batch is one round trip and its row locks are held only
+ * while PostgreSQL works on it (never while Node decides).
+ *
+ * - The fence locks every instance of the statement FOR NO KEY UPDATE in instance-id
+ *   order (a fixed order, so two committers cannot deadlock), then the tasks local
+ *   turns complete FOR UPDATE in id order (an InitPlan makes the instances go first).
+ *   A row that changed after the statement's snapshot is waited for and read in its
+ *   newest version (READ COMMITTED), so the checks see what committed last:
+ *   a claimed turn needs its lease (same token, not expired at `now`); a local turn
+ *   needs no live lease, status running, the lastSeq and executionId it was computed
+ *   from, and each task it completes still held by its token.
+ * - The accepted turns are applied as in the other stores: consumed messages (or the
+ *   whole inbox) deleted, completed and cancelled tasks deleted, history trimmed and
+ *   appended, the instance updated and its lease cleared, children created (an
+ *   existing id is left as is), their ExecutionStarted and then the turns' messages
+ *   inserted (to instances that exist — FOR KEY SHARE — or were just created), tasks
+ *   inserted, those with `claimFor` already leased. All CTEs share one snapshot, so
+ *   clean-up never touches what the batch produces.
+ *
+ * The turns of one statement are independent: each instance and each completed task
+ * appears at most once. A batch that repeats one (the second turn of an instance builds
+ * on the first) is cut into consecutive segments, one statement each, in one
+ * transaction: each statement sees what the previous one committed, which is what
+ * committing the turns one after the other means. A driver error rolls the whole batch
+ * back (StoreError).
+ */
+export function planCommitTurns(s: string, turns: readonly TurnCommit[], now: number): PlannedWrite<TurnOutcome[]> {
+  const outcomes: TurnOutcome[] = turns.map(() => ({ committed: false, claimed: [] }));
+  const segments = segment(turns);
+  const plans = segments.map((indexes) => planSegment(s, turns, indexes, now));
+  return {
+    statements: plans.map((plan) => plan.statement),
+    interpret: (results, changes) => {
+      plans.forEach((plan, k) => plan.read(results[k]?.rows[0] as SegmentRow | undefined, outcomes, changes));
+      return outcomes;
+    },
+  };
+}
+
+/** Indexes of the turns to send, cut where a turn repeats an instance or a completed task of the segment. */
+function segment(turns: readonly TurnCommit[]): number[][] {
+  const segments: number[][] = [];
+  let current: number[] = [];
+  let instances = new Set<string>();
+  let tasks = new Set<string>();
+  turns.forEach((turn, index) => {
+    if (rejectedUnasked(turn)) return;
+    const completes = turn.local?.completes.map((task) => task.id) ?? [];
+    if (instances.has(turn.instanceId) || completes.some((id) => tasks.has(id))) {
+      segments.push(current);
+      current = [];
+      instances = new Set();
+      tasks = new Set();
+    }
+    current.push(index);
+    instances.add(turn.instanceId);
+    for (const id of completes) tasks.add(id);
+  });
+  if (current.length > 0) segments.push(current);
+  return segments;
+}
+
+/** A claimed turn needs a token; a local turn's task ids must be row ids. */
+function rejectedUnasked(turn: TurnCommit): boolean {
+  if (turn.local === undefined) return turn.leaseToken === undefined;
+  return turn.local.completes.some((task) => parseTaskId(task.id) === undefined);
+}
+
+interface SegmentRow {
+  accepted: number[];
+  children: string[];
+  messaged: string[];
+  queued: number;
+  claimed: string[];
+  leftover: string[];
+}
+
+/** Builds `$n::type` placeholders in the order the values are added. */
+class Params {
+  readonly values: unknown[] = [];
+  add(value: unknown, type: string): string {
+    this.values.push(value);
+    return `$${this.values.length}::${type}`;
+  }
+  /** Several columns of one `unnest`, in order. */
+  columns(columns: readonly unknown[][], types: readonly string[]): string {
+    return columns.map((column, i) => this.add(column, types[i] ?? "text[]")).join(", ");
+  }
+}
+
+const INSTANCE_TYPES = ["text[]", "text[]", "text[]", "text[]", "text[]", "integer[]", "text[]", "text[]", "bigint[]"];
+const MESSAGE_TYPES = ["text[]", "text[]", "text[]", "text[]", "bigint[]"];
+const TASK_TYPES = ["text[]", "text[]", "integer[]", "text[]", "text[]", "integer[]", "text[]", "double precision[]", "bigint[]"];
+
+function planSegment(
+  s: string,
+  turns: readonly TurnCommit[],
+  indexes: readonly number[],
+  now: number,
+): { statement: Statement; read: (row: SegmentRow | undefined, outcomes: TurnOutcome[], changes: Changes) => void } {
+  const batch = indexes.map((index) => turns[index] as TurnCommit);
+  const p = new Params();
+  const at = p.add(nowMs(now), "bigint");
+  const field = <T>(pick: (turn: TurnCommit) => T | undefined, encode: (value: T) => unknown = (v) => v): [unknown[], unknown[]] => [
+    batch.map((turn) => pick(turn) !== undefined),
+    batch.map((turn) => {
+      const value = pick(turn);
+      return value === undefined ? null : encode(value);
+    }),
+  ];
+  // null clears output, error and completedAt: SQL NULL is "absent".
+  const updates = [
+    field((t) => t.update.status),
+    field((t) => t.update.executionId),
+    field((t) => t.update.input, toJson),
+    field((t) => t.update.output, (v) => (v === null ? null : toJson(v))),
+    field((t) => t.update.error, (v) => (v === null ? null : JSON.stringify(v))),
+    field((t) => t.update.customStatus, toJson),
+    field((t) => t.update.completedAt, (v) => v),
+    field((t) => t.update.pendingWaits, (v) => JSON.stringify(v)),
+  ];
+  const turnColumns = p.columns(
+    [
+      batch.map((t) => t.instanceId),
+      batch.map((t) => (t.local === undefined ? (t.leaseToken ?? null) : null)),
+      batch.map((t) => t.local !== undefined),
+      batch.map((t) => t.local?.lastSeq ?? null),
+      batch.map((t) => t.local?.executionId ?? null),
+      batch.map((t) => t.dropInbox === true),
+      batch.map((t) => t.cancelActivities === true),
+      batch.map((t) => t.deleteHistoryThroughSeq ?? null),
+      batch.map((t) => t.update.lastSeq),
+      ...updates.flat(),
+    ],
+    ["text[]", "text[]", "boolean[]", "integer[]", "text[]", "boolean[]", "boolean[]", "integer[]", "integer[]",
+     ...["text[]", "text[]", "text[]", "text[]", "text[]", "text[]", "text[]", "text[]"].flatMap((type) => ["boolean[]", type])],
+  );
+
+  // Rows that belong to a turn carry its position in the segment (1-based, as ORDINALITY counts).
+  const perTurn = <T>(items: (turn: TurnCommit) => readonly T[]): { turn: number[]; items: T[] } => {
+    const turn: number[] = [];
+    const all: T[] = [];
+    batch.forEach((t, k) => {
+      for (const item of items(t)) {
+        turn.push(k + 1);
+        all.push(item);
+      }
+    });
+    return { turn, items: all };
+  };
+  const consumed = perTurn((t) => t.consumedMessageIds);
+  const completes = perTurn((t) => t.local?.completes ?? []);
+  const events = perTurn((t) => t.events);
+  const children = perTurn((t) => t.instances);
+  const messages = perTurn((t) => t.messages);
+  const tasks = perTurn((t) => t.activities);
+  const leaseExpiry = (task: (typeof tasks.items)[number]): number | null => (task.claimFor ? atMs(now + task.claimFor.leaseMs) : null);
+  const tokens = tasks.items.map((task) => (task.claimFor ? newLeaseToken() : null));
+
+  const consumedCols = p.columns([consumed.turn, consumed.items], ["integer[]", "bigint[]"]);
+  const completesCols = p.columns(
+    [completes.turn, completes.items.map((c) => c.id), completes.items.map((c) => c.leaseToken)],
+    ["integer[]", "bigint[]", "text[]"],
+  );
+  const eventCols = p.columns(
+    [events.turn, events.items.map((e) => e.seq), events.items.map((e) => e.type), events.items.map((e) => e.at), events.items.map(historyEventJson)],
+    ["integer[]", "integer[]", "text[]", "text[]", "text[]"],
+  );
+  const childCols = p.columns([children.turn, ...instanceColumns(children.items, now)], ["integer[]", ...INSTANCE_TYPES]);
+  const messageCols = p.columns([messages.turn, ...messageColumns(messages.items, now)], ["integer[]", ...MESSAGE_TYPES]);
+  const taskCols = p.columns(
+    [tasks.turn, ...taskColumns(tasks.items, now), tokens, tasks.items.map((t) => t.claimFor?.owner ?? null), tasks.items.map(leaseExpiry)],
+    ["integer[]", ...TASK_TYPES, "text[]", "text[]", "bigint[]"],
+  );
+
+  const text = `WITH
+    turn AS MATERIALIZED (
+      SELECT * FROM unnest(${turnColumns}) WITH ORDINALITY AS t(
+        instance_id, token, is_local, local_last_seq, local_execution_id, drop_inbox, cancel_activities, trim_through, last_seq,
+        set_status, status, set_execution_id, execution_id, set_input, input, set_output, output, set_error, error,
+        set_custom_status, custom_status, set_completed_at, completed_at, set_pending_waits, pending_waits, ord)
+    ), fence AS MATERIALIZED (
+      SELECT i.instance_id, i.lease_token, i.lease_expires_at, i.status, i.last_seq, i.execution_id
+        FROM ${s}.instances i
+       WHERE i.instance_id IN (SELECT instance_id FROM turn)
+       ORDER BY i.instance_id
+       FOR NO KEY UPDATE
+    ), completes AS (
+      SELECT * FROM unnest(${completesCols}) AS k(turn, id, token)
+    ), held AS MATERIALIZED (
+      SELECT a.id, a.lease_token, a.lease_expires_at
+        FROM ${s}.activity_tasks a
+       WHERE a.id IN (SELECT id FROM completes)
+         AND (SELECT count(*) FROM fence) >= 0
+       ORDER BY a.id
+       FOR UPDATE
+    ), accepted AS MATERIALIZED (
+      SELECT t.* FROM turn t JOIN fence f ON f.instance_id = t.instance_id
+       WHERE CASE WHEN t.is_local THEN
+               COALESCE(f.lease_expires_at, 0) <= ${at}
+               AND f.status = 'running' AND f.last_seq = t.local_last_seq AND f.execution_id = t.local_execution_id
+               AND NOT EXISTS (
+                 SELECT 1 FROM completes k LEFT JOIN held h ON h.id = k.id
+                  WHERE k.turn = t.ord
+                    AND (h.id IS NULL OR h.lease_token IS DISTINCT FROM k.token OR COALESCE(h.lease_expires_at, 0) <= ${at}))
+             ELSE f.lease_token = t.token AND f.lease_expires_at > ${at}
+             END
+    ), consumed_input AS (
+      SELECT * FROM unnest(${consumedCols}) AS c(turn, id)
+    ), consumed AS (
+      DELETE FROM ${s}.inbox m
+       USING consumed_input c JOIN accepted a ON a.ord = c.turn
+       WHERE m.id = c.id AND m.instance_id = a.instance_id
+    ), dropped AS (
+      DELETE FROM ${s}.inbox m USING accepted a WHERE a.drop_inbox AND m.instance_id = a.instance_id
+    ), completed_tasks AS (
+      DELETE FROM ${s}.activity_tasks x USING completes k JOIN accepted a ON a.ord = k.turn WHERE x.id = k.id
+    ), cancelled_tasks AS (
+      DELETE FROM ${s}.activity_tasks x USING accepted a WHERE a.cancel_activities AND x.instance_id = a.instance_id
+    ), trimmed AS (
+      DELETE FROM ${s}.history h USING accepted a
+       WHERE a.trim_through IS NOT NULL AND h.instance_id = a.instance_id AND h.seq <= a.trim_through
+    ), appended AS (
+      INSERT INTO ${s}.history (instance_id, seq, type, at, event)
+      SELECT a.instance_id, e.seq, e.type, e.at, e.event
+        FROM unnest(${eventCols}) AS e(turn, seq, type, at, event) JOIN accepted a ON a.ord = e.turn
+    ), updated AS (
+      UPDATE ${s}.instances i SET
+        last_seq      = a.last_seq,
+        updated_at    = ${at},
+        status        = CASE WHEN a.set_status THEN a.status ELSE i.status END,
+        execution_id  = CASE WHEN a.set_execution_id THEN a.execution_id ELSE i.execution_id END,
+        input         = CASE WHEN a.set_input THEN a.input ELSE i.input END,
+        output        = CASE WHEN a.set_output THEN a.output ELSE i.output END,
+        error         = CASE WHEN a.set_error THEN a.error ELSE i.error END,
+        custom_status = CASE WHEN a.set_custom_status THEN a.custom_status ELSE i.custom_status END,
+        completed_at  = CASE WHEN a.set_completed_at THEN a.completed_at ELSE i.completed_at END,
+        pending_waits = CASE WHEN a.set_pending_waits THEN a.pending_waits ELSE i.pending_waits END,
+        lease_token = NULL, lease_owner = NULL, lease_expires_at = NULL
+        FROM accepted a
+       WHERE i.instance_id = a.instance_id
+    ), child_input AS (
+      SELECT DISTINCT ON (c.instance_id) c.*
+        FROM unnest(${childCols}) WITH ORDINALITY AS c(
+               turn, instance_id, name, execution_id, input, parent_instance_id, parent_task_id, tags, start_event, visible_at, ord)
+        JOIN accepted a ON a.ord = c.turn
+       WHERE c.instance_id <> a.instance_id
+       ORDER BY c.instance_id, c.turn, c.ord
+    ), children AS (
+      INSERT INTO ${s}.instances (instance_id, name, execution_id, status, input, created_at, updated_at,
+                                  parent_instance_id, parent_task_id, tags, last_seq, pending_waits)
+      SELECT instance_id, name, execution_id, 'pending', input, ${at}, ${at}, parent_instance_id, parent_task_id, tags, 0, '[]'
+        FROM child_input ORDER BY turn, ord
+      ON CONFLICT (instance_id) DO NOTHING
+      RETURNING instance_id
+    ), msg_input AS (
+      SELECT m.* FROM unnest(${messageCols}) WITH ORDINALITY AS m(turn, instance_id, execution_id, event_type, event, visible_at, ord)
+        JOIN accepted a ON a.ord = m.turn
+    ), targets AS (
+      SELECT instance_id FROM ${s}.instances
+       WHERE instance_id IN (SELECT instance_id FROM msg_input)
+         AND instance_id NOT IN (SELECT instance_id FROM accepted)
+       FOR KEY SHARE
+    ), messages AS (
+      INSERT INTO ${s}.inbox (instance_id, execution_id, event_type, event, visible_at)
+      SELECT instance_id, execution_id, event_type, event, visible_at FROM (
+        SELECT c.turn, 0 AS grp, c.ord, c.instance_id, c.execution_id, 'ExecutionStarted' AS event_type, c.start_event AS event, c.visible_at
+          FROM child_input c WHERE c.instance_id IN (SELECT instance_id FROM children)
+        UNION ALL
+        SELECT m.turn, 1 AS grp, m.ord, m.instance_id, m.execution_id, m.event_type, m.event, m.visible_at
+          FROM msg_input m
+         WHERE m.instance_id IN (SELECT instance_id FROM accepted)
+            OR m.instance_id IN (SELECT instance_id FROM targets)
+            OR m.instance_id IN (SELECT instance_id FROM children)
+      ) x ORDER BY turn, grp, ord
+      RETURNING instance_id
+    ), tasks AS (
+      INSERT INTO ${s}.activity_tasks (instance_id, execution_id, task_id, name, input, attempt, tags, timeout_ms, visible_at, available_at,
+                                       lease_token, lease_owner, lease_expires_at, claim_count)
+      SELECT t.instance_id, t.execution_id, t.task_id, t.name, t.input, t.attempt, t.tags, t.timeout_ms, t.visible_at,
+             COALESCE(t.lease_expires_at, t.visible_at), t.lease_token, t.lease_owner, t.lease_expires_at,
+             CASE WHEN t.lease_token IS NULL THEN 0 ELSE 1 END
+        FROM unnest(${taskCols}) WITH ORDINALITY AS t(
+               turn, instance_id, execution_id, task_id, name, input, attempt, tags, timeout_ms, visible_at,
+               lease_token, lease_owner, lease_expires_at, ord)
+        JOIN accepted a ON a.ord = t.turn
+       ORDER BY t.turn, t.ord
+      RETURNING id, lease_token
+    )
+    SELECT ARRAY(SELECT ord FROM accepted) AS accepted,
+           ARRAY(SELECT instance_id FROM children) AS children,
+           ARRAY(SELECT DISTINCT instance_id FROM messages) AS messaged,
+           (SELECT count(*) FROM tasks WHERE lease_token IS NULL)::integer AS queued,
+           ARRAY(SELECT lease_token || ' ' || id FROM tasks WHERE lease_token IS NOT NULL) AS claimed,
+           ARRAY(SELECT a.instance_id FROM accepted a
+                  WHERE NOT a.drop_inbox AND EXISTS (
+                    SELECT 1 FROM ${s}.inbox m
+                     WHERE m.instance_id = a.instance_id
+                       AND m.id NOT IN (SELECT c.id FROM consumed_input c WHERE c.turn = a.ord))) AS leftover`;
+
+  const read = (row: SegmentRow | undefined, outcomes: TurnOutcome[], changes: Changes): void => {
+    if (!row) return;
+    const claimedIds = new Map(row.claimed.map((pair) => pair.split(" ") as [string, string]));
+    const firstTask = new Map<number, number>();
+    tasks.turn.forEach((k, i) => {
+      if (!firstTask.has(k)) firstTask.set(k, i);
+    });
+    for (const k of row.accepted) {
+      const index = indexes[k - 1] as number;
+      const turn = turns[index] as TurnCommit;
+      const claimed: ActivityWorkItem[] = [];
+      const start = firstTask.get(k) ?? 0;
+      turn.activities.forEach((task, j) => {
+        const token = tokens[start + j];
+        const id = token == null ? undefined : claimedIds.get(token);
+        if (token == null || id === undefined) return;
+        claimed.push(
+          toActivityWorkItem({
+            id: Number(id),
+            instance_id: task.instanceId,
+            execution_id: task.executionId,
+            task_id: task.taskId,
+            name: task.name,
+            input: toJson(task.input),
+            attempt: task.attempt,
+            tags: task.tags === undefined ? null : JSON.stringify(task.tags),
+            timeout_ms: task.timeoutMs ?? null,
+            visible_at: visibleAt(task.visibleAt, now),
+            lease_token: token,
+            lease_expires_at: leaseExpiry(task),
+            claim_count: 1,
+          }),
+        );
+      });
+      outcomes[index] = { committed: true, claimed };
+      changes.instances.add(turn.instanceId);
+    }
+    for (const id of row.children) changes.instances.add(id);
+    for (const id of row.messaged) changes.instances.add(id);
+    if (row.messaged.length > 0) changes.orchestrationWork = true;
+    // Tasks claimed by the committing worker need no announcement: nobody else may take them.
+    if (row.queued > 0) changes.activityWork = true;
+    // The lease is released: if visible messages are left, another claim can take them now.
+    if (row.leftover.length > 0) changes.orchestrationWork = true;
+  };
+  return { statement: { text, values: p.values }, read };
+}
+
+/** Activity ids are the row ids, as decimal strings. */
+function parseTaskId(id: string): number | undefined {
+  return /^[1-9][0-9]{0,15}$/.test(id) ? Number(id) : undefined;
+}
