@@ -406,9 +406,13 @@ class SqliteStoreImpl implements SqliteStore {
     const { now, limit, leaseMs, owner } = request;
     if (limit <= 0) return [];
     const maxMessages = request.maxMessages ?? DEFAULT_MAX_MESSAGES;
-    const candidates = this.#s.claimableInstances.all({ now, limit }) as { instance_id: string }[];
+    const candidates = new Set<string>();
+    for (const row of this.#s.claimableMessages.iterate({ now }) as IterableIterator<{ instance_id: string }>) {
+      candidates.add(row.instance_id);
+      if (candidates.size >= limit) break;
+    }
     const items: OrchestrationWorkItem[] = [];
-    for (const { instance_id: instanceId } of candidates) {
+    for (const instanceId of candidates) {
       const token = newLeaseToken();
       this.#s.leaseInstance.run(token, owner, now + leaseMs, instanceId);
       const row = this.#s.getInstance.get(instanceId) as InstanceRow;

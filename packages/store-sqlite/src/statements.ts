@@ -24,7 +24,7 @@ export interface Statements {
   deleteMessage: Database.Statement;
   deleteInbox: Database.Statement;
   hasMessages: Database.Statement;
-  claimableInstances: Database.Statement;
+  claimableMessages: Database.Statement;
   claimMessages: Database.Statement;
   leaseOf: Database.Statement;
   leaseInstance: Database.Statement;
@@ -100,16 +100,17 @@ export function prepareStatements(db: Database.Database): Statements {
     deleteMessage: p("DELETE FROM inbox WHERE id = ? AND instance_id = ?"),
     deleteInbox: p("DELETE FROM inbox WHERE instance_id = ?"),
     hasMessages: p("SELECT 1 FROM inbox WHERE instance_id = ? LIMIT 1"),
-    // Oldest work first: instances ordered by their oldest message that counts.
-    claimableInstances: p(
-      `SELECT i.instance_id AS instance_id, MIN(m.id) AS first_id
-         FROM inbox m JOIN instances i ON i.instance_id = m.instance_id
+    // Oldest work first: the inbox in id order (a rowid scan, NOT INDEXED: no sort of the
+    // whole backlog), each message that counts naming its instance; the caller reads until it
+    // has enough distinct instances. A GROUP BY over every visible message cost a claim
+    // O(backlog): ~250 ms with 100,000 instances starting.
+    claimableMessages: p(
+      `SELECT m.instance_id AS instance_id
+         FROM inbox m NOT INDEXED JOIN instances i ON i.instance_id = m.instance_id
         WHERE m.visible_at <= @now
           AND (i.lease_token IS NULL OR i.lease_expires_at <= @now)
           AND (i.status <> 'suspended' OR m.event_type IN ${RUNS_WHEN_SUSPENDED})
-        GROUP BY i.instance_id
-        ORDER BY first_id
-        LIMIT @limit`,
+        ORDER BY m.id`,
     ),
     claimMessages: p(
       `SELECT id, instance_id, execution_id, event, visible_at FROM inbox
