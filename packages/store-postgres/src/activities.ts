@@ -72,6 +72,7 @@ export function planRenewActivityLeases(
                  FROM locked WHERE t.id = locked.id
                RETURNING t.id`,
         values: [valid.map((lease) => lease.id), valid.map((lease) => lease.leaseToken), nowMs(now), atMs(now + leaseMs)],
+        prepared: true,
       },
     ],
     interpret: (results) => {
@@ -128,6 +129,7 @@ export function planCompleteActivities(s: string, results: readonly ActivityResu
           ),
           nowMs(now),
         ],
+        prepared: true,
       },
     ],
     interpret: (rows, changes) => {

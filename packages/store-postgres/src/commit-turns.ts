@@ -350,7 +350,7 @@ function planSegment(
     // The lease is released: if visible messages are left, another claim can take them now.
     if (row.leftover.length > 0) changes.orchestrationWork = true;
   };
-  return { statement: { text, values: p.values }, read };
+  return { statement: { text, values: p.values, prepared: true }, read };
 }
 
 /** Activity ids are the row ids, as decimal strings. */

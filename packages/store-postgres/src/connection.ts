@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import pg from "pg";
 import type { ClientConfig, PoolClient, QueryResultRow } from "pg";
 import { EngineError, StoreError } from "@weft/engine";
@@ -75,6 +76,13 @@ export function messageOf(error: unknown): string {
 export interface Statement {
   text: string;
   values?: unknown[];
+  /**
+   * Run as a named prepared statement: each connection parses it once, and after five
+   * runs PostgreSQL may keep a generic plan. For the large CTE statements whose plan does
+   * not depend on the values (rows found by their keys), planning cost more than running
+   * (a one-turn commit: ~10 ms planned, ~4 ms prepared, on the 2-core test box).
+   */
+  prepared?: boolean;
 }
 
 /** A write ready for Database.write: its statements, and how to read their results after the commit. */
@@ -158,7 +166,7 @@ export class Database {
       const uncork = cork(client);
       let sent: Promise<pg.QueryResult>[];
       try {
-        sent = [client.query(beginSql(options)), ...statements.map((s) => client.query(s.text, s.values)), client.query("COMMIT")];
+        sent = [client.query(beginSql(options)), ...statements.map((s) => client.query(toQuery(s))), client.query("COMMIT")];
       } finally {
         uncork();
       }
@@ -303,6 +311,13 @@ function neverRan(error: unknown): boolean {
   const code = (error as { code?: unknown }).code;
   if (typeof code === "string" && CONNECTION_SQLSTATES.has(code)) return true;
   return /not queryable|Client was closed/i.test(error.message);
+}
+
+/** The driver's query config; a prepared statement is named after its text, so one name means one text. */
+function toQuery(statement: Statement): pg.QueryConfig {
+  const { text, values } = statement;
+  if (!statement.prepared) return { text, values: values ?? [] };
+  return { name: `weft_${createHash("sha1").update(text).digest("base64url")}`, text, values: values ?? [] };
 }
 
 /**

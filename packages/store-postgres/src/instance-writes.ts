@@ -44,6 +44,7 @@ export function planCreateInstances(s: string, inits: readonly NewInstance[], no
                 t AS (DELETE FROM ${s}.activity_tasks WHERE instance_id IN (SELECT instance_id FROM gone))
              SELECT count(*)::integer AS replaced FROM gone`,
       values: [ids, TERMINAL_STATUSES],
+      prepared: true,
     },
     {
       text: `WITH input AS (
@@ -65,6 +66,7 @@ export function planCreateInstances(s: string, inits: readonly NewInstance[], no
                FROM input LEFT JOIN ${s}.instances i ON i.instance_id = input.instance_id
               ORDER BY input.ord`,
       values: [...instanceColumns(unique, now), nowMs(now)],
+      prepared: true,
     },
   ];
   return {
@@ -125,6 +127,7 @@ export function planEnqueueMessages(s: string, messages: readonly MessageToEnque
            )
            SELECT t.status FROM input m LEFT JOIN target t ON t.instance_id = m.instance_id ORDER BY m.ord`,
     values: [...messageColumns(messages.map((m) => m.message), 0), conditions],
+    prepared: true,
   };
   return {
     statements: [statement],
