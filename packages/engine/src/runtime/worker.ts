@@ -649,10 +649,14 @@ class TaskHubWorker implements Worker {
     }
   }
 
-  /** Results that finish in the same tick go to the store in one call (one transaction). */
+  /** Results that finish in the same turn of the event loop go to the store in one call (one transaction). */
   #flushSoon(): Promise<void> {
     if (!this.#flushing) {
-      this.#flushing = Promise.resolve().then(async () => {
+      // A macrotask, not a microtask: with local dispatch a chain of quick steps is result →
+      // local turn → next activity → result …, and were that all microtasks it would hold the
+      // event loop for the whole chain (an HTTP request would wait for a 1,000-step run to end).
+      // Results that finish before the loop's check phase still share one commit.
+      this.#flushing = nextMacrotask().then(async () => {
         this.#flushing = undefined;
         await this.#flushCompletions();
       });
