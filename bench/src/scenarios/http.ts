@@ -16,7 +16,9 @@ const DURATION_MS = Number(process.env.BENCH_HTTP_SECONDS ?? 30) * 1000;
 
 export async function startServer(env: Record<string, string> = {}): Promise<{ url: string; child: ChildProcess; close(): Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), "weft-bench-http-"));
-  const child = spawn(process.execPath, [cli, "start"], {
+  // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/p" profiles the server process.
+  const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, cli, "start"], {
     env: { ...process.env, PORT: "0", WEFT_DATA_DIR: dataDir, WEFT_LOG_LEVEL: "warn", DATABASE_URL: "", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -724,7 +724,15 @@ class TaskHubWorker implements Worker {
     for (const id of byInstance.keys()) this.#localInFlight.add(id);
     try {
       const turns: { from: InstanceRecordLike; results: ActivityResult[]; result: TurnResult }[] = [];
+      // A slice of the event loop, not the whole batch: what is left runs in the next
+      // macrotask, so requests are served in between (many instances finishing steps at once
+      // would otherwise hold the loop for tens of milliseconds per batch).
+      const sliceEnd = performance.now() + LOCAL_TURN_SLICE_MS;
       for (const [id, results] of byInstance) {
+        if (turns.length > 0 && performance.now() > sliceEnd) {
+          this.#deferred.push(...results);
+          continue;
+        }
         const cached = this.#cache.get(id) as CachedExecutor & { instance: InstanceRecordLike };
         // The executor is mutated by the turn: out of the cache until the commit succeeds.
         this.#cache.delete(id);
@@ -860,6 +868,9 @@ class TaskHubWorker implements Worker {
 }
 
 type InstanceRecordLike = OrchestrationWorkItem["instance"];
+
+/** How long one macrotask runs local turns before it lets the event loop serve I/O. */
+const LOCAL_TURN_SLICE_MS = 4;
 
 /** Resolves after pending I/O had its turn (not a timer: fake clocks are not involved). */
 function nextMacrotask(): Promise<void> {
