@@ -107,6 +107,15 @@ export interface ChangeListenerOptions {
   onError?: (error: unknown) => void;
 }
 
+/**
+ * Every LISTEN session of a schema holds this shared advisory lock (two int4 keys: Weft's
+ * listeners, the channel), so a store can count the other processes listening — in
+ * pg_locks — and not NOTIFY when there are none.
+ */
+const LISTEN_LOCK_KEYS = "hashtext('weft:listen'), hashtext($1)";
+/** How old a count of the other listeners may be before it is taken again. */
+const PEER_COUNT_MAX_AGE_MS = 1000;
+
 const BACKOFF_FIRST_MS = 100;
 const BACKOFF_MAX_MS = 5_000;
 const EVERY_QUEUE: StoreNotification[] = [
@@ -127,6 +136,9 @@ export class ChangeListener {
   #attempt = 0;
   #reconnectTimer: NodeJS.Timeout | undefined;
   #pollTimer: NodeJS.Timeout | undefined;
+  /** Other listening sessions on the channel, and when they were counted; undefined: unknown. */
+  #peers: { count: number; at: number } | undefined;
+  #counting = false;
 
   constructor(options: ChangeListenerOptions) {
     this.#options = options;
@@ -140,6 +152,44 @@ export class ChangeListener {
   /** The LISTEN session while it is up. */
   get session(): pg.Client | undefined {
     return this.#client;
+  }
+
+  /**
+   * Whether another process may be listening on the channel: false only when a recent
+   * count of the channel's LISTEN sessions found this one alone. A stale count is taken
+   * again in the background (the answer meanwhile is the old one), so a process that
+   * starts listening may miss about a second of notifications; it polls meanwhile, as
+   * after any lost notification.
+   */
+  othersMayListen(): boolean {
+    const peers = this.#peers;
+    if (peers === undefined || performance.now() - peers.at > PEER_COUNT_MAX_AGE_MS) this.#countPeers();
+    return peers === undefined || peers.count > 0;
+  }
+
+  #countPeers(): void {
+    const client = this.#client;
+    if (this.#counting || client === undefined) return;
+    this.#counting = true;
+    void client
+      .query<{ others: number }>(
+        `SELECT count(*)::integer - 1 AS others FROM pg_locks
+          WHERE locktype = 'advisory' AND granted AND objsubid = 2
+            AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+            AND (classid, objid) = (SELECT k1::oid, k2::oid FROM (SELECT ${LISTEN_LOCK_KEYS}) AS k(k1, k2))`,
+        [this.#options.channel],
+      )
+      .then(
+        (result) => {
+          if (client === this.#client) this.#peers = { count: result.rows[0]?.others ?? 1, at: performance.now() };
+        },
+        () => {
+          this.#peers = undefined;
+        },
+      )
+      .finally(() => {
+        this.#counting = false;
+      });
   }
 
   /** Connects and LISTENs; rejects if the first connection fails. */
@@ -168,6 +218,7 @@ export class ChangeListener {
     try {
       await client.connect();
       await client.query(`LISTEN ${quoteIdent(this.#options.channel)}`);
+      await client.query(`SELECT pg_advisory_lock_shared(${LISTEN_LOCK_KEYS})`, [this.#options.channel]);
       await this.#options.onConnect?.(client);
     } catch (error) {
       await client.end().catch(() => undefined);
@@ -190,6 +241,7 @@ export class ChangeListener {
   #lost(client: pg.Client, error: unknown): void {
     if (this.#closed || client !== this.#client) return;
     this.#client = undefined;
+    this.#peers = undefined;
     client.end().catch(() => undefined);
     if (error !== undefined) this.#options.onError?.(error);
     this.#startPolling();

@@ -81,6 +81,19 @@ describe("NotifySender", () => {
     expect(sent).toHaveLength(4);
   });
 
+  it("sends nothing while no other process listens", async () => {
+    const sent: string[][] = [];
+    let others = false;
+    const sender = new NotifySender({ origin: "me", intervalMs: 0, send: async (p) => void sent.push(p), othersMayListen: () => others });
+    sender.add(changes(["a"], true, true));
+    await sender.flush();
+    expect(sent).toEqual([]);
+    others = true;
+    sender.add(changes(["b"]));
+    await sender.flush();
+    expect(sent).toHaveLength(1);
+  });
+
   it("sends what is pending at once on flush, and keeps sending after a failed NOTIFY", async () => {
     const sent: string[][] = [];
     let fail = true;

@@ -18,21 +18,30 @@ import { encodePayloads } from "./notifications.js";
  *   process sends at most one per interval however many transactions it commits.
  *
  * Nothing is sent for a change nobody else needs: an empty one (a lease-only write,
- * a commit whose new tasks this worker claimed itself).
+ * a commit whose new tasks this worker claimed itself), or any change while no other
+ * process listens on the schema's channel (one process on its own database).
  */
 export class NotifySender {
   readonly #origin: string;
   readonly #intervalMs: number;
   readonly #send: (payloads: string[]) => Promise<void>;
+  readonly #othersMayListen: () => boolean;
   #pending: Changes | undefined;
   #timer: NodeJS.Timeout | undefined;
   #inFlight: Promise<void> | undefined;
   #lastSentAt = Number.NEGATIVE_INFINITY;
 
-  constructor(options: { origin: string; intervalMs: number; send: (payloads: string[]) => Promise<void> }) {
+  constructor(options: {
+    origin: string;
+    intervalMs: number;
+    send: (payloads: string[]) => Promise<void>;
+    /** False when no other process listens (see ChangeListener.othersMayListen): nothing is sent then. */
+    othersMayListen?: () => boolean;
+  }) {
     this.#origin = options.origin;
     this.#intervalMs = options.intervalMs;
     this.#send = options.send;
+    this.#othersMayListen = options.othersMayListen ?? (() => true);
   }
 
   /** Queues a committed transaction's changes for the next NOTIFY. */
@@ -68,7 +77,7 @@ export class NotifySender {
     this.#pending = undefined;
     if (!changes) return Promise.resolve();
     this.#lastSentAt = performance.now();
-    const payloads = encodePayloads(this.#origin, changes);
+    const payloads = this.#othersMayListen() ? encodePayloads(this.#origin, changes) : [];
     // A failed NOTIFY is not retried: listeners elsewhere fall back to polling.
     const sending = (payloads.length === 0 ? Promise.resolve() : this.#send(payloads)).catch(() => undefined);
     this.#inFlight = sending.then(() => {

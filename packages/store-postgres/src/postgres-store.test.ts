@@ -552,9 +552,36 @@ function definePostgresTests(): void {
         expect(payloads.length).toBeLessThan(25);
       });
 
+      it("sends no NOTIFY while no other store listens on the schema, and starts again within about a second of one appearing", async () => {
+        const schema = testSchema();
+        const alone = await open(schema);
+        // Not a store: it holds no listener lock, so it is not counted — it only watches.
+        const payloads = await listenRaw(schema);
+        const start = (instanceId: string) => alone.createInstance({ instanceId, name: "pg-test", executionId: "e1", input: null }, T0);
+        await start("first");
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        payloads.length = 0;
+        for (let i = 0; i < 5; i += 1) {
+          await start(`alone-${i}`);
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        expect(payloads).toEqual([]);
+        const other = await open(schema);
+        const seen = new Set<string>();
+        other.subscribe((n) => {
+          if (n.kind === "instance-changed") seen.add(n.instanceId);
+        });
+        let i = 0;
+        await eventually(async () => {
+          await start(`together-${(i += 1)}`);
+          expect(seen.size).toBeGreaterThan(0);
+        }, 5_000);
+      });
+
       it("tells other processes nothing about tasks the committing worker claimed itself", async () => {
         const schema = testSchema();
-        const writer = await open(schema);
+        // Another store listening, so the writer has someone to tell.
+        const [writer] = [await open(schema), await open(schema)];
         await writer.createInstance({ instanceId: "local", name: "pg-test", executionId: "e1", input: null }, T0);
         const item = await claimItem(writer, "local");
         const payloads = await listenRaw(schema);

@@ -185,6 +185,7 @@ class PostgresStoreImpl implements PostgresStore {
       intervalMs: NOTIFY_INTERVAL_MS,
       // Its own transaction, off the commit path of the writes it announces; nothing in it needs to be durable.
       send: (payloads) => this.#db.write("notify other processes", [{ text: NOTIFY_SQL, values: [channel, payloads] }], () => undefined, { durable: false }),
+      othersMayListen: () => parts.listener.othersMayListen(),
     });
     this.#db = new Database({
       pool: parts.pool,
