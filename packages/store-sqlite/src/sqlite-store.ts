@@ -414,8 +414,7 @@ class SqliteStoreImpl implements SqliteStore {
     const items: OrchestrationWorkItem[] = [];
     for (const instanceId of candidates) {
       const token = newLeaseToken();
-      this.#s.leaseInstance.run(token, owner, now + leaseMs, instanceId);
-      const row = this.#s.getInstance.get(instanceId) as InstanceRow;
+      const row = this.#s.leaseInstance.get(token, owner, now + leaseMs, instanceId) as InstanceRow;
       const suspended = row.status === "suspended" ? 1 : 0;
       const messages = this.#s.claimMessages.all({ instanceId, now, suspended, maxMessages }) as InboxRow[];
       items.push({ instance: toInstanceRecord(row), leaseToken: token, messages: messages.map(toInboxMessage) });

@@ -119,7 +119,7 @@ export function prepareStatements(db: Database.Database): Statements {
         ORDER BY id LIMIT @maxMessages`,
     ),
     leaseOf: p("SELECT lease_token, lease_expires_at, status, last_seq, execution_id FROM instances WHERE instance_id = ?"),
-    leaseInstance: p("UPDATE instances SET lease_token = ?, lease_owner = ?, lease_expires_at = ? WHERE instance_id = ?"),
+    leaseInstance: p("UPDATE instances SET lease_token = ?, lease_owner = ?, lease_expires_at = ? WHERE instance_id = ? RETURNING *"),
     releaseLease: p(
       "UPDATE instances SET lease_token = NULL, lease_owner = NULL, lease_expires_at = NULL WHERE instance_id = ? AND lease_token = ?",
     ),
