@@ -234,7 +234,10 @@ class SqliteStoreImpl implements SqliteStore {
 
   async getHistory(instanceId: string, options: { afterSeq?: number; limit?: number } = {}): Promise<HistoryEvent[]> {
     return this.#read("get history", () => {
-      const rows = this.#s.getHistory.all(instanceId, options.afterSeq ?? 0, options.limit ?? -1) as HistoryRow[];
+      const afterSeq = options.afterSeq ?? 0;
+      const rows = (
+        options.limit === undefined ? this.#s.getHistory.all(instanceId, afterSeq) : this.#s.getHistoryPage.all(instanceId, afterSeq, options.limit)
+      ) as HistoryRow[];
       return rows.map(toHistoryEvent);
     });
   }
@@ -416,7 +419,11 @@ class SqliteStoreImpl implements SqliteStore {
       const token = newLeaseToken();
       const row = this.#s.leaseInstance.get(token, owner, now + leaseMs, instanceId) as InstanceRow;
       const suspended = row.status === "suspended" ? 1 : 0;
-      const messages = this.#s.claimMessages.all({ instanceId, now, suspended, maxMessages }) as InboxRow[];
+      const messages: InboxRow[] = [];
+      for (const message of this.#s.claimMessages.iterate({ instanceId, now, suspended }) as IterableIterator<InboxRow>) {
+        messages.push(message);
+        if (messages.length >= maxMessages) break;
+      }
       items.push({ instance: toInstanceRecord(row), leaseToken: token, messages: messages.map(toInboxMessage) });
     }
     return items;
