@@ -10,6 +10,7 @@ import { createApp, type WeftApp } from "./app.js";
 import { ConfigError, type ServerConfig } from "./config.js";
 import { Extensions } from "./extensions.js";
 import { ActivityIsolation } from "./isolation.js";
+import { timeOrderedIds } from "./instance-ids.js";
 import { createLogger, type Logger } from "./logger.js";
 import { createMetrics } from "./metrics.js";
 import { ProjectConfigError, type ProjectConfig } from "./project-config.js";
@@ -77,7 +78,8 @@ export async function createRuntime(config: ServerConfig, options: RuntimeOption
       remoteLeaseMs: config.remoteLeaseMs,
       wrapActivities: (functions) => secrets.wrap(functions),
     });
-    const client = createClient({ store });
+    // Instances started together share B-tree pages in the store (see instance-ids.ts).
+    const client = createClient({ store, ids: timeOrderedIds });
     const workflows = new WorkflowService({ store, client, maxPayloadBytes: config.maxPayloadBytes, maxMapItems: config.maxMapItems, activityNames: () => extensions.activityNames(), isCodeWorkflow: (id) => extensions.isCodeWorkflow(id) });
     const worker = config.worker
       ? createWorker({

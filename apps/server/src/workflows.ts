@@ -18,10 +18,10 @@ import {
   type ValidationCatalog,
   type WorkflowDefinition,
 } from "@weft/definition";
-import { randomUUID } from "node:crypto";
 import { DEFAULT_LIMITS, type EngineClient, InstanceExistsError, type InstanceRecord, jsonBytes, type OrchestratorResolver, type Store, type WorkflowRecord } from "@weft/engine";
 import { Ajv, type ValidateFunction } from "ajv";
 import addFormatsModule from "ajv-formats";
+import { timeOrderedId } from "./instance-ids.js";
 import { badRequest, conflict, HttpProblem, notFound, unprocessable } from "./problem.js";
 
 // ajv-formats is CommonJS; under NodeNext its default export arrives wrapped.
@@ -314,7 +314,7 @@ export class WorkflowService {
     const target = await this.#startTarget(workflowId, request.version);
     request.items.forEach((item, index) => this.#checkStartInput(target, item.input, `items[${index}].input`));
     const tags = await this.#startTags(target, request.tags);
-    const items = request.items.map((item) => ({ ...item, instanceId: item.instanceId ?? randomUUID() }));
+    const items = request.items.map((item) => ({ ...item, instanceId: item.instanceId ?? timeOrderedId() }));
     const settled = await Promise.allSettled(
       items.map((item) => this.#client.start(workflowId, item.input ?? null, { instanceId: item.instanceId, tags: { ...tags } })),
     );
