@@ -34,6 +34,7 @@ const cases: Record<string, () => Promise<void>> = {
   "http-seq": async () => (await overHttp()).sequentialOverHttp(variant, n),
   "http-many": async () => (await overHttp()).concurrentOverHttp(variant, n),
   "http-xacts": async () => (await overHttp()).pgXactsPerStep(variant, n),
+  "http-wait": async () => (await import("./scenarios/http-wait.js")).waitingOverHttp(variant, n),
   "s8-canvas": async () => (await browser()).browserCanvas(variant, n),
   "s8-instance": async () => (await browser()).browserInstance(variant, n),
 };

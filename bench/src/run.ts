@@ -8,6 +8,7 @@
  *   npm run bench                       # everything (~25 min on 2 cores)
  *   BENCH_ONLY=1,2 npm run bench        # a subset of scenarios (storage baselines always run)
  *   BENCH_ONLY=http npm run bench       # the over-HTTP group (issue 15): `weft start` driven over HTTP vs DBOS
+ *   BENCH_ONLY=http-wait npm run bench  # one of its scenarios: 100,000 instances waiting on an event, over HTTP
  *   BENCH_RUNS=5 BENCH_QUICK=1 …        # more runs / smaller sizes
  *   BENCH_PROFILE=1 …                   # --cpu-prof of scenarios 1 and 2 into bench/results/profiles/
  *   BENCH_TRACE=1 BENCH_ONLY=1,2 …      # count Store calls and sample PostgreSQL wait events (diagnosis, not timing)
@@ -70,6 +71,7 @@ const N6 = size(10_000, 2000);
 const NH1 = size(1000, 200);
 const NH2 = size(1000, 200);
 const NH3 = 200;
+const NHW = size(100_000, 10_000);
 const HTTP_SQ = "Weft over HTTP (`weft start`, SQLite, synchronous=FULL)";
 const HTTP_PG = "Weft over HTTP (`weft start`, DATABASE_URL: PostgreSQL)";
 // The stricter comparison for Weft: DBOS pays no HTTP round trip, no JSON definition to interpret.
@@ -119,6 +121,7 @@ const cases: Case[] = [
   weft("http-2", "http-many", "sqlite-full", NH2, `HTTP 2: ${NH2} drawn instances × 3 util.echo steps, started by 50 concurrent clients`, HTTP_SQ),
   weft("http-2", "http-many", "pg", NH2, `HTTP 2: ${NH2} drawn instances × 3 util.echo steps, started by 50 concurrent clients`, HTTP_PG),
   dbos("http-2", "many-c50", NH2, `HTTP 2: ${NH2} instances × 3 steps, started by 50 concurrent callers`, { system: DBOS_IN_PROCESS }),
+  weft("http-wait", "http-wait", "sqlite-full", NHW, `HTTP 4: ${NHW.toLocaleString("en-US")} drawn instances waiting on an event (batch starts), then one event to each (filter endpoint)`, HTTP_SQ, 1_200_000),
   weft("http-3", "http-xacts", "pg", NH3, `HTTP 3: PostgreSQL commits per sequential step (${NH3}-step drawn chain, idle polling included)`, HTTP_PG),
   weft("8", "s8-canvas", "browser", 300, "8a: browser, open a 300-node drawing in the designer", "Chromium (Playwright) + `weft start`"),
   weft("8", "s8-instance", "browser", 5000, "8b: browser, open an instance page with ~10,000 history events (5,000-item map)", "Chromium (Playwright) + `weft start`"),
@@ -179,8 +182,8 @@ function ensureDbos(): void {
   execFileSync("npm", ["ci", "--no-audit", "--no-fund"], { cwd: `${benchDir}dbos/`, stdio: "inherit" });
 }
 
-// A group name selects its scenarios: "3" selects 3a and 3b, "http" selects http-1, http-2 and http-3.
-const selected = cases.filter((c) => c.scenario === "0" || !only || only.has(c.scenario) || only.has(c.scenario.replace(/[ab]$/, "")) || only.has(c.scenario.replace(/-\d+$/, "")));
+// A group name selects its scenarios: "3" selects 3a and 3b, "http" selects http-1, http-2, http-3 and http-wait.
+const selected = cases.filter((c) => c.scenario === "0" || !only || only.has(c.scenario) || only.has(c.scenario.replace(/[ab]$/, "")) || only.has(c.scenario.replace(/-[^-]+$/, "")));
 if (selected.some((c) => c.command.kind === "dbos")) ensureDbos();
 const startedAt = new Date();
 const results = new Map<string, RunResult[]>(selected.map((c) => [c.id, []]));
@@ -278,6 +281,8 @@ const targets: Target[] = [
   { target: "Over HTTP, PostgreSQL, concurrent ≥ 2× DBOS", measured: get("http-many:pg") / get("dbos:many-c50"), need: 2, kind: ">=", how: "instances/s ÷ DBOS instances/s (in-process)" },
   { target: "Over HTTP, PostgreSQL ≤ 1.5 transactions per sequential step", measured: get("http-xacts:pg"), need: 1.5, kind: "<=", how: "pg_stat_database xact_commit delta ÷ steps" },
   { target: "Over HTTP, 50 clients on SQLite FULL: p99 start latency ≤ 100 ms", measured: detail("http-many:sqlite-full", "p99Ms"), need: 100, kind: "<=", how: "ms, POST …/instances" },
+  { target: `Over HTTP, ${NHW.toLocaleString("en-US")} instances waiting on an event: server RSS ≤ 300 MB (SQLite FULL)`, measured: detail("http-wait:sqlite-full", "serverRssWaitingMb"), need: 300, kind: "<=", how: "MB, VmRSS of `weft start` while all wait" },
+  { target: `Over HTTP, one event to each of ${NHW.toLocaleString("en-US")} waiting instances ≥ 5,000 events/s (SQLite FULL)`, measured: get("http-wait:sqlite-full"), need: 5000, kind: ">=", how: "events/s, first raise request → all completed" },
   { target: "Designer: 300-node canvas opens < 1.5 s (issue 5)", measured: get("s8-canvas:browser"), need: 1500, kind: "<=", how: "ms, navigation → all nodes on the canvas" },
   { target: "Runs: ~10,000-event instance page opens < 2 s (issue 6)", measured: get("s8-instance:browser"), need: 2000, kind: "<=", how: "ms, navigation → history counted, timeline drawn" },
 ].filter((t) => Number.isFinite(t.measured)) as Target[];
@@ -302,6 +307,8 @@ function extra(row: Row): string {
   if (row.id.startsWith("s7-starts")) parts.push(`p50 ${fmt(d.p50Ms ?? Number.NaN)} ms, p99 ${fmt(d.p99Ms ?? Number.NaN)} ms`);
   if (row.id.startsWith("s7-sse")) parts.push(`p50 ${fmt(d.p50Ms ?? Number.NaN)} ms, p99 ${fmt(d.p99Ms ?? Number.NaN)} ms over ${fmt(d.deliveries ?? Number.NaN)} deliveries`);
   if (row.id.startsWith("http-many") || row.id === "dbos:many-c50") parts.push(`starts p50 ${fmt(d.p50Ms ?? Number.NaN)} ms, p99 ${fmt(d.p99Ms ?? Number.NaN)} ms`);
+  if (row.id.startsWith("http-wait"))
+    parts.push(`server RSS ${fmt(d.serverRssWaitingMb ?? Number.NaN)} MB while all wait (peak ${fmt(d.serverPeakRssStartingMb ?? Number.NaN)} MB while starting, ${fmt(d.startsPerSecond ?? Number.NaN)} starts/s); raise requests ${fmt(d.raiseMs ?? Number.NaN)} ms, all completed ${fmt(d.deliverMs ?? Number.NaN)} ms; load ${fmt(d.loadAverageBefore ?? Number.NaN)}`);
   if (row.id.startsWith("http-xacts")) parts.push(`${fmt(d.xacts ?? Number.NaN)} commits for ${fmt(d.n ?? Number.NaN)} steps (${fmt(d.stepsPerSecond ?? Number.NaN)} steps/s)`);
   if (row.id.startsWith("s8-instance")) parts.push(`${fmt(d.historyEvents ?? Number.NaN)} events`);
   if (row.id.startsWith("s8-canvas")) parts.push(`${fmt(d.nodesRendered ?? Number.NaN)} nodes rendered`);

@@ -11,7 +11,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Variant, peakRssMb, report, sleep } from "../common.js";
 
-const cli = fileURLToPath(new URL("../../../apps/server/dist/cli.js", import.meta.url));
+// BENCH_WEFT_CLI=<path to another build's cli.js> measures that build instead (a before/after comparison).
+const cli = process.env.BENCH_WEFT_CLI ?? fileURLToPath(new URL("../../../apps/server/dist/cli.js", import.meta.url));
 const DURATION_MS = Number(process.env.BENCH_HTTP_SECONDS ?? 30) * 1000;
 
 export async function startServer(env: Record<string, string> = {}): Promise<{ url: string; child: ChildProcess; close(): Promise<void> }> {
