@@ -8,6 +8,7 @@ import { Command, InvalidArgumentError } from "commander";
 import { hasErrors, validate } from "@weft/definition";
 import { assertSafeBinding, ConfigError, loadConfig, type ServerConfig } from "./config.js";
 import { watchProject } from "./dev-watch.js";
+import { limitHeapGrowth } from "./heap-policy.js";
 import { initProject } from "./init-project.js";
 import { findConfigFile, loadProjectConfig, type ProjectConfig } from "./project-config.js";
 import { createRuntime } from "./runtime.js";
@@ -40,6 +41,7 @@ interface ServeFlags {
 }
 
 async function serveProject(options: ServeFlags, dev: boolean): Promise<void> {
+  limitHeapGrowth();
   const config = loadConfig(process.env, {
     ...(options.port !== undefined ? { port: options.port } : {}),
     ...(options.host ? { host: options.host } : {}),
@@ -95,6 +97,7 @@ program
   .option("-d, --data-dir <dir>", "where the SQLite database lives")
   .option("--config <file>", "the project config (default: ./weft.config.*)")
   .action(async (options: { concurrency?: number; dataDir?: string; config?: string }) => {
+    limitHeapGrowth();
     const config = loadConfig(process.env, {
       ...(options.concurrency ? { activityConcurrency: options.concurrency } : {}),
       ...(options.dataDir ? { dataDir: options.dataDir } : {}),
