@@ -38,8 +38,7 @@ its fsync rate swung between ~200/s and ~8,000/s across runs: compare ratios wit
 not absolute figures across runs. SQLite is one process by design (an OS lock owns the file),
 so the 1/2/4-worker-process rows are PostgreSQL's.
 ${overHttp}
-Command: \`npm run bench\` (here: \`BENCH_PROFILE=1 npm run bench\`, which also writes
-\`--cpu-prof\` profiles of scenarios 1 and 2 to \`bench/results/profiles/\`).
+Command: \`npm run bench\`${latest.runs === 3 && !latest.quick ? "" : ` (here with BENCH_RUNS=${latest.runs}${latest.quick ? ", BENCH_QUICK=1" : ""})`}; load average when the run started: ${(latest.loadAverage as number[]).map((l) => l.toFixed(1)).join(" / ")} (1 / 5 / 15 min).
 
 ${latest.table}
 
