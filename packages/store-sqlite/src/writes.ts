@@ -123,8 +123,9 @@ export function applyTurn(s: Statements, turn: TurnCommit, now: number, changes:
   const id = turn.instanceId;
   // A local turn's results reach history directly: their tasks go, no inbox message is written.
   for (const task of turn.local?.completes ?? []) s.deleteActivity.run(Number(task.id));
-  for (const messageId of turn.consumedMessageIds) s.deleteMessage.run(messageId, id);
+  // An ending turn drops the whole inbox, its consumed messages with it.
   if (turn.dropInbox) s.deleteInbox.run(id);
+  else for (const messageId of turn.consumedMessageIds) s.deleteMessage.run(messageId, id);
   if (turn.cancelActivities) s.deleteActivities.run(id);
   if (turn.deleteHistoryThroughSeq !== undefined) s.deleteHistoryThrough.run(id, turn.deleteHistoryThroughSeq);
   for (const event of turn.events) s.insertEvent.run(id, event.seq, event.type, event.at, historyEventJson(event));
@@ -167,6 +168,7 @@ export function applyTurn(s: Statements, turn: TurnCommit, now: number, changes:
     if (item) claimed.push(item);
   }
   // The lease is released: if visible messages are left, another claim can take them now.
-  if (s.hasMessages.get(id) !== undefined) changes.orchestrationWork = true;
+  // After a dropped inbox the only ones are those this turn inserted, which said so already.
+  if (!turn.dropInbox && s.hasMessages.get(id) !== undefined) changes.orchestrationWork = true;
   return claimed;
 }
