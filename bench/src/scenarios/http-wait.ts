@@ -8,7 +8,8 @@
  * Reported: the server process's RSS while every instance waits (VmRSS from
  * /proc/<pid>/status, the highest of samples over a few seconds) and its peak so far
  * (VmHWM: the starts), and the events delivered per second, from the first raise request
- * to the last instance completed.
+ * to the last instance completed, with the server's CPU time per event meanwhile (user +
+ * system from /proc/<pid>/stat: steadier than the rate on a shared machine).
  *
  * The workload goes through HTTP only. Progress is read from the database file by the
  * bench, read-only (WAL lets a reader beside the owner): any HTTP way of counting 100,000
@@ -72,6 +73,7 @@ export async function waitingOverHttp(variant: Variant, n: number): Promise<void
     }
     const peakWhileStartingMb = memoryOf(pid).peakMb;
 
+    const cpuBefore = cpuMsOf(pid);
     const t1 = performance.now();
     let raised = 0;
     let requests = 0;
@@ -89,6 +91,7 @@ export async function waitingOverHttp(variant: Variant, n: number): Promise<void
     if (raised !== n) throw new Error(`the filter endpoint raised ${raised} events, expected ${n}`);
     await until(() => (counts().completed ?? 0) === n, "every instance completed");
     const deliverMs = performance.now() - t1;
+    const deliverCpuMs = cpuMsOf(pid) - cpuBefore;
     const final = counts();
     if (final.completed !== n) throw new Error(`expected ${n} completed instances, got ${JSON.stringify(final)}`);
 
@@ -106,6 +109,7 @@ export async function waitingOverHttp(variant: Variant, n: number): Promise<void
       raiseMs,
       raiseRequests: requests,
       deliverMs,
+      serverCpuUsPerEvent: (deliverCpuMs * 1000) / n,
       loadAverageBefore: loadBefore,
       loadAverageAfter: loadavg()[0],
       store: "sqlite (FULL)",
@@ -157,6 +161,15 @@ async function untilHealthy(url: string): Promise<void> {
     if (performance.now() > deadline) throw new Error(`${url}/api/health did not answer 200 within 60 s`);
     await sleep(50);
   }
+}
+
+/** User + system CPU time the process has used, in ms (Linux counts it in ticks of 10 ms). */
+function cpuMsOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  // The fields after the command name (which may hold spaces, hence the last ")") start at
+  // the 3rd: utime is the 14th, stime the 15th.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 /** The process's resident set now and its peak so far, in MB. */
