@@ -71,7 +71,7 @@ describe('the interpreter yields to the event loop', () => {
     const longest = await measureLoopGaps(async () => {
       const id = await h.client.start('mapper', undefined, { tags: { version: '1' } });
       done = await h.client.waitForCompletion(id, { timeoutMs: 60_000 });
-    });
+    }, 1);
     console.log(
       `[interpreter-yield] map of ${DEFAULT_MAX_MAP_ITEMS} pass-only items in one turn: longest event-loop block ${longest.worstCpuGapMs.toFixed(1)} ms of CPU (${longest.worstGapMs.toFixed(1)} ms wall)`,
     );
@@ -90,7 +90,7 @@ describe('the interpreter yields to the event loop', () => {
     const longest = await measureLoopGaps(async () => {
       const id = await h.client.start('mapper', undefined, { tags: { version: '1' } });
       done = await h.client.waitForCompletion(id, { timeoutMs: 60_000 });
-    });
+    }, 1);
     const seconds = (performance.now() - started) / 1000;
     console.log(
       `[interpreter-yield] map of ${DEFAULT_MAX_MAP_ITEMS} activities all in flight: ${seconds.toFixed(1)} s, longest event-loop block ${longest.worstCpuGapMs.toFixed(1)} ms of CPU (${longest.worstGapMs.toFixed(1)} ms wall)`,

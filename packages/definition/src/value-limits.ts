@@ -27,11 +27,14 @@ export const MAX_STRING_LENGTH = 262_144;
 /**
  * The most a value may weigh once every shared sub-value is counted as often as it is
  * reached: one per object, array and scalar, and one more per 32 characters of each
- * text. Expanding 2^19 (524,288) nodes took 52–66 ms (`$string`, `=`, JSONata's clone);
- * at 250,000 these take about 25–30 ms. A 256 KiB JSON payload has at most ~130,000
- * nodes, so real data stays far below.
+ * text. Expanding 2^19 (524,288) nodes took 52–66 ms (`$string`, `=`, JSONata's clone)
+ * when this was first measured, and 250,000 about 25–30 ms; on a slower day of the same
+ * kind of machine (2026-12-07) a doubling transform at 2^17 nodes held the event loop
+ * 45–90 ms, so the bound is 125,000 (2^16 expands in 27–33 ms there). Data has room: a
+ * 256 KiB JSON payload reaches ~130,000 nodes only when it is nothing but one-digit
+ * numbers; records with named fields of a few characters weigh a fifth of that.
  */
-export const MAX_EXPANDED_WEIGHT = 250_000;
+export const MAX_EXPANDED_WEIGHT = 125_000;
 
 /**
  * Characters of text that weigh as much as one node: texts are copied and compared

@@ -56,7 +56,7 @@ describe("no expression can hold the process", () => {
       expect(byName(name).length, name).toBe(2);
       for (const instance of byName(name)) {
         expect(instance.status, name).toBe("failed");
-        expect(instance.error, name).toMatch(/A value larger than 250000 nodes was built/);
+        expect(instance.error, name).toMatch(/A value larger than 125000 nodes was built/);
       }
     }
     for (const instance of byName("string-doubling")) {

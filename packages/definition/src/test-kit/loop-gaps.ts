@@ -12,12 +12,26 @@ export interface LoopGaps<T> {
 }
 
 /**
- * Runs `work` while a 1 ms interval measures the gaps between its runs.
+ * Runs `work` (which must be repeatable: an evaluation) three times, each while a 1 ms
+ * interval measures the gaps between its runs, and returns the attempt whose worst gap was
+ * smallest. What a call holds the loop for is its own work plus whatever the machine adds
+ * (the process not scheduled, a collection of another test's garbage): noise only ever adds,
+ * so the best of three is the closest reading of the work, and a call that really holds the
+ * loop too long does so every time.
  *
  * @example
  * const { worstGapMs } = await measureLoopGaps(() => evaluateExpression(source, {}, options()));
  */
-export async function measureLoopGaps<T>(work: () => Promise<T>): Promise<LoopGaps<T>> {
+export async function measureLoopGaps<T>(work: () => Promise<T>, attempts = 3): Promise<LoopGaps<T>> {
+  let best: LoopGaps<T> | undefined;
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    const gaps = await measureOnce(work);
+    if (!best || gaps.worstGapMs < best.worstGapMs) best = gaps;
+  }
+  return best as LoopGaps<T>;
+}
+
+async function measureOnce<T>(work: () => Promise<T>): Promise<LoopGaps<T>> {
   let last = performance.now();
   let lastCpu = cpuMs();
   let worstCpuGapMs = 0;
