@@ -9,7 +9,7 @@ import {
   type ActivityTaskInfo,
   consoleActivityLogger,
 } from "./activity.js";
-import { isTerminal } from "./instance.js";
+import { type InstanceRecord, isTerminal } from "./instance.js";
 import { asLocalCommit, instanceAfter, localWorkItem } from "./local-dispatch.js";
 import { type CachedExecutor, DEFAULT_LIMITS, jsonBytes, type Limits, type OrchestratorResolver, runTurn, type TurnEnvironment, type TurnResult } from "./orchestration-turn.js";
 import { ReplayCache } from "./replay-cache.js";
@@ -367,7 +367,7 @@ class TaskHubWorker implements Worker {
    * worker will run, and starts those. `from` is the instance each turn was computed from.
    * Returns one outcome per turn.
    */
-  async #commit(turns: readonly { from: InstanceRecordLike; result: TurnResult }[], local: boolean): Promise<TurnOutcome[]> {
+  async #commit(turns: readonly { from: InstanceRecord; result: TurnResult }[], local: boolean): Promise<TurnOutcome[]> {
     const commits = this.#claimLocally(turns.map(({ result }) => result.commit));
     for (const commit of commits) this.#ownWrites.set(commit.instanceId, commit.cancelActivities === true);
     let outcomes: TurnOutcome[];
@@ -700,7 +700,7 @@ class TaskHubWorker implements Worker {
   async #runLocalTurns(batch: readonly ActivityResult[]): Promise<ActivityResult[]> {
     if (!this.#local || !this.#running) return [...batch];
     const queued: ActivityResult[] = [];
-    const byInstance = new Map<string, ActivityResult[]>();
+    const byInstance = new Map<string, { cached: CachedExecutor & { instance: InstanceRecord }; results: ActivityResult[] }>();
     for (const result of batch) {
       const id = result.message.instanceId;
       if (this.#localInFlight.has(id)) {
@@ -714,8 +714,8 @@ class TaskHubWorker implements Worker {
         queued.push(result);
         continue;
       }
-      const group = byInstance.get(id) ?? [];
-      group.push(result);
+      const group = byInstance.get(id) ?? { cached: cached as CachedExecutor & { instance: InstanceRecord }, results: [] };
+      group.results.push(result);
       byInstance.set(id, group);
     }
     if (byInstance.size === 0) return queued;
@@ -723,17 +723,16 @@ class TaskHubWorker implements Worker {
     const env = this.#turnEnvironment();
     for (const id of byInstance.keys()) this.#localInFlight.add(id);
     try {
-      const turns: { from: InstanceRecordLike; results: ActivityResult[]; result: TurnResult }[] = [];
+      const turns: { from: InstanceRecord; results: ActivityResult[]; result: TurnResult }[] = [];
       // A slice of the event loop, not the whole batch: what is left runs in the next
       // macrotask, so requests are served in between (many instances finishing steps at once
       // would otherwise hold the loop for tens of milliseconds per batch).
       const sliceEnd = performance.now() + LOCAL_TURN_SLICE_MS;
-      for (const [id, results] of byInstance) {
+      for (const [id, { cached, results }] of byInstance) {
         if (turns.length > 0 && performance.now() > sliceEnd) {
           this.#deferred.push(...results);
           continue;
         }
-        const cached = this.#cache.get(id) as CachedExecutor & { instance: InstanceRecordLike };
         // The executor is mutated by the turn: out of the cache until the commit succeeds.
         this.#cache.delete(id);
         const item = localWorkItem(cached, results, env.now);
@@ -866,8 +865,6 @@ class TaskHubWorker implements Worker {
     else console.error(`[weft worker ${this.workerId}] ${where}:`, error);
   }
 }
-
-type InstanceRecordLike = OrchestrationWorkItem["instance"];
 
 /** How long one macrotask runs local turns before it lets the event loop serve I/O. */
 const LOCAL_TURN_SLICE_MS = 4;
