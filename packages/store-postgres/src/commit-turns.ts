@@ -1,4 +1,5 @@
 import type { ActivityWorkItem, TurnCommit, TurnOutcome } from "@weft/engine";
+import { statusAfterTurn } from "@weft/engine/store-kit";
 import type { Changes, PlannedWrite, Statement } from "./connection.js";
 import { atMs, historyEventJson, nowMs, toActivityWorkItem, toJson } from "./rows.js";
 import { instanceColumns, messageColumns, newLeaseToken, taskColumns, visibleAt } from "./writes.js";
@@ -341,6 +342,8 @@ function planSegment(
       });
       outcomes[index] = { committed: true, claimed };
       changes.instances.add(turn.instanceId);
+      const status = statusAfterTurn(turn);
+      if (status !== undefined) changes.statuses.set(turn.instanceId, status);
     }
     for (const id of row.children) changes.instances.add(id);
     for (const id of row.messaged) changes.instances.add(id);

@@ -1,17 +1,19 @@
 import { createHash } from "node:crypto";
 import pg from "pg";
 import type { ClientConfig, PoolClient, QueryResultRow } from "pg";
-import { EngineError, StoreError } from "@weft/engine";
+import { EngineError, type InstanceStatus, StoreError } from "@weft/engine";
 
 /** What a write touched; turned into notifications after commit (local listeners at once, other processes by a coalesced NOTIFY). */
 export interface Changes {
   instances: Set<string>;
+  /** The status of a changed instance, where a committed turn established it (see statusAfterTurn); local listeners only. */
+  statuses: Map<string, InstanceStatus>;
   orchestrationWork: boolean;
   activityWork: boolean;
 }
 
 export function noChanges(): Changes {
-  return { instances: new Set(), orchestrationWork: false, activityWork: false };
+  return { instances: new Set(), statuses: new Map(), orchestrationWork: false, activityWork: false };
 }
 
 /** The part of a pooled client the statements use. */

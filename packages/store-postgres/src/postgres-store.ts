@@ -434,7 +434,10 @@ class PostgresStoreImpl implements PostgresStore {
 }
 
 function toNotifications(changes: Changes): StoreNotification[] {
-  const notifications: StoreNotification[] = [...changes.instances].map((instanceId) => ({ kind: "instance-changed", instanceId }));
+  const notifications: StoreNotification[] = [...changes.instances].map((instanceId) => {
+    const status = changes.statuses.get(instanceId);
+    return status === undefined ? { kind: "instance-changed", instanceId } : { kind: "instance-changed", instanceId, status };
+  });
   if (changes.orchestrationWork) notifications.push({ kind: "work-available", queue: "orchestration" });
   if (changes.activityWork) notifications.push({ kind: "work-available", queue: "activity" });
   return notifications;

@@ -552,7 +552,7 @@ class SqliteStoreImpl implements SqliteStore {
 
   #notify(changes: Changes): void {
     if (this.#listeners.size === 0) return;
-    const notifications: StoreNotification[] = [...changes.instances].map((instanceId) => ({ kind: "instance-changed", instanceId }));
+    const notifications: StoreNotification[] = [...changes.instances].map((instanceId) => instanceChanged(instanceId, changes.statuses.get(instanceId)));
     if (changes.orchestrationWork) notifications.push({ kind: "work-available", queue: "orchestration" });
     if (changes.activityWork) notifications.push({ kind: "work-available", queue: "activity" });
     for (const notification of notifications) {
@@ -592,4 +592,8 @@ function parseTaskId(id: string): number | undefined {
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+function instanceChanged(instanceId: string, status: InstanceStatus | undefined): StoreNotification {
+  return status === undefined ? { kind: "instance-changed", instanceId } : { kind: "instance-changed", instanceId, status };
 }

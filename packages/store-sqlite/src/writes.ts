@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { toIso, type ActivityWorkItem, type NewActivityTask, type NewInstance, type NewMessage, type TurnCommit } from "@weft/engine";
+import { toIso, type ActivityWorkItem, type InstanceStatus, type NewActivityTask, type NewInstance, type NewMessage, type TurnCommit } from "@weft/engine";
+import { statusAfterTurn } from "@weft/engine/store-kit";
 import { historyEventJson, toActivityWorkItem, toJson, type ActivityRow } from "./rows.js";
 import type { Statements } from "./statements.js";
 
@@ -10,12 +11,14 @@ import type { Statements } from "./statements.js";
  */
 export interface Changes {
   instances: Set<string>;
+  /** The status of a changed instance, where a committed turn established it (see statusAfterTurn). */
+  statuses: Map<string, InstanceStatus>;
   orchestrationWork: boolean;
   activityWork: boolean;
 }
 
 export function noChanges(): Changes {
-  return { instances: new Set(), orchestrationWork: false, activityWork: false };
+  return { instances: new Set(), statuses: new Map(), orchestrationWork: false, activityWork: false };
 }
 
 export function newLeaseToken(): string {
@@ -155,6 +158,8 @@ export function applyTurn(s: Statements, turn: TurnCommit, now: number, changes:
     pendingWaits: JSON.stringify(u.pendingWaits ?? []),
   });
   changes.instances.add(id);
+  const status = statusAfterTurn(turn);
+  if (status !== undefined) changes.statuses.set(id, status);
 
   for (const child of turn.instances) {
     if (!instanceExists(s, child.instanceId)) insertInstance(s, child, now, changes);

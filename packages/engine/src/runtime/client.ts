@@ -230,7 +230,10 @@ export function createClient(options: ClientOptions): EngineClient {
         };
         cleanups.push(
           store.subscribe((n) => {
-            if (n.kind === "instance-changed" && n.instanceId === instanceId) void check();
+            if (n.kind !== "instance-changed" || n.instanceId !== instanceId) return;
+            // A change that says the instance is still running (every step of a chain) needs no read.
+            if (n.status !== undefined && !isTerminal(n.status)) return;
+            void check();
           }),
         );
         // A slow safety net for stores whose notifications can be missed (a dropped LISTEN connection).

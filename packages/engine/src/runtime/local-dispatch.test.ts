@@ -63,6 +63,15 @@ describe("local dispatch", () => {
     expect(calls.get("commitTurns")).toBe(21);
   });
 
+  it("lets waitForCompletion skip the read of a step that leaves the instance running (the notification says so)", async () => {
+    const { store, calls } = counting(createMemoryStore());
+    hub = createTestHub({ store, orchestrators: chain, activities: { add: (n: number) => n + 1 } });
+    const id = await hub.client.start("chain", 20);
+    expect(await hub.client.waitForCompletion(id)).toMatchObject({ status: "completed", output: 20 });
+    // One read when it starts waiting, one for the change that ended the instance — not one per step.
+    expect(calls.get("getInstance") ?? 0).toBeLessThanOrEqual(3);
+  });
+
   it("sends every step through the queue tables when turned off, with the same history", async () => {
     const { store, calls } = counting(createMemoryStore());
     hub = createTestHub({ store, orchestrators: chain, activities: { add: (n: number) => n + 1 }, localDispatch: false });

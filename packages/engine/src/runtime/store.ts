@@ -430,5 +430,15 @@ export interface ActivityResult {
 }
 
 export type StoreNotification =
-  | { kind: "instance-changed"; instanceId: string }
+  | {
+      kind: "instance-changed";
+      instanceId: string;
+      /**
+       * The instance's status after the change, when the write established it (a committed
+       * turn: the status it set, or `running` for a local turn, which only commits on a
+       * running instance). Absent when the writer does not know it — then read the instance.
+       * Lets a watcher such as `waitForCompletion` skip a read per step of a long chain.
+       */
+      status?: InstanceStatus;
+    }
   | { kind: "work-available"; queue: "orchestration" | "activity" };

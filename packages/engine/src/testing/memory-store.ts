@@ -1,5 +1,6 @@
 import { InstanceExistsError, WorkflowNotFoundError } from "../core/errors.js";
 import type { HistoryEvent } from "../core/history.js";
+import { statusAfterTurn } from "../store-kit/turn-status.js";
 import { INSTANCE_STATUSES, type InstanceRecord, type InstanceStatus, isTerminal } from "../runtime/instance.js";
 import type {
   ActivityResult,
@@ -449,7 +450,9 @@ export class MemoryStore implements Store {
     if (!turn.local) this.#leases.delete(id);
     const touched = new Set([id, ...turn.messages.map((m) => m.instanceId), ...turn.instances.map((c) => c.instanceId)]);
     for (const instanceId of touched) {
-      if (this.#instances.has(instanceId)) this.#emit({ kind: "instance-changed", instanceId });
+      if (!this.#instances.has(instanceId)) continue;
+      const status = instanceId === id ? statusAfterTurn(turn) : undefined;
+      this.#emit(status === undefined ? { kind: "instance-changed", instanceId } : { kind: "instance-changed", instanceId, status });
     }
     return claimed;
   }

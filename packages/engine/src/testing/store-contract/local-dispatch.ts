@@ -184,7 +184,7 @@ export function describeLocalDispatch(ctx: ContractContext): void {
       // Notifications arrive in commit order: once a later write's has arrived, the commit's have too.
       const sentinel = await start(store);
       await eventually(() => {
-        expect(seen).toContainEqual({ kind: "instance-changed", instanceId: init.instanceId });
+        expect(seen).toContainEqual({ kind: "instance-changed", instanceId: init.instanceId, status: "running" });
         expect(seen).toContainEqual({ kind: "instance-changed", instanceId: sentinel.instanceId });
       });
       expect(seen).not.toContainEqual(activityWork);
@@ -201,7 +201,7 @@ export function describeLocalDispatch(ctx: ContractContext): void {
       expect(outcome?.claimed.map((t) => t.taskId)).toEqual([2]);
       const sentinel = await start(store);
       await eventually(() => {
-        expect(seen).toContainEqual({ kind: "instance-changed", instanceId: state.instanceId });
+        expect(seen).toContainEqual({ kind: "instance-changed", instanceId: state.instanceId, status: "running" });
         expect(seen).toContainEqual({ kind: "instance-changed", instanceId: sentinel.instanceId });
       });
       expect(seen).not.toContainEqual(activityWork);
@@ -217,8 +217,43 @@ export function describeLocalDispatch(ctx: ContractContext): void {
       expect(await commitOne(store, firstTurn(item, { activities }))).toBe(true);
       await eventually(() => {
         expect(seen).toContainEqual(activityWork);
-        expect(seen).toContainEqual({ kind: "instance-changed", instanceId: init.instanceId });
+        expect(seen).toContainEqual({ kind: "instance-changed", instanceId: init.instanceId, status: "running" });
       });
+    });
+
+    it("puts the status a committed turn established on its instance-changed: the one it set, running for a local turn, none otherwise", async () => {
+      const store = await ctx.open();
+      const { state, tasks } = await heldTasks(store);
+      const seen: StoreNotification[] = [];
+      store.subscribe((n) => seen.push(n));
+      const ofInstance = () => seen.filter((n) => n.kind === "instance-changed" && n.instanceId === state.instanceId);
+
+      // A local turn commits only on a running instance: it is running afterwards.
+      const next = activityTask(state, { taskId: 2, claimFor: { owner: OWNER, leaseMs: LEASE_MS } });
+      const [local] = await store.commitTurns([localTurn(state, tasks, { activities: [next] })], T0 + SECOND);
+      expect(local?.committed).toBe(true);
+      await eventually(() => expect(ofInstance()).toEqual([{ kind: "instance-changed", instanceId: state.instanceId, status: "running" }]));
+
+      // A claimed turn that sets no status says none: the instance may be suspended.
+      seen.length = 0;
+      await store.enqueueMessage(message(state.instanceId, "EventRaised", { name: "e" }, T0 + SECOND));
+      const item = await claimOne(store, state.instanceId, T0 + 2 * SECOND);
+      const quiet = turnFor(item, { events: [event(item.instance.lastSeq + 1, "OrchestratorStarted", {}, T0)], update: { lastSeq: item.instance.lastSeq + 1 } });
+      expect(await commitOne(store, quiet, T0 + 2 * SECOND)).toBe(true);
+      await eventually(() => expect(ofInstance()).toContainEqual({ kind: "instance-changed", instanceId: state.instanceId }));
+      expect(ofInstance().some((n) => n.kind === "instance-changed" && n.status !== undefined)).toBe(false);
+
+      // The turn that completes the instance says completed.
+      seen.length = 0;
+      await store.enqueueMessage(message(state.instanceId, "EventRaised", { name: "f" }, T0 + 2 * SECOND));
+      const last = await claimOne(store, state.instanceId, T0 + 3 * SECOND);
+      const done = turnFor(last, {
+        events: [event(last.instance.lastSeq + 1, "ExecutionCompleted", { status: "completed", result: 1 }, T0)],
+        update: { lastSeq: last.instance.lastSeq + 1, status: "completed", output: 1, completedAt: "2026-01-01T00:00:03.000Z" },
+        dropInbox: true,
+      });
+      expect(await commitOne(store, done, T0 + 3 * SECOND)).toBe(true);
+      await eventually(() => expect(ofInstance()).toContainEqual({ kind: "instance-changed", instanceId: state.instanceId, status: "completed" }));
     });
   });
 
