@@ -7,12 +7,12 @@
  */
 import { createWorker } from "@weft/engine";
 import { createPostgresStore } from "@weft/store-postgres";
-import { DATABASE_URL, peakRssMb, quiet } from "./common.js";
+import { DATABASE_URL, peakRssMb, quiet, storeTrace, traced } from "./common.js";
 import { activities, orchestrators } from "./orchestrators.js";
 
 const schema = process.argv[2];
 if (!schema) throw new Error("usage: worker-process.ts <schema>");
-const store = await createPostgresStore({ connectionString: DATABASE_URL, schema, poolSize: Number(process.env.BENCH_POOL ?? 10), applicationName: "weft-bench-worker" });
+const store = traced(await createPostgresStore({ connectionString: DATABASE_URL, schema, poolSize: Number(process.env.BENCH_POOL ?? 10), applicationName: "weft-bench-worker" }));
 const worker = createWorker({ store, orchestrators, activities, ...quiet });
 worker.start();
 process.stdout.write("READY\n");
@@ -22,6 +22,6 @@ process.stdin.once("end", () => process.exit(0));
 process.once("SIGTERM", async () => {
   await worker.stop();
   await store.close();
-  process.stdout.write(`@@WORKER ${JSON.stringify({ ...worker.metrics(), peakRssMb: Math.round(peakRssMb()) })}\n`);
+  process.stdout.write(`@@WORKER ${JSON.stringify({ ...worker.metrics(), peakRssMb: Math.round(peakRssMb()), ...storeTrace })}\n`);
   process.exit(0);
 });

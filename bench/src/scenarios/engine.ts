@@ -26,7 +26,11 @@ async function startEngine(variant: Variant, extraActivities: typeof activities 
       async stop() {
         const workers = await pool.stop();
         await opened.destroy();
-        return { workerProcesses: processes, workerPeakRssMb: workers.map((w) => w.peakRssMb), workerTurns: workers.map((w) => w.turns) };
+        const sum: Record<string, number> = {};
+        if (process.env.BENCH_TRACE === "1") {
+          for (const w of workers) for (const [k, v] of Object.entries(w)) if (k.startsWith("store.") || k === "localTurns" || k === "turns") sum[`workers.${k}`] = (sum[`workers.${k}`] ?? 0) + (v as number);
+        }
+        return { workerProcesses: processes, workerPeakRssMb: workers.map((w) => w.peakRssMb), workerTurns: workers.map((w) => w.turns), ...sum };
       },
     };
   }
@@ -60,12 +64,17 @@ export async function sequential(variant: Variant, n: number): Promise<void> {
 /** Scenario 2: n instances × 3 activities, all started at once. */
 export async function manyInstances(variant: Variant, n: number): Promise<void> {
   const engine = await startEngine(variant);
+  const warm = Number(process.env.BENCH_WARMUP ?? 0);
+  if (warm > 0) {
+    await Promise.all(Array.from({ length: warm }, (_, i) => engine.client.start("threeSteps", -i)));
+    await untilTerminal(engine.opened, warm);
+  }
   const t0 = performance.now();
   await Promise.all(Array.from({ length: n }, (_, i) => engine.client.start("threeSteps", i)));
   const startedMs = performance.now() - t0;
-  await untilTerminal(engine.opened, n);
+  await untilTerminal(engine.opened, warm + n);
   const ms = performance.now() - t0;
-  const failed = n - (await engine.opened.countStatus("completed"));
+  const failed = warm + n - (await engine.opened.countStatus("completed"));
   const extra = await engine.stop();
   if (failed > 0) throw new Error(`${failed} instances did not complete`);
   report({ value: (n / ms) * 1000, unit: "instances/s", ms, startedMs, n, ...extra });
