@@ -33,6 +33,7 @@ export interface Statements {
   clearInstanceLeases: Database.Statement;
   // activity tasks
   insertActivity: Database.Statement;
+  insertLeasedActivity: Database.Statement;
   claimableActivities: Database.Statement;
   claimableActivitiesNamed: Database.Statement;
   claimableSuspects: Database.Statement;
@@ -136,6 +137,14 @@ export function prepareStatements(db: Database.Database): Statements {
     insertActivity: p(
       `INSERT INTO activity_tasks (instance_id, execution_id, task_id, name, input, attempt, tags, timeout_ms, visible_at, available_at)
        VALUES (@instanceId, @executionId, @taskId, @name, @input, @attempt, @tags, @timeoutMs, @visibleAt, @visibleAt)`,
+    ),
+    // Local dispatch: the task is leased by the turn that schedules it, in the same row write.
+    insertLeasedActivity: p(
+      `INSERT INTO activity_tasks (instance_id, execution_id, task_id, name, input, attempt, tags, timeout_ms, visible_at, available_at,
+                                   lease_token, lease_owner, lease_expires_at, claim_count)
+       VALUES (@instanceId, @executionId, @taskId, @name, @input, @attempt, @tags, @timeoutMs, @visibleAt, @expiresAt,
+               @token, @owner, @expiresAt, 1)
+       RETURNING *`,
     ),
     // @maxClaims: the *Fresh statements take tasks claimed at most this often before (0: never,
     // when suspects are bounded and claimed by the *Suspects statements); a large number otherwise.

@@ -86,7 +86,7 @@ export function insertMessage(s: Statements, message: NewMessage, defaultVisible
 
 /** Inserts a task; one with `claimFor` is leased to that owner at once and returned (local dispatch). */
 export function insertActivity(s: Statements, task: NewActivityTask, now: number, changes: Changes): ActivityWorkItem | undefined {
-  const inserted = s.insertActivity.run({
+  const row = {
     instanceId: task.instanceId,
     executionId: task.executionId,
     taskId: task.taskId,
@@ -96,19 +96,20 @@ export function insertActivity(s: Statements, task: NewActivityTask, now: number
     tags: task.tags === undefined ? null : JSON.stringify(task.tags),
     timeoutMs: task.timeoutMs ?? null,
     visibleAt: task.visibleAt ?? now,
-  });
+  };
   if (!task.claimFor) {
+    s.insertActivity.run(row);
     changes.activityWork = true;
     return undefined;
   }
   // Claimed by the transaction that schedules it: nobody else needs to hear of it.
-  const row = s.leaseActivity.get({
-    id: Number(inserted.lastInsertRowid),
+  const leased = s.insertLeasedActivity.get({
+    ...row,
     token: newLeaseToken(),
     owner: task.claimFor.owner,
     expiresAt: now + task.claimFor.leaseMs,
   }) as ActivityRow;
-  return toActivityWorkItem(row);
+  return toActivityWorkItem(leased);
 }
 
 export function instanceExists(s: Statements, instanceId: string): boolean {
