@@ -24,6 +24,13 @@ describeStoreContract("sqlite (file)", async () => {
 
 describeStoreContract("sqlite (:memory:)", async () => ({ store: await createSqliteStore({ path: ":memory:" }) }));
 
+// Without the owner lock, orchestration leases are rows of the instances table (with it, in memory).
+describeStoreContract("sqlite (file, without the owner lock)", async () => {
+  const dir = await tempDir();
+  const store = await createSqliteStore({ path: join(dir, "weft.db"), ownerLock: false });
+  return { store, cleanup: () => rm(dir, { recursive: true, force: true }) };
+});
+
 const T0 = Date.UTC(2020, 0, 1);
 const LEASE_MS = 30_000;
 
@@ -262,14 +269,35 @@ describe("SQLite store", () => {
       expect((await after.commitTurns([firstTurn("lease-1", held.leaseToken, held.ids)], T0)).map((o) => o.committed)).toEqual([false]);
     });
 
-    it("keeps the leases when opened without the owner lock", async () => {
+    it("shares leases through the table between stores opened without the owner lock", async () => {
       const path = await freshPath();
-      const before = await createSqliteStore({ path });
-      await before.createInstance({ instanceId: "nolock-1", name: "wf", executionId: "e1", input: null }, T0);
-      await claimOnly(before);
-      await before.close();
-      const after = await open({ path, ownerLock: false });
-      expect(await after.claimOrchestrations({ owner: "t", limit: 10, leaseMs: LEASE_MS, now: T0 })).toEqual([]);
+      const first = await open({ path, ownerLock: false });
+      const second = await open({ path, ownerLock: false });
+      await first.createInstance({ instanceId: "nolock-1", name: "wf", executionId: "e1", input: null }, T0);
+      const [held] = await first.claimOrchestrations({ owner: "first", limit: 10, leaseMs: LEASE_MS, now: T0 });
+      expect(held?.instance.instanceId).toBe("nolock-1");
+      expect(await second.claimOrchestrations({ owner: "second", limit: 10, leaseMs: LEASE_MS, now: T0 })).toEqual([]);
+      await first.close();
+      // Kept after its holder went away, until it expires.
+      expect(await second.claimOrchestrations({ owner: "second", limit: 10, leaseMs: LEASE_MS, now: T0 + LEASE_MS - 1 })).toEqual([]);
+      const [taken] = await second.claimOrchestrations({ owner: "second", limit: 10, leaseMs: LEASE_MS, now: T0 + LEASE_MS });
+      expect(taken?.instance.instanceId).toBe("nolock-1");
+    });
+
+    it("keeps the owner's orchestration leases in memory: a claim writes nothing to the file", async () => {
+      const path = await freshPath();
+      const owner = await open({ path });
+      await owner.createInstance({ instanceId: "owned-1", name: "wf", executionId: "e1", input: null }, T0);
+      const [held] = await owner.claimOrchestrations({ owner: "o", limit: 10, leaseMs: LEASE_MS, now: T0 });
+      expect(held?.instance.instanceId).toBe("owned-1");
+      const peek = new Database(path, { readonly: true });
+      onTestFinished(() => {
+        peek.close();
+      });
+      expect(peek.prepare("SELECT lease_token FROM instances WHERE instance_id = 'owned-1'").get()).toEqual({ lease_token: null });
+      // Still held: a second claim by the owner's store finds nothing, the holder's commit is accepted.
+      expect(await owner.claimOrchestrations({ owner: "p", limit: 10, leaseMs: LEASE_MS, now: T0 })).toEqual([]);
+      expect((await owner.commitTurns([firstTurn("owned-1", held?.leaseToken ?? "", held?.messages.map((m) => m.id) ?? [])], T0)).map((o) => o.committed)).toEqual([true]);
     });
 
     it("is released by the OS when the owning process is killed with SIGKILL", { timeout: 60_000 }, async () => {

@@ -71,6 +71,9 @@ export interface SqliteStoreOptions {
   /**
    * Own the file for as long as the store is open (default true for file paths):
    * a second process is refused, and on open the predecessor's leases are cleared.
+   * The owner keeps its orchestration leases in memory (nobody else can run work on
+   * the file). Without the lock, several stores may share the file and their leases
+   * are rows in the instances table; none of them may run work beside an owner.
    */
   ownerLock?: boolean;
 }
@@ -110,6 +113,16 @@ class SqliteStoreImpl implements SqliteStore {
   readonly #lister: InstanceLister;
   readonly #server: ServerTables;
   readonly #lock: OwnerLock | undefined;
+  /**
+   * Orchestration leases, when this store alone runs work on the database (it holds the
+   * owner lock, or the database is a private :memory: one): then nobody else can hold a
+   * lease and none needs to outlive the process, so a lease is a map entry — a claim is a
+   * read, not a write of the instance row. Undefined without the owner lock (several
+   * stores on one file): leases are then the instances table's lease columns.
+   */
+  readonly #leases: Map<string, { token: string; expiresAt: number }> | undefined;
+  /** The in-memory leases the commit in progress ended, to give back if it rolls back. */
+  #released: [string, { token: string; expiresAt: number }][] | undefined;
   readonly #listeners = new Set<(notification: StoreNotification) => void>();
   #closed = false;
 
@@ -137,7 +150,7 @@ class SqliteStoreImpl implements SqliteStore {
       // A value overwritten in place (a secret re-encrypted on upgrade) leaves no old copy in the page's free space.
       db.pragma("secure_delete = FAST");
       const migration = migrate(db, path);
-      const store = new SqliteStoreImpl(path, db, lock, migration);
+      const store = new SqliteStoreImpl(path, db, lock, migration, lock !== undefined || memory);
       // As the new owner, nobody else can hold a lease: whatever leases are
       // recorded belong to a predecessor that died (or closed mid-claim).
       if (lock) store.#clearLeases();
@@ -150,11 +163,12 @@ class SqliteStoreImpl implements SqliteStore {
     }
   }
 
-  private constructor(path: string, db: Database.Database, lock: OwnerLock | undefined, migration: MigrationResult) {
+  private constructor(path: string, db: Database.Database, lock: OwnerLock | undefined, migration: MigrationResult, soleUser: boolean) {
     this.path = path;
     this.migration = migration;
     this.#db = db;
     this.#lock = lock;
+    this.#leases = soleUser ? new Map() : undefined;
     this.#fullSync = lock !== undefined && (db.pragma("synchronous", { simple: true }) as number) === 2;
     this.#s = prepareStatements(db);
     this.#lister = new InstanceLister(db);
@@ -227,7 +241,7 @@ class SqliteStoreImpl implements SqliteStore {
 
   async queueDepth(now: number): Promise<{ orchestrations: number; activities: number }> {
     return this.#read("read queue depth", () => ({
-      orchestrations: (this.#s.readyInstances.get({ now }) as { n: number }).n,
+      orchestrations: (this.#s.readyInstances.get({ now }) as { n: number }).n - this.#leasedWithWork(now),
       activities: (this.#s.readyActivities.get({ now }) as { n: number }).n,
     }));
   }
@@ -258,15 +272,35 @@ class SqliteStoreImpl implements SqliteStore {
   // ---- orchestration work ------------------------------------------------
 
   async claimOrchestrations(request: ClaimRequest & { maxMessages?: number }): Promise<OrchestrationWorkItem[]> {
+    // With leases in memory a claim writes nothing: its reads need one snapshot, not the write lock.
+    if (this.#leases) return this.#read("claim orchestrations", () => this.#txClaimOrchestrations.deferred(request));
     return this.#leaseWrite("claim orchestrations", () => this.#txClaimOrchestrations.immediate(request));
   }
 
   async commitTurns(turns: readonly TurnCommit[], now: number): Promise<TurnOutcome[]> {
     if (turns.length === 0) return [];
-    return this.#write("commit turns", () => this.#txCommit.immediate(turns, now));
+    const released: [string, { token: string; expiresAt: number }][] = [];
+    this.#released = released;
+    try {
+      return this.#write("commit turns", () => this.#txCommit.immediate(turns, now));
+    } catch (error) {
+      // Rolled back: the leases the batch's turns gave up are theirs again.
+      for (const [instanceId, lease] of released) this.#leases?.set(instanceId, lease);
+      throw error;
+    } finally {
+      this.#released = undefined;
+    }
   }
 
   async releaseOrchestration(instanceId: string, leaseToken: string): Promise<void> {
+    if (this.#leases) {
+      this.#assertOpen("release orchestration");
+      if (this.#leases.get(instanceId)?.token !== leaseToken) return;
+      this.#leases.delete(instanceId);
+      const messages = this.#read("release orchestration", () => this.#s.hasMessages.get(instanceId) !== undefined);
+      if (messages) this.#notify({ ...noChanges(), orchestrationWork: true });
+      return;
+    }
     this.#leaseWrite("release orchestration", () => {
       const released = this.#s.releaseLease.run(instanceId, leaseToken).changes > 0;
       if (released && this.#s.hasMessages.get(instanceId) !== undefined) this.#changes.orchestrationWork = true;
@@ -297,7 +331,11 @@ class SqliteStoreImpl implements SqliteStore {
   async nextWakeAt(now: number): Promise<number | undefined> {
     return this.#read("compute next wake-up", () => {
       const row = this.#s.nextWakeAt.get({ now }) as { t: number | null } | undefined;
-      return row?.t ?? undefined;
+      let next = row?.t ?? undefined;
+      for (const lease of this.#leases?.values() ?? []) {
+        if (lease.expiresAt > now && (next === undefined || lease.expiresAt < next)) next = lease.expiresAt;
+      }
+      return next;
     });
   }
 
@@ -372,7 +410,10 @@ class SqliteStoreImpl implements SqliteStore {
   #createInstance(init: NewInstance, now: number): void {
     const existing = this.#s.instanceStatus.get(init.instanceId) as { status: InstanceStatus } | undefined;
     if (existing && !isTerminal(existing.status)) throw new InstanceExistsError(init.instanceId, existing.status);
-    if (existing) deleteInstance(this.#s, init.instanceId);
+    if (existing) {
+      deleteInstance(this.#s, init.instanceId);
+      this.#leases?.delete(init.instanceId);
+    }
     insertInstance(this.#s, init, now, this.#changes);
   }
 
@@ -380,7 +421,10 @@ class SqliteStoreImpl implements SqliteStore {
     return inits.map((init): CreateOutcome => {
       const existing = this.#s.instanceStatus.get(init.instanceId) as { status: InstanceStatus } | undefined;
       if (existing && !isTerminal(existing.status)) return { created: false, status: existing.status };
-      if (existing) deleteInstance(this.#s, init.instanceId);
+      if (existing) {
+      deleteInstance(this.#s, init.instanceId);
+      this.#leases?.delete(init.instanceId);
+    }
       insertInstance(this.#s, init, now, this.#changes);
       return { created: true };
     });
@@ -401,6 +445,7 @@ class SqliteStoreImpl implements SqliteStore {
     if (!row) return "not-found";
     if (!isTerminal(row.status)) return "not-terminal";
     deleteInstance(this.#s, instanceId);
+    this.#leases?.delete(instanceId);
     this.#changes.instances.add(instanceId);
     return "purged";
   }
@@ -411,13 +456,14 @@ class SqliteStoreImpl implements SqliteStore {
     const maxMessages = request.maxMessages ?? DEFAULT_MAX_MESSAGES;
     const candidates = new Set<string>();
     for (const row of this.#s.claimableMessages.iterate({ now }) as IterableIterator<{ instance_id: string }>) {
+      if (this.#leaseHeld(row.instance_id, now)) continue;
       candidates.add(row.instance_id);
       if (candidates.size >= limit) break;
     }
     const items: OrchestrationWorkItem[] = [];
     for (const instanceId of candidates) {
       const token = newLeaseToken();
-      const row = this.#s.leaseInstance.get(token, owner, now + leaseMs, instanceId) as InstanceRow;
+      const row = this.#takeLease(instanceId, token, owner, now + leaseMs);
       const suspended = row.status === "suspended" ? 1 : 0;
       const messages: InboxRow[] = [];
       for (const message of this.#s.claimMessages.iterate({ instanceId, now, suspended }) as IterableIterator<InboxRow>) {
@@ -434,7 +480,15 @@ class SqliteStoreImpl implements SqliteStore {
     // writes anything, so a rejected turn leaves no trace while the others commit.
     return turns.map((turn) => {
       if (!this.#fenceHolds(turn, now)) return { committed: false, claimed: [] };
-      return { committed: true, claimed: applyTurn(this.#s, turn, now, this.#changes) };
+      const claimed = applyTurn(this.#s, turn, now, this.#changes);
+      // A claimed turn's lease ends with its commit (in the table, applyTurn's instance update
+      // cleared it), so a second turn of the same claim in this batch is refused.
+      const lease = turn.local === undefined ? this.#leases?.get(turn.instanceId) : undefined;
+      if (lease) {
+        this.#leases?.delete(turn.instanceId);
+        this.#released?.push([turn.instanceId, lease]);
+      }
+      return { committed: true, claimed };
     });
   }
 
@@ -443,10 +497,38 @@ class SqliteStoreImpl implements SqliteStore {
     const row = this.#s.leaseOf.get(turn.instanceId) as InstanceFence | undefined;
     if (row === undefined) return false;
     const local = turn.local;
-    if (!local) return row.lease_token === turn.leaseToken && (row.lease_expires_at ?? 0) > now;
-    if (row.lease_expires_at !== null && row.lease_expires_at > now) return false;
+    if (this.#leases) {
+      const lease = this.#leases.get(turn.instanceId);
+      if (!local) return lease !== undefined && lease.token === turn.leaseToken && lease.expiresAt > now;
+      if (lease !== undefined && lease.expiresAt > now) return false;
+    } else {
+      if (!local) return row.lease_token === turn.leaseToken && (row.lease_expires_at ?? 0) > now;
+      if (row.lease_expires_at !== null && row.lease_expires_at > now) return false;
+    }
     if (row.status !== "running" || row.last_seq !== local.lastSeq || row.execution_id !== local.executionId) return false;
     return local.completes.every((task) => this.#taskHeld(task.id, task.leaseToken, now));
+  }
+
+  /** Whether someone holds the orchestration lease of this instance at `now` (in the table, the claim's statement already checked). */
+  #leaseHeld(instanceId: string, now: number): boolean {
+    const lease = this.#leases?.get(instanceId);
+    return lease !== undefined && lease.expiresAt > now;
+  }
+
+  /** Leases a free instance to `token` and returns its row. */
+  #takeLease(instanceId: string, token: string, owner: string, expiresAt: number): InstanceRow {
+    if (!this.#leases) return this.#s.leaseInstance.get(token, owner, expiresAt, instanceId) as InstanceRow;
+    this.#leases.set(instanceId, { token, expiresAt });
+    return this.#s.getInstance.get(instanceId) as InstanceRow;
+  }
+
+  /** In-memory leases of instances that have visible messages: readyInstances counted them as ready. */
+  #leasedWithWork(now: number): number {
+    let n = 0;
+    for (const [instanceId, lease] of this.#leases ?? []) {
+      if (lease.expiresAt > now && this.#s.hasVisibleMessage.get(instanceId, now) !== undefined) n += 1;
+    }
+    return n;
   }
 
   #taskHeld(id: string, leaseToken: string, now: number): boolean {

@@ -25,6 +25,7 @@ export interface Statements {
   deleteMessage: Database.Statement;
   deleteInbox: Database.Statement;
   hasMessages: Database.Statement;
+  hasVisibleMessage: Database.Statement;
   claimableMessages: Database.Statement;
   claimMessages: Database.Statement;
   leaseOf: Database.Statement;
@@ -106,6 +107,7 @@ export function prepareStatements(db: Database.Database): Statements {
     deleteMessage: p("DELETE FROM inbox WHERE id = ? AND instance_id = ?"),
     deleteInbox: p("DELETE FROM inbox WHERE instance_id = ?"),
     hasMessages: p("SELECT 1 FROM inbox WHERE instance_id = ? LIMIT 1"),
+    hasVisibleMessage: p("SELECT 1 FROM inbox WHERE instance_id = ? AND visible_at <= ? LIMIT 1"),
     // Oldest work first: the inbox in id order (a rowid scan, NOT INDEXED: no sort of the
     // whole backlog), each message that counts naming its instance; the caller reads until it
     // has enough distinct instances. A GROUP BY over every visible message cost a claim
