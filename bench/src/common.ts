@@ -3,7 +3,7 @@
  * fresh place (a temp directory, a fresh PostgreSQL schema), counting finished
  * instances without going through the engine, and reporting one result line.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
@@ -123,6 +123,21 @@ export async function untilTerminal(opened: OpenedStore, n: number, timeoutMs = 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export const rssMb = () => process.memoryUsage().rss / 1048576;
+
+/**
+ * CPU time the whole machine has spent (all processes: Weft, its worker processes,
+ * PostgreSQL), in seconds, from /proc/stat; undefined where there is none. The difference
+ * over a run says whether a slower row did more work or waited more.
+ */
+export function machineCpuSeconds(): number | undefined {
+  try {
+    const fields = readFileSync("/proc/stat", "utf8").split("\n")[0]?.trim().split(/\s+/).slice(1).map(Number) ?? [];
+    const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = fields;
+    return (user + nice + system + irq + softirq + steal) / 100;
+  } catch {
+    return undefined;
+  }
+}
 /** Peak RSS of this process so far, in MB (resourceUsage reports kilobytes). */
 export const peakRssMb = () => process.resourceUsage().maxRSS / 1024;
 

@@ -3,7 +3,7 @@
  * the same schema with only the client here), in-process no-op activities.
  */
 import { type EngineClient, createClient, createWorker, type Worker } from "@weft/engine";
-import { type OpenedStore, type Variant, openStore, quiet, report, rssMb, sleep, untilTerminal, workerProcesses } from "../common.js";
+import { machineCpuSeconds, type OpenedStore, type Variant, openStore, quiet, report, rssMb, sleep, untilTerminal, workerProcesses } from "../common.js";
 import { activities, orchestrators } from "../orchestrators.js";
 import { startWorkerProcesses } from "../workers.js";
 
@@ -69,15 +69,18 @@ export async function manyInstances(variant: Variant, n: number): Promise<void> 
     await Promise.all(Array.from({ length: warm }, (_, i) => engine.client.start("threeSteps", -i)));
     await untilTerminal(engine.opened, warm);
   }
+  const cpu0 = machineCpuSeconds();
   const t0 = performance.now();
   await Promise.all(Array.from({ length: n }, (_, i) => engine.client.start("threeSteps", i)));
   const startedMs = performance.now() - t0;
   await untilTerminal(engine.opened, warm + n);
   const ms = performance.now() - t0;
+  const cpu1 = machineCpuSeconds();
+  const machineCpuMsPerInstance = cpu0 === undefined || cpu1 === undefined ? undefined : ((cpu1 - cpu0) * 1000) / n;
   const failed = warm + n - (await engine.opened.countStatus("completed"));
   const extra = await engine.stop();
   if (failed > 0) throw new Error(`${failed} instances did not complete`);
-  report({ value: (n / ms) * 1000, unit: "instances/s", ms, startedMs, n, ...extra });
+  report({ value: (n / ms) * 1000, unit: "instances/s", ms, startedMs, n, machineCpuMsPerInstance, ...extra });
 }
 
 /** Scenario 3: one instance fanning out to n activities (all) or n sub-workflows. */
