@@ -100,6 +100,16 @@ describe("local dispatch", () => {
     expectWellFormed(await hub.client.history(id));
   });
 
+  it("runs a burst of results larger than one flush takes: every instance of a wide start finishes its chain", async () => {
+    // 400 instances × 3 steps with room for all their activities at once: results arrive
+    // in bursts bigger than a flush's batch, and every one must still reach its next turn.
+    hub = createTestHub({ orchestrators: chain, activities: { add: (n: number) => n + 1 }, activityConcurrency: 1000 });
+    const ids = await Promise.all(Array.from({ length: 400 }, () => hub!.client.start("chain", 3)));
+    const done = await Promise.all(ids.map((id) => hub!.client.waitForCompletion(id)));
+    expect(done.every((d) => d.status === "completed" && d.output === 3)).toBe(true);
+    expect(hub.worker.metrics().localTurnsRejected).toBe(0);
+  });
+
   it("does not claim names it does not serve: a remote worker's tasks stay queued", async () => {
     const store = createMemoryStore();
     hub = createTestHub({

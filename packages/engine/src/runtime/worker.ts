@@ -283,7 +283,14 @@ class TaskHubWorker implements Worker {
       // Whatever is still running is abandoned: its lease lapses and another worker runs it again.
       for (const activity of this.#runningActivities.values()) activity.abort.abort(new Error("Worker stopped"));
     }
-    await this.#flushCompletions();
+    // Everything finished is handed over before stopping (a flush takes a bounded batch).
+    for (let left = this.#completions.length; left > 0; ) {
+      await this.#flushCompletions();
+      await this.#flushing;
+      const now = this.#completions.length + this.#deferred.length;
+      if (now >= left) break; // no progress: the store is failing; the leases lapse and another worker runs them
+      left = now;
+    }
     for (const cancel of this.#repeating) cancel();
     this.#unsubscribe?.();
     await this.#registered;
@@ -673,8 +680,12 @@ class TaskHubWorker implements Worker {
 
   async #flushCompletions(): Promise<void> {
     if (this.#completions.length === 0) return;
-    const batch = this.#completions;
-    this.#completions = [];
+    // At most a bounded batch per flush, the rest in the next: each flush looks at every
+    // result it takes (its instance's cache entry, the grouping), and a local turn slice
+    // runs only a few milliseconds of them — taking the whole backlog each time made a
+    // burst of results cost quadratic time (200 activities at once on a busy server).
+    const batch = this.#completions.splice(0, FLUSH_BATCH_MAX);
+    if (this.#completions.length > 0) void this.#flushSoon();
     let queued: ActivityResult[];
     try {
       queued = await this.#runLocalTurns(batch);
@@ -875,6 +886,8 @@ class TaskHubWorker implements Worker {
 
 /** How long one macrotask runs local turns before it lets the event loop serve I/O. */
 const LOCAL_TURN_SLICE_MS = 4;
+/** The most activity results one flush takes (see #flushCompletions). */
+const FLUSH_BATCH_MAX = 256;
 
 /** Resolves after pending I/O had its turn (not a timer: fake clocks are not involved). */
 function nextMacrotask(): Promise<void> {
