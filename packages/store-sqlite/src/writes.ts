@@ -136,12 +136,12 @@ export function applyTurn(s: Statements, turn: TurnCommit, now: number, changes:
 
   const u = turn.update;
   const flag = (value: unknown): number => (value === undefined ? 0 : 1);
-  s.updateInstance.run({
+  const update = u.status === undefined ? s.updateInstanceKeepStatus : s.updateInstance;
+  update.run({
     instanceId: id,
     lastSeq: u.lastSeq,
     updatedAt: toIso(now),
-    setStatus: flag(u.status),
-    status: u.status ?? null,
+    ...(u.status === undefined ? {} : { setStatus: 1, status: u.status }),
     setExecutionId: flag(u.executionId),
     executionId: u.executionId ?? null,
     setInput: flag(u.input),
