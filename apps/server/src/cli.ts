@@ -93,7 +93,7 @@ program
 program
   .command("worker")
   .description("Run only the workers against the configured database")
-  .option("-c, --concurrency <n>", "activities at once (default 200)", positive)
+  .option("-c, --concurrency <n>", "activities at once (default 32)", positive)
   .option("-d, --data-dir <dir>", "where the SQLite database lives")
   .option("--config <file>", "the project config (default: ./weft.config.*)")
   .action(async (options: { concurrency?: number; dataDir?: string; config?: string }) => {
