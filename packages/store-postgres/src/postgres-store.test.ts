@@ -807,8 +807,11 @@ function definePostgresTests(): void {
           },
         };
         const errors: unknown[] = [];
+        // Small claims: with the default (64) the first worker to wake could claim all 20
+        // instances at once and keep them (local dispatch), leaving the other idle — then
+        // this test would not exercise two workers at all (1 run in 6 did that).
         const workers = [one, two].map((store) =>
-          createWorker({ store, orchestrators, activities, pollIntervalMs: store.pollIntervalMs, leaseMs: store.leaseMs, onError: (e) => errors.push(e) }),
+          createWorker({ store, orchestrators, activities, orchestrationBatchSize: 4, pollIntervalMs: store.pollIntervalMs, leaseMs: store.leaseMs, onError: (e) => errors.push(e) }),
         );
         for (const worker of workers) worker.start();
         onTestFinished(() => Promise.all(workers.map((worker) => worker.stop())).then(() => undefined));
