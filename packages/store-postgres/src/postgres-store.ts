@@ -31,6 +31,7 @@ import {
   type WorkflowSummary,
   type WorkflowVersion,
 } from "@weft/engine";
+import { instanceChanged } from "@weft/engine/store-kit";
 import { planClaimActivities, planCompleteActivities, planRenewActivityLeases } from "./activities.js";
 import { planCommitTurns } from "./commit-turns.js";
 import { Database, clientConfig, messageOf, quoteIdent, type Changes, type PlannedWrite, type WriteOptions } from "./connection.js";
@@ -434,10 +435,7 @@ class PostgresStoreImpl implements PostgresStore {
 }
 
 function toNotifications(changes: Changes): StoreNotification[] {
-  const notifications: StoreNotification[] = [...changes.instances].map((instanceId) => {
-    const status = changes.statuses.get(instanceId);
-    return status === undefined ? { kind: "instance-changed", instanceId } : { kind: "instance-changed", instanceId, status };
-  });
+  const notifications = [...changes.instances].map((instanceId) => instanceChanged(instanceId, changes.statuses.get(instanceId)));
   if (changes.orchestrationWork) notifications.push({ kind: "work-available", queue: "orchestration" });
   if (changes.activityWork) notifications.push({ kind: "work-available", queue: "activity" });
   return notifications;

@@ -300,6 +300,21 @@ describe("SQLite store", () => {
       expect((await owner.commitTurns([firstTurn("owned-1", held?.leaseToken ?? "", held?.messages.map((m) => m.id) ?? [])], T0)).map((o) => o.committed)).toEqual([true]);
     });
 
+    it("gives the owner's in-memory leases back when a commit rolls back", async () => {
+      const owner = await open({ path: await freshPath() });
+      for (const instanceId of ["rollback-1", "rollback-2"]) await owner.createInstance({ instanceId, name: "wf", executionId: "e1", input: null }, T0);
+      const items = await owner.claimOrchestrations({ owner: "o", limit: 10, leaseMs: LEASE_MS, now: T0 });
+      const [good, bad] = ["rollback-1", "rollback-2"].map((id) => items.find((item) => item.instance.instanceId === id));
+      if (!good || !bad) throw new Error("expected both instances claimed");
+      const goodTurn = firstTurn("rollback-1", good.leaseToken, good.messages.map((m) => m.id));
+      // The second turn's events repeat a sequence number: the driver fails after the first turn was applied.
+      const repeated = { seq: 1, type: "ExecutionStarted" as const, at: toIso(T0) };
+      const badTurn = firstTurn("rollback-2", bad.leaseToken, bad.messages.map((m) => m.id), { events: [repeated, repeated] });
+      await expect(owner.commitTurns([goodTurn, badTurn], T0)).rejects.toThrow(/could not commit turns/);
+      // Nothing was written, so the first turn's lease is still its own: it commits on retry.
+      expect((await owner.commitTurns([goodTurn], T0)).map((o) => o.committed)).toEqual([true]);
+    });
+
     it("is released by the OS when the owning process is killed with SIGKILL", { timeout: 60_000 }, async () => {
       const path = await freshPath();
       const child = await spawnOwner(path);

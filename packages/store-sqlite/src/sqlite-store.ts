@@ -33,6 +33,7 @@ import {
   type WorkflowSummary,
   type WorkflowVersion,
 } from "@weft/engine";
+import { instanceChanged } from "@weft/engine/store-kit";
 import { InstanceLister } from "./list-query.js";
 import { migrate, type MigrationResult } from "./migrations.js";
 import { tryAcquireOwnerLock, type OwnerLock } from "./owner-lock.js";
@@ -410,10 +411,7 @@ class SqliteStoreImpl implements SqliteStore {
   #createInstance(init: NewInstance, now: number): void {
     const existing = this.#s.instanceStatus.get(init.instanceId) as { status: InstanceStatus } | undefined;
     if (existing && !isTerminal(existing.status)) throw new InstanceExistsError(init.instanceId, existing.status);
-    if (existing) {
-      deleteInstance(this.#s, init.instanceId);
-      this.#leases?.delete(init.instanceId);
-    }
+    if (existing) this.#deleteInstance(init.instanceId);
     insertInstance(this.#s, init, now, this.#changes);
   }
 
@@ -421,10 +419,7 @@ class SqliteStoreImpl implements SqliteStore {
     return inits.map((init): CreateOutcome => {
       const existing = this.#s.instanceStatus.get(init.instanceId) as { status: InstanceStatus } | undefined;
       if (existing && !isTerminal(existing.status)) return { created: false, status: existing.status };
-      if (existing) {
-      deleteInstance(this.#s, init.instanceId);
-      this.#leases?.delete(init.instanceId);
-    }
+      if (existing) this.#deleteInstance(init.instanceId);
       insertInstance(this.#s, init, now, this.#changes);
       return { created: true };
     });
@@ -444,8 +439,7 @@ class SqliteStoreImpl implements SqliteStore {
     const row = this.#s.instanceStatus.get(instanceId) as { status: InstanceStatus } | undefined;
     if (!row) return "not-found";
     if (!isTerminal(row.status)) return "not-terminal";
-    deleteInstance(this.#s, instanceId);
-    this.#leases?.delete(instanceId);
+    this.#deleteInstance(instanceId);
     this.#changes.instances.add(instanceId);
     return "purged";
   }
@@ -507,6 +501,12 @@ class SqliteStoreImpl implements SqliteStore {
     }
     if (row.status !== "running" || row.last_seq !== local.lastSeq || row.execution_id !== local.executionId) return false;
     return local.completes.every((task) => this.#taskHeld(task.id, task.leaseToken, now));
+  }
+
+  /** Deletes an ended instance with everything it has, its lease included (a new one may take its id). */
+  #deleteInstance(instanceId: string): void {
+    deleteInstance(this.#s, instanceId);
+    this.#leases?.delete(instanceId);
   }
 
   /** Whether someone holds the orchestration lease of this instance at `now` (in the table, the claim's statement already checked). */
@@ -634,7 +634,7 @@ class SqliteStoreImpl implements SqliteStore {
 
   #notify(changes: Changes): void {
     if (this.#listeners.size === 0) return;
-    const notifications: StoreNotification[] = [...changes.instances].map((instanceId) => instanceChanged(instanceId, changes.statuses.get(instanceId)));
+    const notifications = [...changes.instances].map((instanceId) => instanceChanged(instanceId, changes.statuses.get(instanceId)));
     if (changes.orchestrationWork) notifications.push({ kind: "work-available", queue: "orchestration" });
     if (changes.activityWork) notifications.push({ kind: "work-available", queue: "activity" });
     for (const notification of notifications) {
@@ -674,8 +674,4 @@ function parseTaskId(id: string): number | undefined {
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-function instanceChanged(instanceId: string, status: InstanceStatus | undefined): StoreNotification {
-  return status === undefined ? { kind: "instance-changed", instanceId } : { kind: "instance-changed", instanceId, status };
 }

@@ -141,7 +141,7 @@ export function applyTurn(s: Statements, turn: TurnCommit, now: number, changes:
     instanceId: id,
     lastSeq: u.lastSeq,
     updatedAt: toIso(now),
-    ...(u.status === undefined ? {} : { setStatus: 1, status: u.status }),
+    ...(u.status === undefined ? {} : { status: u.status }),
     setExecutionId: flag(u.executionId),
     executionId: u.executionId ?? null,
     setInput: flag(u.input),

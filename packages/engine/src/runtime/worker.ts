@@ -284,13 +284,12 @@ class TaskHubWorker implements Worker {
       // Whatever is still running is abandoned: its lease lapses and another worker runs it again.
       for (const activity of this.#runningActivities.values()) activity.abort.abort(new Error("Worker stopped"));
     }
-    // Everything finished is handed over before stopping (a flush takes a bounded batch).
-    for (let left = this.#completions.length; left > 0; ) {
-      await this.#flushCompletions();
-      await this.#flushing;
-      const now = this.#completions.length + this.#deferred.length;
-      if (now >= left) break; // no progress: the store is failing; the leases lapse and another worker runs them
-      left = now;
+    // Everything finished is handed over before stopping, a flush (a bounded batch) at a time.
+    while (this.#completions.length > 0) {
+      const before = this.#completions.length;
+      await this.#flushSoon();
+      // No progress: the store is failing; the leases lapse and another worker runs them.
+      if (this.#completions.length >= before) break;
     }
     for (const cancel of this.#repeating) cancel();
     this.#unsubscribe?.();
@@ -343,7 +342,7 @@ class TaskHubWorker implements Worker {
   async #runTurns(items: OrchestrationWorkItem[]): Promise<void> {
     const started = performance.now();
     const env = this.#turnEnvironment();
-    const slice = sliceGate(LOCAL_TURN_SLICE_MS);
+    const slice = sliceGate(TURN_SLICE_MS);
     const results = await Promise.all(
       items.map(async (item): Promise<{ item: OrchestrationWorkItem; result: TurnResult } | undefined> => {
         // A batch runs in slices of the event loop, requests served in between (64 turns of a
@@ -750,7 +749,7 @@ class TaskHubWorker implements Worker {
       // A slice of the event loop, not the whole batch: what is left runs in the next
       // macrotask, so requests are served in between (many instances finishing steps at once
       // would otherwise hold the loop for tens of milliseconds per batch).
-      const sliceEnd = performance.now() + LOCAL_TURN_SLICE_MS;
+      const sliceEnd = performance.now() + TURN_SLICE_MS;
       for (const [id, { cached, results }] of byInstance) {
         if (turns.length > 0 && performance.now() > sliceEnd) {
           this.#deferred.push(...results);
@@ -889,8 +888,11 @@ class TaskHubWorker implements Worker {
   }
 }
 
-/** How long one macrotask runs local turns before it lets the event loop serve I/O. */
-const LOCAL_TURN_SLICE_MS = 4;
+/** How long one macrotask runs turns (claimed or local) before it lets the event loop serve I/O. */
+const TURN_SLICE_MS = 4;
+
+/** The most activity results one flush takes (see #flushCompletions). */
+const FLUSH_BATCH_MAX = 256;
 
 /**
  * Hands out turns to run one at a time, in order; once `ms` of the event loop have gone
@@ -911,8 +913,6 @@ function sliceGate(ms: number): () => Promise<void> {
     return gate;
   };
 }
-/** The most activity results one flush takes (see #flushCompletions). */
-const FLUSH_BATCH_MAX = 256;
 
 /** Resolves after pending I/O had its turn (not a timer: fake clocks are not involved). */
 function nextMacrotask(): Promise<void> {

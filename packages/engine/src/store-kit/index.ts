@@ -11,4 +11,4 @@ export {
 } from "./rows.js";
 export type { ActivityRow, HistoryRow, InboxRow, InstanceRow, OutboxRow, TimeColumn, ToIso, WorkflowVersionRow } from "./rows.js";
 export { lastVersionKey } from "./keys.js";
-export { statusAfterTurn } from "./turn-status.js";
+export { instanceChanged, statusAfterTurn } from "./turn-status.js";

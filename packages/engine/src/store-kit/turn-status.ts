@@ -1,5 +1,5 @@
 import type { InstanceStatus } from "../runtime/instance.js";
-import type { TurnCommit } from "../runtime/store.js";
+import type { StoreNotification, TurnCommit } from "../runtime/store.js";
 
 /**
  * The status an instance has once `turn` committed, when the turn tells: the status it
@@ -9,4 +9,9 @@ import type { TurnCommit } from "../runtime/store.js";
  */
 export function statusAfterTurn(turn: TurnCommit): InstanceStatus | undefined {
   return turn.update.status ?? (turn.local === undefined ? undefined : "running");
+}
+
+/** The `instance-changed` notification of an instance, with its status when the write established it. */
+export function instanceChanged(instanceId: string, status: InstanceStatus | undefined): StoreNotification {
+  return status === undefined ? { kind: "instance-changed", instanceId } : { kind: "instance-changed", instanceId, status };
 }

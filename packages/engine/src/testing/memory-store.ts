@@ -1,6 +1,6 @@
 import { InstanceExistsError, WorkflowNotFoundError } from "../core/errors.js";
 import type { HistoryEvent } from "../core/history.js";
-import { statusAfterTurn } from "../store-kit/turn-status.js";
+import { instanceChanged, statusAfterTurn } from "../store-kit/turn-status.js";
 import { INSTANCE_STATUSES, type InstanceRecord, type InstanceStatus, isTerminal } from "../runtime/instance.js";
 import type {
   ActivityResult,
@@ -451,8 +451,7 @@ export class MemoryStore implements Store {
     const touched = new Set([id, ...turn.messages.map((m) => m.instanceId), ...turn.instances.map((c) => c.instanceId)]);
     for (const instanceId of touched) {
       if (!this.#instances.has(instanceId)) continue;
-      const status = instanceId === id ? statusAfterTurn(turn) : undefined;
-      this.#emit(status === undefined ? { kind: "instance-changed", instanceId } : { kind: "instance-changed", instanceId, status });
+      this.#emit(instanceChanged(instanceId, instanceId === id ? statusAfterTurn(turn) : undefined));
     }
     return claimed;
   }
