@@ -1,4 +1,4 @@
-import { currentTurn, nextTurn, turnIsSpent } from './event-loop-turns.js';
+import { currentTurn, nextTurn, turnIsSpent } from '@weft/engine';
 import { signatureProblem } from './expression-checks.js';
 import { createLinearRegexEngine, type RegexEngineConstructor } from './linear-regex.js';
 import { checkValueSize, noteMutation } from './value-limits.js';

@@ -3,6 +3,7 @@ import {
   EVAL_REFUSED_CODE,
   distinct as boundedDistinct,
   evalText as boundedEval,
+  match as boundedMatch,
   sort as boundedSort,
   toMillis as boundedToMillis,
 } from './bounded-builtins.js';
@@ -210,6 +211,7 @@ function compile(source: string, limits: Limits): Compiled {
     // with JSONata's own signatures so arguments are checked and coerced as before.
     expression.registerFunction('sort', boundedSort, '<af?:a>');
     expression.registerFunction('distinct', boundedDistinct, '<x:x>');
+    expression.registerFunction('match', boundedMatch, '<s-f<s:o>n?:a<o>>');
     expression.registerFunction('toMillis', boundedToMillis, '<s-s?:n>');
     expression.registerFunction('eval', boundedEval, '<sx?:x>');
     const unrunnable = findUnrunnablePart(expression.ast());

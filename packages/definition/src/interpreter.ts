@@ -1,13 +1,14 @@
 import {
+  nextTurn,
   type OrchestrationContext,
   type Orchestrator,
   type RetryPolicy,
   type Tags,
   Task,
   toFailureDetails,
+  turnIsSpent,
 } from '@weft/engine';
 import type { Plan, PlanNode } from './compile.js';
-import { nextTurn, turnIsSpent } from './event-loop-turns.js';
 import { evaluateExpression, type ExpressionContext } from './expressions.js';
 import { NodeStatus, type NodeObserver } from './node-observer.js';
 

@@ -1,27 +1,35 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { probeHostileExpressions } from "./support/expression-probes.js";
-import { type InProcessServer, startInProcessServer } from "./support/in-process-server.js";
 import { report } from "./support/results.js";
+import { apiAt, type ServerProcess, startServerProcess } from "./support/server-process.js";
 
 // Issue #23, finding 3, reproduced through a running server: before the fix the $eval
 // regex froze the process (health 12.7 s) and the other probes held the event loop for
-// as long as they ran. The server here runs in this process, so a blocked event loop
-// delays the health requests the test itself sends.
+// as long as they ran. The server runs as users run it, `weft start` in a process of its
+// own, and the health checks come from this one, as a monitor's would: the figure is the
+// server's event loop, not the test runner's (which in the same process added its own
+// work — source-mapped stack traces of every failing probe — to every request).
 const TOKEN = "reliability-token-0123456789";
 
 describe("no expression can hold the process", () => {
-  let server: InProcessServer;
+  let server: ServerProcess;
+  let dataDir: string;
   const figures: Record<string, number | boolean | string> = {};
   beforeAll(async () => {
-    server = await startInProcessServer({ apiToken: TOKEN });
+    dataDir = mkdtempSync(join(tmpdir(), "weft-security-expressions-"));
+    server = await startServerProcess({ dataDir, env: { WEFT_API_TOKEN: TOKEN } });
   });
   afterAll(async () => {
     report("security-expressions", figures);
-    await server?.close();
+    await server?.kill("SIGTERM");
+    rmSync(dataDir, { recursive: true, force: true });
   });
 
   it("answers /api/health in under 100 ms while hostile expressions run, and every instance ends with a clear error or a result", async () => {
-    const result = await probeHostileExpressions(server.url, server.api, { headers: { Authorization: `Bearer ${TOKEN}` } });
+    const result = await probeHostileExpressions(server.url, apiAt(() => server.url), { headers: { Authorization: `Bearer ${TOKEN}` } });
     Object.assign(figures, {
       maxHealthMs: result.maxHealthMs,
       p99HealthMs: result.p99HealthMs,

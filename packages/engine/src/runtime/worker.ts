@@ -9,6 +9,7 @@ import {
   type ActivityTaskInfo,
   consoleActivityLogger,
 } from "./activity.js";
+import { nextTurn, turnIsSpent } from "./event-loop-turns.js";
 import { type InstanceRecord, isTerminal } from "./instance.js";
 import { asLocalCommit, instanceAfter, localWorkItem } from "./local-dispatch.js";
 import { type CachedExecutor, DEFAULT_LIMITS, jsonBytes, type Limits, type OrchestratorResolver, runTurn, type TurnEnvironment, type TurnResult } from "./orchestration-turn.js";
@@ -342,7 +343,7 @@ class TaskHubWorker implements Worker {
   async #runTurns(items: OrchestrationWorkItem[]): Promise<void> {
     const started = performance.now();
     const env = this.#turnEnvironment();
-    const slice = sliceGate(TURN_SLICE_MS);
+    const slice = sliceGate();
     const results = await Promise.all(
       items.map(async (item): Promise<{ item: OrchestrationWorkItem; result: TurnResult } | undefined> => {
         // A batch runs in slices of the event loop, requests served in between (64 turns of a
@@ -746,12 +747,12 @@ class TaskHubWorker implements Worker {
     for (const id of byInstance.keys()) this.#localInFlight.add(id);
     try {
       const turns: { from: InstanceRecord; results: ActivityResult[]; result: TurnResult }[] = [];
-      // A slice of the event loop, not the whole batch: what is left runs in the next
-      // macrotask, so requests are served in between (many instances finishing steps at once
-      // would otherwise hold the loop for tens of milliseconds per batch).
-      const sliceEnd = performance.now() + TURN_SLICE_MS;
+      // A slice of the event loop (shared with expressions, see event-loop-turns.ts), not the
+      // whole batch: what is left runs in a later macrotask, so requests are served in between
+      // (many instances finishing steps at once would otherwise hold the loop for tens of
+      // milliseconds per batch). At least one turn runs, so a busy loop still makes progress.
       for (const [id, { cached, results }] of byInstance) {
-        if (turns.length > 0 && performance.now() > sliceEnd) {
+        if (turns.length > 0 && turnIsSpent(performance.now())) {
           this.#deferred.push(...results);
           continue;
         }
@@ -888,27 +889,28 @@ class TaskHubWorker implements Worker {
   }
 }
 
-/** How long one macrotask runs turns (claimed or local) before it lets the event loop serve I/O. */
-const TURN_SLICE_MS = 4;
-
 /** The most activity results one flush takes (see #flushCompletions). */
 const FLUSH_BATCH_MAX = 256;
 
 /**
- * Hands out turns to run one at a time, in order; once `ms` of the event loop have gone
- * since the slice began, the next waits for a macrotask (pending I/O runs first). Each
- * caller awaits its turn, then runs synchronously up to its first own await, so the time
- * checked includes the work of the turns before it; turns that wait on I/O (a history
- * read) still overlap.
+ * Hands out turns to run one at a time, in order, within the event loop's shared slice
+ * (event-loop-turns.ts): once the slice is spent, the next waits its turn in a later
+ * macrotask (pending I/O runs first). Each caller awaits its turn, then runs
+ * synchronously up to its first own await, so the time checked includes the work of the
+ * turns before it; turns that wait on I/O (a history read) still overlap. The first
+ * turn of a batch always runs: the batch makes progress however busy the loop is.
  */
-function sliceGate(ms: number): () => Promise<void> {
+function sliceGate(): () => Promise<void> {
   let gate: Promise<void> = Promise.resolve();
-  let sliceEnd = performance.now() + ms;
+  let first = true;
   return () => {
     gate = gate.then(async () => {
-      if (performance.now() <= sliceEnd) return;
-      await nextMacrotask();
-      sliceEnd = performance.now() + ms;
+      const spent = turnIsSpent(performance.now());
+      if (first || !spent) {
+        first = false;
+        return;
+      }
+      await nextTurn();
     });
     return gate;
   };

@@ -1,20 +1,25 @@
 /**
- * Expressions run on the orchestration's thread. JSONata's evaluator awaits a hook on
+ * Turns and expressions run on the event loop's thread. JSONata's evaluator awaits a hook on
  * entry to every sub-expression, but an await only lets other microtasks run: a loop
  * that runs to its 1 s time box would keep HTTP requests, timers and other instances
  * waiting all that time. So evaluations share the event loop's turns: once the current
  * turn has run expressions for TURN_SLICE_MS, the evaluation that notices waits for a
  * macrotask, and requests are served before it goes on.
  *
- * Waiting evaluations are resumed one per macrotask, in the order they paused: resumed
- * all in one go they would run back to back, N slices without the event loop in
- * between; resumed one at a time behind a turn-start marker, the later ones would find
- * the turn already spent and never run.
+ * One tick per iteration of the event loop (a macrotask, after the poll phase) ends
+ * the turn: it starts a new slice and resumes the longest-waiting evaluation, which
+ * so always gets to run. Only the tick starts a slice: were each resumed evaluation
+ * given a fresh slice of its own, one check phase could run a slice per waiting
+ * evaluation back to back, and with many hostile expressions in flight the event loop
+ * was held for 100 ms and more. Evaluations that are not resumed by the tick
+ * find the slice spent and wait their turn in order.
  *
  * Pausing changes no value an expression computes (its `$now` and `$random` come from
- * the orchestration), only when the work happens. The interpreter shares the same
- * turns between the tokens it moves (its state moves only on history, so a turn
- * decides the same however often it pauses).
+ * the orchestration), only when the work happens. The definition interpreter shares
+ * the same turns between the tokens it moves (its state moves only on history, so a
+ * turn decides the same however often it pauses), and the worker between the turns of
+ * a batch: one budget for everything that runs on the loop, so requests wait behind
+ * one slice, not one slice per kind of work.
  */
 export const TURN_SLICE_MS = 5;
 
@@ -31,11 +36,11 @@ const scheduleMacrotask: Schedule = (() => {
     setImmediate?: (callback: () => void) => unknown;
     MessageChannel?: new () => { port1: Port; port2: Port };
   };
-  if (typeof globals.setImmediate === 'function') {
+  if (typeof globals.setImmediate === "function") {
     const setImmediate = globals.setImmediate;
     return (callback) => void setImmediate(callback);
   }
-  if (typeof globals.MessageChannel === 'function') {
+  if (typeof globals.MessageChannel === "function") {
     const channel = new globals.MessageChannel();
     const queue: Array<() => void> = [];
     channel.port1.onmessage = () => queue.shift()?.();
@@ -48,8 +53,9 @@ const scheduleMacrotask: Schedule = (() => {
 })();
 
 let turnStartedAt: number | undefined;
-// Counts turns: a new one starts with each marker and each resumed evaluation.
+// Counts turns: a new one starts with each tick.
 let turn = 0;
+let tickPending = false;
 const waiting: Array<() => void> = [];
 
 /**
@@ -63,24 +69,22 @@ export function currentTurn(): number {
 /**
  * True when the current turn of the event loop has run expressions (or the
  * interpreter's steps) for a slice. The first call of a turn starts the clock and
- * schedules a marker that stops it when the event loop moves on. One clock for the
- * whole process: the event loop is shared, so runs that move at once pause together
- * instead of each spending a slice of its own.
+ * makes sure a tick will end the turn. One clock for the whole process: the event
+ * loop is shared, so runs that move at once pause together instead of each spending
+ * a slice of its own.
  */
 export function turnIsSpent(now: number, sliceMs: number = TURN_SLICE_MS): boolean {
   if (turnStartedAt === undefined) {
     turnStartedAt = now;
-    scheduleMacrotask(() => {
-      turnStartedAt = undefined;
-      turn += 1;
-    });
+    scheduleTick();
     return false;
   }
   return now - turnStartedAt >= sliceMs;
 }
 
 /**
- * Resolves in a later macrotask, after the evaluations that paused before this one.
+ * Resolves in a later turn of the event loop, after the evaluations that paused before
+ * this one (one is resumed per turn).
  *
  * @example
  * if (turnIsSpent(performance.now())) await nextTurn();
@@ -88,15 +92,22 @@ export function turnIsSpent(now: number, sliceMs: number = TURN_SLICE_MS): boole
 export function nextTurn(): Promise<void> {
   return new Promise<void>((resolve) => {
     waiting.push(resolve);
-    if (waiting.length === 1) scheduleMacrotask(resumeNext);
+    scheduleTick();
   });
 }
 
-function resumeNext(): void {
-  const resume = waiting.shift();
-  // The resumed evaluation gets a fresh slice of its own.
+function scheduleTick(): void {
+  if (tickPending) return;
+  tickPending = true;
+  scheduleMacrotask(tick);
+}
+
+function tick(): void {
+  tickPending = false;
   turnStartedAt = undefined;
   turn += 1;
-  if (waiting.length > 0) scheduleMacrotask(resumeNext);
+  const resume = waiting.shift();
+  // The rest wait for later ticks; the resumed one schedules the next when it starts the clock.
+  if (waiting.length > 0) scheduleTick();
   resume?.();
 }
