@@ -181,7 +181,10 @@ function planSegment(
     ["integer[]", ...TASK_TYPES, "text[]", "text[]", "bigint[]"],
   );
 
-  const text = `WITH
+  // The same text for every commit in a schema (the placeholders come in a fixed order):
+  // built once, so that neither building it nor naming the prepared statement (a hash of
+  // its ~6 KiB, cached on the string by V8) costs anything per commit.
+  const text = memoised(commitTexts, s, () => `WITH
     turn AS MATERIALIZED (
       SELECT * FROM unnest(${turnColumns}) WITH ORDINALITY AS t(
         instance_id, token, is_local, local_last_seq, local_execution_id, drop_inbox, cancel_activities, trim_through, last_seq,
@@ -304,7 +307,7 @@ function planSegment(
                   WHERE NOT a.drop_inbox AND EXISTS (
                     SELECT 1 FROM ${s}.inbox m
                      WHERE m.instance_id = a.instance_id
-                       AND m.id NOT IN (SELECT c.id FROM consumed_input c WHERE c.turn = a.ord))) AS leftover`;
+                       AND m.id NOT IN (SELECT c.id FROM consumed_input c WHERE c.turn = a.ord))) AS leftover`);
 
   const read = (row: SegmentRow | undefined, outcomes: TurnOutcome[], changes: Changes): void => {
     if (!row) return;
@@ -354,6 +357,20 @@ function planSegment(
     if (row.leftover.length > 0) changes.orchestrationWork = true;
   };
   return { statement: { text, values: p.values, prepared: true }, read };
+}
+
+/** The commit statement's text per schema (see planSegment). */
+const commitTexts = new Map<string, string>();
+
+function memoised(texts: Map<string, string>, schema: string, build: () => string): string {
+  let text = texts.get(schema);
+  if (text === undefined) {
+    text = build();
+    // Bounded, for processes that open many schemas (tests): a server has one.
+    if (texts.size >= 64) texts.clear();
+    texts.set(schema, text);
+  }
+  return text;
 }
 
 /** Activity ids are the row ids, as decimal strings. */
