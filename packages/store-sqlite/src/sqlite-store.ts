@@ -546,7 +546,7 @@ class SqliteStoreImpl implements SqliteStore {
     const select = (statement: Database.Statement, max: number) =>
       (names === undefined
         ? statement.all({ now, limit: max, maxClaims: bounded ? 0 : Number.MAX_SAFE_INTEGER })
-        : statement.all({ now, limit: max, maxClaims: bounded ? 0 : Number.MAX_SAFE_INTEGER, names })) as { id: number; visible_at: number }[];
+        : statement.all({ now, limit: max, maxClaims: bounded ? 0 : Number.MAX_SAFE_INTEGER, names })) as ActivityRow[];
     const candidates = select(names === undefined ? this.#s.claimableActivities : this.#s.claimableActivitiesNamed, limit);
     const suspects = Math.min(limit, Math.floor(request.suspects ?? 0));
     if (suspects > 0) {
@@ -554,9 +554,12 @@ class SqliteStoreImpl implements SqliteStore {
       candidates.sort((a, b) => a.visible_at - b.visible_at || a.id - b.id);
       candidates.length = Math.min(candidates.length, limit);
     }
-    return candidates.map(({ id }) => {
-      const row = this.#s.leaseActivity.get({ id, token: newLeaseToken(), owner, expiresAt: now + leaseMs }) as ActivityRow;
-      return toActivityWorkItem(row);
+    // The rows as read, leased by a plain update (no RETURNING, see insertLeasedActivity).
+    return candidates.map((row) => {
+      const token = newLeaseToken();
+      const expiresAt = now + leaseMs;
+      this.#s.leaseActivity.run({ id: row.id, token, owner, expiresAt });
+      return toActivityWorkItem({ ...row, lease_token: token, lease_expires_at: expiresAt, claim_count: row.claim_count + 1 });
     });
   }
 

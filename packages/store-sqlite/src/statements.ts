@@ -133,30 +133,31 @@ export function prepareStatements(db: Database.Database): Statements {
        VALUES (@instanceId, @executionId, @taskId, @name, @input, @attempt, @tags, @timeoutMs, @visibleAt, @visibleAt)`,
     ),
     // Local dispatch: the task is leased by the turn that schedules it, in the same row write.
+    // No RETURNING: the caller has every value but the id (lastInsertRowid), and an INSERT
+    // … RETURNING read through better-sqlite3 costs 3× the plain insert (20 vs 6 µs).
     insertLeasedActivity: p(
       `INSERT INTO activity_tasks (instance_id, execution_id, task_id, name, input, attempt, tags, timeout_ms, visible_at, available_at,
                                    lease_token, lease_owner, lease_expires_at, claim_count)
        VALUES (@instanceId, @executionId, @taskId, @name, @input, @attempt, @tags, @timeoutMs, @visibleAt, @expiresAt,
-               @token, @owner, @expiresAt, 1)
-       RETURNING *`,
+               @token, @owner, @expiresAt, 1)`,
     ),
     // @maxClaims: the *Fresh statements take tasks claimed at most this often before (0: never,
     // when suspects are bounded and claimed by the *Suspects statements); a large number otherwise.
     claimableActivities: p(
-      `SELECT id, visible_at FROM activity_tasks WHERE available_at <= @now AND claim_count <= @maxClaims
+      `SELECT * FROM activity_tasks WHERE available_at <= @now AND claim_count <= @maxClaims
         ORDER BY visible_at, id LIMIT @limit`,
     ),
     claimableActivitiesNamed: p(
-      `SELECT id, visible_at FROM activity_tasks
+      `SELECT * FROM activity_tasks
         WHERE available_at <= @now AND claim_count <= @maxClaims AND name IN (SELECT value FROM json_each(@names))
         ORDER BY visible_at, id LIMIT @limit`,
     ),
     claimableSuspects: p(
-      `SELECT id, visible_at FROM activity_tasks WHERE available_at <= @now AND claim_count > 0
+      `SELECT * FROM activity_tasks WHERE available_at <= @now AND claim_count > 0
         ORDER BY visible_at, id LIMIT @limit`,
     ),
     claimableSuspectsNamed: p(
-      `SELECT id, visible_at FROM activity_tasks
+      `SELECT * FROM activity_tasks
         WHERE available_at <= @now AND claim_count > 0 AND name IN (SELECT value FROM json_each(@names))
         ORDER BY visible_at, id LIMIT @limit`,
     ),
@@ -164,8 +165,7 @@ export function prepareStatements(db: Database.Database): Statements {
       `UPDATE activity_tasks
           SET lease_token = @token, lease_owner = @owner, lease_expires_at = @expiresAt, available_at = @expiresAt,
               claim_count = claim_count + 1
-        WHERE id = @id
-       RETURNING *`,
+        WHERE id = @id`,
     ),
     renewActivity: p(
       `UPDATE activity_tasks SET lease_expires_at = @expiresAt, available_at = @expiresAt

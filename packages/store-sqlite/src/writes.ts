@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { toIso, type ActivityWorkItem, type InstanceStatus, type NewActivityTask, type NewInstance, type NewMessage, type TurnCommit } from "@weft/engine";
 import { statusAfterTurn } from "@weft/engine/store-kit";
-import { historyEventJson, toActivityWorkItem, toJson, type ActivityRow } from "./rows.js";
+import { historyEventJson, toActivityWorkItem, toJson } from "./rows.js";
 import type { Statements } from "./statements.js";
 
 /**
@@ -103,13 +103,24 @@ export function insertActivity(s: Statements, task: NewActivityTask, now: number
     return undefined;
   }
   // Claimed by the transaction that schedules it: nobody else needs to hear of it.
-  const leased = s.insertLeasedActivity.get({
-    ...row,
-    token: newLeaseToken(),
-    owner: task.claimFor.owner,
-    expiresAt: now + task.claimFor.leaseMs,
-  }) as ActivityRow;
-  return toActivityWorkItem(leased);
+  const token = newLeaseToken();
+  const expiresAt = now + task.claimFor.leaseMs;
+  const { lastInsertRowid } = s.insertLeasedActivity.run({ ...row, token, owner: task.claimFor.owner, expiresAt });
+  return toActivityWorkItem({
+    id: Number(lastInsertRowid),
+    instance_id: row.instanceId,
+    execution_id: row.executionId,
+    task_id: row.taskId,
+    name: row.name,
+    input: row.input,
+    attempt: row.attempt,
+    tags: row.tags,
+    timeout_ms: row.timeoutMs,
+    visible_at: row.visibleAt,
+    lease_token: token,
+    lease_expires_at: expiresAt,
+    claim_count: 1,
+  });
 }
 
 export function instanceExists(s: Statements, instanceId: string): boolean {
