@@ -185,8 +185,19 @@ function redactingContext(context: ActivityContext, secrets: ReadonlyMap<string,
     warn: (message, fields) => log.warn(redactSecrets(message, secrets) as string, redactSecrets(fields, secrets) as Record<string, unknown> | undefined),
     error: (message, fields) => log.error(redactSecrets(message, secrets) as string, redactSecrets(fields, secrets) as Record<string, unknown> | undefined),
   };
+  // Field by field, not a spread: a spread would read `signal` and so make the
+  // AbortController the worker makes only when an activity asks for it.
   return {
-    ...context,
+    instanceId: context.instanceId,
+    executionId: context.executionId,
+    taskId: context.taskId,
+    attempt: context.attempt,
+    name: context.name,
+    tags: context.tags,
+    idempotencyKey: context.idempotencyKey,
+    get signal() {
+      return context.signal;
+    },
     log: redactedLog,
     heartbeat: (details?: unknown) => context.heartbeat(redactSecrets(details, secrets)),
   };

@@ -76,6 +76,29 @@ describe("the activity context", () => {
     expect(lines[0]).toMatchObject({ task: { instanceId: id, taskId: 1, name: "chatty", attempt: 1 }, fields: { step: 1 } });
     expect(beats).toEqual([{ percent: 50 }]);
   });
+
+  it("binds a logger only for the activities that log", async () => {
+    const made: string[] = [];
+    hub = createTestHub({
+      orchestrators: { callsOne },
+      activityLogger: (task) => {
+        made.push(task.name);
+        return { info: () => undefined, warn: () => undefined, error: () => undefined };
+      },
+      activities: {
+        quiet: () => "quiet",
+        chatty: (_: unknown, ctx: ActivityContext) => {
+          ctx.log.info("one");
+          ctx.log.info("two");
+          return "chatty";
+        },
+      },
+    });
+    for (const name of ["quiet", "chatty", "quiet"]) {
+      expect((await hub.client.waitForCompletion(await hub.client.start("callsOne", name))).output).toBe(name);
+    }
+    expect(made).toEqual(["chatty"]);
+  });
 });
 
 describe("claiming with names served elsewhere", () => {

@@ -38,6 +38,26 @@ export interface ActivityLogger {
   error(message: string, fields?: Record<string, unknown>): void;
 }
 
+/**
+ * A logger made on its first call: most activities never log, and binding one (a pino
+ * child logger in the server) cost ~10 µs of every step.
+ *
+ * @example
+ * const log = lazyActivityLogger(() => consoleActivityLogger(task)); // nothing made yet
+ */
+export function lazyActivityLogger(make: () => ActivityLogger): ActivityLogger {
+  let logger: ActivityLogger | undefined;
+  const get = (): ActivityLogger => {
+    logger ??= make();
+    return logger;
+  };
+  return {
+    info: (message, fields) => get().info(message, fields),
+    warn: (message, fields) => get().warn(message, fields),
+    error: (message, fields) => get().error(message, fields),
+  };
+}
+
 /** The task an {@link ActivityLogger} is made for. */
 export interface ActivityTaskInfo {
   instanceId: string;

@@ -8,7 +8,9 @@ import {
   type ActivityLogger,
   type ActivityTaskInfo,
   consoleActivityLogger,
+  lazyActivityLogger,
 } from "./activity.js";
+import { ActivityAbort } from "./activity-abort.js";
 import { nextTurn, turnIsSpent } from "./event-loop-turns.js";
 import { type InstanceRecord, isTerminal } from "./instance.js";
 import { asLocalCommit, instanceAfter, localWorkItem } from "./local-dispatch.js";
@@ -194,7 +196,7 @@ class TaskHubWorker implements Worker {
   #running = false;
   #loops: Promise<void>[] = [];
   #unsubscribe: (() => void) | undefined;
-  readonly #runningActivities = new Map<string, { item: ActivityWorkItem; abort: AbortController; done: Promise<void> }>();
+  readonly #runningActivities = new Map<string, { item: ActivityWorkItem; abort: ActivityAbort; done: Promise<void> }>();
   /**
    * Suspects: activities claimed before without a result (the worker running them died, or
    * stalled past its lease), waiting to run here. A worker runs one suspect at a time, and
@@ -528,7 +530,7 @@ class TaskHubWorker implements Worker {
   }
 
   #startActivity(item: ActivityWorkItem, suspect = false): void {
-    const abort = new AbortController();
+    const abort = new ActivityAbort();
     this.#metrics.activitiesStarted += 1;
     const done = this.#runActivity(item, abort, suspect).finally(() => {
       // Was the activity dispatcher waiting for room? Otherwise it sleeps on: a finished
@@ -558,7 +560,7 @@ class TaskHubWorker implements Worker {
     return [...[...this.#runningActivities.values()].map((a) => a.item), ...this.#suspects];
   }
 
-  async #runActivity(item: ActivityWorkItem, abort: AbortController, suspect: boolean): Promise<void> {
+  async #runActivity(item: ActivityWorkItem, abort: ActivityAbort, suspect: boolean): Promise<void> {
     const startedAt = toIso(this.#clock.now());
     const own = this.#options.activities;
     const fn = own && Object.hasOwn(own, item.name) ? own[item.name] : undefined;
@@ -573,12 +575,14 @@ class TaskHubWorker implements Worker {
       name: item.name,
       tags: item.tags,
       idempotencyKey: `${item.instanceId}:${item.executionId}:${item.taskId}`,
-      signal: abort.signal,
+      get signal() {
+        return abort.signal;
+      },
       heartbeat: (details?: unknown) => {
         if (details !== undefined) this.#options.onHeartbeat?.(task, details);
         void this.#renew([item]);
       },
-      log: (this.#options.activityLogger ?? consoleActivityLogger)(task),
+      log: lazyActivityLogger(() => (this.#options.activityLogger ?? consoleActivityLogger)(task)),
     };
     let outcome: { result: unknown } | { error: unknown };
     let cancelTimeout: (() => void) | undefined;
@@ -616,7 +620,7 @@ class TaskHubWorker implements Worker {
       cancelTimeout?.();
     }
     // A stop() that aborted us means the lease is abandoned: another worker will run it.
-    if (abort.signal.aborted && !(abort.signal.reason instanceof TimeoutError)) return;
+    if (abort.aborted && !(abort.reason instanceof TimeoutError)) return;
     const at = toIso(this.#clock.now());
     const base = { taskId: item.taskId, attempt: item.attempt, startedAt, at, name: item.name };
     if ("result" in outcome) {
@@ -817,7 +821,7 @@ class TaskHubWorker implements Worker {
         const waiting = this.#suspects.indexOf(item);
         if (waiting >= 0) this.#suspects.splice(waiting, 1);
         const running = this.#runningActivities.get(item.id);
-        if (!running || running.abort.signal.aborted) continue;
+        if (!running || running.abort.aborted) continue;
         running.abort.abort(await this.#cancellation(item));
       }
     } catch (error) {
