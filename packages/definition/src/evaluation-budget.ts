@@ -87,20 +87,8 @@ function budgetOf(environment: Environment): EvaluationBudget | null {
   if (budget === undefined) {
     budget = (environment.lookup(BUDGET_BINDING) as EvaluationBudget | undefined) ?? null;
     budgets.set(base, budget);
-    // The regexes of this evaluation charge their matching work to it. The engine (a class
-    // of its own) is made when JSONata first asks for it: most evaluations use no regex,
-    // and making it cost ~6 µs of each.
-    if (budget !== null) {
-      const charged = budget;
-      Object.defineProperty(base, 'RegexEngine', {
-        configurable: true,
-        get() {
-          const engine = createLinearRegexEngine(chargeMatching(charged));
-          Object.defineProperty(base, 'RegexEngine', { value: engine, configurable: true, writable: true });
-          return engine;
-        },
-      });
-    }
+    // The regexes of this evaluation charge their matching work to it.
+    if (budget !== null) base.RegexEngine = createLinearRegexEngine(chargeMatching(budget));
   }
   return budget;
 }
