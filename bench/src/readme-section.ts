@@ -34,8 +34,11 @@ the gaps: [bench/ANALYSIS.md](bench/ANALYSIS.md).
 Last run: ${latest.startedAt}${latest.merged ? ` (scenarios ${latest.merged.scenarios.join(", ")} re-run at ${latest.merged.at})` : ""}, on ${m.cpus}, ${m.memoryGb} GB, ${m.os}, Node ${m.node};
 ${m.postgres.replace(/ on x86_64.*?64-bit/, "")}; the disk did ${m.fsyncPerSecond.toLocaleString("en-US")} fdatasync/s
 (4 KiB write + fdatasync, measured in the run). The machine is shared with other work, and
-its fsync rate swung between ~200/s and ~8,000/s across runs: compare ratios within one run,
-not absolute figures across runs. SQLite is one process by design (an OS lock owns the file),
+neither it nor its disk stays the same from one session to the next (AMD EPYC or Intel Xeon
+cores; 200 to 18,000 fdatasync/s): compare ratios within one run, not absolute figures
+across runs. The disk moves the ratios too: DBOS's steps wait on the disk and Weft's are
+mostly CPU here, so on a fast disk DBOS gains more (its scenario 1 went from 326 steps/s on
+a 5,000-fsync/s disk to 632–730 on a 17,000–18,500 one, Weft's SQLite from 1,458 to ~2,500). SQLite is one process by design (an OS lock owns the file),
 so the 1/2/4-worker-process rows are PostgreSQL's.
 ${overHttp}
 Command: \`npm run bench\`${latest.runs === 3 && !latest.quick ? "" : ` (here with BENCH_RUNS=${latest.runs}${latest.quick ? ", BENCH_QUICK=1" : ""})`}; load average when the run started: ${(latest.loadAverage as number[]).map((l) => l.toFixed(1)).join(" / ")} (1 / 5 / 15 min).
