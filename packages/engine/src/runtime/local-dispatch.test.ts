@@ -191,6 +191,57 @@ describe("local dispatch", () => {
     expectWellFormed(await store.getHistory(id));
   });
 
+  it("never runs a local turn and a claimed turn of one instance over the same executor (results and events arriving together)", async () => {
+    // Many results finish together (one flush runs their local turns one after another,
+    // awaiting in between) while an event for each instance is claimed by the dispatcher.
+    // Were the executor shared by both turns, the turn that commits second would see the
+    // tasks the first one scheduled as already scheduled, and the run would stall.
+    const store = createMemoryStore();
+    let release: (() => void) | undefined;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const orchestrators = {
+      *forked(ctx: OrchestrationContext) {
+        const first: number = yield ctx.callActivity("held", 1);
+        const go: number = yield ctx.waitForEvent("go");
+        const [b, c]: number[] = yield ctx.all([ctx.callActivity("add", first), ctx.callActivity("add", go)]);
+        return b + c;
+      },
+    };
+    let held = 0;
+    const activities = {
+      held: async (n: number) => {
+        held += 1;
+        await gate;
+        return n;
+      },
+      add: (n: number) => n + 1,
+    };
+    // Resolved a macrotask later (as a drawn workflow pauses between slices of the event
+    // loop): every turn awaits, so the dispatcher's turns run while a flush's are under way.
+    const resolveOrchestrator = async (name: string) => {
+      await new Promise((resolve) => setImmediate(resolve));
+      return orchestrators[name as keyof typeof orchestrators];
+    };
+    hub = createTestHub({ store, resolveOrchestrator, activities, activityConcurrency: 200, pollIntervalMs: 5 });
+    const client = hub.client;
+    const ids = await Promise.all(Array.from({ length: 120 }, () => client.start("forked")));
+    for (let i = 0; i < 2_000 && held < ids.length; i++) await new Promise((r) => setTimeout(r, 2));
+    expect(held).toBe(ids.length);
+    release?.();
+    await Promise.all(ids.map((id, i) => client.raiseEvent(id, "go", i)));
+    let finished = 0;
+    const all = Promise.all(ids.map((id) => client.waitForCompletion(id).finally(() => (finished += 1))));
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const stalled = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${ids.length - finished} of ${ids.length} instances stalled (the clock is fake: nothing waits on time)`)), 8_000);
+    });
+    const done = await Promise.race([all, stalled]).finally(() => clearTimeout(timer));
+    done.forEach((instance, i) => expect(instance).toMatchObject({ status: "completed", output: 2 + i + 1 }));
+    for (const id of ids) expectWellFormed(await store.getHistory(id));
+  });
+
   it("loses nothing when the worker that claimed a task in its commit stalls: another worker runs it, once recorded", async () => {
     const store = createMemoryStore();
     // The stalled worker's clock stands still, so it never renews its leases — as if its

@@ -42,4 +42,21 @@ export class ReplayCache {
   delete(instanceId: string): void {
     this.#entries.delete(instanceId);
   }
+
+  /**
+   * Takes the executor out: a turn mutates it, so one turn at a time may hold it. Two turns
+   * of one instance over one executor (a local turn and a claimed one, interleaved at
+   * their awaits) would each see the other's decisions as already made, and the turn that
+   * commits could leave out work the other one decided.
+   */
+  take(instanceId: string): CachedExecutor | undefined {
+    const entry = this.#entries.get(instanceId);
+    if (entry) this.#entries.delete(instanceId);
+    return entry;
+  }
+
+  /** Puts back an executor that was taken and not used, unless a newer one is here already. */
+  putBack(instanceId: string, entry: CachedExecutor): void {
+    if (!this.#entries.has(instanceId)) this.set(instanceId, entry);
+  }
 }

@@ -352,12 +352,11 @@ class TaskHubWorker implements Worker {
         // drawn workflow are ~10 ms of CPU); the turns still commit together.
         await slice();
         const id = item.instance.instanceId;
-        const cached = this.#cache.get(id);
+        // The executor is mutated by the turn: taken out until the commit succeeds.
+        const cached = this.#cache.take(id);
         const hit = cached !== undefined && cached.lastSeq === item.instance.lastSeq;
         if (hit) this.#metrics.cacheHits += 1;
         else this.#metrics.cacheMisses += 1;
-        // The executor is mutated by the turn: take it out until the commit succeeds.
-        this.#cache.delete(id);
         try {
           return { item, result: await runTurn(item, cached, env) };
         } catch (error) {
@@ -736,14 +735,20 @@ class TaskHubWorker implements Worker {
         this.#deferred.push(result);
         continue;
       }
-      const cached = this.#cache.get(id);
+      const group = byInstance.get(id);
+      if (group) {
+        group.results.push(result);
+        continue;
+      }
+      // Taken out of the cache now, not when its turn runs: the turns before it await, and a
+      // claimed turn of the same instance must not run over the same executor meanwhile.
+      const cached = this.#cache.take(id);
       if (!cached?.instance || cached.instance.status !== "running" || cached.executionId !== result.message.executionId) {
+        if (cached) this.#cache.putBack(id, cached);
         queued.push(result);
         continue;
       }
-      const group = byInstance.get(id) ?? { cached: cached as CachedExecutor & { instance: InstanceRecord }, results: [] };
-      group.results.push(result);
-      byInstance.set(id, group);
+      byInstance.set(id, { cached: cached as CachedExecutor & { instance: InstanceRecord }, results: [result] });
     }
     if (byInstance.size === 0) return queued;
     const started = performance.now();
@@ -757,11 +762,10 @@ class TaskHubWorker implements Worker {
       // milliseconds per batch). At least one turn runs, so a busy loop still makes progress.
       for (const [id, { cached, results }] of byInstance) {
         if (turns.length > 0 && turnIsSpent(performance.now())) {
+          this.#cache.putBack(id, cached);
           this.#deferred.push(...results);
           continue;
         }
-        // The executor is mutated by the turn: out of the cache until the commit succeeds.
-        this.#cache.delete(id);
         const item = localWorkItem(cached, results, env.now);
         try {
           const result = await runTurn(item, cached, env);
