@@ -6,7 +6,8 @@ import { messageColumns } from "./writes.js";
 /**
  * claimActivities: one statement. The inner SELECTs lock up to `limit`
  * available tasks, oldest first, skipping rows other claimers hold (and at most
- * `suspects` of the tasks claimed before); a row
+ * `suspects` of the tasks claimed before), and up to `limit` tasks reserved for this
+ * owner (sticky dispatch, NewActivityTask.reserveFor); a row
  * claimed and committed by someone else after this statement's snapshot is
  * re-checked by PostgreSQL (its available_at is now in the future) and left out.
  * Each claimed row gets its own fresh token (gen_random_uuid per row).
@@ -25,13 +26,23 @@ export function planClaimActivities(s: string, request: ActivityClaimRequest): P
       FOR UPDATE SKIP LOCKED`;
   // With a bound, suspects (tasks claimed before) are picked apart, at most $6 of them; the
   // outer LIMIT may leave some picked rows out (locked, unchanged, until this statement commits).
+  // Tasks reserved for this owner (sticky dispatch: lease_owner set, no token, available_at
+  // the end of the reservation) are its to take before then; a partial index finds them.
   const statement = {
     text: `WITH others AS (
        ${pick("claim_count <= $5", "$2")}
      ), suspects AS (
        ${pick("claim_count > 0", "$6")}
+     ), reserved AS (
+       SELECT id, visible_at FROM ${s}.activity_tasks
+        WHERE lease_owner = $3 AND lease_token IS NULL AND available_at > $1 AND visible_at <= $1
+              ${byName ? "AND name = ANY($7::text[])" : ""}
+        ORDER BY visible_at, id
+        LIMIT $2
+        FOR UPDATE SKIP LOCKED
      ), chosen AS (
-       SELECT id FROM (SELECT * FROM others UNION ALL SELECT * FROM suspects) AS picked ORDER BY visible_at, id LIMIT $2
+       SELECT id FROM (SELECT * FROM others UNION ALL SELECT * FROM suspects UNION ALL SELECT * FROM reserved) AS picked
+        ORDER BY visible_at, id LIMIT $2
      )
      UPDATE ${s}.activity_tasks t
         SET lease_token = gen_random_uuid()::text, lease_owner = $3, lease_expires_at = $4, available_at = $4,

@@ -79,6 +79,7 @@ interface SegmentRow {
   children: string[];
   messaged: string[];
   queued: number;
+  reserved: number;
   claimed: string[];
   leftover: string[];
 }
@@ -162,8 +163,12 @@ function planSegment(
   const children = perTurn((t) => t.instances);
   const messages = perTurn((t) => t.messages);
   const tasks = perTurn((t) => t.activities);
-  const leaseExpiry = (task: (typeof tasks.items)[number]): number | null => (task.claimFor ? atMs(now + task.claimFor.leaseMs) : null);
+  // A reserved task (sticky dispatch) has an owner and no token; its "lease" column carries
+  // when the reservation ends, which the insert makes its available_at (see claimActivities).
+  const leaseExpiry = (task: (typeof tasks.items)[number]): number | null =>
+    task.claimFor ? atMs(now + task.claimFor.leaseMs) : task.reserveFor ? atMs(now + task.reserveFor.forMs) : null;
   const tokens = tasks.items.map((task) => (task.claimFor ? newLeaseToken() : null));
+  const owners = tasks.items.map((task) => task.claimFor?.owner ?? task.reserveFor?.owner ?? null);
 
   const consumedCols = p.columns([consumed.turn, consumed.items], ["integer[]", "bigint[]"]);
   const completesCols = p.columns(
@@ -177,7 +182,7 @@ function planSegment(
   const childCols = p.columns([children.turn, ...instanceColumns(children.items, now)], ["integer[]", ...INSTANCE_TYPES]);
   const messageCols = p.columns([messages.turn, ...messageColumns(messages.items, now)], ["integer[]", ...MESSAGE_TYPES]);
   const taskCols = p.columns(
-    [tasks.turn, ...taskColumns(tasks.items, now), tokens, tasks.items.map((t) => t.claimFor?.owner ?? null), tasks.items.map(leaseExpiry)],
+    [tasks.turn, ...taskColumns(tasks.items, now), tokens, owners, tasks.items.map(leaseExpiry)],
     ["integer[]", ...TASK_TYPES, "text[]", "text[]", "bigint[]"],
   );
 
@@ -289,19 +294,21 @@ function planSegment(
       INSERT INTO ${s}.activity_tasks (instance_id, execution_id, task_id, name, input, attempt, tags, timeout_ms, visible_at, available_at,
                                        lease_token, lease_owner, lease_expires_at, claim_count)
       SELECT t.instance_id, t.execution_id, t.task_id, t.name, t.input, t.attempt, t.tags, t.timeout_ms, t.visible_at,
-             COALESCE(t.lease_expires_at, t.visible_at), t.lease_token, t.lease_owner, t.lease_expires_at,
+             COALESCE(t.lease_expires_at, t.visible_at), t.lease_token, t.lease_owner,
+             CASE WHEN t.lease_token IS NULL THEN NULL ELSE t.lease_expires_at END,
              CASE WHEN t.lease_token IS NULL THEN 0 ELSE 1 END
         FROM unnest(${taskCols}) WITH ORDINALITY AS t(
                turn, instance_id, execution_id, task_id, name, input, attempt, tags, timeout_ms, visible_at,
                lease_token, lease_owner, lease_expires_at, ord)
         JOIN accepted a ON a.ord = t.turn
        ORDER BY t.turn, t.ord
-      RETURNING id, lease_token
+      RETURNING id, lease_token, lease_owner
     )
     SELECT ARRAY(SELECT ord FROM accepted) AS accepted,
            ARRAY(SELECT instance_id FROM children) AS children,
            ARRAY(SELECT DISTINCT instance_id FROM messages) AS messaged,
-           (SELECT count(*) FROM tasks WHERE lease_token IS NULL)::integer AS queued,
+           (SELECT count(*) FROM tasks WHERE lease_owner IS NULL)::integer AS queued,
+           (SELECT count(*) FROM tasks WHERE lease_token IS NULL AND lease_owner IS NOT NULL)::integer AS reserved,
            ARRAY(SELECT lease_token || ' ' || id FROM tasks WHERE lease_token IS NOT NULL) AS claimed,
            ARRAY(SELECT a.instance_id FROM accepted a
                   WHERE NOT a.drop_inbox AND EXISTS (
@@ -353,6 +360,7 @@ function planSegment(
     if (row.messaged.length > 0) changes.orchestrationWork = true;
     // Tasks claimed by the committing worker need no announcement: nobody else may take them.
     if (row.queued > 0) changes.activityWork = true;
+    if (row.reserved > 0) changes.reservedActivityWork = true;
     // The lease is released: if visible messages are left, another claim can take them now.
     if (row.leftover.length > 0) changes.orchestrationWork = true;
   };

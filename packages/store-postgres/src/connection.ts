@@ -10,6 +10,8 @@ export interface Changes {
   statuses: Map<string, InstanceStatus>;
   orchestrationWork: boolean;
   activityWork: boolean;
+  /** Tasks reserved for this process (sticky dispatch): its own activity dispatcher needs to hear, no other process. */
+  reservedActivityWork?: boolean;
 }
 
 export function noChanges(): Changes {

@@ -103,8 +103,14 @@ export class WorkerLiveness {
         WHERE t.available_at > $2 AND t.lease_expires_at > $2 AND t.lease_owner = ANY($1::text[])`,
       [owners, nowMs(now), FIRST_DEATH_PAUSE_MS, REPEAT_DEATH_PAUSE_MS],
     );
+    // Tasks reserved for a dead worker (sticky dispatch) never ran: anyone may take them now.
+    const reserved = await c.query(
+      `UPDATE ${this.#s}.activity_tasks SET lease_owner = NULL, available_at = GREATEST(visible_at, $2)
+        WHERE lease_token IS NULL AND lease_owner = ANY($1::text[])`,
+      [owners, nowMs(now)],
+    );
     if ((instances.rowCount ?? 0) > 0) changes.orchestrationWork = true;
-    if ((tasks.rowCount ?? 0) > 0) changes.activityWork = true;
+    if ((tasks.rowCount ?? 0) > 0 || (reserved.rowCount ?? 0) > 0) changes.activityWork = true;
     return owners.length;
   }
 

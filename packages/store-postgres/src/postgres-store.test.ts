@@ -357,6 +357,42 @@ function definePostgresTests(): void {
         expect(await survivor.completeActivities([{ id: held.activity.id, leaseToken: held.activity.leaseToken, message }], T0 + 4)).toEqual([false]);
       });
 
+      it("keeps a reserved task (sticky dispatch) for its owner's claims until the reservation ends, then for anyone; a dead owner's at once", async () => {
+        const schema = testSchema();
+        const store = await open(schema);
+        const task = (instanceId: string, taskId: number, owner: string) => ({
+          instanceId,
+          executionId: "e1",
+          taskId,
+          name: "work",
+          input: taskId,
+          attempt: 1,
+          reserveFor: { owner, forMs: 2_000 },
+        });
+        await store.createInstance({ instanceId: "mine", name: "pg-test", executionId: "e1", input: null }, T0);
+        const [outcome] = await store.commitTurns([startTurn(await claimItem(store, "mine"), { activities: [task("mine", 1, "me"), task("mine", 2, "me")] })], T0);
+        expect(outcome).toEqual({ committed: true, claimed: [] });
+        const claim = (owner: string, now: number, limit = 5) => store.claimActivities({ owner, limit, leaseMs: LEASE_MS, now });
+        // Not leased and not claimed: another worker does not see it while it is reserved …
+        expect(await claim("other", T0 + 1_999)).toEqual([]);
+        // … its owner does, and a claim counts as the first.
+        const [first] = await claim("me", T0 + 1, 1);
+        expect(first).toMatchObject({ taskId: 1, claimCount: 1, input: 1 });
+        // Once the reservation has ended, anyone may take the rest.
+        expect(await claim("other", T0 + 2_000)).toEqual([expect.objectContaining({ taskId: 2, claimCount: 1 })]);
+
+        // Reserved for a worker that dies: free at once, not after the reservation.
+        await store.createInstance({ instanceId: "theirs", name: "pg-test", executionId: "e1", input: null }, T0 + 3_000);
+        const item = await claimItem(store, "theirs", T0 + 3_000);
+        await diesHolding(schema, "doomed", async (doomed) => {
+          const [committedTurn] = await doomed.commitTurns([startTurn(item, { activities: [task("theirs", 1, "doomed")] })], T0 + 3_000);
+          expect(committedTurn?.committed).toBe(true);
+        });
+        expect(await claim("survivor", T0 + 3_001)).toEqual([]);
+        expect(await store.releaseDeadWorkers(T0 + 3_002)).toBe(1);
+        expect(await claim("survivor", T0 + 3_002)).toEqual([expect.objectContaining({ instanceId: "theirs", taskId: 1, claimCount: 1 })]);
+      });
+
       it("pauses a dead worker's task 2 s after its first death and 5 s per death after that, so a poison cannot kill workers faster than they restart", async () => {
         const schema = testSchema();
         const survivor = await open(schema);

@@ -437,7 +437,7 @@ class PostgresStoreImpl implements PostgresStore {
 function toNotifications(changes: Changes): StoreNotification[] {
   const notifications = [...changes.instances].map((instanceId) => instanceChanged(instanceId, changes.statuses.get(instanceId)));
   if (changes.orchestrationWork) notifications.push({ kind: "work-available", queue: "orchestration" });
-  if (changes.activityWork) notifications.push({ kind: "work-available", queue: "activity" });
+  if (changes.activityWork || changes.reservedActivityWork) notifications.push({ kind: "work-available", queue: "activity" });
   return notifications;
 }
 

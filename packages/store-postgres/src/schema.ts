@@ -169,6 +169,16 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    description: "activity tasks reserved for the worker that scheduled them (sticky dispatch)",
+    sql: (s) => `
+      -- A reserved task has an owner and no lease token until it is claimed; its owner's
+      -- claims look for it here (most tasks are never reserved, so the index stays small).
+      CREATE INDEX activity_tasks_reserved ON ${s}.activity_tasks (lease_owner, visible_at, id)
+        WHERE lease_token IS NULL AND lease_owner IS NOT NULL;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION: number = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

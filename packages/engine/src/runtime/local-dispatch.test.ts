@@ -205,7 +205,7 @@ describe("local dispatch", () => {
       *forked(ctx: OrchestrationContext) {
         const first: number = yield ctx.callActivity("held", 1);
         const go: number = yield ctx.waitForEvent("go");
-        const [b, c]: number[] = yield ctx.all([ctx.callActivity("add", first), ctx.callActivity("add", go)]);
+        const [b, c]: [number, number] = yield ctx.all([ctx.callActivity("add", first), ctx.callActivity("add", go)]);
         return b + c;
       },
     };

@@ -99,7 +99,8 @@ export interface Store {
   /**
    * Claims up to `limit` activity tasks with visibleAt <= now and no live lease,
    * oldest first; optionally only tasks whose name is in `names`, and at most
-   * `suspects` of the tasks claimed before.
+   * `suspects` of the tasks claimed before. Tasks reserved for another owner
+   * (`reserveFor`) are left out until their reservation ends; the owner's own are in.
    * Each claim gets a fresh lease token and increments the task's `claimCount`.
    */
   claimActivities(request: ActivityClaimRequest): Promise<ActivityWorkItem[]>;
@@ -403,6 +404,14 @@ export interface NewActivityTask {
    * worker dies its lease lapses and any worker claims it again.
    */
   claimFor?: { owner: string; leaseMs: number };
+  /**
+   * Sticky dispatch: a task this owner serves but has no room to run now. The store keeps
+   * it for that owner's claims for `forMs` (not leased, not run, claimCount unchanged),
+   * then for anyone's. The owner holds the instance's executor, so the result's turn runs
+   * there without a replay; a task that waits longer than `forMs` goes to whichever worker
+   * is free. A hint: stores where one process runs all work may ignore it.
+   */
+  reserveFor?: { owner: string; forMs: number };
 }
 
 /** What commitTurns did with one turn. */
@@ -412,7 +421,7 @@ export interface TurnOutcome {
   claimed: ActivityWorkItem[];
 }
 
-export interface ActivityWorkItem extends Required<Omit<NewActivityTask, "tags" | "timeoutMs" | "visibleAt" | "claimFor">> {
+export interface ActivityWorkItem extends Required<Omit<NewActivityTask, "tags" | "timeoutMs" | "visibleAt" | "claimFor" | "reserveFor">> {
   id: string;
   tags?: Tags;
   timeoutMs?: number;

@@ -79,6 +79,14 @@ export interface WorkerOptions {
   activityConcurrency?: number;
   /** Default 30 s; renewed while an activity runs. */
   leaseMs?: number;
+  /**
+   * Sticky dispatch, with local dispatch: a task a turn schedules for this worker while it
+   * has no room is kept for this worker's claims this long (`reserveFor`), then any
+   * worker may take it. The worker holds the instance's executor, so the next turn runs
+   * here without a replay; with several worker processes on PostgreSQL steps otherwise
+   * hop between processes under load. Default 2,000 ms; 0 turns it off.
+   */
+  affinityMs?: number;
   /** The longest a dispatcher sleeps without a notification. Default 1000 ms. */
   pollIntervalMs?: number;
   /** Live executors kept in memory. Default 10,000. */
@@ -174,6 +182,7 @@ class TaskHubWorker implements Worker {
   readonly #orchestrationWake: Wakeup;
   readonly #activityWake: Wakeup;
   readonly #leaseMs: number;
+  readonly #affinityMs: number;
   readonly #pollMs: number;
   readonly #activityConcurrency: number;
   readonly #maxClaims: number;
@@ -241,6 +250,7 @@ class TaskHubWorker implements Worker {
     this.#orchestrationWake = new Wakeup(this.#clock);
     this.#activityWake = new Wakeup(this.#clock);
     this.#leaseMs = options.leaseMs ?? 30_000;
+    this.#affinityMs = Math.max(0, options.affinityMs ?? DEFAULT_AFFINITY_MS);
     this.#pollMs = options.pollIntervalMs ?? 1000;
     this.#activityConcurrency = options.activityConcurrency ?? 32;
     this.#maxClaims = options.maxClaimsPerAttempt ?? DEFAULT_MAX_CLAIMS_PER_ATTEMPT;
@@ -429,10 +439,12 @@ class TaskHubWorker implements Worker {
     const own = this.#options.activities ?? {};
     const now = this.#clock.now();
     let room = this.#activityConcurrency - this.#runningActivities.size - this.#suspects.length;
+    const reserveFor = this.#affinityMs > 0 ? { owner: this.workerId, forMs: this.#affinityMs } : undefined;
     return commits.map((commit) => {
-      if (room <= 0 || commit.activities.length === 0) return commit;
+      if (commit.activities.length === 0) return commit;
       const activities = commit.activities.map((task): NewActivityTask => {
-        if (room <= 0 || !Object.hasOwn(own, task.name) || (task.visibleAt !== undefined && task.visibleAt > now)) return task;
+        if (!Object.hasOwn(own, task.name) || (task.visibleAt !== undefined && task.visibleAt > now)) return task;
+        if (room <= 0) return reserveFor ? { ...task, reserveFor } : task;
         room -= 1;
         return { ...task, claimFor: { owner: this.workerId, leaseMs: this.#leaseMs } };
       });
@@ -896,6 +908,14 @@ class TaskHubWorker implements Worker {
     else console.error(`[weft worker ${this.workerId}] ${where}:`, error);
   }
 }
+
+/**
+ * How long a task scheduled here without room stays reserved for this worker (sticky
+ * dispatch): long enough for a burst's tasks to wait for a free slot here (a slot frees
+ * every few milliseconds under a burst of quick steps), short enough that a busy worker's
+ * backlog soon goes to idle ones.
+ */
+const DEFAULT_AFFINITY_MS = 2_000;
 
 /** The most activity results one flush takes (see #flushCompletions). */
 const FLUSH_BATCH_MAX = 256;

@@ -430,7 +430,8 @@ export class MemoryStore implements Store {
       if (this.#instances.has(message.instanceId)) this.#insertMessage(message, now);
     }
     const claimed: ActivityWorkItem[] = [];
-    for (const { claimFor, ...task } of turn.activities) {
+    // One process runs all work here: a reservation (sticky dispatch) changes nothing.
+    for (const { claimFor, reserveFor: _reserveFor, ...task } of turn.activities) {
       const key = `t${this.#nextActivityId++}`;
       const stored = {
         ...clone(task),
