@@ -62,7 +62,7 @@ function summarise(file: string): void {
   console.log(`\n${file}  (wall ${total.toFixed(0)} ms)`);
   for (const [c, ms] of [...cats].sort((a, b) => b[1] - a[1])) console.log(`  ${((100 * ms) / total).toFixed(1).padStart(5)}%  ${ms.toFixed(0).padStart(6)} ms  ${c}`);
   console.log("  top self time:");
-  for (const [f, ms] of [...fns].sort((a, b) => b[1] - a[1]).slice(0, 12)) console.log(`    ${ms.toFixed(0).padStart(6)} ms  ${f}`);
+  for (const [f, ms] of [...fns].sort((a, b) => b[1] - a[1]).slice(0, Number(process.env.TOP ?? 12))) console.log(`    ${ms.toFixed(0).padStart(6)} ms  ${f}`);
 }
 
 for (const dir of process.argv.slice(2)) {
