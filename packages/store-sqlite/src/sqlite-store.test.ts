@@ -11,6 +11,7 @@ import { toIso, type HistoryEvent, type Store, type TurnCommit } from "@weft/eng
 import { describeStoreContract } from "@weft/engine/testing";
 import { createSqliteStore, SCHEMA_VERSION, type SqliteStore, type SqliteStoreOptions } from "./index.js";
 import { MIGRATIONS } from "./schema.js";
+import { claimableTasksSql } from "./statements.js";
 
 async function tempDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), "weft-sqlite-"));
@@ -117,6 +118,70 @@ describe("SQLite store", () => {
       expect(await store.getInstance("old-1")).toMatchObject({ status: "completed", input: [1] });
       await store.saveWorkflowDraft({ workflowId: "wf-1", name: "Upgraded", draft: {} }, T0);
       expect(await store.publishWorkflowVersion("wf-1", { v: 1 }, T0)).toBe(1);
+    });
+
+    it("keeps queued and leased tasks in partial indexes of their own, and claims look in both", async () => {
+      const path = await freshPath();
+      const store = await open({ path });
+      await store.createInstance({ instanceId: "i", name: "wf", executionId: "e1", input: null }, T0);
+      const { leaseToken } = await claimOnly(store);
+      const task = (taskId: number, claim: boolean) => ({
+        instanceId: "i",
+        executionId: "e1",
+        taskId,
+        name: "work",
+        input: null,
+        attempt: 1,
+        ...(claim ? { claimFor: { owner: "me", leaseMs: LEASE_MS } } : {}),
+      });
+      await store.commitTurns([firstTurn("i", leaseToken, [], { activities: [task(1, false), task(2, true)] })], T0);
+      const db = rawDb(path);
+      const count = (index: string) => (db.prepare(`SELECT COUNT(*) AS n FROM activity_tasks INDEXED BY ${index} WHERE ${index === "activity_tasks_leased" ? "lease_owner IS NOT NULL" : "lease_owner IS NULL"}`).get() as { n: number }).n;
+      // A task leased by the turn that schedules it (local dispatch) is in no claim index for queued tasks.
+      expect([count("activity_tasks_queued"), count("activity_tasks_queued_by_name"), count("activity_tasks_leased")]).toEqual([1, 1, 1]);
+      for (const named of [false, true]) {
+        const plan = (db.prepare(`EXPLAIN QUERY PLAN ${claimableTasksSql("claim_count <= @maxClaims", named)}`).all({ now: T0, limit: 5, maxClaims: 9, names: "[]" }) as { detail: string }[])
+          .map((row) => row.detail)
+          .join("\n");
+        expect(plan).toMatch(/activity_tasks_queued/);
+        expect(plan).toMatch(/USING INDEX activity_tasks_leased/);
+        expect(plan).not.toMatch(/SCAN activity_tasks(?! USING)/);
+      }
+      // The queued task now; the leased one once its lease has run out.
+      expect((await store.claimActivities({ owner: "other", limit: 5, leaseMs: 10 * LEASE_MS, now: T0 })).map((t) => t.taskId)).toEqual([1]);
+      expect(await store.claimActivities({ owner: "other", limit: 5, leaseMs: LEASE_MS, now: T0 + LEASE_MS - 1 })).toEqual([]);
+      expect(await store.claimActivities({ owner: "other", limit: 5, leaseMs: LEASE_MS, now: T0 + LEASE_MS })).toEqual([
+        expect.objectContaining({ taskId: 2, claimCount: 2 }),
+      ]);
+    });
+
+    it("upgrades a version-2 database with queued and leased tasks: both are claimed as before", async () => {
+      const path = await freshPath();
+      const v2 = new Database(path);
+      v2.exec("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL)");
+      for (const m of MIGRATIONS.filter((m) => m.version <= 2)) {
+        v2.exec(m.sql);
+        v2.prepare("INSERT INTO schema_version (version, description, applied_at) VALUES (?, ?, 'x')").run(m.version, m.description);
+      }
+      v2.prepare(
+        "INSERT INTO instances (instance_id, name, execution_id, status, input, created_at, updated_at, last_seq) VALUES ('old', 'wf', 'e1', 'running', 'null', ?, ?, 2)",
+      ).run(toIso(T0), toIso(T0));
+      const insert = v2.prepare(
+        `INSERT INTO activity_tasks (instance_id, execution_id, task_id, name, input, attempt, visible_at, available_at, lease_token, lease_owner, lease_expires_at, claim_count)
+         VALUES ('old', 'e1', ?, 'work', 'null', 1, ?, ?, ?, ?, ?, ?)`,
+      );
+      insert.run(1, T0, T0, null, null, null, 0);
+      insert.run(2, T0, T0 + LEASE_MS, "t", "gone-worker", T0 + LEASE_MS, 1);
+      v2.close();
+
+      const store = await open({ path });
+      expect(store.migration).toEqual({ from: 2, to: SCHEMA_VERSION });
+      // Opening ends the leases of the process that held the file before: both are claimable, the claim counts kept.
+      const claimed = await store.claimActivities({ owner: "new", limit: 5, leaseMs: LEASE_MS, now: T0 });
+      expect(claimed.map((t) => [t.taskId, t.claimCount])).toEqual([
+        [1, 1],
+        [2, 2],
+      ]);
     });
 
     it("creates the database's directory when it is missing", async () => {

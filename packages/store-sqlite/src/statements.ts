@@ -66,7 +66,10 @@ export function prepareStatements(db: Database.Database): Statements {
       `SELECT COUNT(DISTINCT m.instance_id) AS n FROM inbox m JOIN instances i ON i.instance_id = m.instance_id
         WHERE m.visible_at <= @now AND (i.lease_token IS NULL OR i.lease_expires_at <= @now)`,
     ),
-    readyActivities: p("SELECT COUNT(*) AS n FROM activity_tasks WHERE available_at <= @now"),
+    readyActivities: p(
+      `SELECT (SELECT COUNT(*) FROM activity_tasks WHERE lease_owner IS NULL AND available_at <= @now)
+            + (SELECT COUNT(*) FROM activity_tasks WHERE lease_owner IS NOT NULL AND lease_expires_at <= @now) AS n`,
+    ),
     instanceStatus: p("SELECT status FROM instances WHERE instance_id = ?"),
     insertInstance: p(
       `INSERT INTO instances (instance_id, name, execution_id, status, input, created_at, updated_at,
@@ -143,24 +146,10 @@ export function prepareStatements(db: Database.Database): Statements {
     ),
     // @maxClaims: the *Fresh statements take tasks claimed at most this often before (0: never,
     // when suspects are bounded and claimed by the *Suspects statements); a large number otherwise.
-    claimableActivities: p(
-      `SELECT * FROM activity_tasks WHERE available_at <= @now AND claim_count <= @maxClaims
-        ORDER BY visible_at, id LIMIT @limit`,
-    ),
-    claimableActivitiesNamed: p(
-      `SELECT * FROM activity_tasks
-        WHERE available_at <= @now AND claim_count <= @maxClaims AND name IN (SELECT value FROM json_each(@names))
-        ORDER BY visible_at, id LIMIT @limit`,
-    ),
-    claimableSuspects: p(
-      `SELECT * FROM activity_tasks WHERE available_at <= @now AND claim_count > 0
-        ORDER BY visible_at, id LIMIT @limit`,
-    ),
-    claimableSuspectsNamed: p(
-      `SELECT * FROM activity_tasks
-        WHERE available_at <= @now AND claim_count > 0 AND name IN (SELECT value FROM json_each(@names))
-        ORDER BY visible_at, id LIMIT @limit`,
-    ),
+    claimableActivities: p(claimableTasksSql("claim_count <= @maxClaims", false)),
+    claimableActivitiesNamed: p(claimableTasksSql("claim_count <= @maxClaims", true)),
+    claimableSuspects: p(claimableTasksSql("claim_count > 0", false)),
+    claimableSuspectsNamed: p(claimableTasksSql("claim_count > 0", true)),
     leaseActivity: p(
       `UPDATE activity_tasks
           SET lease_token = @token, lease_owner = @owner, lease_expires_at = @expiresAt, available_at = @expiresAt,
@@ -179,16 +168,31 @@ export function prepareStatements(db: Database.Database): Statements {
         WHERE lease_token IS NOT NULL`,
     ),
 
-    // A queued task becomes claimable at visible_at, a leased one at its expiry:
-    // both are available_at.
+    // A queued task becomes claimable at visible_at (its available_at), a leased one at
+    // its lease's expiry; each is looked up in its own partial index.
     nextWakeAt: p(
       `SELECT MIN(t) AS t FROM (
          SELECT MIN(visible_at) AS t FROM inbox WHERE visible_at > @now
-         UNION ALL SELECT MIN(available_at) FROM activity_tasks WHERE available_at > @now
+         UNION ALL SELECT MIN(available_at) FROM activity_tasks WHERE lease_owner IS NULL AND available_at > @now
+         UNION ALL SELECT MIN(lease_expires_at) FROM activity_tasks WHERE lease_owner IS NOT NULL AND lease_expires_at > @now
          UNION ALL SELECT MIN(lease_expires_at) FROM instances WHERE lease_token IS NOT NULL AND lease_expires_at > @now
        )`,
     ),
   };
+}
+
+/**
+ * Claimable tasks, oldest first: queued ones whose time has come and leased ones whose
+ * lease ran out, each looked up in its own partial index (schema version 3). For a
+ * queued task available_at is visible_at; for a leased one its lease's expiry.
+ */
+export function claimableTasksSql(condition: string, byName: boolean): string {
+  const name = byName ? "AND name IN (SELECT value FROM json_each(@names))" : "";
+  return `SELECT * FROM (
+            SELECT * FROM activity_tasks WHERE lease_owner IS NULL AND available_at <= @now AND ${condition} ${name}
+            UNION ALL
+            SELECT * FROM activity_tasks WHERE lease_owner IS NOT NULL AND lease_expires_at <= @now AND ${condition} ${name}
+          ) ORDER BY visible_at, id LIMIT @limit`;
 }
 
 function updateInstanceSql(setsStatus: boolean): string {
