@@ -18,30 +18,33 @@ export function planClaimActivities(s: string, request: ActivityClaimRequest): P
   const byName = request.names !== undefined;
   const bounded = request.suspects !== undefined;
   const suspects = bounded ? Math.max(0, Math.min(limit, Math.floor(request.suspects ?? 0))) : 0;
-  const pick = (condition: string, limitParam: string) =>
+  const name = byName ? "AND name = ANY($7::text[])" : "";
+  // Queued tasks (no owner) by visibility, in their partial index; owned ones — leased, or
+  // reserved (sticky dispatch) — once the lease or reservation has run out (available_at),
+  // in theirs (schema version 5).
+  const pick = (where: string, limitParam: string) =>
     `SELECT id, visible_at FROM ${s}.activity_tasks
-      WHERE available_at <= $1 AND ${condition} ${byName ? "AND name = ANY($7::text[])" : ""}
+      WHERE ${where} ${name}
       ORDER BY visible_at, id
       LIMIT ${limitParam}
       FOR UPDATE SKIP LOCKED`;
   // With a bound, suspects (tasks claimed before) are picked apart, at most $6 of them; the
   // outer LIMIT may leave some picked rows out (locked, unchanged, until this statement commits).
-  // Tasks reserved for this owner (sticky dispatch: lease_owner set, no token, available_at
-  // the end of the reservation) are its to take before then; a partial index finds them.
+  // A queued task was never claimed (claim counts move only with a lease), so suspects are owned.
+  // Tasks reserved for this owner are its to take before their reservation ends.
   const statement = {
-    text: `WITH others AS (
-       ${pick("claim_count <= $5", "$2")}
+    text: `WITH queued AS (
+       ${pick("lease_owner IS NULL AND visible_at <= $1 AND claim_count <= $5", "$2")}
+     ), lapsed AS (
+       ${pick("lease_owner IS NOT NULL AND available_at <= $1 AND claim_count <= $5", "$2")}
      ), suspects AS (
-       ${pick("claim_count > 0", "$6")}
+       ${pick("lease_owner IS NOT NULL AND available_at <= $1 AND claim_count > 0", "$6")}
      ), reserved AS (
-       SELECT id, visible_at FROM ${s}.activity_tasks
-        WHERE lease_owner = $3 AND lease_token IS NULL AND available_at > $1 AND visible_at <= $1
-              ${byName ? "AND name = ANY($7::text[])" : ""}
-        ORDER BY visible_at, id
-        LIMIT $2
-        FOR UPDATE SKIP LOCKED
+       ${pick("lease_owner = $3 AND lease_token IS NULL AND available_at > $1 AND visible_at <= $1", "$2")}
      ), chosen AS (
-       SELECT id FROM (SELECT * FROM others UNION ALL SELECT * FROM suspects UNION ALL SELECT * FROM reserved) AS picked
+       SELECT id FROM (
+         SELECT * FROM queued UNION ALL SELECT * FROM lapsed UNION ALL SELECT * FROM suspects UNION ALL SELECT * FROM reserved
+       ) AS picked
         ORDER BY visible_at, id LIMIT $2
      )
      UPDATE ${s}.activity_tasks t

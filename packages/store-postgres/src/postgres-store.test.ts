@@ -15,6 +15,7 @@ import {
   type TurnOutcome,
 } from "@weft/engine";
 import { describeStoreContract } from "@weft/engine/testing";
+import { planClaimActivities } from "./activities.js";
 import { createPostgresStore, SCHEMA_VERSION, type PostgresStore, type PostgresStoreOptions } from "./index.js";
 import { channelFor } from "./notifications.js";
 import { MIGRATIONS } from "./schema.js";
@@ -355,6 +356,40 @@ function definePostgresTests(): void {
         expect(committed(await survivor.commitTurns([startTurn(held.instance)], T0 + 4))).toEqual([false]);
         const message = { instanceId: "held", event: { type: "TaskCompleted" as const, at: toIso(T0), taskId: 1, result: 1 } };
         expect(await survivor.completeActivities([{ id: held.activity.id, leaseToken: held.activity.leaseToken, message }], T0 + 4)).toEqual([false]);
+      });
+
+      it("claims queued tasks and owned (leased or reserved) ones through partial indexes of their own", async () => {
+        const schema = testSchema();
+        await open(schema);
+        const s = `"${schema}"`;
+        const client = await admin.connect();
+        try {
+          // Tiny tables are scanned whatever the indexes: forbid that to see which indexes can serve.
+          await client.query("BEGIN");
+          await client.query("SET LOCAL enable_seqscan = off");
+          for (const names of [undefined, ["work"]]) {
+            const plan = planClaimActivities(s, { owner: "me", limit: 5, leaseMs: LEASE_MS, now: T0, suspects: 1, ...(names ? { names } : {}) });
+            const statement = plan.statements[0] as { text: string; values: unknown[] };
+            const explained = await client.query(`EXPLAIN ${statement.text}`, statement.values);
+            const text = explained.rows.map((row: { "QUERY PLAN": string }) => row["QUERY PLAN"]).join("\n");
+            expect(text).toMatch(names ? /activity_tasks_queued(_by_name)?/ : /activity_tasks_queued/);
+            expect(text).toMatch(/activity_tasks_owned/);
+            expect(text).toMatch(/activity_tasks_reserved/);
+            expect(text).not.toMatch(/Seq Scan on activity_tasks/);
+          }
+          const indexes = await client.query<{ indexname: string }>("SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND tablename = 'activity_tasks'", [schema]);
+          expect(indexes.rows.map((row) => row.indexname).sort()).toEqual([
+            "activity_tasks_by_instance",
+            "activity_tasks_owned",
+            "activity_tasks_pkey",
+            "activity_tasks_queued",
+            "activity_tasks_queued_by_name",
+            "activity_tasks_reserved",
+          ]);
+        } finally {
+          await client.query("ROLLBACK");
+          client.release();
+        }
       });
 
       it("keeps a reserved task (sticky dispatch) for its owner's claims until the reservation ends, then for anyone; a dead owner's at once", async () => {

@@ -243,7 +243,8 @@ class PostgresStoreImpl implements PostgresStore {
         `SELECT
            (SELECT count(DISTINCT m.instance_id)::integer FROM ${this.#s}.inbox m JOIN ${this.#s}.instances i ON i.instance_id = m.instance_id
              WHERE m.visible_at <= $1 AND (i.lease_expires_at IS NULL OR i.lease_expires_at <= $1)) AS orchestrations,
-           (SELECT count(*)::integer FROM ${this.#s}.activity_tasks WHERE available_at <= $1) AS activities`,
+           (SELECT count(*)::integer FROM ${this.#s}.activity_tasks WHERE lease_owner IS NULL AND visible_at <= $1)
+             + (SELECT count(*)::integer FROM ${this.#s}.activity_tasks WHERE lease_owner IS NOT NULL AND available_at <= $1) AS activities`,
         [nowMs(now)],
       );
       return result.rows[0] ?? { orchestrations: 0, activities: 0 };
@@ -350,7 +351,8 @@ class PostgresStoreImpl implements PostgresStore {
       const result = await c.query<{ t: number | null }>(
         `SELECT LEAST(
            (SELECT MIN(visible_at) FROM ${this.#s}.inbox WHERE visible_at > $1),
-           (SELECT MIN(available_at) FROM ${this.#s}.activity_tasks WHERE available_at > $1),
+           (SELECT MIN(visible_at) FROM ${this.#s}.activity_tasks WHERE lease_owner IS NULL AND visible_at > $1),
+           (SELECT MIN(available_at) FROM ${this.#s}.activity_tasks WHERE lease_owner IS NOT NULL AND available_at > $1),
            (SELECT MIN(lease_expires_at) FROM ${this.#s}.instances WHERE lease_expires_at > $1)
          ) AS t`,
         [nowMs(now)],

@@ -179,6 +179,23 @@ export const MIGRATIONS: readonly Migration[] = [
         WHERE lease_token IS NULL AND lease_owner IS NOT NULL;
     `,
   },
+  {
+    version: 5,
+    description: "activity tasks: queued and owned (leased or reserved) tasks in partial indexes of their own",
+    sql: (s) => `
+      -- With local dispatch most tasks are inserted leased and deleted a step later; each
+      -- went into the claim indexes (visible_at, id), (name, visible_at, id) and
+      -- (available_at) as well, and every lease renewal (a non-HOT update) into all three
+      -- again. Queued tasks (no owner) are claimed by visibility, owned ones once their
+      -- lease or reservation has run out (available_at): an index for each set.
+      DROP INDEX ${s}.activity_tasks_by_visible;
+      DROP INDEX ${s}.activity_tasks_by_name;
+      DROP INDEX ${s}.activity_tasks_by_available;
+      CREATE INDEX activity_tasks_queued ON ${s}.activity_tasks (visible_at, id) WHERE lease_owner IS NULL;
+      CREATE INDEX activity_tasks_queued_by_name ON ${s}.activity_tasks (name, visible_at, id) WHERE lease_owner IS NULL;
+      CREATE INDEX activity_tasks_owned ON ${s}.activity_tasks (available_at) WHERE lease_owner IS NOT NULL;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION: number = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);
