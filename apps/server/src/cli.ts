@@ -31,6 +31,12 @@ const positive = (value: string) => {
   return n;
 };
 
+const nonNegative = (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError("must be a whole number ≥ 0");
+  return n;
+};
+
 interface ServeFlags {
   port?: number;
   host?: string;
@@ -94,12 +100,14 @@ program
   .command("worker")
   .description("Run only the workers against the configured database")
   .option("-c, --concurrency <n>", "activities at once (default 32)", positive)
+  .option("--affinity-ms <ms>", "how long a task this worker scheduled without a free slot stays reserved for it (default 2000; 0 = off)", nonNegative)
   .option("-d, --data-dir <dir>", "where the SQLite database lives")
   .option("--config <file>", "the project config (default: ./weft.config.*)")
-  .action(async (options: { concurrency?: number; dataDir?: string; config?: string }) => {
+  .action(async (options: { concurrency?: number; affinityMs?: number; dataDir?: string; config?: string }) => {
     limitHeapGrowth();
     const config = loadConfig(process.env, {
       ...(options.concurrency ? { activityConcurrency: options.concurrency } : {}),
+      ...(options.affinityMs !== undefined ? { affinityMs: options.affinityMs } : {}),
       ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     });
     const project = await loadProject(options.config, { once: true });

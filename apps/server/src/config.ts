@@ -14,6 +14,11 @@ export interface ServerConfig {
   databaseSchema: string | undefined;
   /** How long a PostgreSQL worker's lease lasts (renewed while held). Default 30 s. */
   leaseMs: number | undefined;
+  /**
+   * Sticky dispatch (WEFT_AFFINITY_MS): how long a task a worker schedules for itself while
+   * it has no free slot stays reserved for it. Unset: the engine's default (2 s); 0: off.
+   */
+  affinityMs: number | undefined;
   /** When set, every route but health and hooks needs `Authorization: Bearer <token>`. */
   apiToken: string | undefined;
   /**
@@ -71,6 +76,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<ServerConf
     databaseUrl: env.DATABASE_URL?.trim() || undefined,
     databaseSchema: env.WEFT_DB_SCHEMA?.trim() || undefined,
     leaseMs: env.WEFT_LEASE_MS ? integer(env.WEFT_LEASE_MS, "WEFT_LEASE_MS", 30_000) : undefined,
+    affinityMs: env.WEFT_AFFINITY_MS?.trim() ? integer(env.WEFT_AFFINITY_MS, "WEFT_AFFINITY_MS", 0) : undefined,
     apiToken: env.WEFT_API_TOKEN?.trim() || undefined,
     allowedHosts: env.WEFT_ALLOWED_HOSTS?.trim() === "*" ? "any" : list(env.WEFT_ALLOWED_HOSTS),
     allowedOrigins: list(env.WEFT_ALLOWED_ORIGINS),
@@ -105,6 +111,9 @@ export function loadConfig(env: Env = process.env, overrides: Partial<ServerConf
     if (value < 1) throw new ConfigError(`${name} must be at least 1, not ${value}.`);
   }
   if (config.shutdownTimeoutMs < 0) throw new ConfigError(`WEFT_SHUTDOWN_TIMEOUT_MS must be 0 or more, not ${config.shutdownTimeoutMs}.`);
+  if (config.affinityMs !== undefined && config.affinityMs < 0) {
+    throw new ConfigError(`WEFT_AFFINITY_MS (--affinity-ms) must be 0 (off) or more, not ${config.affinityMs}.`);
+  }
   return config;
 }
 

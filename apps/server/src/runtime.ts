@@ -101,6 +101,7 @@ export async function createRuntime(config: ServerConfig, options: RuntimeOption
           activityLogger: extensions.activityLogger,
           resolveOrchestrator: extensions.resolver(workflows.resolveOrchestrator),
           activityConcurrency: config.activityConcurrency,
+          ...(config.affinityMs !== undefined ? { affinityMs: config.affinityMs } : {}),
           // Running activities get most of the shutdown bound to finish; the rest is for flushing results and closing the store.
           shutdownGraceMs: Math.floor(config.shutdownTimeoutMs * 0.6),
           limits: {

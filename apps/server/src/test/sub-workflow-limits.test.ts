@@ -87,4 +87,12 @@ describe("limit settings", () => {
     expect(set).toMatchObject({ maxSubWorkflowDepth: 3, maxOpenChildren: 4, maxChildrenPerExecution: 5, maxMapItems: 6, shutdownTimeoutMs: 700 });
     expect(() => loadConfig({ WEFT_MAX_MAP_ITEMS: "0" })).toThrow("WEFT_MAX_MAP_ITEMS must be at least 1");
   });
+
+  it("reads sticky dispatch's reservation from WEFT_AFFINITY_MS: unset leaves the engine's default, 0 turns it off, negatives are refused", () => {
+    expect(loadConfig({}).affinityMs).toBeUndefined();
+    expect(loadConfig({ WEFT_AFFINITY_MS: "0" }).affinityMs).toBe(0);
+    expect(loadConfig({ WEFT_AFFINITY_MS: "500" }).affinityMs).toBe(500);
+    expect(() => loadConfig({ WEFT_AFFINITY_MS: "-1" })).toThrow("WEFT_AFFINITY_MS (--affinity-ms) must be 0 (off) or more");
+    expect(() => loadConfig({ WEFT_AFFINITY_MS: "soon" })).toThrow("WEFT_AFFINITY_MS must be a whole number");
+  });
 });

@@ -191,6 +191,37 @@ describe("local dispatch", () => {
     expectWellFormed(await store.getHistory(id));
   });
 
+  it("reserves for itself the tasks it serves but has no room for (sticky dispatch), for affinityMs; 0 queues them for anyone", async () => {
+    const fanOut = {
+      *three(ctx: OrchestrationContext) {
+        const results: number[] = yield ctx.all([ctx.callActivity("add", 1), ctx.callActivity("add", 2), ctx.callActivity("add", 3)]);
+        return results;
+      },
+    };
+    for (const affinityMs of [undefined, 500, 0]) {
+      const { store, calls } = counting(createMemoryStore());
+      const scheduled: { claimFor?: unknown; reserveFor?: unknown }[] = [];
+      const spy = new Proxy(store, {
+        get(target, key, receiver) {
+          if (key !== "commitTurns") return Reflect.get(target, key, receiver);
+          return (turns: { activities: { claimFor?: unknown; reserveFor?: unknown }[] }[], now: number) => {
+            for (const turn of turns) scheduled.push(...turn.activities);
+            return target.commitTurns(turns as never, now);
+          };
+        },
+      });
+      const local = createTestHub({ store: spy, orchestrators: fanOut, activities: { add: (n: number) => n + 1 }, activityConcurrency: 1, ...(affinityMs === undefined ? {} : { affinityMs }) });
+      const id = await local.client.start("three");
+      expect(await local.client.waitForCompletion(id)).toMatchObject({ status: "completed", output: [2, 3, 4] });
+      await local.stop();
+      expect(calls.size).toBeGreaterThan(0);
+      expect(scheduled.filter((task) => task.claimFor !== undefined)).toHaveLength(1);
+      const reserved = scheduled.filter((task) => task.reserveFor !== undefined).map((task) => task.reserveFor);
+      if (affinityMs === 0) expect(reserved).toEqual([]);
+      else expect(reserved).toEqual([expect.objectContaining({ forMs: affinityMs ?? 2_000 }), expect.objectContaining({ forMs: affinityMs ?? 2_000 })]);
+    }
+  });
+
   it("never runs a local turn and a claimed turn of one instance over the same executor (results and events arriving together)", async () => {
     // Many results finish together (one flush runs their local turns one after another,
     // awaiting in between) while an event for each instance is claimed by the dispatcher.
