@@ -199,11 +199,14 @@ describe("local dispatch", () => {
       },
     };
     for (const affinityMs of [undefined, 500, 0]) {
-      const { store, calls } = counting(createMemoryStore());
+      const store = createMemoryStore();
       const scheduled: { claimFor?: unknown; reserveFor?: unknown }[] = [];
       const spy = new Proxy(store, {
         get(target, key, receiver) {
-          if (key !== "commitTurns") return Reflect.get(target, key, receiver);
+          if (key !== "commitTurns") {
+            const value = Reflect.get(target, key, receiver);
+            return typeof value === "function" ? value.bind(target) : value;
+          }
           return (turns: { activities: { claimFor?: unknown; reserveFor?: unknown }[] }[], now: number) => {
             for (const turn of turns) scheduled.push(...turn.activities);
             return target.commitTurns(turns as never, now);
@@ -214,7 +217,6 @@ describe("local dispatch", () => {
       const id = await local.client.start("three");
       expect(await local.client.waitForCompletion(id)).toMatchObject({ status: "completed", output: [2, 3, 4] });
       await local.stop();
-      expect(calls.size).toBeGreaterThan(0);
       expect(scheduled.filter((task) => task.claimFor !== undefined)).toHaveLength(1);
       const reserved = scheduled.filter((task) => task.reserveFor !== undefined).map((task) => task.reserveFor);
       if (affinityMs === 0) expect(reserved).toEqual([]);

@@ -7,27 +7,12 @@ import type { CachedExecutor } from "./orchestration-turn.js";
 export class ReplayCache {
   readonly #entries = new Map<string, CachedExecutor>();
   readonly #capacity: number;
-  hits = 0;
-  misses = 0;
 
   constructor(capacity: number) {
     this.#capacity = Math.max(0, capacity);
   }
 
-  get size(): number {
-    return this.#entries.size;
-  }
-
-  get(instanceId: string): CachedExecutor | undefined {
-    const entry = this.#entries.get(instanceId);
-    if (entry) {
-      // Re-insert to mark as most recently used.
-      this.#entries.delete(instanceId);
-      this.#entries.set(instanceId, entry);
-    }
-    return entry;
-  }
-
+  /** Puts an executor in as the most recently used, evicting the least recently used beyond capacity. */
   set(instanceId: string, entry: CachedExecutor): void {
     if (this.#capacity === 0) return;
     this.#entries.delete(instanceId);
@@ -37,10 +22,6 @@ export class ReplayCache {
       if (oldest.done) break;
       this.#entries.delete(oldest.value);
     }
-  }
-
-  delete(instanceId: string): void {
-    this.#entries.delete(instanceId);
   }
 
   /**
