@@ -345,6 +345,50 @@ export function describeCommit(ctx: ContractContext): void {
       expect(committed(await store.commitTurns([firstTurn(itemB)], T0 + SECOND))).toEqual([true]);
     });
 
+    it("commits a batch whose turns each need different parts as if each were committed alone", async () => {
+      // One turn finishes (output, dropInbox, cancel), one starts a child and messages another
+      // instance, one only sets a custom status: a store that writes a part for the whole
+      // batch, or leaves one out because another turn lacks it, fails here.
+      const store = await ctx.open();
+      const [done, parent, quiet, target] = [await start(store), await start(store), await start(store), await startRunning(store)];
+      await store.enqueueMessage(message(done.instanceId, "TimerFired", { taskId: 9 }, T0 + 60 * SECOND));
+      const items = await claimAll(store, T0);
+      const byId = (id: string) => {
+        const item = items.find((candidate) => candidate.instance.instanceId === id);
+        if (!item) throw new Error(`${id} should be claimed`);
+        return item;
+      };
+      const child = newInstance({ parentInstanceId: parent.instanceId, parentTaskId: 1 });
+      const turns = [
+        firstTurn(byId(done.instanceId), {
+          update: { lastSeq: 2, status: "completed", output: { total: 3 }, completedAt: toIso(T0) },
+          dropInbox: true,
+          cancelActivities: true,
+        }),
+        firstTurn(byId(parent.instanceId), {
+          instances: [child],
+          messages: [message(target.instanceId, "EventRaised", { name: "ping" })],
+          activities: [activityTask(parent)],
+        }),
+        firstTurn(byId(quiet.instanceId), { update: { lastSeq: 2, status: "running", customStatus: "half-way" } }),
+      ];
+      expect(committed(await store.commitTurns(turns, T0 + SECOND))).toEqual([true, true, true]);
+
+      expect(await store.getInstance(done.instanceId)).toMatchObject({ status: "completed", output: { total: 3 }, completedAt: toIso(T0) });
+      expect(await store.getInstance(parent.instanceId)).toMatchObject({ status: "running", lastSeq: 2 });
+      expect((await store.getInstance(parent.instanceId))?.output).toBeUndefined();
+      expect((await store.getInstance(parent.instanceId))?.customStatus).toBeUndefined();
+      expect(await store.getInstance(quiet.instanceId)).toMatchObject({ status: "running", customStatus: "half-way" });
+      expect((await store.getInstance(quiet.instanceId))?.completedAt).toBeUndefined();
+      for (const id of [done.instanceId, parent.instanceId, quiet.instanceId]) {
+        expect((await store.getHistory(id)).map((e) => e.seq)).toEqual([1, 2]);
+      }
+      expect(await store.getInstance(child.instanceId)).toMatchObject({ status: "pending", parentInstanceId: parent.instanceId });
+      expect((await claimTasks(store, T0 + SECOND)).map((t) => t.instanceId)).toEqual([parent.instanceId]);
+      // The finished instance's timer was dropped; the child and the messaged target are claimable.
+      expect(ids(await claimAll(store, FAR_FUTURE)).sort()).toEqual([child.instanceId, target.instanceId].sort());
+    });
+
     it("rejects a second turn for the same claim in one batch, because the first released the lease", async () => {
       const store = await ctx.open();
       const init = await start(store);
