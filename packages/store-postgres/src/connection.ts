@@ -21,6 +21,8 @@ export function noChanges(): Changes {
 /** The part of a pooled client the statements use. */
 export interface Queryable {
   query<R extends QueryResultRow = QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>>;
+  /** A named (prepared) statement: see `prepared`. */
+  query<R extends QueryResultRow = QueryResultRow>(config: pg.QueryConfig): Promise<pg.QueryResult<R>>;
 }
 
 /** Double-quotes an identifier (schema, channel) for SQL text. */
@@ -322,6 +324,15 @@ function toQuery(statement: Statement): pg.QueryConfig {
   const { text, values } = statement;
   if (!statement.prepared) return { text, values: values ?? [] };
   return { name: statementName(text), text, values: values ?? [] };
+}
+
+/**
+ * A read that runs often with a plan that does not depend on its values (rows found by
+ * their keys): a named prepared statement, parsed once per connection instead of per
+ * call (a workflow read per start request spent ~0.17 ms parsing and ~0.18 ms binding).
+ */
+export function prepared(text: string, values: unknown[]): pg.QueryConfig {
+  return { name: statementName(text), text, values };
 }
 
 /**

@@ -35,7 +35,7 @@ export function planCreateInstances(s: string, inits: readonly NewInstance[], no
   });
   const ids = unique.map((init) => init.instanceId);
   const statements: Statement[] = [
-    { text: `SELECT 1 FROM ${s}.instances WHERE instance_id = ANY($1::text[]) ORDER BY instance_id FOR UPDATE`, values: [ids] },
+    { text: `SELECT 1 FROM ${s}.instances WHERE instance_id = ANY($1::text[]) ORDER BY instance_id FOR UPDATE`, values: [ids], prepared: true },
     {
       text: `WITH gone AS (
                DELETE FROM ${s}.instances WHERE instance_id = ANY($1::text[]) AND status = ANY($2::text[]) RETURNING instance_id

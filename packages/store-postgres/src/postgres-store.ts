@@ -34,7 +34,7 @@ import {
 import { instanceChanged } from "@weft/engine/store-kit";
 import { planClaimActivities, planCompleteActivities, planRenewActivityLeases } from "./activities.js";
 import { planCommitTurns } from "./commit-turns.js";
-import { Database, clientConfig, messageOf, quoteIdent, type Changes, type PlannedWrite, type WriteOptions } from "./connection.js";
+import { Database, clientConfig, messageOf, prepared, quoteIdent, type Changes, type PlannedWrite, type WriteOptions } from "./connection.js";
 import { planCreateInstances, planEnqueueMessages } from "./instance-writes.js";
 import { listInstances } from "./list-query.js";
 import { WorkerLiveness } from "./liveness.js";
@@ -216,7 +216,7 @@ class PostgresStoreImpl implements PostgresStore {
 
   async getInstance(instanceId: string): Promise<InstanceRecord | undefined> {
     return this.#db.read("get instance", async (c) => {
-      const result = await c.query<InstanceRow>(`SELECT ${INSTANCE_COLUMNS} FROM ${this.#s}.instances WHERE instance_id = $1`, [instanceId]);
+      const result = await c.query<InstanceRow>(prepared(`SELECT ${INSTANCE_COLUMNS} FROM ${this.#s}.instances WHERE instance_id = $1`, [instanceId]));
       const row = result.rows[0];
       return row ? toInstanceRecord(row) : undefined;
     });
@@ -255,8 +255,11 @@ class PostgresStoreImpl implements PostgresStore {
     return this.#db.read("get history", async (c) => {
       const limit = options.limit === undefined ? null : Math.max(0, Math.trunc(options.limit));
       const result = await c.query<HistoryRow>(
-        `SELECT seq, event FROM ${this.#s}.history WHERE instance_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
-        [instanceId, Math.floor(options.afterSeq ?? 0), limit],
+        prepared(`SELECT seq, event FROM ${this.#s}.history WHERE instance_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`, [
+          instanceId,
+          Math.floor(options.afterSeq ?? 0),
+          limit,
+        ]),
       );
       return result.rows.map(toHistoryEvent);
     });
@@ -349,13 +352,12 @@ class PostgresStoreImpl implements PostgresStore {
   async nextWakeAt(now: number): Promise<number | undefined> {
     return this.#db.read("compute next wake-up", async (c) => {
       const result = await c.query<{ t: number | null }>(
-        `SELECT LEAST(
+        prepared(`SELECT LEAST(
            (SELECT MIN(visible_at) FROM ${this.#s}.inbox WHERE visible_at > $1),
            (SELECT MIN(visible_at) FROM ${this.#s}.activity_tasks WHERE lease_owner IS NULL AND visible_at > $1),
            (SELECT MIN(available_at) FROM ${this.#s}.activity_tasks WHERE lease_owner IS NOT NULL AND available_at > $1),
            (SELECT MIN(lease_expires_at) FROM ${this.#s}.instances WHERE lease_expires_at > $1)
-         ) AS t`,
-        [nowMs(now)],
+         ) AS t`, [nowMs(now)]),
       );
       return result.rows[0]?.t ?? undefined;
     });

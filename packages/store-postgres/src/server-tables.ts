@@ -8,7 +8,7 @@ import {
   type WorkflowVersion,
 } from "@weft/engine";
 import { lastVersionKey } from "@weft/engine/store-kit";
-import type { Queryable } from "./connection.js";
+import { prepared, type Queryable } from "./connection.js";
 import {
   atMs,
   nowMs,
@@ -60,7 +60,7 @@ export async function saveWorkflowDraft(c: Queryable, s: string, draft: Workflow
 }
 
 export async function getWorkflow(c: Queryable, s: string, workflowId: string): Promise<WorkflowRecord | undefined> {
-  const result = await c.query<WorkflowRow>(`${workflowSelect(s)} WHERE w.workflow_id = $1`, [workflowId]);
+  const result = await c.query<WorkflowRow>(prepared(`${workflowSelect(s)} WHERE w.workflow_id = $1`, [workflowId]));
   const row = result.rows[0];
   return row ? toWorkflowRecord(row) : undefined;
 }
@@ -94,7 +94,7 @@ export async function publishWorkflowVersion(c: Queryable, s: string, workflowId
 
 export async function getWorkflowVersion(c: Queryable, s: string, workflowId: string, version: number): Promise<WorkflowVersion | undefined> {
   if (!Number.isSafeInteger(version) || version < 1 || version > 2 ** 31 - 1) return undefined;
-  const result = await c.query<WorkflowVersionRow>(`SELECT * FROM ${s}.workflow_versions WHERE workflow_id = $1 AND version = $2`, [workflowId, version]);
+  const result = await c.query<WorkflowVersionRow>(prepared(`SELECT * FROM ${s}.workflow_versions WHERE workflow_id = $1 AND version = $2`, [workflowId, version]));
   const row = result.rows[0];
   return row ? toWorkflowVersion(row) : undefined;
 }
