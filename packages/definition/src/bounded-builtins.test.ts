@@ -42,6 +42,21 @@ describe('the built-ins that could hold the event loop give JSONata’s answers'
     '$match("abc", function($s) { {"match": "b", "start": 1, "end": 2, "groups": [], "next": function() { undefined }} })',
     '"a1b22c333".$match(/\\d+/).match',
     '$count($match("a".$pad(3000, "a"), /a/))',
+    '$pad("abc", 8, "xy")',
+    '$pad("abc", -8, "xy")',
+    '$pad("abc", 6)',
+    '$pad("abcdef", 3, "xy")',
+    '$pad("ab", 5.9, "-")',
+    '$pad("😀", 4, "ab")',
+    '$pad("ab", 5, "😀x")',
+    '$pad("ab", -5, "x😀")',
+    '$pad("", 4, "")',
+    '$zip([1, 2, 3], ["a", "b", "c"])',
+    '$zip([1, 2, 3], [4])',
+    '$zip([1], [2], [3, 4])',
+    '$zip([1, 2], [])',
+    '$zip([[1], {"a": 2}], [null, true])',
+    '$zip(1, [2, 3])',
   ])('%s', async (source) => {
     expect(await ours(source)).toEqual(await original(source));
   });
@@ -68,6 +83,7 @@ describe('no single built-in call holds the event loop', () => {
     ['$sort of strings', '$count($sort([1..100000].$string()))'],
     ['$distinct', '$count($distinct([1..100000]))'],
     ['$distinct of objects', '$count($distinct($zip([1..100000], [1..100000])))'],
+    ['$zip', '($a := [1..100000]; $count($zip($a, $a)))'],
     ['$string of the longest sequence', '$length($string([1..100000]))'],
     ['a sequence past the limit', '$count([1..1000000])'],
     ['$toMillis of a long text', '$toMillis($join([1..400].("Monday"), " "), "[FNn] [D1] [MNn] [Y]")'],
@@ -84,6 +100,16 @@ describe('no single built-in call holds the event loop', () => {
     const { result, worstGapMs } = await measureLoopGaps(() => evaluateExpression(source, {}, options()));
     expect((result as Error).message).toMatch(/units of work in one function call/);
     expect(worstGapMs).toBeLessThan(25);
+  });
+
+  it('pads with several pad characters without spelling the padding out', async () => {
+    // Before: JSONata cut the padding through an array of its 100,000 characters, 13–20 ms
+    // in one call (best of three, warm) and garbage a server then spent 30 ms collecting.
+    const source = '$pad("", 100000, "ba") & $pad("", -100000, "ab")';
+    await evaluateExpression(source, {}, options()); // warm
+    const { result, worstGapMs } = await measureLoopGaps(() => evaluateExpression(source, {}, options()));
+    expect((result as string).length).toBe(200_000);
+    expect(worstGapMs).toBeLessThan(8);
   });
 
   it('refuses a $toMillis text longer than a timestamp can be', async () => {

@@ -4,8 +4,10 @@ import {
   distinct as boundedDistinct,
   evalText as boundedEval,
   match as boundedMatch,
+  pad as boundedPad,
   sort as boundedSort,
   toMillis as boundedToMillis,
+  zip as boundedZip,
 } from './bounded-builtins.js';
 import {
   BUDGET_BINDING,
@@ -214,6 +216,7 @@ function compile(source: string, limits: Limits): Compiled {
     expression.registerFunction('match', boundedMatch, '<s-f<s:o>n?:a<o>>');
     expression.registerFunction('toMillis', boundedToMillis, '<s-s?:n>');
     expression.registerFunction('eval', boundedEval, '<sx?:x>');
+    expression.registerFunction('zip', boundedZip, '<a+>');
     const unrunnable = findUnrunnablePart(expression.ast());
     compiled = unrunnable ? { ok: false, error: unrunnable } : { ok: true, expression };
   } catch (error) {
@@ -378,6 +381,9 @@ function deterministicBindings(options: EvaluateExpressionOptions): Record<strin
       if (typeof width === 'number' && Math.abs(width) > MAX_PAD_WIDTH) {
         throw { code: 'D3141', message: `$pad() width ${width} is over the limit of ${MAX_PAD_WIDTH}` };
       }
+      // Plain arguments: ours, which does not spell the padding out character by character
+      // (bounded-builtins.ts). Anything else: JSONata's, for its argument errors.
+      if (typeof text === 'string' && typeof width === 'number' && (char === undefined || typeof char === 'string')) return boundedPad(text, width, char);
       padFn ??= jsonata('$pad(text, width, char)');
       return padFn.evaluate({ text, width, char: char ?? ' ' });
     },
