@@ -17,6 +17,7 @@ import {
 import { describeStoreContract } from "@weft/engine/testing";
 import { planClaimActivities } from "./activities.js";
 import { createPostgresStore, SCHEMA_VERSION, type PostgresStore, type PostgresStoreOptions } from "./index.js";
+import { Database, type Statement } from "./connection.js";
 import { channelFor } from "./notifications.js";
 import { MIGRATIONS } from "./schema.js";
 
@@ -174,6 +175,22 @@ function definePostgresTests(): void {
   }
 
   describe("PostgreSQL store", () => {
+    describe("the write path", () => {
+      it("plans a transaction of prepared statements generically from the first run, and leaves other writes their custom plans", async () => {
+        const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 1, application_name: appName() });
+        onTestFinished(() => pool.end());
+        const db = new Database({ pool, label: "test", afterCommit: () => undefined });
+        const text = "SELECT current_setting('plan_cache_mode') AS mode, $1::integer AS n";
+        const mode = (statements: Statement[]) => db.write("probe", statements, (results) => results[0]?.rows[0]?.mode as string);
+        expect(await mode([{ text, values: [1], prepared: true }])).toBe("force_generic_plan");
+        expect(await mode([{ text: `${text} -- not prepared`, values: [1] }])).toBe("auto");
+        const plans = await db.read("plans", (c) =>
+          c.query<{ generic_plans: string; custom_plans: string }>("SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement = $1", [text]),
+        );
+        expect(plans.rows).toEqual([{ generic_plans: "1", custom_plans: "0" }]);
+      });
+    });
+
     describe("migrations", () => {
       it("applies the migrations once, records their versions and does nothing on reopen", async () => {
         const schema = testSchema();
