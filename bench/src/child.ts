@@ -11,6 +11,8 @@ import type { Variant } from "./common.js";
 const [kase, variantText, nText] = process.argv.slice(2);
 const variant = variantText as Variant;
 const n = Number(nText);
+/** Scenario 2 with warm processes ("2w"): this many unmeasured instances first. */
+const WARM_INSTANCES = 300;
 
 const engine = () => import("./scenarios/engine.js");
 const storage = () => import("./scenarios/storage.js");
@@ -24,6 +26,7 @@ const cases: Record<string, () => Promise<void>> = {
   "storage-10": async () => (await storage()).storageLimit(variant, n, 10),
   s1: async () => (await engine()).sequential(variant, n),
   s2: async () => (await engine()).manyInstances(variant, n),
+  "s2-warm": async () => (await engine()).manyInstances(variant, n, WARM_INSTANCES),
   "s3-activities": async () => (await engine()).fanOut(variant, n, "activities"),
   "s3-children": async () => (await engine()).fanOut(variant, n, "children"),
   s4: async () => (await import("./scenarios/definition-map.js")).definitionMap(variant, n),

@@ -97,6 +97,11 @@ const cases: Case[] = [
   weft("2", "s2", "pg-w2", N2, `2: ${N2} instances × 3 activities at once`, pgW(2)),
   weft("2", "s2", "pg-w4", N2, `2: ${N2} instances × 3 activities at once`, pgW(4)),
   dbos("2", "many", N2, `2: ${N2} instances × 3 activities at once`),
+  // The same burst once every process has run 300 instances (code compiled): how throughput
+  // grows with processes, without each process's one-off JIT warm-up in a 1-second run.
+  weft("2w", "s2-warm", "pg-w1", N2, `2w: ${N2} instances × 3 activities at once, worker processes warm`, pgW(1)),
+  weft("2w", "s2-warm", "pg-w2", N2, `2w: ${N2} instances × 3 activities at once, worker processes warm`, pgW(2)),
+  weft("2w", "s2-warm", "pg-w4", N2, `2w: ${N2} instances × 3 activities at once, worker processes warm`, pgW(4)),
 
   weft("3a", "s3-activities", "sqlite-full", N3, `3a: fan-out to ${N3} activities (all)`, SQ_FULL),
   weft("3a", "s3-activities", "pg", N3, `3a: fan-out to ${N3} activities (all)`, PG),
@@ -271,6 +276,8 @@ const targets: Target[] = [
   { target: "SQLite FULL, scenario 2 ≥ 10× DBOS", measured: get("s2:sqlite-full") / get("dbos:many"), need: 10, kind: ">=", how: "instances/s ÷ DBOS instances/s" },
   { target: "PostgreSQL, scenario 1 ≥ 2× DBOS", measured: get("s1:pg") / get("dbos:sequential"), need: 2, kind: ">=", how: "steps/s ÷ DBOS steps/s" },
   { target: "PostgreSQL, scenario 2 ≥ 2× DBOS", measured: get("s2:pg") / get("dbos:many"), need: 2, kind: ">=", how: "instances/s ÷ DBOS (embedded worker)" },
+  { target: "PostgreSQL, 2 worker processes ≥ 1 (scenario 2, warm processes)", measured: get("s2-warm:pg-w2") / get("s2-warm:pg-w1"), need: 1, kind: ">=", how: "instances/s ÷ instances/s of 1 process" },
+  { target: "PostgreSQL, 4 worker processes ≥ 1 (scenario 2, warm processes)", measured: get("s2-warm:pg-w4") / get("s2-warm:pg-w1"), need: 1, kind: ">=", how: "instances/s ÷ instances/s of 1 process" },
   { target: "PostgreSQL, scenario 3 sub-workflows ≥ 5× DBOS", measured: get("s3-children:pg") / get("dbos:fanout-children"), need: 5, kind: ">=", how: "children/s ÷ DBOS children/s" },
   { target: "Scenario 5 ratio ≤ 1.5 (SQLite FULL)", measured: get("s5:sqlite-full"), need: 1.5, kind: "<=", how: "CPU ms/step at 10,000 events ÷ at 100" },
   { target: "Scenario 5 ratio ≤ 1.5 (PostgreSQL)", measured: get("s5:pg"), need: 1.5, kind: "<=", how: "CPU ms/step at 10,000 events ÷ at 100" },
