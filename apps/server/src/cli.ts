@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import { hasErrors, validate } from "@weft/definition";
+import { DEFAULT_ACTIVITY_CONCURRENCY } from "@weft/engine";
 import { assertSafeBinding, ConfigError, loadConfig, type ServerConfig } from "./config.js";
 import { watchProject } from "./dev-watch.js";
 import { limitHeapGrowth } from "./heap-policy.js";
@@ -99,7 +100,7 @@ program
 program
   .command("worker")
   .description("Run only the workers against the configured database")
-  .option("-c, --concurrency <n>", "activities at once (default 32)", positive)
+  .option("-c, --concurrency <n>", `activities at once (default ${DEFAULT_ACTIVITY_CONCURRENCY})`, positive)
   .option("--affinity-ms <ms>", "how long a task this worker scheduled without a free slot stays reserved for it (default 2000; 0 = off)", nonNegative)
   .option("-d, --data-dir <dir>", "where the SQLite database lives")
   .option("--config <file>", "the project config (default: ./weft.config.*)")

@@ -1,7 +1,7 @@
 import { isIP } from "node:net";
 import { resolve } from "node:path";
 import { DEFAULT_MAX_MAP_ITEMS } from "@weft/definition";
-import { DEFAULT_LIMITS } from "@weft/engine";
+import { DEFAULT_ACTIVITY_CONCURRENCY, DEFAULT_LIMITS } from "@weft/engine";
 
 export interface ServerConfig {
   port: number;
@@ -90,7 +90,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<ServerConf
     shutdownTimeoutMs: integer(env.WEFT_SHUTDOWN_TIMEOUT_MS, "WEFT_SHUTDOWN_TIMEOUT_MS", 10_000),
     remoteLeaseMs: integer(env.WEFT_REMOTE_LEASE_MS, "WEFT_REMOTE_LEASE_MS", 30_000),
     worker: true,
-    activityConcurrency: integer(env.WEFT_ACTIVITY_CONCURRENCY, "WEFT_ACTIVITY_CONCURRENCY", 32),
+    activityConcurrency: integer(env.WEFT_ACTIVITY_CONCURRENCY, "WEFT_ACTIVITY_CONCURRENCY", DEFAULT_ACTIVITY_CONCURRENCY),
     demoTimeScale: number(env.WEFT_DEMO_TIME_SCALE, "WEFT_DEMO_TIME_SCALE", 1),
     allowPrivateNetworks: env.WEFT_HTTP_ALLOW_PRIVATE === "true",
     secretsKey: env.WEFT_SECRETS_KEY?.trim() || undefined,

@@ -68,7 +68,7 @@ export type {
 } from "./runtime/store.js";
 export { consoleActivityLogger } from "./runtime/activity.js";
 export type { ActivityContext, ActivityFunction, ActivityLogger, ActivityTaskInfo } from "./runtime/activity.js";
-export { createWorker } from "./runtime/worker.js";
+export { createWorker, DEFAULT_ACTIVITY_CONCURRENCY } from "./runtime/worker.js";
 export { currentTurn, nextTurn, TURN_SLICE_MS, turnIsSpent } from "./runtime/event-loop-turns.js";
 export type { Worker, WorkerMetrics, WorkerOptions } from "./runtime/worker.js";
 export { createClient } from "./runtime/client.js";

@@ -95,4 +95,9 @@ describe("limit settings", () => {
     expect(() => loadConfig({ WEFT_AFFINITY_MS: "-1" })).toThrow("WEFT_AFFINITY_MS (--affinity-ms) must be 0 (off) or more");
     expect(() => loadConfig({ WEFT_AFFINITY_MS: "soon" })).toThrow("WEFT_AFFINITY_MS must be a whole number");
   });
+
+  it("runs 100 activities at once per process unless WEFT_ACTIVITY_CONCURRENCY says otherwise", () => {
+    expect(loadConfig({}).activityConcurrency).toBe(100);
+    expect(loadConfig({ WEFT_ACTIVITY_CONCURRENCY: "8" }).activityConcurrency).toBe(8);
+  });
 });

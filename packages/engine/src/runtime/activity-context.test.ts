@@ -3,6 +3,7 @@ import { systemClock } from "../core/clock.js";
 import type { OrchestrationContext } from "../core/context.js";
 import { createTestHub, type TestHub } from "../testing/test-hub.js";
 import type { ActivityContext, ActivityTaskInfo } from "./activity.js";
+import { DEFAULT_ACTIVITY_CONCURRENCY } from "./worker.js";
 
 let hub: TestHub | undefined;
 afterEach(async () => {
@@ -14,6 +15,40 @@ function* callsOne(ctx: OrchestrationContext, name: string) {
   const result: unknown = yield ctx.callActivity(name, null);
   return result;
 }
+
+describe("activity slots", () => {
+  it("runs at most DEFAULT_ACTIVITY_CONCURRENCY (100) activities at once when not told otherwise, then the rest", async () => {
+    let running = 0;
+    let peak = 0;
+    const release: (() => void)[] = [];
+    hub = createTestHub({
+      clock: systemClock,
+      orchestrators: { callsOne },
+      activities: {
+        hold: () =>
+          new Promise((resolve) => {
+            running += 1;
+            peak = Math.max(peak, running);
+            release.push(() => {
+              running -= 1;
+              resolve("done");
+            });
+          }),
+      },
+    });
+    const ids = await Promise.all(Array.from({ length: 130 }, () => hub!.client.start("callsOne", "hold")));
+    for (let i = 0; i < 400 && running < DEFAULT_ACTIVITY_CONCURRENCY; i += 1) await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(DEFAULT_ACTIVITY_CONCURRENCY).toBe(100);
+    expect(peak).toBe(DEFAULT_ACTIVITY_CONCURRENCY);
+    while (release.length > 0 || running > 0) {
+      for (const done of release.splice(0)) done();
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    for (const id of ids) await hub.until(id, (i) => i.status === "completed");
+    expect(peak).toBe(DEFAULT_ACTIVITY_CONCURRENCY);
+  });
+});
 
 describe("the activity context", () => {
   it("aborts a running activity's signal promptly when its instance is terminated", async () => {
