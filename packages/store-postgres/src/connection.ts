@@ -299,11 +299,6 @@ export class Database {
 }
 
 /**
- * Lease-only writes need not wait for the WAL flush: a lease lost in a crash only
- * means another worker claims the work again, and fencing rejects the old holder.
- * One simple query, so it costs no extra message pair.
- */
-/**
  * For a transaction of prepared statements only: plan each with its generic plan from the
  * first run. PostgreSQL plans the first five runs of a prepared statement on every
  * connection for their values before it settles on the generic plan — for the commit
@@ -313,6 +308,11 @@ export class Database {
  */
 const GENERIC_PLANS = "SET LOCAL plan_cache_mode TO force_generic_plan";
 
+/**
+ * Lease-only writes need not wait for the WAL flush: a lease lost in a crash only
+ * means another worker claims the work again, and fencing rejects the old holder.
+ * One simple query, so it costs no extra message pair.
+ */
 function beginSql(options: WriteOptions): string {
   return options.durable === false ? "BEGIN; SET LOCAL synchronous_commit TO off" : "BEGIN";
 }
@@ -332,15 +332,16 @@ function neverRan(error: unknown): boolean {
 
 /** The driver's query config; a prepared statement is named after its text, so one name means one text. */
 function toQuery(statement: Statement): pg.QueryConfig {
-  const { text, values } = statement;
-  if (!statement.prepared) return { text, values: values ?? [] };
-  return { name: statementName(text), text, values: values ?? [] };
+  const { text, values = [] } = statement;
+  return statement.prepared ? prepared(text, values) : { text, values };
 }
 
 /**
  * A read that runs often with a plan that does not depend on its values (rows found by
  * their keys): a named prepared statement, parsed once per connection instead of per
  * call (a workflow read per start request spent ~0.17 ms parsing and ~0.18 ms binding).
+ * Name its columns (no `*`): a prepared statement whose result gains a column — a later
+ * migration run by another process — fails with "cached plan must not change result type".
  */
 export function prepared(text: string, values: unknown[]): pg.QueryConfig {
   return { name: statementName(text), text, values };

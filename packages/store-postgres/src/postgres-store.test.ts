@@ -189,6 +189,21 @@ function definePostgresTests(): void {
         );
         expect(plans.rows).toEqual([{ generic_plans: "1", custom_plans: "0" }]);
       });
+
+      it("keeps reading workflows after another process adds a column to their tables (prepared reads name their columns)", async () => {
+        const schema = testSchema();
+        const store = await open(schema, { poolSize: 1 });
+        await store.saveWorkflowDraft({ workflowId: "w", name: "W", draft: { nodes: [] } }, T0);
+        await store.publishWorkflowVersion("w", { nodes: [] }, T0);
+        // Prepared on the pool's one connection…
+        expect((await store.getWorkflow("w"))?.latestVersion).toBe(1);
+        expect((await store.getWorkflowVersion("w", 1))?.version).toBe(1);
+        // …then a newer release's migration, run elsewhere, widens the tables.
+        await admin.query(`ALTER TABLE "${schema}".workflows ADD COLUMN later_column TEXT`);
+        await admin.query(`ALTER TABLE "${schema}".workflow_versions ADD COLUMN later_column TEXT`);
+        expect((await store.getWorkflow("w"))?.latestVersion).toBe(1);
+        expect((await store.getWorkflowVersion("w", 1))?.definition).toEqual({ nodes: [] });
+      });
     });
 
     describe("migrations", () => {

@@ -34,7 +34,7 @@ const MAX_OUTBOX_LIMIT = 1000;
 export const ONCE_KEY_SWEEP = 100;
 
 /** A workflow row with its version listing, read in one statement (one snapshot). */
-const workflowSelect = (s: string, columns = "w.*"): string =>
+const workflowSelect = (s: string, columns = "w.workflow_id, w.name, w.draft, w.trigger_def, w.created_at, w.updated_at"): string =>
   `SELECT ${columns},
           ARRAY(SELECT v.version FROM ${s}.workflow_versions v WHERE v.workflow_id = w.workflow_id ORDER BY v.version) AS versions,
           ARRAY(SELECT v.published_at FROM ${s}.workflow_versions v WHERE v.workflow_id = w.workflow_id ORDER BY v.version) AS published
@@ -94,7 +94,7 @@ export async function publishWorkflowVersion(c: Queryable, s: string, workflowId
 
 export async function getWorkflowVersion(c: Queryable, s: string, workflowId: string, version: number): Promise<WorkflowVersion | undefined> {
   if (!Number.isSafeInteger(version) || version < 1 || version > 2 ** 31 - 1) return undefined;
-  const result = await c.query<WorkflowVersionRow>(prepared(`SELECT * FROM ${s}.workflow_versions WHERE workflow_id = $1 AND version = $2`, [workflowId, version]));
+  const result = await c.query<WorkflowVersionRow>(prepared(`SELECT workflow_id, version, definition, published_at FROM ${s}.workflow_versions WHERE workflow_id = $1 AND version = $2`, [workflowId, version]));
   const row = result.rows[0];
   return row ? toWorkflowVersion(row) : undefined;
 }
