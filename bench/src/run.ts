@@ -315,6 +315,7 @@ function extra(row: Row): string {
   if (row.id.startsWith("s7-starts")) parts.push(`p50 ${fmt(d.p50Ms ?? Number.NaN)} ms, p99 ${fmt(d.p99Ms ?? Number.NaN)} ms`);
   if (row.id.startsWith("s7-sse")) parts.push(`p50 ${fmt(d.p50Ms ?? Number.NaN)} ms, p99 ${fmt(d.p99Ms ?? Number.NaN)} ms over ${fmt(d.deliveries ?? Number.NaN)} deliveries`);
   if (row.id.startsWith("http-many") || row.id === "dbos:many-c50") parts.push(`starts p50 ${fmt(d.p50Ms ?? Number.NaN)} ms, p99 ${fmt(d.p99Ms ?? Number.NaN)} ms`);
+  if (row.id.startsWith("http-many") && d.firstStartsP50Ms !== undefined) parts.push(`each client's first start p50 ${fmt(d.firstStartsP50Ms)} ms, max ${fmt(d.firstStartsMaxMs ?? Number.NaN)} ms`);
   if (row.id.startsWith("http-wait"))
     parts.push(`server RSS ${fmt(d.serverRssWaitingMb ?? Number.NaN)} MB while all wait (peak ${fmt(d.serverPeakRssStartingMb ?? Number.NaN)} MB while starting, ${fmt(d.startsPerSecond ?? Number.NaN)} starts/s); raise requests ${fmt(d.raiseMs ?? Number.NaN)} ms, all completed ${fmt(d.deliverMs ?? Number.NaN)} ms, server CPU ${fmt(d.serverCpuUsPerEvent ?? Number.NaN)} µs/event; load ${fmt(d.loadAverageBefore ?? Number.NaN)}`);
   if (row.id.startsWith("http-xacts")) parts.push(`${fmt(d.xacts ?? Number.NaN)} commits for ${fmt(d.n ?? Number.NaN)} steps (${fmt(d.stepsPerSecond ?? Number.NaN)} steps/s)`);

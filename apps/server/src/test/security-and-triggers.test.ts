@@ -68,6 +68,21 @@ describe("headers", () => {
     expect(response.headers.get("access-control-allow-origin")).toBeNull();
     const same = await fetch(`${server.url}/api/workflows`, { headers: { Origin: server.url } });
     expect(same.headers.get("access-control-allow-origin")).toBe(server.url);
+    expect(same.headers.get("vary")).toContain("Origin");
+  });
+
+  it("answers a same-origin preflight, and a request without an Origin with no CORS headers", async () => {
+    const preflight = await fetch(`${server.url}/api/workflows/x/instances`, {
+      method: "OPTIONS",
+      headers: { Origin: server.url, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type" },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get("access-control-allow-origin")).toBe(server.url);
+    expect(preflight.headers.get("access-control-allow-methods")).toContain("POST");
+    const plain = await fetch(`${server.url}/api/workflows`);
+    expect(plain.status).toBe(200);
+    expect(plain.headers.get("access-control-allow-origin")).toBeNull();
+    expect(plain.headers.get("x-content-type-options")).toBe("nosniff");
   });
 });
 

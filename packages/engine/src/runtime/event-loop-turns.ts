@@ -19,7 +19,10 @@
  * the same turns between the tokens it moves (its state moves only on history, so a
  * turn decides the same however often it pauses), and the worker between the turns of
  * a batch: one budget for everything that runs on the loop, so requests wait behind
- * one slice, not one slice per kind of work.
+ * one slice, not one slice per kind of work. The server's HTTP requests take their share
+ * too (a request that arrives once the turn is spent waits for the next one): Node accepts
+ * one new connection per iteration of the loop, so short iterations are what let a client
+ * that connects to a busy server in.
  */
 export const TURN_SLICE_MS = 5;
 
