@@ -42,7 +42,6 @@ export function createApp(deps: AppDeps): WeftApp {
     if (status >= 500) deps.logger.error({ method: c.req.method, path: c.req.path, status }, "request failed");
     else deps.logger.debug({ method: c.req.method, path: c.req.path, status, ms: Math.round(performance.now() - started) }, "request");
   });
-  app.use("*", eventLoopShare());
   app.use(
     "*",
     secureHeaders({
@@ -62,8 +61,8 @@ export function createApp(deps: AppDeps): WeftApp {
     allowMethods: ["GET", "POST", "PUT", "DELETE"],
   });
   // A request without an Origin header (curl, a service, a same-origin GET) has nothing for
-  // CORS to allow, and its answer is the one a refused origin gets (no CORS headers), so it
-  // skips the middleware, whose `Vary: Origin` rebuilt every response (~40 µs a request).
+  // CORS to allow: its answer carries no Access-Control-Allow-Origin either way, so it skips
+  // the middleware, whose `Vary: Origin` rebuilt every response (~40 µs a request).
   app.use("/api/*", (c, next) => (c.req.header("origin") === undefined ? next() : sameOrigin(c, next)));
   // A path that is not valid percent-encoding (`/%`, a cut UTF-8 sequence) is the client's
   // mistake; routes that decode it (the web app's files) would otherwise throw a URIError.
@@ -78,6 +77,8 @@ export function createApp(deps: AppDeps): WeftApp {
   const guard = createRequestGuard(requestGuardOptions(deps.config));
   app.use("*", guard.middleware);
   app.use("*", bearerAuth(deps.config.apiToken));
+  // After the guard and auth (a refused request costs nothing to wait for), before the work.
+  app.use("*", eventLoopShare());
   app.use("/api/*", bodyLimitByLength(deps.config.maxBodyBytes));
 
   miscRoutes(app, context);

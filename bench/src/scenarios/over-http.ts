@@ -146,8 +146,9 @@ export async function concurrentOverHttp(variant: Variant, n: number): Promise<v
           const i = next++;
           const s = performance.now();
           await api(weft.url, `/api/workflows/${workflowId}/instances`, "POST", { input: { i } });
-          latencies.push(performance.now() - s);
-          if (first) firsts.push(performance.now() - s);
+          const latency = performance.now() - s;
+          latencies.push(latency);
+          if (first) firsts.push(latency);
           first = false;
         }
       }),

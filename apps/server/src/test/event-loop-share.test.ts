@@ -1,7 +1,8 @@
-import { TURN_SLICE_MS, turnIsSpent } from "@weft/engine";
+import { nextTurn, TURN_SLICE_MS, turnIsSpent } from "@weft/engine";
 import { Hono } from "hono";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventLoopShare } from "../event-loop-share.js";
+import { startTestServer, type TestServer } from "./harness.js";
 
 /** An app whose one route records that it ran: the handler stands for a request's work. */
 function recordingApp(): { app: Hono; ran: () => boolean } {
@@ -33,7 +34,7 @@ const macrotask = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 describe("requests share the event loop's turns with the engine", () => {
   it("a request that arrives in a fresh turn runs at once", async () => {
-    await macrotask(); // a new turn: nothing has run in it yet
+    await macrotask();
     const { app, ran } = recordingApp();
     const response = app.request("/work");
     await drainMicrotasks();
@@ -52,5 +53,42 @@ describe("requests share the event loop's turns with the engine", () => {
     expect(ran()).toBe(false);
     expect((await response).status).toBe(200);
     expect(ran()).toBe(true);
+  });
+
+  it("waits one turn, not one per piece of paused work", async () => {
+    await macrotask();
+    const { app, ran } = recordingApp();
+    spendTheTurn();
+    // Twenty pieces of paused work (evaluations, batches of turns): one goes on per turn.
+    let resumed = 0;
+    const paused = Array.from({ length: 20 }, () => nextTurn().then(() => (resumed += 1)));
+    const response = app.request("/work");
+    await response;
+    expect(ran()).toBe(true);
+    expect(resumed).toBeLessThanOrEqual(1);
+    await Promise.all(paused);
+  });
+});
+
+describe("the server's app", () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it("holds a request that arrives in a spent turn until the next one", async () => {
+    await macrotask();
+    spendTheTurn();
+    let answered = false;
+    const response = Promise.resolve(server.runtime.web.app.request("/api/health")).then((r) => {
+      answered = true;
+      return r;
+    });
+    await drainMicrotasks();
+    expect(answered).toBe(false);
+    expect((await response).status).toBe(200);
   });
 });

@@ -82,6 +82,7 @@ describe("headers", () => {
     const plain = await fetch(`${server.url}/api/workflows`);
     expect(plain.status).toBe(200);
     expect(plain.headers.get("access-control-allow-origin")).toBeNull();
+    expect(plain.headers.get("vary")).toBeNull();
     expect(plain.headers.get("x-content-type-options")).toBe("nosniff");
   });
 });
