@@ -1,6 +1,5 @@
 import { Hono } from "hono";
 import { bodyLimitByLength } from "./body-limit.js";
-import { eventLoopShare } from "./event-loop-share.js";
 import { cors } from "hono/cors";
 import { secureHeaders } from "hono/secure-headers";
 import { bearerAuth } from "./auth.js";
@@ -77,8 +76,6 @@ export function createApp(deps: AppDeps): WeftApp {
   const guard = createRequestGuard(requestGuardOptions(deps.config));
   app.use("*", guard.middleware);
   app.use("*", bearerAuth(deps.config.apiToken));
-  // After the guard and auth (a refused request costs nothing to wait for), before the work.
-  app.use("*", eventLoopShare());
   app.use("/api/*", bodyLimitByLength(deps.config.maxBodyBytes));
 
   miscRoutes(app, context);

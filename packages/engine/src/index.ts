@@ -69,7 +69,7 @@ export type {
 export { consoleActivityLogger } from "./runtime/activity.js";
 export type { ActivityContext, ActivityFunction, ActivityLogger, ActivityTaskInfo } from "./runtime/activity.js";
 export { createWorker, DEFAULT_ACTIVITY_CONCURRENCY } from "./runtime/worker.js";
-export { currentTurn, nextRequestTurn, nextTurn, TURN_SLICE_MS, turnIsSpent } from "./runtime/event-loop-turns.js";
+export { currentTurn, nextTurn, TURN_SLICE_MS, turnIsSpent } from "./runtime/event-loop-turns.js";
 export type { Worker, WorkerMetrics, WorkerOptions } from "./runtime/worker.js";
 export { createClient } from "./runtime/client.js";
 export type { ClientOptions, EngineClient, InstanceChange, StartOptions, SubscribeOptions } from "./runtime/client.js";

@@ -19,10 +19,7 @@
  * the same turns between the tokens it moves (its state moves only on history, so a
  * turn decides the same however often it pauses), and the worker between the turns of
  * a batch: one budget for everything that runs on the loop, so requests wait behind
- * one slice, not one slice per kind of work. The server's HTTP requests take their share
- * too (a request that arrives once the turn is spent waits for the next one): Node accepts
- * one new connection per iteration of the loop, so short iterations are what let a client
- * that connects to a busy server in.
+ * one slice, not one slice per kind of work.
  */
 export const TURN_SLICE_MS = 5;
 
@@ -60,8 +57,6 @@ let turnStartedAt: number | undefined;
 let turn = 0;
 let tickPending = false;
 const waiting: Array<() => void> = [];
-// Requests that found the turn spent; each tick resumes one of them before paused work.
-const waitingRequests: Array<() => void> = [];
 
 /**
  * Which turn of the event loop expressions are in: it changes whenever the event loop
@@ -101,25 +96,6 @@ export function nextTurn(): Promise<void> {
   });
 }
 
-/**
- * For requests (an HTTP request that arrives once the turn is spent): resolves in a later
- * turn, after the requests that waited before it but before any paused work. Paused work
- * is resumed one piece per turn, and a request queued behind it waited a turn per piece (a
- * health check behind 48 paused hostile expressions: ~90 ms, ~20 ms now). One request per
- * turn, not all of them: resumed together, a burst's requests made the turn as long as
- * before (HTTP 2's p99 back at ~400 ms). Paused work waits while requests do; new work (a
- * flush of results, a batch of claimed turns) starts its own slice as before.
- *
- * @example
- * if (turnIsSpent(performance.now())) await nextRequestTurn();
- */
-export function nextRequestTurn(): Promise<void> {
-  return new Promise<void>((resolve) => {
-    waitingRequests.push(resolve);
-    scheduleTick();
-  });
-}
-
 function scheduleTick(): void {
   if (tickPending) return;
   tickPending = true;
@@ -130,9 +106,8 @@ function tick(): void {
   tickPending = false;
   turnStartedAt = undefined;
   turn += 1;
-  // A waiting request goes before paused work (see nextRequestTurn).
-  const resume = waitingRequests.shift() ?? waiting.shift();
+  const resume = waiting.shift();
   // The rest wait for later ticks; the resumed one schedules the next when it starts the clock.
-  if (waiting.length > 0 || waitingRequests.length > 0) scheduleTick();
+  if (waiting.length > 0) scheduleTick();
   resume?.();
 }
