@@ -54,15 +54,17 @@ export function createApp(deps: AppDeps): WeftApp {
       },
     }),
   );
-  // Same-origin only: a page on another origin gets no CORS headers, so browsers refuse it.
-  const sameOrigin = cors({
-    origin: (origin, c) => (origin && origin === new URL(c.req.url).origin ? origin : null),
+  const guard = createRequestGuard(requestGuardOptions(deps.config));
+  // The server's own pages and the origins of WEFT_ALLOWED_ORIGINS (the pages the guard lets
+  // through) get CORS headers; a page on any other origin gets none, so browsers refuse it.
+  const allowedOrigins = cors({
+    origin: (origin, c) => (origin && guard.foreignPage(c) === undefined ? origin : null),
     allowMethods: ["GET", "POST", "PUT", "DELETE"],
   });
   // A request without an Origin header (curl, a service, a same-origin GET) has nothing for
   // CORS to allow: its answer carries no Access-Control-Allow-Origin either way, so it skips
   // the middleware, whose `Vary: Origin` rebuilt every response (~40 µs a request).
-  app.use("/api/*", (c, next) => (c.req.header("origin") === undefined ? next() : sameOrigin(c, next)));
+  app.use("/api/*", (c, next) => (c.req.header("origin") === undefined ? next() : allowedOrigins(c, next)));
   // A path that is not valid percent-encoding (`/%`, a cut UTF-8 sequence) is the client's
   // mistake; routes that decode it (the web app's files) would otherwise throw a URIError.
   app.use("*", async (c, next) => {
@@ -73,7 +75,6 @@ export function createApp(deps: AppDeps): WeftApp {
     }
     return next();
   });
-  const guard = createRequestGuard(requestGuardOptions(deps.config));
   app.use("*", guard.middleware);
   app.use("*", bearerAuth(deps.config.apiToken));
   app.use("/api/*", bodyLimitByLength(deps.config.maxBodyBytes));

@@ -108,6 +108,25 @@ describe("pages of other origins are refused (403)", () => {
     expect(allowed.status).toBe(200);
   });
 
+  it("grants CORS to the configured origins (so their pages can read answers and send JSON), to no other", async () => {
+    const origin = "https://ops.example.com";
+    const preflight = await fetch(`${server.url}${START}`, {
+      method: "OPTIONS",
+      headers: { origin, "access-control-request-method": "POST", "access-control-request-headers": "content-type" },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get("access-control-allow-origin")).toBe(origin);
+    expect(preflight.headers.get("access-control-allow-methods")).toContain("POST");
+    const read = await fetch(`${server.url}/api/workflows`, { headers: { origin, "sec-fetch-site": "cross-site" } });
+    expect(read.status).toBe(200);
+    expect(read.headers.get("access-control-allow-origin")).toBe(origin);
+    const foreign = await fetch(`${server.url}${START}`, {
+      method: "OPTIONS",
+      headers: { origin: "https://evil.example", "access-control-request-method": "POST", "access-control-request-headers": "content-type" },
+    });
+    expect(foreign.headers.get("access-control-allow-origin")).toBeNull();
+  });
+
   it("leaves navigations to the web app alone (a link from another site opens a run page)", async () => {
     const page = await server.api("/runs/anything", { headers: { "sec-fetch-site": "cross-site", "sec-fetch-mode": "navigate" } });
     expect(page.status).toBe(200);
