@@ -11,7 +11,7 @@ import type { Variant } from "./common.js";
 const [kase, variantText, nText] = process.argv.slice(2);
 const variant = variantText as Variant;
 const n = Number(nText);
-/** Scenario 2 with warm processes ("2w"): this many unmeasured instances first. */
+/** Scenario 2 with warm processes ("2w"): this many unmeasured instances per worker process first. */
 const WARM_INSTANCES = 300;
 
 const engine = () => import("./scenarios/engine.js");

@@ -62,13 +62,14 @@ export async function sequential(variant: Variant, n: number): Promise<void> {
 }
 
 /**
- * Scenario 2: n instances × 3 activities, all started at once. `warm` instances run
- * first, unmeasured: every process then has its code compiled (a worker process's first
- * few hundred turns run in V8's interpreter, and each process pays that once).
+ * Scenario 2: n instances × 3 activities, all started at once. `warmPerProcess` instances
+ * per worker process run first, unmeasured: every process then has its code compiled (a
+ * worker process's first few hundred turns run in V8's interpreter, and each process pays
+ * that once; the processes share the warm-up burst, so it grows with their number).
  */
-export async function manyInstances(variant: Variant, n: number, warmInstances = 0): Promise<void> {
+export async function manyInstances(variant: Variant, n: number, warmPerProcess = 0): Promise<void> {
   const engine = await startEngine(variant);
-  const warm = warmInstances || Number(process.env.BENCH_WARMUP ?? 0);
+  const warm = (warmPerProcess || Number(process.env.BENCH_WARMUP ?? 0)) * Math.max(1, workerProcesses(variant));
   if (warm > 0) {
     await Promise.all(Array.from({ length: warm }, (_, i) => engine.client.start("threeSteps", -i)));
     await untilTerminal(engine.opened, warm);
