@@ -50,6 +50,8 @@ describe('the built-ins that could hold the event loop give JSONata’s answers'
     '$pad("😀", 4, "ab")',
     '$pad("ab", 5, "😀x")',
     '$pad("ab", -5, "x😀")',
+    '$pad("ab", 9, "😀xyz")',
+    '$pad("ab", -12, "😀xy")',
     '$pad("", 4, "")',
     '$zip([1, 2, 3], ["a", "b", "c"])',
     '$zip([1, 2, 3], [4])',
@@ -110,6 +112,14 @@ describe('no single built-in call holds the event loop', () => {
     const { result, worstGapMs } = await measureLoopGaps(() => evaluateExpression(source, {}, options()));
     expect((result as string).length).toBe(200_000);
     expect(worstGapMs).toBeLessThan(8);
+  });
+
+  it('pads with a long pad text of two-unit characters, taking only what the width needs', async () => {
+    // 2,000 copies of "😀ab": repeated once per missing character, that was 600 million
+    // UTF-16 units, past the longest string V8 makes.
+    const result = await evaluateExpression('$pad("", 100000, $join([1..2000].("😀ab"), ""))', {}, options());
+    expect([...(result as string)].length).toBe(100_000);
+    expect((result as string).startsWith('😀ab😀ab')).toBe(true);
   });
 
   it('refuses a $toMillis text longer than a timestamp can be', async () => {

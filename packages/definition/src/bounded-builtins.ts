@@ -235,9 +235,11 @@ export async function pad(text: unknown, width: number, chars?: string): Promise
   if (padChars.length === 1 || !SURROGATE.test(padChars)) {
     padding = padChars.repeat(Math.ceil(padLength / padChars.length)).slice(0, padLength);
   } else {
-    // Characters of two units: the first padLength characters, as JSONata cuts them.
+    // Characters of two units: the first padLength characters, as JSONata cuts them. Only
+    // as many copies as that takes: padLength copies of a long pad text ran past the
+    // longest string V8 makes ("Invalid string length").
     const characters: string[] = [];
-    for (const character of padChars.repeat(padLength)) {
+    for (const character of padChars.repeat(Math.ceil(padLength / characterCount(padChars)))) {
       if (characters.length === padLength) break;
       characters.push(character);
     }
