@@ -13,7 +13,7 @@
  *   BENCH_PROFILE=1 …                   # --cpu-prof of scenarios 1 and 2 into bench/results/profiles/
  *   BENCH_TRACE=1 BENCH_ONLY=1,2 …      # count Store calls and sample PostgreSQL wait events (diagnosis, not timing)
  *   BENCH_MERGE=1 BENCH_ONLY=5 …        # re-run some scenarios and replace their rows in latest.json
- *   BENCH_WARMUP=300 BENCH_ONLY=2 …     # scenario 2 first runs 300 unmeasured instances (warm JIT in every process; diagnosis)
+ *   BENCH_WARMUP=300 BENCH_ONLY=2 …     # scenario 2 first runs 300 unmeasured instances per worker process (warm JIT; diagnosis)
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
