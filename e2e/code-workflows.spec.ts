@@ -17,11 +17,23 @@ const url = `http://127.0.0.1:${port}`;
 let server: ChildProcess | undefined;
 
 test.beforeAll(async () => {
-  server = spawn(process.execPath, [join(root, "apps/server/dist/cli.js"), "start", "--config", join(root, "e2e/fixtures/code-project/weft.config.mjs")], {
-    cwd: root,
-    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", WEFT_DATA_DIR: mkdtempSync(join(tmpdir(), "weft-e2e-code-")), WEFT_WEB_DIR: join(root, "apps/web/dist"), WEFT_API_TOKEN: "", WEFT_DEMO_TIME_SCALE: "0" },
-    stdio: "ignore",
-  });
+  server = spawn(
+    process.execPath,
+    [join(root, "apps/server/dist/cli.js"), "start", "--config", join(root, "e2e/fixtures/code-project/weft.config.mjs")],
+    {
+      cwd: root,
+      env: {
+        ...process.env,
+        PORT: String(port),
+        HOST: "127.0.0.1",
+        WEFT_DATA_DIR: mkdtempSync(join(tmpdir(), "weft-e2e-code-")),
+        WEFT_WEB_DIR: join(root, "apps/web/dist"),
+        WEFT_API_TOKEN: "",
+        WEFT_DEMO_TIME_SCALE: "0",
+      },
+      stdio: "ignore",
+    },
+  );
   await expect.poll(async () => (await fetch(`${url}/api/health`).catch(() => undefined))?.ok ?? false, { timeout: 20_000 }).toBe(true);
 });
 
@@ -29,7 +41,9 @@ test.afterAll(() => {
   server?.kill("SIGTERM");
 });
 
-test("a code-first orchestrator is marked as code, starts from its page and runs; project activities are labelled in the palette", async ({ page }) => {
+test("a code-first orchestrator is marked as code, starts from its page and runs; project activities are labelled in the palette", async ({
+  page,
+}) => {
   await page.goto(`${url}/`);
   const link = page.getByRole("link", { name: "greetCode" });
   await expect(link.locator("xpath=ancestor::tr")).toContainText("code");
@@ -48,5 +62,7 @@ test("a code-first orchestrator is marked as code, starts from its page and runs
   await page.goto(`${url}/workflows/order-processing`);
   const item = page.getByRole("complementary", { name: "Palette" }).getByRole("button", { name: "Shout (e2e.shout)" });
   await expect(item).toContainText("project");
-  await expect(page.getByRole("complementary", { name: "Palette" }).getByRole("button", { name: "Echo (util.echo)" })).not.toContainText("project");
+  await expect(page.getByRole("complementary", { name: "Palette" }).getByRole("button", { name: "Echo (util.echo)" })).not.toContainText(
+    "project",
+  );
 });

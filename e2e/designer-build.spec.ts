@@ -1,5 +1,17 @@
 import { expect, test } from "@playwright/test";
-import { connect, createWorkflow, dragFromPalette, freshName, inputHandle, inspector, nextHandle, node, palette, screenshot, waitSaved } from "./helpers";
+import {
+  connect,
+  createWorkflow,
+  dragFromPalette,
+  freshName,
+  inputHandle,
+  inspector,
+  nextHandle,
+  node,
+  palette,
+  screenshot,
+  waitSaved,
+} from "./helpers";
 
 test("builds a workflow from an empty canvas, fixes a dangling branch, publishes and runs it", async ({ page }) => {
   const name = freshName("Build");

@@ -2,14 +2,18 @@ import { expect, test, type APIRequestContext } from "@playwright/test";
 import { createWorkflow, freshName, inspector, node, palette, waitSaved } from "./helpers";
 
 async function echoLabel(request: APIRequestContext, id: string): Promise<string | undefined> {
-  const detail = (await (await request.get(`/api/workflows/${encodeURIComponent(id)}`)).json()) as { draft: { nodes: { id: string; label?: string }[] } };
+  const detail = (await (await request.get(`/api/workflows/${encodeURIComponent(id)}`)).json()) as {
+    draft: { nodes: { id: string; label?: string }[] };
+  };
   return detail.draft.nodes.find((n) => n.id === "echo")?.label;
 }
 
 test("an edit made just before leaving or closing the page is saved", async ({ page, context, request }) => {
   const id = await createWorkflow(page, freshName("Save on close"));
   await palette(page).getByRole("button", { name: "Start", exact: true }).click();
-  await palette(page).getByRole("button", { name: /^Echo \(util\.echo\)$/ }).click();
+  await palette(page)
+    .getByRole("button", { name: /^Echo \(util\.echo\)$/ })
+    .click();
   await expect(node(page, "echo")).toBeVisible();
   await waitSaved(page);
 

@@ -26,7 +26,14 @@ for (const template of [
     if (template.inside) {
       const map = await page.locator(".react-flow__node-map").boundingBox();
       const body = await node(page, template.inside).boundingBox();
-      expect(map && body && body.x > map.x && body.y > map.y && body.x + body.width < map.x + map.width && body.y + body.height < map.y + map.height).toBe(true);
+      expect(
+        map &&
+          body &&
+          body.x > map.x &&
+          body.y > map.y &&
+          body.x + body.width < map.x + map.width &&
+          body.y + body.height < map.y + map.height,
+      ).toBe(true);
     }
     await expect(page.getByRole("region", { name: "Problems" }).getByText("No problems — ready to publish")).toBeVisible();
     await screenshot(page, `template-${template.key}`);

@@ -4,7 +4,9 @@ import { createWorkflow, freshName, inspector, node, palette } from "./helpers";
 test("undo and redo restore an edit, from the toolbar and with the keyboard", async ({ page }) => {
   await createWorkflow(page, freshName("Undo"));
   await palette(page).getByRole("button", { name: "Start", exact: true }).click();
-  await palette(page).getByRole("button", { name: /^Echo \(util\.echo\)$/ }).click();
+  await palette(page)
+    .getByRole("button", { name: /^Echo \(util\.echo\)$/ })
+    .click();
   await expect(node(page, "echo")).toBeVisible();
 
   const label = inspector(page).getByLabel("Label");

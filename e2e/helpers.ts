@@ -59,11 +59,14 @@ export async function waitSaved(page: Page): Promise<void> {
 export async function settled(locator: Locator): Promise<void> {
   let previous = "";
   await expect
-    .poll(async () => {
-      const box = JSON.stringify(await locator.boundingBox());
-      const same = box === previous;
-      previous = box;
-      return same;
-    }, { intervals: [150, 150, 150, 250, 250, 500] })
+    .poll(
+      async () => {
+        const box = JSON.stringify(await locator.boundingBox());
+        const same = box === previous;
+        previous = box;
+        return same;
+      },
+      { intervals: [150, 150, 150, 250, 250, 500] },
+    )
     .toBe(true);
 }

@@ -11,7 +11,8 @@ test("an order runs its PDF and video side by side, is approved from the inbox a
 
   // Both branches of the parallel split are running at the same moment on the drawing.
   await page.waitForFunction(
-    () => ["pdf", "video"].every((id) => document.querySelector(`[data-testid="run-node-${id}"]`)?.getAttribute("data-status") === "running"),
+    () =>
+      ["pdf", "video"].every((id) => document.querySelector(`[data-testid="run-node-${id}"]`)?.getAttribute("data-status") === "running"),
     undefined,
     { timeout: 15_000, polling: "raf" },
   );

@@ -9,7 +9,11 @@ test.beforeAll(async ({ request }) => {
 test("a flaky transcoder retries, and the attempts and backoffs show on the timeline", async ({ page }) => {
   // failRate 0.6 over five items: a retry is all but certain (1 − 0.4⁵ ≈ 99 %), and with 12
   // attempts an item that never succeeds is rarer than 1 in 100 runs.
-  await startFromUi(page, "Process video (flaky transcoder)", { url: "https://cdn.example.com/up/clip.mov", resolutions: [1080, 720, 480, 360, 240], failRate: 0.6 });
+  await startFromUi(page, "Process video (flaky transcoder)", {
+    url: "https://cdn.example.com/up/clip.mov",
+    resolutions: [1080, 720, 480, 360, 240],
+    failRate: 0.6,
+  });
   await expectStatus(page, "completed", 45_000);
   const timeline = page.getByTestId("timeline");
   await expect(timeline).not.toHaveAttribute("data-retries", "0");
@@ -29,10 +33,16 @@ test("a flaky transcoder retries, and the attempts and backoffs show on the time
 });
 
 test("a step that keeps failing shows its attempts, fails the run and offers rewind", async ({ page, request }) => {
-  const instanceId = await startFromApi(request, "video-broken", { url: "https://cdn.example.com/up/broken.mov", resolutions: [1080], failRate: 1 });
+  const instanceId = await startFromApi(request, "video-broken", {
+    url: "https://cdn.example.com/up/broken.mov",
+    resolutions: [1080],
+    failRate: 1,
+  });
   await page.goto(`/runs/${instanceId}`);
   await expectStatus(page, "failed", 30_000);
-  await expect(page.getByRole("list", { name: "Timeline rows" })).toContainText("Transcode [0]: attempt 1 failed, backoff done, attempt 2 failed, backoff done, attempt 3 failed");
+  await expect(page.getByRole("list", { name: "Timeline rows" })).toContainText(
+    "Transcode [0]: attempt 1 failed, backoff done, attempt 2 failed, backoff done, attempt 3 failed",
+  );
   await expect(node(page, "transcode")).toContainText("3/3");
   await expect(page.getByRole("alert", { name: "Run error" })).toContainText("Transcoder busy");
   await expect(page.getByRole("button", { name: "Rewind" })).toBeEnabled();

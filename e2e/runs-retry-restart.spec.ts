@@ -12,7 +12,15 @@ test("retry now fires the hour-long backoff of a flaky step and the run complete
     trigger: { type: "manual" },
     nodes: [
       start,
-      { id: "flaky", type: "activity", label: "Flaky call", position: { x: 220, y: 0 }, activity: "util.flaky", input: '{ "failAttempts": 1 }', retry: { maxAttempts: 3, firstIntervalMs: 3_600_000 } },
+      {
+        id: "flaky",
+        type: "activity",
+        label: "Flaky call",
+        position: { x: 220, y: 0 },
+        activity: "util.flaky",
+        input: '{ "failAttempts": 1 }',
+        retry: { maxAttempts: 3, firstIntervalMs: 3_600_000 },
+      },
       { ...end, position: { x: 440, y: 0 } },
     ],
     edges: [
@@ -43,7 +51,14 @@ test("restart from a step on a fixed version keeps the earlier step's output", a
     nodes: [
       start,
       // The expensive step: its output carries the instance id, so a re-run would show.
-      { id: "prepare", type: "activity", label: "Prepare", position: { x: 220, y: 0 }, activity: "util.echo", input: '{ "preparedBy": instance.id, "n": input.n }' },
+      {
+        id: "prepare",
+        type: "activity",
+        label: "Prepare",
+        position: { x: 220, y: 0 },
+        activity: "util.echo",
+        input: '{ "preparedBy": instance.id, "n": input.n }',
+      },
       { id: "finish", type: "activity", label: "Finish", position: { x: 440, y: 0 }, ...lastStep },
       end,
     ],
@@ -81,8 +96,13 @@ test("restart from a step on a fixed version keeps the earlier step's output", a
   await expect(output).toContainText('"fixed": true');
   await expect(node(page, "finish")).toHaveAttribute("data-status", "succeeded");
   // The history starts with the seed task that carries the kept outputs.
-  const first = page.getByRole("region", { name: "History" }).getByRole("button", { name: /^Event \d+ TaskScheduled/ }).first();
+  const first = page
+    .getByRole("region", { name: "History" })
+    .getByRole("button", { name: /^Event \d+ TaskScheduled/ })
+    .first();
   await expect(first).toContainText("weft.restartSeed");
-  const { events } = (await (await request.get(`/api/instances/${restartedId}/history`)).json()) as { events: { type: string; name?: string }[] };
+  const { events } = (await (await request.get(`/api/instances/${restartedId}/history`)).json()) as {
+    events: { type: string; name?: string }[];
+  };
   expect(events.find((e) => e.type === "TaskScheduled")?.name).toBe("weft.restartSeed");
 });

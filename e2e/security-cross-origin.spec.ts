@@ -13,7 +13,16 @@ import { publish } from "./runs-helpers";
  * attack never left the page.
  */
 
-const ATTACKS = ["fetch-text-plain", "fetch-form-urlencoded", "form-post", "form-text-plain", "beacon", "approve-text-plain", "approve-beacon", "unsigned-webhook"] as const;
+const ATTACKS = [
+  "fetch-text-plain",
+  "fetch-form-urlencoded",
+  "form-post",
+  "form-text-plain",
+  "beacon",
+  "approve-text-plain",
+  "approve-beacon",
+  "unsigned-webhook",
+] as const;
 
 function attackerPage(): string {
   // The page receives Weft's address and the ids to attack in its query string.
@@ -80,19 +89,34 @@ async function instancesOf(request: APIRequestContext, workflowId: string): Prom
 
 async function waitForApproval(request: APIRequestContext, instanceId: string): Promise<void> {
   await expect
-    .poll(async () => ((await (await request.get(`/api/instances/${instanceId}`)).json()) as { pending: { events: unknown[] } }).pending.events.length, { timeout: 20_000 })
+    .poll(
+      async () =>
+        ((await (await request.get(`/api/instances/${instanceId}`)).json()) as { pending: { events: unknown[] } }).pending.events.length,
+      { timeout: 20_000 },
+    )
     .toBe(1);
 }
 
 async function runAttack(page: Page, weft: string, workflowId: string, instanceId: string, hookPath: string) {
   return page.evaluate(
-    ([w, wf, id, hook]) => (window as unknown as { attack: (a: string, b: string, c: string, d: string) => Promise<{ sent: string[]; read: string }> }).attack(w, wf, id, hook),
+    ([w, wf, id, hook]) =>
+      (window as unknown as { attack: (a: string, b: string, c: string, d: string) => Promise<{ sent: string[]; read: string }> }).attack(
+        w,
+        wf,
+        id,
+        hook,
+      ),
     [weft, workflowId, instanceId, hookPath] as const,
   );
 }
 
 function orderVariant(id: string) {
-  const def = JSON.parse(readFileSync(new URL("../examples/order-processing.json", import.meta.url), "utf8")) as { id: string; name: string; nodes: unknown[]; edges: unknown[] };
+  const def = JSON.parse(readFileSync(new URL("../examples/order-processing.json", import.meta.url), "utf8")) as {
+    id: string;
+    name: string;
+    nodes: unknown[];
+    edges: unknown[];
+  };
   // An unsigned webhook: services may call it, web pages may not.
   return { ...def, id, name: `Order (cross-origin probe ${id.slice(-4)})`, trigger: { type: "webhook", path: id } };
 }
@@ -107,10 +131,16 @@ test.afterAll(async () => {
 
 for (const site of ["127.0.0.1", "localhost"] as const) {
   // 127.0.0.1 on another port is the same *site* (Sec-Fetch-Site: same-site); localhost is another site.
-  test(`a page on http://${site}:<other port> cannot start instances or approve (${site === "127.0.0.1" ? "same-site" : "cross-site"})`, async ({ page, request, baseURL }) => {
+  test(`a page on http://${site}:<other port> cannot start instances or approve (${site === "127.0.0.1" ? "same-site" : "cross-site"})`, async ({
+    page,
+    request,
+    baseURL,
+  }) => {
     const workflowId = `xorigin-${site === "localhost" ? "l" : "i"}${Date.now().toString(36)}`;
     await publish(request, orderVariant(workflowId));
-    const started = await request.post(`/api/workflows/${workflowId}/instances`, { data: { input: { orderId: "o-1", customer: "Ada", email: "ada@example.com" } } });
+    const started = await request.post(`/api/workflows/${workflowId}/instances`, {
+      data: { input: { orderId: "o-1", customer: "Ada", email: "ada@example.com" } },
+    });
     expect(started.status()).toBe(202);
     const { instanceId } = (await started.json()) as { instanceId: string };
     await waitForApproval(request, instanceId);
@@ -123,7 +153,9 @@ for (const site of ["127.0.0.1", "localhost"] as const) {
     expect(outcome.read).toBe("refused");
 
     // Every attack reached the server (beacons are sent after the page asks; wait for them)…
-    await expect.poll(async () => (await posts(request)).answered - before.answered, { timeout: 10_000 }).toBeGreaterThanOrEqual(ATTACKS.length);
+    await expect
+      .poll(async () => (await posts(request)).answered - before.answered, { timeout: 10_000 })
+      .toBeGreaterThanOrEqual(ATTACKS.length);
     // …and did nothing: no instance started, the approval still pending…
     expect(await instancesOf(request, workflowId)).toEqual([instanceId]);
     const detail = (await (await request.get(`/api/instances/${instanceId}`)).json()) as { status: string; pending: { events: unknown[] } };
@@ -136,9 +168,14 @@ for (const site of ["127.0.0.1", "localhost"] as const) {
 
     // The same approval from Weft's own page still works, with one click.
     await page.goto(`/runs/${encodeURIComponent(instanceId)}`);
-    await page.getByRole("group", { name: new RegExp(`for ${instanceId}$`) }).getByRole("button", { name: "Approved" }).click();
+    await page
+      .getByRole("group", { name: new RegExp(`for ${instanceId}$`) })
+      .getByRole("button", { name: "Approved" })
+      .click();
     await expect
-      .poll(async () => ((await (await request.get(`/api/instances/${instanceId}`)).json()) as { status: string }).status, { timeout: 20_000 })
+      .poll(async () => ((await (await request.get(`/api/instances/${instanceId}`)).json()) as { status: string }).status, {
+        timeout: 20_000,
+      })
       .toBe("completed");
   });
 }
@@ -151,8 +188,15 @@ test("a DNS-rebound name reaches the server but is not served (421)", async ({ b
   const browser = await chromium.launch({
     ...(existsSync("/usr/bin/chromium") ? { executablePath: "/usr/bin/chromium" } : {}),
     args: [
-      "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update",
-      "--disable-sync", "--disable-quic", "--no-first-run", "--host-resolver-rules=MAP evil.test 127.0.0.1",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-dev-shm-usage",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--disable-quic",
+      "--no-first-run",
+      "--host-resolver-rules=MAP evil.test 127.0.0.1",
       "--disable-features=LocalNetworkAccessChecks,BlockInsecurePrivateNetworkRequests,PrivateNetworkAccessSendPreflights,PrivateNetworkAccessRespectPreflightResults",
     ],
   });
@@ -165,7 +209,9 @@ test("a DNS-rebound name reaches the server but is not served (421)", async ({ b
       expect(await page.content(), path).not.toContain("order-processing");
     }
     // The attacker's own page on its own name; then, same-origin for the browser, the API.
-    await page.route(`http://evil.test:${port}/`, (route) => route.fulfill({ contentType: "text/html", body: "<!doctype html><title>rebound</title><h1>Rebound</h1>" }));
+    await page.route(`http://evil.test:${port}/`, (route) =>
+      route.fulfill({ contentType: "text/html", body: "<!doctype html><title>rebound</title><h1>Rebound</h1>" }),
+    );
     await page.goto(`http://evil.test:${port}/`);
     const answers = await page.evaluate(async () => {
       const outcome = async (request: () => Promise<Response>) => {
@@ -178,7 +224,13 @@ test("a DNS-rebound name reaches the server but is not served (421)", async ({ b
       };
       return {
         read: await outcome(() => fetch("/api/workflows")),
-        write: await outcome(() => fetch("/api/workflows/order-processing/instances", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ input: { orderId: "rebound" } }) })),
+        write: await outcome(() =>
+          fetch("/api/workflows/order-processing/instances", {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({ input: { orderId: "rebound" } }),
+          }),
+        ),
       };
     });
     expect(answers.read.status, answers.read.body).toBe(421);

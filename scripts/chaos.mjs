@@ -22,14 +22,18 @@ for (const workspace of ["@weft/reliability", "@weft/scale-out-tests"]) {
 
 const rows = [];
 if (existsSync(resultsDir)) {
-  for (const file of readdirSync(resultsDir).filter((f) => f.startsWith("chaos-") && f.endsWith(".json")).sort()) {
+  for (const file of readdirSync(resultsDir)
+    .filter((f) => f.startsWith("chaos-") && f.endsWith(".json"))
+    .sort()) {
     const result = JSON.parse(readFileSync(`${resultsDir}/${file}`, "utf8"));
     if (Date.parse(result.recordedAt) < startedAt) continue;
     for (const [name, value] of Object.entries(result.figures)) rows.push(`| ${result.scenario} | ${name} | ${value} |`);
   }
 }
 const minutes = ((Date.now() - startedAt) / 60_000).toFixed(1);
-process.stdout.write(`\nWeft chaos suite — figures (bench/results/chaos-*.json), ${minutes} min\n\n| scenario | figure | value |\n| --- | --- | --- |\n${rows.join("\n")}\n\n`);
+process.stdout.write(
+  `\nWeft chaos suite — figures (bench/results/chaos-*.json), ${minutes} min\n\n| scenario | figure | value |\n| --- | --- | --- |\n${rows.join("\n")}\n\n`,
+);
 if (failed.length > 0) {
   process.stderr.write(`Failed: ${failed.join(", ")} (see above).\n`);
   process.exit(1);

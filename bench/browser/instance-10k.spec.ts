@@ -19,7 +19,15 @@ function mapDefinition(id: string) {
   ];
   const edges: Record<string, unknown>[] = [{ id: "start-each", source: "start", target: "each" }];
   for (let s = 0; s < STEPS; s++) {
-    nodes.push({ id: `echo${s}`, type: "activity", label: `Echo ${s + 1}`, parentId: "each", position: { x: 40 + s * 220, y: 60 }, activity: "util.echo", input: '{ "item": item, "step": ' + s + " }" });
+    nodes.push({
+      id: `echo${s}`,
+      type: "activity",
+      label: `Echo ${s + 1}`,
+      parentId: "each",
+      position: { x: 40 + s * 220, y: 60 },
+      activity: "util.echo",
+      input: '{ "item": item, "step": ' + s + " }",
+    });
     if (s > 0) edges.push({ id: `echo${s - 1}-echo${s}`, source: `echo${s - 1}`, target: `echo${s}` });
   }
   nodes.push({ id: "done", type: "end", label: "Done", position: { x: 1400, y: 0 } });
@@ -63,11 +71,16 @@ test("an instance with 10,000 history events opens, and its timeline scrolls and
   expect((await request.put(`/api/workflows/${id}`, { data: mapDefinition(id) })).ok()).toBe(true);
   expect((await request.post(`/api/workflows/${id}/publish`)).status()).toBe(201);
   const createdAt = Date.now();
-  const started = await request.post(`/api/workflows/${id}/instances`, { data: { input: { items: Array.from({ length: ITEMS }, (_, i) => i) } } });
+  const started = await request.post(`/api/workflows/${id}/instances`, {
+    data: { input: { items: Array.from({ length: ITEMS }, (_, i) => i) } },
+  });
   expect(started.status(), await started.text()).toBe(202);
   const { instanceId } = (await started.json()) as { instanceId: string };
   await expect
-    .poll(async () => ((await (await request.get(`/api/instances/${instanceId}`)).json()) as { status: string }).status, { timeout: 120_000, intervals: [500, 1000] })
+    .poll(async () => ((await (await request.get(`/api/instances/${instanceId}`)).json()) as { status: string }).status, {
+      timeout: 120_000,
+      intervals: [500, 1000],
+    })
     .toBe("completed");
   const runMs = Date.now() - createdAt;
   const { events } = (await (await request.get(`/api/instances/${instanceId}/history`)).json()) as { events: unknown[] };
@@ -83,7 +96,9 @@ test("an instance with 10,000 history events opens, and its timeline scrolls and
     await page.goto(`/runs/${instanceId}`);
     await expect(page.getByTestId("run-node-each")).toBeVisible({ timeout: 30_000 });
     const drawing = Date.now() - t0;
-    await expect(page.getByRole("heading", { name: /^History/ })).toHaveText(new RegExp(`\\(${events.length} events\\)`), { timeout: 30_000 });
+    await expect(page.getByRole("heading", { name: /^History/ })).toHaveText(new RegExp(`\\(${events.length} events\\)`), {
+      timeout: 30_000,
+    });
     await expect(page.getByRole("region", { name: "History" }).getByRole("button").first()).toBeVisible();
     const history = Date.now() - t0;
     await expect(page.getByTestId("map-progress-each")).toHaveText(new RegExp(`${ITEMS}/${ITEMS}`), { timeout: 30_000 });
@@ -132,7 +147,12 @@ test("an instance with 10,000 history events opens, and its timeline scrolls and
       `timeline scroll median ${result.instance10k.scroll.median} ms p95 ${result.instance10k.scroll.p95} ms, ` +
       `zoom median ${result.instance10k.zoom.median} ms p95 ${result.instance10k.zoom.p95} ms, pan median ${result.instance10k.pan.median} ms p95 ${result.instance10k.pan.p95} ms`,
   );
-  test.info().annotations.push({ type: "open-ms", description: String(best.total) }, { type: "scroll-p95-ms", description: String(result.instance10k.scroll.p95) });
+  test
+    .info()
+    .annotations.push(
+      { type: "open-ms", description: String(best.total) },
+      { type: "scroll-p95-ms", description: String(result.instance10k.scroll.p95) },
+    );
 
   const file = fileURLToPath(new URL("../results/browser.json", import.meta.url));
   mkdirSync(fileURLToPath(new URL("../results", import.meta.url)), { recursive: true });

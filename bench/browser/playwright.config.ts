@@ -11,5 +11,8 @@ export default defineConfig({
   retries: 0,
   timeout: 120_000,
   // Demo activities without their simulated durations: the 10,000-event instance runs in seconds.
-  webServer: base.webServer && !Array.isArray(base.webServer) ? { ...base.webServer, env: { ...base.webServer.env, WEFT_DEMO_TIME_SCALE: "0" } } : base.webServer,
+  webServer:
+    base.webServer && !Array.isArray(base.webServer)
+      ? { ...base.webServer, env: { ...base.webServer.env, WEFT_DEMO_TIME_SCALE: "0" } }
+      : base.webServer,
 });

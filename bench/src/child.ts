@@ -48,7 +48,9 @@ try {
   await run();
   process.exit(0);
 } catch (error) {
-  process.stderr.write(`${String(error)}${(error as Error).cause ? ` (cause: ${String((error as Error).cause)})` : ""}\n${(error as Error).stack ?? ""}\n`);
+  process.stderr.write(
+    `${String(error)}${(error as Error).cause ? ` (cause: ${String((error as Error).cause)})` : ""}\n${(error as Error).stack ?? ""}\n`,
+  );
   const { createdSchemas, dropSchema } = await import("./common.js");
   for (const schema of createdSchemas) await dropSchema(schema).catch(() => undefined);
   process.exit(1);

@@ -55,7 +55,10 @@ export async function dropSchema(schema: string): Promise<void> {
   }
 }
 
-export async function openStore(variant: Variant, options: { dir?: string; schema?: string; poolSize?: number } = {}): Promise<OpenedStore> {
+export async function openStore(
+  variant: Variant,
+  options: { dir?: string; schema?: string; poolSize?: number } = {},
+): Promise<OpenedStore> {
   if (variant.startsWith("sqlite")) {
     const dir = options.dir ?? mkdtempSync(join(tmpdir(), "weft-bench-"));
     const path = join(dir, "weft.db");
@@ -85,7 +88,9 @@ export async function openStore(variant: Variant, options: { dir?: string; schem
   }
   const schema = options.schema ?? freshSchema();
   createdSchemas.add(schema);
-  const store = traced(await createPostgresStore({ connectionString: DATABASE_URL, schema, poolSize: options.poolSize ?? 10, applicationName: "weft-bench" }));
+  const store = traced(
+    await createPostgresStore({ connectionString: DATABASE_URL, schema, poolSize: options.poolSize ?? 10, applicationName: "weft-bench" }),
+  );
   const stopSampler = samplePgWaits();
   const counter = new pg.Client({ connectionString: DATABASE_URL, application_name: "count" });
   await counter.connect();
@@ -100,8 +105,10 @@ export async function openStore(variant: Variant, options: { dir?: string; schem
   return {
     store,
     schema,
-    countTerminal: async () => Number((await counter.query(`SELECT count(*)::int AS n FROM "${schema}".instances WHERE ${TERMINAL}`)).rows[0].n),
-    countStatus: async (status) => Number((await counter.query(`SELECT count(*)::int AS n FROM "${schema}".instances WHERE status = $1`, [status])).rows[0].n),
+    countTerminal: async () =>
+      Number((await counter.query(`SELECT count(*)::int AS n FROM "${schema}".instances WHERE ${TERMINAL}`)).rows[0].n),
+    countStatus: async (status) =>
+      Number((await counter.query(`SELECT count(*)::int AS n FROM "${schema}".instances WHERE status = $1`, [status])).rows[0].n),
     close,
     async destroy() {
       await close();
@@ -159,7 +166,8 @@ export function traced(store: Store): Store {
   if (process.env.BENCH_TRACE !== "1") return store;
   const add = (key: string, by: number) => (storeTrace[key] = (storeTrace[key] ?? 0) + by);
   const itemsOf = (method: string, args: unknown[], result: unknown): number | undefined => {
-    if (method === "commitTurns" || method === "completeActivities" || method === "renewActivityLeases") return (args[0] as unknown[]).length;
+    if (method === "commitTurns" || method === "completeActivities" || method === "renewActivityLeases")
+      return (args[0] as unknown[]).length;
     if ((method === "claimOrchestrations" || method === "claimActivities") && Array.isArray(result)) return result.length;
     return undefined;
   };

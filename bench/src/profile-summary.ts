@@ -27,7 +27,8 @@ function category(frame: ProfileNode["callFrame"]): string {
   if (f === "(idle)") return "idle (waiting on IO: fsync, the database, timers)";
   if (f === "(garbage collector)") return "GC";
   if (f === "(program)") return "V8/native other";
-  if (/better-sqlite3/.test(url) || (url === "" && /^(run|all|get|iterate|exec|prepare|transaction)$/.test(f))) return "SQLite (better-sqlite3, incl. fsync in the call)";
+  if (/better-sqlite3/.test(url) || (url === "" && /^(run|all|get|iterate|exec|prepare|transaction)$/.test(f)))
+    return "SQLite (better-sqlite3, incl. fsync in the call)";
   if (/node_modules\/(pg|pg-protocol|pg-pool|pg-types|postgres-)/.test(url)) return "pg driver + protocol";
   if (/^JSON\.|^(parse|stringify)$/.test(f) && url === "") return "JSON parse/stringify";
   if (/packages\/engine\/dist\/core/.test(url)) return "engine core (replay, context, history)";
@@ -36,8 +37,16 @@ function category(frame: ProfileNode["callFrame"]): string {
   if (/packages\/store-postgres/.test(url)) return "store-postgres JS";
   if (/packages\/definition|jsonata/.test(url)) return "definition interpreter + JSONata";
   if (/tsx|esbuild|node:internal\/modules|internal\/modules/.test(url)) return "module loading (tsx, startup)";
-  if (/node:net|node:internal\/stream|internal\/streams|node:internal\/net|stream_base/.test(url) || /^(writev|writeBuffer|writeUtf8String|onStreamRead)$/.test(f)) return "sockets/streams";
-  if (/node:internal\/(timers|process\/task_queues|async_hooks)/.test(url) || /^(processTicksAndRejections|runMicrotasks|listOnTimeout|processTimers)$/.test(f)) return "timers/microtasks";
+  if (
+    /node:net|node:internal\/stream|internal\/streams|node:internal\/net|stream_base/.test(url) ||
+    /^(writev|writeBuffer|writeUtf8String|onStreamRead)$/.test(f)
+  )
+    return "sockets/streams";
+  if (
+    /node:internal\/(timers|process\/task_queues|async_hooks)/.test(url) ||
+    /^(processTicksAndRejections|runMicrotasks|listOnTimeout|processTimers)$/.test(f)
+  )
+    return "timers/microtasks";
   if (/\/bench\//.test(url)) return "bench harness";
   return "other";
 }
@@ -60,9 +69,11 @@ function summarise(file: string): void {
     fns.set(key, (fns.get(key) ?? 0) + us / 1000);
   }
   console.log(`\n${file}  (wall ${total.toFixed(0)} ms)`);
-  for (const [c, ms] of [...cats].sort((a, b) => b[1] - a[1])) console.log(`  ${((100 * ms) / total).toFixed(1).padStart(5)}%  ${ms.toFixed(0).padStart(6)} ms  ${c}`);
+  for (const [c, ms] of [...cats].sort((a, b) => b[1] - a[1]))
+    console.log(`  ${((100 * ms) / total).toFixed(1).padStart(5)}%  ${ms.toFixed(0).padStart(6)} ms  ${c}`);
   console.log("  top self time:");
-  for (const [f, ms] of [...fns].sort((a, b) => b[1] - a[1]).slice(0, Number(process.env.TOP ?? 12))) console.log(`    ${ms.toFixed(0).padStart(6)} ms  ${f}`);
+  for (const [f, ms] of [...fns].sort((a, b) => b[1] - a[1]).slice(0, Number(process.env.TOP ?? 12)))
+    console.log(`    ${ms.toFixed(0).padStart(6)} ms  ${f}`);
 }
 
 for (const dir of process.argv.slice(2)) {

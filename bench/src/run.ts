@@ -80,8 +80,22 @@ const DBOS_IN_PROCESS = "DBOS Transact 5.3.0 (PostgreSQL), in-process calls, no 
 
 const cases: Case[] = [
   weft("0", "fsync", "disk", size(2000, 500), "disk: 4 KiB write + fdatasync, in sequence", "the disk (temp dir)"),
-  weft("0", "storage-seq", "sqlite-full", size(1000, 300), "storage limit: one INSERT per transaction, in sequence", "better-sqlite3 (WAL, FULL)"),
-  weft("0", "storage-seq", "sqlite-normal", size(5000, 1000), "storage limit: one INSERT per transaction, in sequence", "better-sqlite3 (WAL, NORMAL)"),
+  weft(
+    "0",
+    "storage-seq",
+    "sqlite-full",
+    size(1000, 300),
+    "storage limit: one INSERT per transaction, in sequence",
+    "better-sqlite3 (WAL, FULL)",
+  ),
+  weft(
+    "0",
+    "storage-seq",
+    "sqlite-normal",
+    size(5000, 1000),
+    "storage limit: one INSERT per transaction, in sequence",
+    "better-sqlite3 (WAL, NORMAL)",
+  ),
   weft("0", "storage-seq", "pg", size(1000, 300), "storage limit: one INSERT per transaction, in sequence", "pg, 1 connection"),
   weft("0", "storage-10", "pg", size(3000, 1000), "storage limit: one INSERT per transaction, 10 connections", "pg, 10 connections"),
 
@@ -119,18 +133,64 @@ const cases: Case[] = [
   weft("6", "s6", "sqlite-full", N6, `6: ${N6} instances waiting on an event`, SQ_FULL),
   weft("6", "s6", "pg", N6, `6: ${N6} instances waiting on an event`, PG),
 
-  weft("7", "s7-starts", "sqlite-full", 50, "7a: HTTP, 50 concurrent clients starting instances", "Weft server process (`weft start`, SQLite FULL)"),
-  weft("7", "s7-sse", "sqlite-full", 100, "7b: HTTP, 100 SSE subscribers on one instance: raise → receipt lag", "Weft server process (`weft start`, SQLite FULL)"),
+  weft(
+    "7",
+    "s7-starts",
+    "sqlite-full",
+    50,
+    "7a: HTTP, 50 concurrent clients starting instances",
+    "Weft server process (`weft start`, SQLite FULL)",
+  ),
+  weft(
+    "7",
+    "s7-sse",
+    "sqlite-full",
+    100,
+    "7b: HTTP, 100 SSE subscribers on one instance: raise → receipt lag",
+    "Weft server process (`weft start`, SQLite FULL)",
+  ),
   weft("http-1", "http-seq", "sqlite-full", NH1, `HTTP 1: one drawn instance, ${NH1} sequential util.echo steps`, HTTP_SQ),
   weft("http-1", "http-seq", "pg", NH1, `HTTP 1: one drawn instance, ${NH1} sequential util.echo steps`, HTTP_PG),
-  dbos("http-1", "sequential", NH1, `HTTP 1: one instance, ${NH1} sequential steps`, { id: "dbos:http-sequential", system: DBOS_IN_PROCESS }),
-  weft("http-2", "http-many", "sqlite-full", NH2, `HTTP 2: ${NH2} drawn instances × 3 util.echo steps, started by 50 concurrent clients`, HTTP_SQ),
+  dbos("http-1", "sequential", NH1, `HTTP 1: one instance, ${NH1} sequential steps`, {
+    id: "dbos:http-sequential",
+    system: DBOS_IN_PROCESS,
+  }),
+  weft(
+    "http-2",
+    "http-many",
+    "sqlite-full",
+    NH2,
+    `HTTP 2: ${NH2} drawn instances × 3 util.echo steps, started by 50 concurrent clients`,
+    HTTP_SQ,
+  ),
   weft("http-2", "http-many", "pg", NH2, `HTTP 2: ${NH2} drawn instances × 3 util.echo steps, started by 50 concurrent clients`, HTTP_PG),
   dbos("http-2", "many-c50", NH2, `HTTP 2: ${NH2} instances × 3 steps, started by 50 concurrent callers`, { system: DBOS_IN_PROCESS }),
-  weft("http-wait", "http-wait", "sqlite-full", NHW, `HTTP 4: ${NHW.toLocaleString("en-US")} drawn instances waiting on an event (batch starts), then one event to each (filter endpoint)`, HTTP_SQ, 1_200_000),
-  weft("http-3", "http-xacts", "pg", NH3, `HTTP 3: PostgreSQL commits per sequential step (${NH3}-step drawn chain, idle polling included)`, HTTP_PG),
+  weft(
+    "http-wait",
+    "http-wait",
+    "sqlite-full",
+    NHW,
+    `HTTP 4: ${NHW.toLocaleString("en-US")} drawn instances waiting on an event (batch starts), then one event to each (filter endpoint)`,
+    HTTP_SQ,
+    1_200_000,
+  ),
+  weft(
+    "http-3",
+    "http-xacts",
+    "pg",
+    NH3,
+    `HTTP 3: PostgreSQL commits per sequential step (${NH3}-step drawn chain, idle polling included)`,
+    HTTP_PG,
+  ),
   weft("8", "s8-canvas", "browser", 300, "8a: browser, open a 300-node drawing in the designer", "Chromium (Playwright) + `weft start`"),
-  weft("8", "s8-instance", "browser", 5000, "8b: browser, open an instance page with ~10,000 history events (5,000-item map)", "Chromium (Playwright) + `weft start`"),
+  weft(
+    "8",
+    "s8-instance",
+    "browser",
+    5000,
+    "8b: browser, open an instance page with ~10,000 history events (5,000-item map)",
+    "Chromium (Playwright) + `weft start`",
+  ),
 ];
 
 interface RunResult {
@@ -143,14 +203,24 @@ interface RunResult {
 }
 
 function runOnce(c: Case, index: number): Promise<RunResult> {
-  const profiling = profile && (c.scenario === "1" || c.scenario === "2") && c.command.kind === "weft" && index === 0 && !c.id.includes("normal");
+  const profiling =
+    profile && (c.scenario === "1" || c.scenario === "2") && c.command.kind === "weft" && index === 0 && !c.id.includes("normal");
   const profileDir = `${resultsDir}profiles/${c.id.replace(/[:]/g, "-")}`;
   if (profiling) mkdirSync(profileDir, { recursive: true });
   const [cmd, args, cwd] =
     c.command.kind === "weft"
       ? [
           process.execPath,
-          [...(profiling ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : []), "--expose-gc", "--import", "tsx", "src/child.ts", c.command.kase, c.command.variant, String(c.n)],
+          [
+            ...(profiling ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : []),
+            "--expose-gc",
+            "--import",
+            "tsx",
+            "src/child.ts",
+            c.command.kase,
+            c.command.variant,
+            String(c.n),
+          ],
           benchDir,
         ]
       : [process.execPath, ["src/run.mjs", c.command.scenario, String(c.n)], `${benchDir}dbos/`];
@@ -166,7 +236,25 @@ function runOnce(c: Case, index: number): Promise<RunResult> {
       clearTimeout(timer);
       const line = out.split("\n").find((l) => l.startsWith("@@RESULT "));
       if (code !== 0 || !line) {
-        resolve({ ok: false, value: Number.NaN, unit: "", peakRssMb: Number.NaN, details: {}, error: `exit ${code}: ${[...new Set([...err.split("\n").filter((l) => /Error|error:|cause/.test(l)).slice(0, 3), ...err.split("\n").filter((l) => !/Deprecation|trace-deprecation/.test(l)).slice(-4)])].join(" | ")}` });
+        resolve({
+          ok: false,
+          value: Number.NaN,
+          unit: "",
+          peakRssMb: Number.NaN,
+          details: {},
+          error: `exit ${code}: ${[
+            ...new Set([
+              ...err
+                .split("\n")
+                .filter((l) => /Error|error:|cause/.test(l))
+                .slice(0, 3),
+              ...err
+                .split("\n")
+                .filter((l) => !/Deprecation|trace-deprecation/.test(l))
+                .slice(-4),
+            ]),
+          ].join(" | ")}`,
+        });
         return;
       }
       const parsed = JSON.parse(line.slice(9));
@@ -189,7 +277,14 @@ function ensureDbos(): void {
 }
 
 // A group name selects its scenarios: "3" selects 3a and 3b, "http" selects http-1, http-2, http-3 and http-wait.
-const selected = cases.filter((c) => c.scenario === "0" || !only || only.has(c.scenario) || only.has(c.scenario.replace(/[ab]$/, "")) || only.has(c.scenario.replace(/-[^-]+$/, "")));
+const selected = cases.filter(
+  (c) =>
+    c.scenario === "0" ||
+    !only ||
+    only.has(c.scenario) ||
+    only.has(c.scenario.replace(/[ab]$/, "")) ||
+    only.has(c.scenario.replace(/-[^-]+$/, "")),
+);
 if (selected.some((c) => c.command.kind === "dbos")) ensureDbos();
 const startedAt = new Date();
 const results = new Map<string, RunResult[]>(selected.map((c) => [c.id, []]));
@@ -207,7 +302,9 @@ for (let r = 0; r < runs; r++) {
     }
     results.get(c.id)?.push(result);
     const took = ((performance.now() - t0) / 1000).toFixed(1);
-    console.log(`run ${r + 1}/${runs}  ${c.id.padEnd(32)} ${result.ok ? `${result.value.toFixed(1)} ${result.unit}` : `FAILED ${result.error}`}  (${took} s)`);
+    console.log(
+      `run ${r + 1}/${runs}  ${c.id.padEnd(32)} ${result.ok ? `${result.value.toFixed(1)} ${result.unit}` : `FAILED ${result.error}`}  (${took} s)`,
+    );
   }
 }
 
@@ -255,7 +352,11 @@ const freshIds = new Set(fresh.filter((r) => r.scenario !== "0").map((r) => r.id
 const rows: Row[] = previous
   ? [
       ...cases
-        .map((c) => (freshIds.has(c.id) ? fresh.find((r) => r.id === c.id) : (previous.rows.find((r) => r.id === c.id) ?? fresh.find((r) => r.id === c.id))))
+        .map((c) =>
+          freshIds.has(c.id)
+            ? fresh.find((r) => r.id === c.id)
+            : (previous.rows.find((r) => r.id === c.id) ?? fresh.find((r) => r.id === c.id)),
+        )
         .filter((r): r is Row => r !== undefined)
         .map((r) => ({ ...r, from: freshIds.has(r.id) ? startedAt.toISOString() : (r.from ?? previous.startedAt) })),
     ]
@@ -271,37 +372,189 @@ interface Target {
   how: string;
 }
 const targets: Target[] = [
-  { target: "SQLite FULL, scenario 1 ≥ 5× DBOS", measured: get("s1:sqlite-full") / get("dbos:sequential"), need: 5, kind: ">=", how: "steps/s ÷ DBOS steps/s" },
-  { target: "SQLite FULL, scenario 1 ≥ 40% of the storage limit", measured: get("s1:sqlite-full") / get("storage-seq:sqlite-full"), need: 0.4, kind: ">=", how: "steps/s ÷ better-sqlite3 commits/s" },
-  { target: "SQLite FULL, scenario 2 ≥ 10× DBOS", measured: get("s2:sqlite-full") / get("dbos:many"), need: 10, kind: ">=", how: "instances/s ÷ DBOS instances/s" },
-  { target: "PostgreSQL, scenario 1 ≥ 2× DBOS", measured: get("s1:pg") / get("dbos:sequential"), need: 2, kind: ">=", how: "steps/s ÷ DBOS steps/s" },
-  { target: "PostgreSQL, scenario 2 ≥ 2× DBOS", measured: get("s2:pg") / get("dbos:many"), need: 2, kind: ">=", how: "instances/s ÷ DBOS (embedded worker)" },
-  { target: "PostgreSQL, 2 worker processes ≥ 1 (scenario 2, warm processes)", measured: get("s2-warm:pg-w2") / get("s2-warm:pg-w1"), need: 1, kind: ">=", how: "instances/s ÷ instances/s of 1 process" },
-  { target: "PostgreSQL, 4 worker processes ≥ 1 (scenario 2, warm processes)", measured: get("s2-warm:pg-w4") / get("s2-warm:pg-w1"), need: 1, kind: ">=", how: "instances/s ÷ instances/s of 1 process" },
-  { target: "PostgreSQL, scenario 3 sub-workflows ≥ 5× DBOS", measured: get("s3-children:pg") / get("dbos:fanout-children"), need: 5, kind: ">=", how: "children/s ÷ DBOS children/s" },
-  { target: "Scenario 5 ratio ≤ 1.5 (SQLite FULL)", measured: get("s5:sqlite-full"), need: 1.5, kind: "<=", how: "CPU ms/step at 10,000 events ÷ at 100" },
-  { target: "Scenario 5 ratio ≤ 1.5 (PostgreSQL)", measured: get("s5:pg"), need: 1.5, kind: "<=", how: "CPU ms/step at 10,000 events ÷ at 100" },
-  { target: "Scenario 6 ≤ 300 MB RSS (SQLite FULL)", measured: get("s6:sqlite-full"), need: 300, kind: "<=", how: "RSS with 10,000 instances waiting" },
-  { target: "Scenario 6 ≤ 300 MB RSS (PostgreSQL)", measured: get("s6:pg"), need: 300, kind: "<=", how: "RSS with 10,000 instances waiting" },
-  { target: "Over HTTP, SQLite FULL, sequential ≥ 3× DBOS", measured: get("http-seq:sqlite-full") / get("dbos:http-sequential"), need: 3, kind: ">=", how: "steps/s ÷ DBOS steps/s (in-process)" },
-  { target: "Over HTTP, SQLite FULL, concurrent ≥ 3× DBOS", measured: get("http-many:sqlite-full") / get("dbos:many-c50"), need: 3, kind: ">=", how: "instances/s ÷ DBOS instances/s (in-process)" },
-  { target: "Over HTTP, PostgreSQL, sequential ≥ 2× DBOS", measured: get("http-seq:pg") / get("dbos:http-sequential"), need: 2, kind: ">=", how: "steps/s ÷ DBOS steps/s (in-process)" },
-  { target: "Over HTTP, PostgreSQL, concurrent ≥ 2× DBOS", measured: get("http-many:pg") / get("dbos:many-c50"), need: 2, kind: ">=", how: "instances/s ÷ DBOS instances/s (in-process)" },
-  { target: "Over HTTP, PostgreSQL ≤ 1.5 transactions per sequential step", measured: get("http-xacts:pg"), need: 1.5, kind: "<=", how: "pg_stat_database xact_commit delta ÷ steps" },
-  { target: "Over HTTP, 50 clients on SQLite FULL: p99 start latency ≤ 100 ms", measured: detail("http-many:sqlite-full", "p99Ms"), need: 100, kind: "<=", how: "ms, POST …/instances" },
-  { target: `Over HTTP, ${NHW.toLocaleString("en-US")} instances waiting on an event: server RSS ≤ 300 MB (SQLite FULL)`, measured: detail("http-wait:sqlite-full", "serverRssWaitingMb"), need: 300, kind: "<=", how: "MB, VmRSS of `weft start` while all wait" },
-  { target: `Over HTTP, one event to each of ${NHW.toLocaleString("en-US")} waiting instances ≥ 5,000 events/s (SQLite FULL)`, measured: get("http-wait:sqlite-full"), need: 5000, kind: ">=", how: "events/s, first raise request → all completed" },
-  { target: "Designer: 300-node canvas opens < 1.5 s (issue 5)", measured: get("s8-canvas:browser"), need: 1500, kind: "<=", how: "ms, navigation → all nodes on the canvas" },
-  { target: "Runs: ~10,000-event instance page opens < 2 s (issue 6)", measured: get("s8-instance:browser"), need: 2000, kind: "<=", how: "ms, navigation → history counted, timeline drawn" },
+  {
+    target: "SQLite FULL, scenario 1 ≥ 5× DBOS",
+    measured: get("s1:sqlite-full") / get("dbos:sequential"),
+    need: 5,
+    kind: ">=",
+    how: "steps/s ÷ DBOS steps/s",
+  },
+  {
+    target: "SQLite FULL, scenario 1 ≥ 40% of the storage limit",
+    measured: get("s1:sqlite-full") / get("storage-seq:sqlite-full"),
+    need: 0.4,
+    kind: ">=",
+    how: "steps/s ÷ better-sqlite3 commits/s",
+  },
+  {
+    target: "SQLite FULL, scenario 2 ≥ 10× DBOS",
+    measured: get("s2:sqlite-full") / get("dbos:many"),
+    need: 10,
+    kind: ">=",
+    how: "instances/s ÷ DBOS instances/s",
+  },
+  {
+    target: "PostgreSQL, scenario 1 ≥ 2× DBOS",
+    measured: get("s1:pg") / get("dbos:sequential"),
+    need: 2,
+    kind: ">=",
+    how: "steps/s ÷ DBOS steps/s",
+  },
+  {
+    target: "PostgreSQL, scenario 2 ≥ 2× DBOS",
+    measured: get("s2:pg") / get("dbos:many"),
+    need: 2,
+    kind: ">=",
+    how: "instances/s ÷ DBOS (embedded worker)",
+  },
+  {
+    target: "PostgreSQL, 2 worker processes ≥ 1 (scenario 2, warm processes)",
+    measured: get("s2-warm:pg-w2") / get("s2-warm:pg-w1"),
+    need: 1,
+    kind: ">=",
+    how: "instances/s ÷ instances/s of 1 process",
+  },
+  {
+    target: "PostgreSQL, 4 worker processes ≥ 1 (scenario 2, warm processes)",
+    measured: get("s2-warm:pg-w4") / get("s2-warm:pg-w1"),
+    need: 1,
+    kind: ">=",
+    how: "instances/s ÷ instances/s of 1 process",
+  },
+  {
+    target: "PostgreSQL, scenario 3 sub-workflows ≥ 5× DBOS",
+    measured: get("s3-children:pg") / get("dbos:fanout-children"),
+    need: 5,
+    kind: ">=",
+    how: "children/s ÷ DBOS children/s",
+  },
+  {
+    target: "Scenario 5 ratio ≤ 1.5 (SQLite FULL)",
+    measured: get("s5:sqlite-full"),
+    need: 1.5,
+    kind: "<=",
+    how: "CPU ms/step at 10,000 events ÷ at 100",
+  },
+  {
+    target: "Scenario 5 ratio ≤ 1.5 (PostgreSQL)",
+    measured: get("s5:pg"),
+    need: 1.5,
+    kind: "<=",
+    how: "CPU ms/step at 10,000 events ÷ at 100",
+  },
+  {
+    target: "Scenario 6 ≤ 300 MB RSS (SQLite FULL)",
+    measured: get("s6:sqlite-full"),
+    need: 300,
+    kind: "<=",
+    how: "RSS with 10,000 instances waiting",
+  },
+  {
+    target: "Scenario 6 ≤ 300 MB RSS (PostgreSQL)",
+    measured: get("s6:pg"),
+    need: 300,
+    kind: "<=",
+    how: "RSS with 10,000 instances waiting",
+  },
+  {
+    target: "Over HTTP, SQLite FULL, sequential ≥ 3× DBOS",
+    measured: get("http-seq:sqlite-full") / get("dbos:http-sequential"),
+    need: 3,
+    kind: ">=",
+    how: "steps/s ÷ DBOS steps/s (in-process)",
+  },
+  {
+    target: "Over HTTP, SQLite FULL, concurrent ≥ 3× DBOS",
+    measured: get("http-many:sqlite-full") / get("dbos:many-c50"),
+    need: 3,
+    kind: ">=",
+    how: "instances/s ÷ DBOS instances/s (in-process)",
+  },
+  {
+    target: "Over HTTP, PostgreSQL, sequential ≥ 2× DBOS",
+    measured: get("http-seq:pg") / get("dbos:http-sequential"),
+    need: 2,
+    kind: ">=",
+    how: "steps/s ÷ DBOS steps/s (in-process)",
+  },
+  {
+    target: "Over HTTP, PostgreSQL, concurrent ≥ 2× DBOS",
+    measured: get("http-many:pg") / get("dbos:many-c50"),
+    need: 2,
+    kind: ">=",
+    how: "instances/s ÷ DBOS instances/s (in-process)",
+  },
+  {
+    target: "Over HTTP, PostgreSQL ≤ 1.5 transactions per sequential step",
+    measured: get("http-xacts:pg"),
+    need: 1.5,
+    kind: "<=",
+    how: "pg_stat_database xact_commit delta ÷ steps",
+  },
+  {
+    target: "Over HTTP, 50 clients on SQLite FULL: p99 start latency ≤ 100 ms",
+    measured: detail("http-many:sqlite-full", "p99Ms"),
+    need: 100,
+    kind: "<=",
+    how: "ms, POST …/instances",
+  },
+  {
+    target: `Over HTTP, ${NHW.toLocaleString("en-US")} instances waiting on an event: server RSS ≤ 300 MB (SQLite FULL)`,
+    measured: detail("http-wait:sqlite-full", "serverRssWaitingMb"),
+    need: 300,
+    kind: "<=",
+    how: "MB, VmRSS of `weft start` while all wait",
+  },
+  {
+    target: `Over HTTP, one event to each of ${NHW.toLocaleString("en-US")} waiting instances ≥ 5,000 events/s (SQLite FULL)`,
+    measured: get("http-wait:sqlite-full"),
+    need: 5000,
+    kind: ">=",
+    how: "events/s, first raise request → all completed",
+  },
+  {
+    target: "Designer: 300-node canvas opens < 1.5 s (issue 5)",
+    measured: get("s8-canvas:browser"),
+    need: 1500,
+    kind: "<=",
+    how: "ms, navigation → all nodes on the canvas",
+  },
+  {
+    target: "Runs: ~10,000-event instance page opens < 2 s (issue 6)",
+    measured: get("s8-instance:browser"),
+    need: 2000,
+    kind: "<=",
+    how: "ms, navigation → history counted, timeline drawn",
+  },
 ].filter((t) => Number.isFinite(t.measured)) as Target[];
-const verdict = (t: Target) => (t.kind === ">=" ? t.measured >= t.need : t.measured <= t.need) ? "PASS" : "FAIL";
+const verdict = (t: Target) => ((t.kind === ">=" ? t.measured >= t.need : t.measured <= t.need) ? "PASS" : "FAIL");
 
 // Ratios shown beside each row: to DBOS for the PostgreSQL-comparable rows, to the storage limit for scenario 1.
-const dbosFor: Record<string, string> = { "1": "dbos:sequential", "2": "dbos:many", "3a": "dbos:fanout-steps", "3b": "dbos:fanout-children", "http-1": "dbos:http-sequential", "http-2": "dbos:many-c50" };
+const dbosFor: Record<string, string> = {
+  "1": "dbos:sequential",
+  "2": "dbos:many",
+  "3a": "dbos:fanout-steps",
+  "3b": "dbos:fanout-children",
+  "http-1": "dbos:http-sequential",
+  "http-2": "dbos:many-c50",
+};
 const storageFor = (row: Row) =>
-  row.scenario === "1" ? (row.id.endsWith("sqlite-full") ? "storage-seq:sqlite-full" : row.id.endsWith("sqlite-normal") ? "storage-seq:sqlite-normal" : row.id.endsWith(":pg") ? "storage-seq:pg" : undefined) : undefined;
+  row.scenario === "1"
+    ? row.id.endsWith("sqlite-full")
+      ? "storage-seq:sqlite-full"
+      : row.id.endsWith("sqlite-normal")
+        ? "storage-seq:sqlite-normal"
+        : row.id.endsWith(":pg")
+          ? "storage-seq:pg"
+          : undefined
+    : undefined;
 
-const fmt = (x: number, digits = 0) => (Number.isFinite(x) ? (Math.abs(x) >= 100 ? Math.round(x).toLocaleString("en-US") : x.toFixed(Math.max(digits, Math.abs(x) < 10 ? 2 : 1))) : "—");
+const fmt = (x: number, digits = 0) =>
+  Number.isFinite(x)
+    ? Math.abs(x) >= 100
+      ? Math.round(x).toLocaleString("en-US")
+      : x.toFixed(Math.max(digits, Math.abs(x) < 10 ? 2 : 1))
+    : "—";
 function extra(row: Row): string {
   const d = row.details;
   const parts: string[] = [];
@@ -311,14 +564,27 @@ function extra(row: Row): string {
         ? `${fmt(d.msPerStepAt100 ?? Number.NaN)} → ${fmt(d.msPerStepAt10k ?? Number.NaN)} ms/step (wall); replay ${fmt(d.historyEvents ?? Number.NaN)} events after restart: ${fmt(d.replayMs ?? Number.NaN)} ms`
         : `CPU ${fmt(d.cpuMsPerStepAt100)} → ${fmt(d.cpuMsPerStepAt10k ?? Number.NaN)} ms/step, wall ${fmt(d.msPerStepAt100 ?? Number.NaN)} → ${fmt(d.msPerStepAt10k ?? Number.NaN)} ms/step (ratio ${fmt(d.wallRatio ?? Number.NaN)}); after a restart, one event to the instance (full replay of ${fmt(d.historyEvents ?? Number.NaN)} events + 2 turns): ${fmt(d.replayMs ?? Number.NaN)} ms`,
     );
-  if (row.scenario === "6") parts.push(`deliver one event to each: ${fmt(d.deliverMs ?? Number.NaN)} ms (${fmt(d.eventsPerSecond ?? Number.NaN)} events/s); start all: ${fmt(d.startMs ?? Number.NaN)} ms`);
+  if (row.scenario === "6")
+    parts.push(
+      `deliver one event to each: ${fmt(d.deliverMs ?? Number.NaN)} ms (${fmt(d.eventsPerSecond ?? Number.NaN)} events/s); start all: ${fmt(d.startMs ?? Number.NaN)} ms`,
+    );
   if (row.id.startsWith("s7-starts")) parts.push(`p50 ${fmt(d.p50Ms ?? Number.NaN)} ms, p99 ${fmt(d.p99Ms ?? Number.NaN)} ms`);
-  if (row.id.startsWith("s7-sse")) parts.push(`p50 ${fmt(d.p50Ms ?? Number.NaN)} ms, p99 ${fmt(d.p99Ms ?? Number.NaN)} ms over ${fmt(d.deliveries ?? Number.NaN)} deliveries`);
-  if (row.id.startsWith("http-many") || row.id === "dbos:many-c50") parts.push(`starts p50 ${fmt(d.p50Ms ?? Number.NaN)} ms, p99 ${fmt(d.p99Ms ?? Number.NaN)} ms`);
-  if (row.id.startsWith("http-many") && d.firstStartsP50Ms !== undefined) parts.push(`each client's first start p50 ${fmt(d.firstStartsP50Ms)} ms, max ${fmt(d.firstStartsMaxMs ?? Number.NaN)} ms`);
+  if (row.id.startsWith("s7-sse"))
+    parts.push(
+      `p50 ${fmt(d.p50Ms ?? Number.NaN)} ms, p99 ${fmt(d.p99Ms ?? Number.NaN)} ms over ${fmt(d.deliveries ?? Number.NaN)} deliveries`,
+    );
+  if (row.id.startsWith("http-many") || row.id === "dbos:many-c50")
+    parts.push(`starts p50 ${fmt(d.p50Ms ?? Number.NaN)} ms, p99 ${fmt(d.p99Ms ?? Number.NaN)} ms`);
+  if (row.id.startsWith("http-many") && d.firstStartsP50Ms !== undefined)
+    parts.push(`each client's first start p50 ${fmt(d.firstStartsP50Ms)} ms, max ${fmt(d.firstStartsMaxMs ?? Number.NaN)} ms`);
   if (row.id.startsWith("http-wait"))
-    parts.push(`server RSS ${fmt(d.serverRssWaitingMb ?? Number.NaN)} MB while all wait (peak ${fmt(d.serverPeakRssStartingMb ?? Number.NaN)} MB while starting, ${fmt(d.startsPerSecond ?? Number.NaN)} starts/s); raise requests ${fmt(d.raiseMs ?? Number.NaN)} ms, all completed ${fmt(d.deliverMs ?? Number.NaN)} ms, server CPU ${fmt(d.serverCpuUsPerEvent ?? Number.NaN)} µs/event; load ${fmt(d.loadAverageBefore ?? Number.NaN)}`);
-  if (row.id.startsWith("http-xacts")) parts.push(`${fmt(d.xacts ?? Number.NaN)} commits for ${fmt(d.n ?? Number.NaN)} steps (${fmt(d.stepsPerSecond ?? Number.NaN)} steps/s)`);
+    parts.push(
+      `server RSS ${fmt(d.serverRssWaitingMb ?? Number.NaN)} MB while all wait (peak ${fmt(d.serverPeakRssStartingMb ?? Number.NaN)} MB while starting, ${fmt(d.startsPerSecond ?? Number.NaN)} starts/s); raise requests ${fmt(d.raiseMs ?? Number.NaN)} ms, all completed ${fmt(d.deliverMs ?? Number.NaN)} ms, server CPU ${fmt(d.serverCpuUsPerEvent ?? Number.NaN)} µs/event; load ${fmt(d.loadAverageBefore ?? Number.NaN)}`,
+    );
+  if (row.id.startsWith("http-xacts"))
+    parts.push(
+      `${fmt(d.xacts ?? Number.NaN)} commits for ${fmt(d.n ?? Number.NaN)} steps (${fmt(d.stepsPerSecond ?? Number.NaN)} steps/s)`,
+    );
   if (row.id.startsWith("s8-instance")) parts.push(`${fmt(d.historyEvents ?? Number.NaN)} events`);
   if (row.id.startsWith("s8-canvas")) parts.push(`${fmt(d.nodesRendered ?? Number.NaN)} nodes rendered`);
   if (row.scenario === "4") parts.push(`${fmt(d.historyEvents ?? Number.NaN)} history events`);
@@ -337,7 +603,13 @@ const machine = {
   node: process.version,
   postgres: (() => {
     try {
-      return execFileSync("psql", [process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test", "-Atc", "select version() || ', fsync=' || current_setting('fsync') || ', synchronous_commit=' || current_setting('synchronous_commit')"]).toString().trim();
+      return execFileSync("psql", [
+        process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test",
+        "-Atc",
+        "select version() || ', fsync=' || current_setting('fsync') || ', synchronous_commit=' || current_setting('synchronous_commit')",
+      ])
+        .toString()
+        .trim();
     } catch {
       return "unknown";
     }
@@ -346,21 +618,44 @@ const machine = {
 };
 
 const header = "| scenario | system | median | peak RSS | vs baseline, notes |\n| --- | --- | ---: | ---: | --- |";
-const lines = rows.map((row) => `| ${row.title} | ${row.system} | ${row.failures.length === row.runs.length ? "failed" : `${fmt(row.median)} ${row.unit}`} | ${fmt(row.peakRssMb)} MB | ${extra(row)} |`);
+const lines = rows.map(
+  (row) =>
+    `| ${row.title} | ${row.system} | ${row.failures.length === row.runs.length ? "failed" : `${fmt(row.median)} ${row.unit}`} | ${fmt(row.peakRssMb)} MB | ${extra(row)} |`,
+);
 if (rows.some((r) => r.scenario === "8") && rows.filter((r) => r.scenario === "8").every((r) => r.failures.length === r.runs.length))
-  lines.push("| 8: browser rows | Playwright + Chromium | not run | — | every run failed (is apps/web/dist built? see the failures in latest.json) |");
+  lines.push(
+    "| 8: browser rows | Playwright + Chromium | not run | — | every run failed (is apps/web/dist built? see the failures in latest.json) |",
+  );
 const targetLines = targets.map((t) => `| ${t.target} | ${fmt(t.measured)} (${t.how}) | ${t.kind} ${t.need} | **${verdict(t)}** |`);
 const table = `${header}\n${lines.join("\n")}\n\n| target | measured | needed | |\n| --- | --- | --- | --- |\n${targetLines.join("\n")}`;
 
-console.log(`\nWeft benchmarks — ${startedAt.toISOString()} — ${machine.cpus}, ${machine.memoryGb} GB, ${machine.os}, node ${machine.node}`);
-console.log(`PostgreSQL: ${machine.postgres}; disk: ${machine.fsyncPerSecond} fdatasync/s; median of ${runs} run(s)${quick ? " (BENCH_QUICK sizes)" : ""}\n`);
+console.log(
+  `\nWeft benchmarks — ${startedAt.toISOString()} — ${machine.cpus}, ${machine.memoryGb} GB, ${machine.os}, node ${machine.node}`,
+);
+console.log(
+  `PostgreSQL: ${machine.postgres}; disk: ${machine.fsyncPerSecond} fdatasync/s; median of ${runs} run(s)${quick ? " (BENCH_QUICK sizes)" : ""}\n`,
+);
 console.log(table);
 console.log("\nSQLite is one process by design (an OS lock owns the file): the 1/2/4 worker-process rows exist for PostgreSQL only.");
 if (rows.some((r) => r.scenario.startsWith("http-")))
-  console.log("Over HTTP: Weft is `weft start` in its own process, driven only over HTTP (drawn definitions published through the API); DBOS runs in-process, without HTTP.");
+  console.log(
+    "Over HTTP: Weft is `weft start` in its own process, driven only over HTTP (drawn definitions published through the API); DBOS runs in-process, without HTTP.",
+  );
 
 mkdirSync(resultsDir, { recursive: true });
-const json = { startedAt: previous?.startedAt ?? startedAt.toISOString(), finishedAt: new Date().toISOString(), quick, runs, only: only ? [...only] : undefined, merged: previous ? { scenarios: [...(only ?? [])], at: startedAt.toISOString() } : undefined, machine, loadAverage: loadavg().map((x) => Math.round(x * 10) / 10), rows, targets: targets.map((t) => ({ ...t, verdict: verdict(t) })), table };
+const json = {
+  startedAt: previous?.startedAt ?? startedAt.toISOString(),
+  finishedAt: new Date().toISOString(),
+  quick,
+  runs,
+  only: only ? [...only] : undefined,
+  merged: previous ? { scenarios: [...(only ?? [])], at: startedAt.toISOString() } : undefined,
+  machine,
+  loadAverage: loadavg().map((x) => Math.round(x * 10) / 10),
+  rows,
+  targets: targets.map((t) => ({ ...t, verdict: verdict(t) })),
+  table,
+};
 const body = `${JSON.stringify(json, null, 2)}\n`;
 const stamp = `${startedAt.toISOString().replace(/[:.]/g, "-")}${quick ? "-quick" : ""}${profile ? "-profiled" : ""}${only ? `-only-${[...only].join("_")}` : ""}`;
 writeFileSync(`${resultsDir}${stamp}.json`, body);

@@ -12,7 +12,14 @@ import { activities, orchestrators } from "./orchestrators.js";
 
 const schema = process.argv[2];
 if (!schema) throw new Error("usage: worker-process.ts <schema>");
-const store = traced(await createPostgresStore({ connectionString: DATABASE_URL, schema, poolSize: Number(process.env.BENCH_POOL ?? 10), applicationName: "weft-bench-worker" }));
+const store = traced(
+  await createPostgresStore({
+    connectionString: DATABASE_URL,
+    schema,
+    poolSize: Number(process.env.BENCH_POOL ?? 10),
+    applicationName: "weft-bench-worker",
+  }),
+);
 const worker = createWorker({ store, orchestrators, activities, ...quiet });
 worker.start();
 process.stdout.write("READY\n");

@@ -34,7 +34,10 @@ export async function startWorkerProcesses(count: number, schema: string): Promi
             new Promise<{ peakRssMb: number; turns: number }>((resolve) => {
               child.removeAllListeners("exit");
               child.once("exit", () => {
-                const line = out.join("").split("\n").find((l) => l.startsWith("@@WORKER "));
+                const line = out
+                  .join("")
+                  .split("\n")
+                  .find((l) => l.startsWith("@@WORKER "));
                 // BENCH_DEBUG=1: each worker process's metrics (turns, replays, local turns, store calls with BENCH_TRACE=1).
                 if (process.env.BENCH_DEBUG) console.error(line);
                 resolve(line ? JSON.parse(line.slice(9)) : { peakRssMb: Number.NaN, turns: Number.NaN });

@@ -36,14 +36,42 @@ export const cases: GoldenCase[] = [
   {
     name: "activity",
     description: "start → activity (util.echo with an input expression) → end with an output expression",
-    definition: def("golden-activity", [start, { id: "echo", type: "activity", activity: "util.echo", input: "{ \"greeting\": \"hello \" & input.name }" }, { id: "end", type: "end", output: "{ \"said\": steps.echo.greeting }" }], [["start", "echo"], ["echo", "end"]]),
+    definition: def(
+      "golden-activity",
+      [
+        start,
+        { id: "echo", type: "activity", activity: "util.echo", input: '{ "greeting": "hello " & input.name }' },
+        { id: "end", type: "end", output: '{ "said": steps.echo.greeting }' },
+      ],
+      [
+        ["start", "echo"],
+        ["echo", "end"],
+      ],
+    ),
     input: { name: "world" },
     drive: [],
   },
   {
     name: "activity-retry",
     description: "an activity that fails twice and succeeds on its third attempt (durable backoff timers between)",
-    definition: def("golden-activity-retry", [start, { id: "flaky", type: "activity", activity: "util.flaky", input: "{ \"failAttempts\": 2 }", retry: { maxAttempts: 3, firstIntervalMs: 1000, backoffCoefficient: 2 } }, { id: "end", type: "end" }], [["start", "flaky"], ["flaky", "end"]]),
+    definition: def(
+      "golden-activity-retry",
+      [
+        start,
+        {
+          id: "flaky",
+          type: "activity",
+          activity: "util.flaky",
+          input: '{ "failAttempts": 2 }',
+          retry: { maxAttempts: 3, firstIntervalMs: 1000, backoffCoefficient: 2 },
+        },
+        { id: "end", type: "end" },
+      ],
+      [
+        ["start", "flaky"],
+        ["flaky", "end"],
+      ],
+    ),
     input: null,
     drive: [{ advanceMs: 1000 }, { advanceMs: 2000 }],
   },
@@ -52,7 +80,12 @@ export const cases: GoldenCase[] = [
     description: "an activity that always fails, handled by its error edge",
     definition: def(
       "golden-activity-error-edge",
-      [start, { id: "boom", type: "activity", activity: "util.fail", input: "{ \"message\": \"no luck\" }" }, { id: "recover", type: "transform", assign: { handled: "steps.boom.error.message" } }, { id: "end", type: "end", output: "vars" }],
+      [
+        start,
+        { id: "boom", type: "activity", activity: "util.fail", input: '{ "message": "no luck" }' },
+        { id: "recover", type: "transform", assign: { handled: "steps.boom.error.message" } },
+        { id: "end", type: "end", output: "vars" },
+      ],
       [["start", "boom"], { source: "boom", target: "recover", kind: "error" }, ["recover", "end"]],
     ),
     input: null,
@@ -63,8 +96,22 @@ export const cases: GoldenCase[] = [
     description: "a parallel split into two activity branches that meet at a join (mode all)",
     definition: def(
       "golden-parallel-join",
-      [start, { id: "split", type: "parallel" }, { id: "left", type: "activity", activity: "util.echo", input: "{ \"side\": \"left\", \"n\": input.n }" }, { id: "right", type: "activity", activity: "util.echo", input: "{ \"side\": \"right\", \"n\": input.n * 2 }" }, { id: "joined", type: "join" }, { id: "end", type: "end", output: "steps.joined" }],
-      [["start", "split"], ["split", "left"], ["split", "right"], ["left", "joined"], ["right", "joined"], ["joined", "end"]],
+      [
+        start,
+        { id: "split", type: "parallel" },
+        { id: "left", type: "activity", activity: "util.echo", input: '{ "side": "left", "n": input.n }' },
+        { id: "right", type: "activity", activity: "util.echo", input: '{ "side": "right", "n": input.n * 2 }' },
+        { id: "joined", type: "join" },
+        { id: "end", type: "end", output: "steps.joined" },
+      ],
+      [
+        ["start", "split"],
+        ["split", "left"],
+        ["split", "right"],
+        ["left", "joined"],
+        ["right", "joined"],
+        ["joined", "end"],
+      ],
     ),
     input: { n: 21 },
     drive: [],
@@ -74,8 +121,22 @@ export const cases: GoldenCase[] = [
     description: "a race: a join in mode any takes the first branch to finish (the other waits on a timer)",
     definition: def(
       "golden-join-any",
-      [start, { id: "split", type: "parallel" }, { id: "fast", type: "activity", activity: "util.echo", input: "\"fast\"" }, { id: "slow", type: "delay", durationMs: 60000 }, { id: "first", type: "join", mode: "any" }, { id: "end", type: "end", output: "steps.first" }],
-      [["start", "split"], ["split", "fast"], ["split", "slow"], ["fast", "first"], ["slow", "first"], ["first", "end"]],
+      [
+        start,
+        { id: "split", type: "parallel" },
+        { id: "fast", type: "activity", activity: "util.echo", input: '"fast"' },
+        { id: "slow", type: "delay", durationMs: 60000 },
+        { id: "first", type: "join", mode: "any" },
+        { id: "end", type: "end", output: "steps.first" },
+      ],
+      [
+        ["start", "split"],
+        ["split", "fast"],
+        ["split", "slow"],
+        ["fast", "first"],
+        ["slow", "first"],
+        ["first", "end"],
+      ],
     ),
     input: null,
     drive: [],
@@ -85,8 +146,16 @@ export const cases: GoldenCase[] = [
     description: "a map over three items, at most two at once, its body one activity",
     definition: def(
       "golden-map",
-      [start, { id: "each", type: "map", items: "input.items", maxConcurrency: 2 }, { id: "times", type: "activity", parentId: "each", activity: "util.echo", input: "{ \"value\": item * 10, \"index\": index }" }, { id: "end", type: "end", output: "steps.each" }],
-      [["start", "each"], ["each", "end"]],
+      [
+        start,
+        { id: "each", type: "map", items: "input.items", maxConcurrency: 2 },
+        { id: "times", type: "activity", parentId: "each", activity: "util.echo", input: '{ "value": item * 10, "index": index }' },
+        { id: "end", type: "end", output: "steps.each" },
+      ],
+      [
+        ["start", "each"],
+        ["each", "end"],
+      ],
     ),
     input: { items: [1, 2, 3] },
     drive: [],
@@ -98,12 +167,23 @@ export const cases: GoldenCase[] = [
       "golden-wait-for-event",
       [
         start,
-        { id: "approve", type: "waitForEvent", event: "approval", timeoutMs: 3600000, approval: { title: "Approve?", choices: ["Approved", "Rejected"] } },
+        {
+          id: "approve",
+          type: "waitForEvent",
+          event: "approval",
+          timeoutMs: 3600000,
+          approval: { title: "Approve?", choices: ["Approved", "Rejected"] },
+        },
         { id: "decide", type: "choice" },
-        { id: "yes", type: "end", output: "{ \"approved\": true, \"comment\": steps.approve.comment }" },
-        { id: "no", type: "end", output: "{ \"approved\": false }" },
+        { id: "yes", type: "end", output: '{ "approved": true, "comment": steps.approve.comment }' },
+        { id: "no", type: "end", output: '{ "approved": false }' },
       ],
-      [["start", "approve"], ["approve", "decide"], { source: "decide", target: "yes", condition: "steps.approve.decision = \"Approved\"" }, { source: "decide", target: "no", default: true }],
+      [
+        ["start", "approve"],
+        ["approve", "decide"],
+        { source: "decide", target: "yes", condition: 'steps.approve.decision = "Approved"' },
+        { source: "decide", target: "no", default: true },
+      ],
     ),
     input: null,
     drive: [{ raise: { name: "approval", payload: { decision: "Approved", comment: "ship it" } } }],
@@ -113,7 +193,11 @@ export const cases: GoldenCase[] = [
     description: "a wait for an event that never comes, left through its timeout edge",
     definition: def(
       "golden-wait-for-event-timeout",
-      [start, { id: "wait", type: "waitForEvent", event: "never", timeoutMs: 60000 }, { id: "late", type: "end", output: "{ \"timedOut\": steps.wait.timedOut }" }],
+      [
+        start,
+        { id: "wait", type: "waitForEvent", event: "never", timeoutMs: 60000 },
+        { id: "late", type: "end", output: '{ "timedOut": steps.wait.timedOut }' },
+      ],
       [["start", "wait"], { source: "wait", target: "late", kind: "timeout" }],
     ),
     input: null,
@@ -122,7 +206,14 @@ export const cases: GoldenCase[] = [
   {
     name: "delay",
     description: "a durable delay of five seconds",
-    definition: def("golden-delay", [start, { id: "pause", type: "delay", durationMs: 5000 }, { id: "end", type: "end", output: "steps.pause" }], [["start", "pause"], ["pause", "end"]]),
+    definition: def(
+      "golden-delay",
+      [start, { id: "pause", type: "delay", durationMs: 5000 }, { id: "end", type: "end", output: "steps.pause" }],
+      [
+        ["start", "pause"],
+        ["pause", "end"],
+      ],
+    ),
     input: null,
     drive: [{ advanceMs: 5000 }],
   },
@@ -131,8 +222,19 @@ export const cases: GoldenCase[] = [
     description: "a choice whose condition picks the second of three paths (several end nodes)",
     definition: def(
       "golden-choice",
-      [start, { id: "size", type: "choice" }, { id: "big", type: "end", output: "\"big\"" }, { id: "medium", type: "end", output: "\"medium\"" }, { id: "small", type: "end", output: "\"small\"" }],
-      [["start", "size"], { source: "size", target: "big", condition: "input.n > 100" }, { source: "size", target: "medium", condition: "input.n > 10" }, { source: "size", target: "small", default: true }],
+      [
+        start,
+        { id: "size", type: "choice" },
+        { id: "big", type: "end", output: '"big"' },
+        { id: "medium", type: "end", output: '"medium"' },
+        { id: "small", type: "end", output: '"small"' },
+      ],
+      [
+        ["start", "size"],
+        { source: "size", target: "big", condition: "input.n > 100" },
+        { source: "size", target: "medium", condition: "input.n > 10" },
+        { source: "size", target: "small", default: true },
+      ],
     ),
     input: { n: 42 },
     drive: [],
@@ -140,8 +242,28 @@ export const cases: GoldenCase[] = [
   {
     name: "sub-workflow",
     description: "a subWorkflow node running a child workflow at its latest version",
-    definition: def("golden-sub-workflow", [start, { id: "child", type: "subWorkflow", workflow: "golden-child", version: "latest", input: "{ \"n\": input.n + 1 }" }, { id: "end", type: "end", output: "steps.child" }], [["start", "child"], ["child", "end"]]),
-    children: [def("golden-child", [start, { id: "double", type: "activity", activity: "util.echo", input: "{ \"doubled\": input.n * 2 }" }, { id: "end", type: "end" }], [["start", "double"], ["double", "end"]])],
+    definition: def(
+      "golden-sub-workflow",
+      [
+        start,
+        { id: "child", type: "subWorkflow", workflow: "golden-child", version: "latest", input: '{ "n": input.n + 1 }' },
+        { id: "end", type: "end", output: "steps.child" },
+      ],
+      [
+        ["start", "child"],
+        ["child", "end"],
+      ],
+    ),
+    children: [
+      def(
+        "golden-child",
+        [start, { id: "double", type: "activity", activity: "util.echo", input: '{ "doubled": input.n * 2 }' }, { id: "end", type: "end" }],
+        [
+          ["start", "double"],
+          ["double", "end"],
+        ],
+      ),
+    ],
     input: { n: 4 },
     drive: [],
   },
@@ -150,8 +272,17 @@ export const cases: GoldenCase[] = [
     description: "a transform assigning variables and a setStatus node setting the custom status",
     definition: def(
       "golden-transform-set-status",
-      [start, { id: "vars", type: "transform", assign: { total: "$sum(input.items)", count: "$count(input.items)" } }, { id: "status", type: "setStatus", status: "\"counted \" & $string(vars.count)" }, { id: "end", type: "end", output: "vars" }],
-      [["start", "vars"], ["vars", "status"], ["status", "end"]],
+      [
+        start,
+        { id: "vars", type: "transform", assign: { total: "$sum(input.items)", count: "$count(input.items)" } },
+        { id: "status", type: "setStatus", status: '"counted " & $string(vars.count)' },
+        { id: "end", type: "end", output: "vars" },
+      ],
+      [
+        ["start", "vars"],
+        ["vars", "status"],
+        ["status", "end"],
+      ],
     ),
     input: { items: [1, 2, 3, 4] },
     drive: [],
@@ -159,7 +290,11 @@ export const cases: GoldenCase[] = [
   {
     name: "fail",
     description: "a fail node: the instance fails with the node's code and message",
-    definition: def("golden-fail", [start, { id: "stop", type: "fail", error: "OutOfStock", message: "\"no \" & input.sku" }], [["start", "stop"]]),
+    definition: def(
+      "golden-fail",
+      [start, { id: "stop", type: "fail", error: "OutOfStock", message: '"no " & input.sku' }],
+      [["start", "stop"]],
+    ),
     input: { sku: "widget" },
     drive: [],
   },

@@ -46,12 +46,13 @@ async function record(c: GoldenCase): Promise<Record<string, unknown>> {
   const instanceId = `golden-${c.name}`;
   const name = c.codeFirst ?? (c.definition?.id as string);
   const tags: Record<string, string> = { version: "1" };
-  for (const node of (c.definition?.nodes ?? []) as { id: string; type: string }[]) if (node.type === "subWorkflow") tags[`${SUB_WORKFLOW_TAG_PREFIX}${node.id}`] = "1";
+  for (const node of (c.definition?.nodes ?? []) as { id: string; type: string }[])
+    if (node.type === "subWorkflow") tags[`${SUB_WORKFLOW_TAG_PREFIX}${node.id}`] = "1";
   await client.start(name, c.input, { instanceId, tags });
 
   const idle = async () => {
     let last = -1;
-    for (let stable = 0; stable < 5; ) {
+    for (let stable = 0; stable < 5;) {
       await new Promise((r) => setTimeout(r, 5));
       worker.poke();
       const depth = await store.queueDepth(clock.now());
@@ -73,7 +74,9 @@ async function record(c: GoldenCase): Promise<Record<string, unknown>> {
   await worker.stop();
   if (!instance || !["completed", "failed"].includes(instance.status)) throw new Error(`${c.name} did not finish: ${instance?.status}`);
   const plan = c.definition ? plans.get(c.definition.id as string) : undefined;
-  const nodeStates = plan ? await deriveNodeStates(plan, history, { tags: instance.tags, instanceId, executionId: instance.executionId }) : undefined;
+  const nodeStates = plan
+    ? await deriveNodeStates(plan, history, { tags: instance.tags, instanceId, executionId: instance.executionId })
+    : undefined;
   return {
     recordedWith: version,
     name: c.name,
@@ -86,7 +89,9 @@ async function record(c: GoldenCase): Promise<Record<string, unknown>> {
     history,
     expected: {
       status: instance.status,
-      ...(instance.status === "completed" ? { output: instance.output ?? null } : { error: { name: instance.error?.name, message: instance.error?.message } }),
+      ...(instance.status === "completed"
+        ? { output: instance.output ?? null }
+        : { error: { name: instance.error?.name, message: instance.error?.message } }),
       ...(nodeStates ? { nodeStates } : {}),
     },
   };

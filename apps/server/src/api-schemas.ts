@@ -50,7 +50,8 @@ function refuseRepeatedIds(ids: readonly (string | undefined)[], path: (index: n
     if (id === undefined) return;
     const earlier = first.get(id);
     if (earlier === undefined) first.set(id, index);
-    else ctx.addIssue({ code: "custom", path: path(index), message: `repeats the id of item ${earlier}; each instance id may appear once` });
+    else
+      ctx.addIssue({ code: "custom", path: path(index), message: `repeats the id of item ${earlier}; each instance id may appear once` });
   });
 }
 
@@ -61,7 +62,9 @@ export const batchStartBody = z
       .array(
         z.strictObject({
           input: z.unknown().optional().describe("The instance input (checked against the workflow's inputSchema)."),
-          instanceId: instanceIdParam.optional().describe("Default: a random UUID. Refused as \"exists\" while its instance is not finished."),
+          instanceId: instanceIdParam
+            .optional()
+            .describe('Default: a random UUID. Refused as "exists" while its instance is not finished.'),
         }),
         itemsType,
       )
@@ -69,7 +72,13 @@ export const batchStartBody = z
       .max(MAX_BATCH_ITEMS, itemsMax),
     version: z.number().int().min(1).optional().describe("A published version; the latest by default."),
   })
-  .superRefine((body, ctx) => refuseRepeatedIds(body.items.map((item) => item.instanceId), (index) => ["items", index, "instanceId"], ctx))
+  .superRefine((body, ctx) =>
+    refuseRepeatedIds(
+      body.items.map((item) => item.instanceId),
+      (index) => ["items", index, "instanceId"],
+      ctx,
+    ),
+  )
   .describe(`Start up to ${MAX_BATCH_ITEMS} instances of one workflow version.`);
 
 /** The statuses an event can be raised in (the engine's rule). */
@@ -85,12 +94,20 @@ export const batchEventBody = z
         workflow: workflowIdParam.describe("Instances of this workflow."),
         version: z.number().int().min(1).optional().describe("…of this published version only."),
         status: z
-          .array(z.enum(EVENT_STATUSES, { error: `must be ${EVENT_STATUSES.join(", ")}: an event cannot be raised on a finished instance` }))
+          .array(
+            z.enum(EVENT_STATUSES, { error: `must be ${EVENT_STATUSES.join(", ")}: an event cannot be raised on a finished instance` }),
+          )
           .min(1, "must name at least one status")
           .optional()
           .describe("…in one of these statuses (default: pending, running, suspended)."),
         waiting: z.boolean().optional().describe("Default true: only instances waiting for this event right now."),
-        limit: z.number().int().min(1).max(MAX_BATCH_ITEMS, `must be at most ${MAX_BATCH_ITEMS}`).optional().describe(`How many instances of the listing this request goes through (default and most ${MAX_BATCH_ITEMS}).`),
+        limit: z
+          .number()
+          .int()
+          .min(1)
+          .max(MAX_BATCH_ITEMS, `must be at most ${MAX_BATCH_ITEMS}`)
+          .optional()
+          .describe(`How many instances of the listing this request goes through (default and most ${MAX_BATCH_ITEMS}).`),
         cursor: z.string().max(500).optional().describe("The nextCursor of the previous request: go on from there."),
       })
       .optional()
@@ -98,7 +115,10 @@ export const batchEventBody = z
   })
   .superRefine((body, ctx) => {
     if ((body.instanceIds === undefined) === (body.filter === undefined)) {
-      ctx.addIssue({ code: "custom", message: "give either instanceIds (a list) or filter (e.g. {\"workflow\": \"order-processing\"}), not both and not neither" });
+      ctx.addIssue({
+        code: "custom",
+        message: 'give either instanceIds (a list) or filter (e.g. {"workflow": "order-processing"}), not both and not neither',
+      });
     }
     if (body.instanceIds) refuseRepeatedIds(body.instanceIds, (index) => ["instanceIds", index], ctx);
   })
@@ -108,7 +128,12 @@ export const reasonBody = z.strictObject({ reason: z.string().max(2000).optional
 
 const statusList = z
   .string()
-  .transform((text) => text.split(",").map((s) => s.trim()).filter(Boolean))
+  .transform((text) =>
+    text
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean),
+  )
   .pipe(
     z.array(
       z.enum(INSTANCE_STATUSES as [string, ...string[]], {
@@ -148,7 +173,17 @@ export const problemSchema = z
     title: z.string(),
     status: z.number().int(),
     detail: z.string(),
-    problems: z.array(z.object({ severity: z.string(), code: z.string(), message: z.string(), nodeId: z.string().optional(), edgeId: z.string().optional() })).optional(),
+    problems: z
+      .array(
+        z.object({
+          severity: z.string(),
+          code: z.string(),
+          message: z.string(),
+          nodeId: z.string().optional(),
+          edgeId: z.string().optional(),
+        }),
+      )
+      .optional(),
   })
   .describe("application/problem+json");
 
@@ -183,9 +218,19 @@ export const instanceDetailSchema = instanceSummarySchema.extend({
   error: z.object({ name: z.string(), message: z.string() }).nullable(),
   parentInstanceId: z.string().nullable(),
   pending: z.object({
-    events: z.array(z.object({ name: z.string(), nodeId: z.string().nullable(), since: z.string(), timeoutAt: z.string().nullable(), approval: z.unknown() })),
+    events: z.array(
+      z.object({
+        name: z.string(),
+        nodeId: z.string().nullable(),
+        since: z.string(),
+        timeoutAt: z.string().nullable(),
+        approval: z.unknown(),
+      }),
+    ),
     timers: z.array(z.object({ nodeId: z.string().nullable(), fireAt: z.string() })),
-    activities: z.array(z.object({ taskId: z.number(), name: z.string(), nodeId: z.string().nullable(), attempt: z.number(), startedAt: z.string() })),
+    activities: z.array(
+      z.object({ taskId: z.number(), name: z.string(), nodeId: z.string().nullable(), attempt: z.number(), startedAt: z.string() }),
+    ),
   }),
 });
 

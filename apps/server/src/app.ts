@@ -71,7 +71,9 @@ export function createApp(deps: AppDeps): WeftApp {
     try {
       decodeURIComponent(new URL(c.req.url).pathname);
     } catch {
-      throw badRequest("The URL's path is not valid percent-encoding (a '%' must be followed by two hex digits of UTF-8); encode it with encodeURIComponent.");
+      throw badRequest(
+        "The URL's path is not valid percent-encoding (a '%' must be followed by two hex digits of UTF-8); encode it with encodeURIComponent.",
+      );
     }
     return next();
   });

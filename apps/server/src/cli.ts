@@ -16,10 +16,7 @@ import { createRuntime } from "./runtime.js";
 import { serve } from "./serve.js";
 import { stopOnSignals } from "./shutdown.js";
 
-const program = new Command()
-  .name("weft")
-  .description("Durable workflows, drawn and run.")
-  .version("0.1.0");
+const program = new Command().name("weft").description("Durable workflows, drawn and run.").version("0.1.0");
 
 const port = (value: string) => {
   const n = Number(value);
@@ -59,7 +56,8 @@ async function serveProject(options: ServeFlags, dev: boolean): Promise<void> {
   assertSafeBinding(config);
   const project = await loadProject(options.config, { once: !dev });
   const runtime = await serve(config, project ? { project } : {});
-  if (project) process.stdout.write(`Loaded ${project.file}: ${project.activities.map((a) => a.definition.name).join(", ") || "no activities"}\n`);
+  if (project)
+    process.stdout.write(`Loaded ${project.file}: ${project.activities.map((a) => a.definition.name).join(", ") || "no activities"}\n`);
   if (dev) {
     if (!project) throw new ConfigError("weft dev needs a weft.config.ts (or .js) in the working directory; weft init makes one.");
     watchProject(project, runtime.extensions, runtime.logger, (message) => process.stdout.write(`${message}\n`));
@@ -79,7 +77,9 @@ const serveOptions = (command: Command) =>
 serveOptions(
   program
     .command("start")
-    .description("Serve the API and the web app, and run the workers (SQLite in ./.weft by default); loads ./weft.config.ts if there is one"),
+    .description(
+      "Serve the API and the web app, and run the workers (SQLite in ./.weft by default); loads ./weft.config.ts if there is one",
+    ),
 ).action((options: ServeFlags) => serveProject(options, false));
 
 serveOptions(
@@ -93,7 +93,9 @@ program
     const target = dir ?? ".";
     const files = initProject(target);
     process.stdout.write(`Created ${files.map((f) => join(target, f)).join(", ")}\n\n`);
-    process.stdout.write(`Next:\n${target === "." ? "" : `  cd ${target}\n`}  weft dev                    # the API and the designer on http://127.0.0.1:8787\n`);
+    process.stdout.write(
+      `Next:\n${target === "." ? "" : `  cd ${target}\n`}  weft dev                    # the API and the designer on http://127.0.0.1:8787\n`,
+    );
     process.stdout.write(`  weft run workflows/hello.json --input '{"name":"Ada"}'\n`);
   });
 
@@ -101,7 +103,11 @@ program
   .command("worker")
   .description("Run only the workers against the configured database")
   .option("-c, --concurrency <n>", `activities at once (default ${DEFAULT_ACTIVITY_CONCURRENCY})`, positive)
-  .option("--affinity-ms <ms>", "how long a task this worker scheduled without a free slot stays reserved for it (default 2000; 0 = off)", nonNegative)
+  .option(
+    "--affinity-ms <ms>",
+    "how long a task this worker scheduled without a free slot stays reserved for it (default 2000; 0 = off)",
+    nonNegative,
+  )
   .option("-d, --data-dir <dir>", "where the SQLite database lives")
   .option("--config <file>", "the project config (default: ./weft.config.*)")
   .action(async (options: { concurrency?: number; affinityMs?: number; dataDir?: string; config?: string }) => {
@@ -133,7 +139,14 @@ program
     }
     const dir = mkdtempSync(join(tmpdir(), "weft-run-"));
     // A scratch database holds no secrets worth keeping: a throwaway key, and no key file notice.
-    const config: ServerConfig = { ...loadConfig(process.env), dataDir: dir, databaseUrl: undefined, logLevel: "warn", secretsKey: randomBytes(32).toString("base64"), secretsOldKeys: [] };
+    const config: ServerConfig = {
+      ...loadConfig(process.env),
+      dataDir: dir,
+      databaseUrl: undefined,
+      logLevel: "warn",
+      secretsKey: randomBytes(32).toString("base64"),
+      secretsOldKeys: [],
+    };
     const project = await loadProject(options.config);
     const runtime = await createRuntime(config, { serve: false, ...(project ? { project } : {}) });
     try {

@@ -85,7 +85,11 @@ export function loadConfig(env: Env = process.env, overrides: Partial<ServerConf
     maxHistoryEvents: integer(env.WEFT_MAX_HISTORY_EVENTS, "WEFT_MAX_HISTORY_EVENTS", 50_000),
     maxSubWorkflowDepth: integer(env.WEFT_MAX_SUBWORKFLOW_DEPTH, "WEFT_MAX_SUBWORKFLOW_DEPTH", DEFAULT_LIMITS.maxSubOrchestrationDepth),
     maxOpenChildren: integer(env.WEFT_MAX_OPEN_CHILDREN, "WEFT_MAX_OPEN_CHILDREN", DEFAULT_LIMITS.maxOpenChildren),
-    maxChildrenPerExecution: integer(env.WEFT_MAX_CHILDREN_PER_EXECUTION, "WEFT_MAX_CHILDREN_PER_EXECUTION", DEFAULT_LIMITS.maxChildrenPerExecution),
+    maxChildrenPerExecution: integer(
+      env.WEFT_MAX_CHILDREN_PER_EXECUTION,
+      "WEFT_MAX_CHILDREN_PER_EXECUTION",
+      DEFAULT_LIMITS.maxChildrenPerExecution,
+    ),
     maxMapItems: integer(env.WEFT_MAX_MAP_ITEMS, "WEFT_MAX_MAP_ITEMS", DEFAULT_MAX_MAP_ITEMS),
     shutdownTimeoutMs: integer(env.WEFT_SHUTDOWN_TIMEOUT_MS, "WEFT_SHUTDOWN_TIMEOUT_MS", 10_000),
     remoteLeaseMs: integer(env.WEFT_REMOTE_LEASE_MS, "WEFT_REMOTE_LEASE_MS", 30_000),
@@ -94,7 +98,10 @@ export function loadConfig(env: Env = process.env, overrides: Partial<ServerConf
     demoTimeScale: number(env.WEFT_DEMO_TIME_SCALE, "WEFT_DEMO_TIME_SCALE", 1),
     allowPrivateNetworks: env.WEFT_HTTP_ALLOW_PRIVATE === "true",
     secretsKey: env.WEFT_SECRETS_KEY?.trim() || undefined,
-    secretsOldKeys: (env.WEFT_SECRETS_OLD_KEYS ?? "").split(",").map((k) => k.trim()).filter((k) => k !== ""),
+    secretsOldKeys: (env.WEFT_SECRETS_OLD_KEYS ?? "")
+      .split(",")
+      .map((k) => k.trim())
+      .filter((k) => k !== ""),
     webDir: env.WEFT_WEB_DIR?.trim() || undefined,
     logLevel: env.WEFT_LOG_LEVEL?.trim() || "info",
     ...definedOnly(overrides),
@@ -135,7 +142,10 @@ export function isLoopback(host: string): boolean {
 }
 
 function list(value: string | undefined): string[] {
-  return (value ?? "").split(",").map((item) => item.trim()).filter((item) => item !== "");
+  return (value ?? "")
+    .split(",")
+    .map((item) => item.trim())
+    .filter((item) => item !== "");
 }
 
 function integer(value: string | undefined, name: string, fallback: number): number {

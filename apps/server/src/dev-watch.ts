@@ -14,7 +14,12 @@ import { loadProjectConfig, type ProjectConfig } from "./project-config.js";
  * instance replays its history against it, so a change to what it yields fails that
  * instance with a non-determinism error — as it would after a deploy.
  */
-export function watchProject(project: ProjectConfig, extensions: Extensions, logger: Logger, onReload?: (message: string) => void): () => void {
+export function watchProject(
+  project: ProjectConfig,
+  extensions: Extensions,
+  logger: Logger,
+  onReload?: (message: string) => void,
+): () => void {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
   const reload = () => {

@@ -1,5 +1,13 @@
 import { type ActivityDefinition, type ActivityDescription, describeActivities, toActivityFunctions } from "@weft/activities";
-import type { ActivityFunction, ActivityLogger, ActivityTaskInfo, InstanceRecord, Orchestrator, OrchestratorResolver, Store } from "@weft/engine";
+import type {
+  ActivityFunction,
+  ActivityLogger,
+  ActivityTaskInfo,
+  InstanceRecord,
+  Orchestrator,
+  OrchestratorResolver,
+  Store,
+} from "@weft/engine";
 import type { Logger } from "pino";
 import type { ActivityIsolation } from "./isolation.js";
 import { assertNoClashWithBuiltIns, type ProjectConfig, uniqueActivities } from "./project-config.js";
@@ -76,7 +84,10 @@ export class Extensions {
     if (clash) {
       // The project now defines what a remote worker registered earlier: the project wins.
       await this.remote.unregister(clash.name);
-      this.#logger.warn({ activity: clash.name, servedBy: this.servedLocally(clash.name) }, "remote registration replaced by an in-process activity");
+      this.#logger.warn(
+        { activity: clash.name, servedBy: this.servedLocally(clash.name) },
+        "remote registration replaced by an in-process activity",
+      );
     }
   }
 
@@ -137,7 +148,8 @@ export class Extensions {
    */
   resolver(drawn: OrchestratorResolver): OrchestratorResolver {
     return (name: string, instance: InstanceRecord) => {
-      if (instance.tags[CODE_KIND_TAG] === "code") return this.#project?.orchestrators.get(name) as Orchestrator<unknown, unknown> | undefined;
+      if (instance.tags[CODE_KIND_TAG] === "code")
+        return this.#project?.orchestrators.get(name) as Orchestrator<unknown, unknown> | undefined;
       return drawn(name, instance);
     };
   }

@@ -10,16 +10,21 @@ import { ConfigError } from "./config.js";
 export function initProject(dir: string): string[] {
   const root = resolve(dir);
   for (const taken of ["weft.config.ts", "weft.config.js", "weft.config.mjs", "package.json"]) {
-    if (existsSync(join(root, taken))) throw new ConfigError(`${join(dir, taken)} exists already; run weft init in a new or empty directory.`);
+    if (existsSync(join(root, taken)))
+      throw new ConfigError(`${join(dir, taken)} exists already; run weft init in a new or empty directory.`);
   }
-  const name = basename(root).toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "") || "weft-project";
+  const name =
+    basename(root)
+      .toLowerCase()
+      .replace(/[^a-z0-9-]+/g, "-")
+      .replace(/^-+|-+$/g, "") || "weft-project";
   const files: Record<string, string> = {
     "package.json": `${JSON.stringify(
       {
         name,
         private: true,
         type: "module",
-        scripts: { dev: "weft dev", start: "weft start", hello: "weft run workflows/hello.json --input '{\"name\":\"Ada\"}'" },
+        scripts: { dev: "weft dev", start: "weft start", hello: 'weft run workflows/hello.json --input \'{"name":"Ada"}\'' },
         dependencies: { "@weft/sdk": "^0.1.0", "@weft/server": "^0.1.0" },
       },
       null,

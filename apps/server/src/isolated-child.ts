@@ -44,13 +44,18 @@ process.on("disconnect", () => process.exit(0));
 async function run({ name, input, context }: Extract<ParentMessage, { type: "run" }>): Promise<void> {
   const log = (level: "info" | "warn" | "error") => (message: string, fields?: Record<string, unknown>) => {
     if (fields === undefined) send({ type: "log", level, message });
-    else if (!send({ type: "log", level, message, fields: plainFields(fields) })) send({ type: "log", level, message, fields: { fields: "[not JSON]" } });
+    else if (!send({ type: "log", level, message, fields: plainFields(fields) }))
+      send({ type: "log", level, message, fields: { fields: "[not JSON]" } });
   };
   const logger: ActivityLogger = { info: log("info"), warn: log("warn"), error: log("error") };
   let outcome: ChildMessage;
   try {
     const fn = Object.hasOwn(functions, name) ? functions[name] : undefined;
-    if (!fn) throw Object.assign(new Error(`No activity named '${name}' in the project config.`), { name: "UnknownActivityError", nonRetryable: true });
+    if (!fn)
+      throw Object.assign(new Error(`No activity named '${name}' in the project config.`), {
+        name: "UnknownActivityError",
+        nonRetryable: true,
+      });
     const result = await fn(input, {
       ...context,
       signal: abort.signal,
@@ -66,7 +71,10 @@ async function run({ name, input, context }: Extract<ParentMessage, { type: "run
   if (send(outcome)) return;
   // Not serialisable: say so rather than die (a death would count towards giving the activity up as poison).
   if (outcome.type === "done") {
-    send({ type: "failed", error: { name: "TypeError", message: `Activity '${name}' returned a value that is not JSON (a BigInt, a cycle).` } });
+    send({
+      type: "failed",
+      error: { name: "TypeError", message: `Activity '${name}' returned a value that is not JSON (a BigInt, a cycle).` },
+    });
   } else {
     const { name: errorName, message, stack, nonRetryable } = outcome.error;
     send({ type: "failed", error: { name: errorName, message, ...(stack ? { stack } : {}), ...(nonRetryable ? { nonRetryable } : {}) } });

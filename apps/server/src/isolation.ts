@@ -30,8 +30,7 @@ export interface ActivityIsolationOptions {
 
 /** Parent → isolated process. */
 export type ParentMessage =
-  | { type: "run"; name: string; input: unknown; context: IsolatedContext }
-  | { type: "cancel"; reason: { name: string; message: string } };
+  { type: "run"; name: string; input: unknown; context: IsolatedContext } | { type: "cancel"; reason: { name: string; message: string } };
 
 /** Isolated process → parent. */
 export type ChildMessage =
@@ -105,7 +104,10 @@ export class ActivityIsolation {
     const { file, once } = this.#options.project;
     const entry = childEntry();
     const generation = this.#generation;
-    const child = fork(entry.path, [file, once ? "once" : "reload"], { execArgv: entry.execArgv, stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    const child = fork(entry.path, [file, once ? "once" : "reload"], {
+      execArgv: entry.execArgv,
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    });
     this.#children.add(child);
     child.once("exit", () => this.#children.delete(child));
     // Always listened to: an unhandled 'error' event would take the worker down.
@@ -122,7 +124,10 @@ export class ActivityIsolation {
         stopListening();
         if (why) {
           if (generation === this.#generation && !this.#closed) this.#broken = why;
-          this.#options.logger.warn({ config: file, reason: why }, "the project cannot run in an isolated process; suspects run in the worker");
+          this.#options.logger.warn(
+            { config: file, reason: why },
+            "the project cannot run in an isolated process; suspects run in the worker",
+          );
           child.kill("SIGKILL");
         }
         resolve(result);
@@ -142,7 +147,10 @@ export class ActivityIsolation {
         child.kill("SIGKILL");
         reject(signal.reason);
       };
-      const timer = setTimeout(() => done(undefined, `the process did not load the project within ${this.#options.startTimeoutMs ?? 30_000} ms`), this.#options.startTimeoutMs ?? 30_000);
+      const timer = setTimeout(
+        () => done(undefined, `the process did not load the project within ${this.#options.startTimeoutMs ?? 30_000} ms`),
+        this.#options.startTimeoutMs ?? 30_000,
+      );
       child.on("message", onMessage);
       child.once("exit", onExit);
       child.once("error", onError);
@@ -205,12 +213,19 @@ export class ActivityIsolation {
       child.once("exit", onExit);
       context.signal.addEventListener("abort", onAbort, { once: true });
       const { instanceId, executionId, taskId, attempt, tags, idempotencyKey } = context;
-      const sent = trySend(child, { type: "run", name, input, context: { instanceId, executionId, taskId, attempt, name, tags, idempotencyKey } });
+      const sent = trySend(child, {
+        type: "run",
+        name,
+        input,
+        context: { instanceId, executionId, taskId, attempt, name, tags, idempotencyKey },
+      });
       if (!sent) {
         // The input did not cross (not JSON, say): the activity never ran; the process is not needed.
         settle();
         child.kill("SIGKILL");
-        reject(new Error(`The input of activity '${name}' could not be sent to its isolated process (it is not JSON, or the process is gone).`));
+        reject(
+          new Error(`The input of activity '${name}' could not be sent to its isolated process (it is not JSON, or the process is gone).`),
+        );
       }
     });
   }

@@ -16,7 +16,12 @@ export interface Metrics {
 export function createMetrics(options: { store: Store; worker: () => WorkerMetrics | undefined }): Metrics {
   const registry = new Registry();
   const streams = new Gauge({ name: "weft_open_streams", help: "Open SSE streams", registers: [registry] });
-  const requests = new Counter({ name: "weft_http_requests_total", help: "HTTP requests", labelNames: ["method", "status"], registers: [registry] });
+  const requests = new Counter({
+    name: "weft_http_requests_total",
+    help: "HTTP requests",
+    labelNames: ["method", "status"],
+    registers: [registry],
+  });
   const requestDuration = new Histogram({
     name: "weft_http_request_duration_seconds",
     help: "HTTP request latency",
@@ -58,8 +63,16 @@ export function createMetrics(options: { store: Store; worker: () => WorkerMetri
   workerGauge("weft_orchestration_turns_total", "Orchestration turns run by this process", (m) => m.turns);
   workerGauge("weft_activities_started_total", "Activity attempts started by this process", (m) => m.activitiesStarted);
   workerGauge("weft_activities_failed_total", "Activity attempts that failed in this process", (m) => m.activitiesFailed);
-  workerGauge("weft_activities_poisoned_total", "Activity attempts given up because they kept killing the process running them", (m) => m.activitiesPoisoned);
-  workerGauge("weft_isolated_process_deaths_total", "Isolated runs of suspect activities whose process died", (m) => m.isolatedProcessDeaths);
+  workerGauge(
+    "weft_activities_poisoned_total",
+    "Activity attempts given up because they kept killing the process running them",
+    (m) => m.activitiesPoisoned,
+  );
+  workerGauge(
+    "weft_isolated_process_deaths_total",
+    "Isolated runs of suspect activities whose process died",
+    (m) => m.isolatedProcessDeaths,
+  );
   workerGauge("weft_replay_cache_hits_total", "Turns served from the replay cache", (m) => m.cacheHits);
   workerGauge("weft_replay_cache_misses_total", "Turns that replayed history", (m) => m.cacheMisses);
   workerGauge("weft_activities_running", "Activities running now in this process", (m) => m.activitiesRunning);

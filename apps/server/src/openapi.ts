@@ -44,7 +44,9 @@ export class RouteTable {
       for (const [status, response] of Object.entries(route.responses)) {
         responses[status] = {
           description: response.description,
-          ...(response.schema ? { content: { [response.contentType ?? "application/json"]: { schema: jsonSchema(response.schema) } } } : {}),
+          ...(response.schema
+            ? { content: { [response.contentType ?? "application/json"]: { schema: jsonSchema(response.schema) } } }
+            : {}),
         };
       }
       responses.default = { description: "An error", content: { "application/problem+json": { schema: jsonSchema(problemSchema) } } };

@@ -1,10 +1,4 @@
-import {
-  EngineError,
-  InstanceExistsError,
-  InstanceNotFoundError,
-  InstanceStateError,
-  WorkflowNotFoundError,
-} from "@weft/engine";
+import { EngineError, InstanceExistsError, InstanceNotFoundError, InstanceStateError, WorkflowNotFoundError } from "@weft/engine";
 import { DefinitionError } from "@weft/definition";
 import type { Context } from "hono";
 
@@ -60,5 +54,8 @@ export function toHttpProblem(error: unknown): HttpProblem | undefined {
 }
 
 function slug(title: string): string {
-  return title.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+  return title
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "");
 }

@@ -75,7 +75,9 @@ export async function loadProjectConfig(file: string, options: { once?: boolean 
   const { activities = [], orchestrators = {}, ...rest } = config as { activities?: unknown; orchestrators?: unknown };
   const unknownKeys = Object.keys(rest);
   if (unknownKeys.length > 0) {
-    throw new ProjectConfigError(`${shown}: unknown setting(s) ${unknownKeys.map((k) => `'${k}'`).join(", ")}; a config has 'activities' and 'orchestrators'.`);
+    throw new ProjectConfigError(
+      `${shown}: unknown setting(s) ${unknownKeys.map((k) => `'${k}'`).join(", ")}; a config has 'activities' and 'orchestrators'.`,
+    );
   }
   if (!Array.isArray(activities)) throw new ProjectConfigError(`${shown}: 'activities' must be a list, not ${describe(activities)}.`);
 
@@ -97,7 +99,8 @@ export async function loadProjectConfig(file: string, options: { once?: boolean 
         `${shown}: orchestrator '${id}' needs a workflow id as its key: 1 to 63 lower-case letters, digits or dashes (e.g. "process-order").`,
       );
     }
-    if (typeof fn !== "function") throw new ProjectConfigError(`${shown}: orchestrator '${id}' must be a generator function, not ${describe(fn)}.`);
+    if (typeof fn !== "function")
+      throw new ProjectConfigError(`${shown}: orchestrator '${id}' must be a generator function, not ${describe(fn)}.`);
     // biome-ignore lint/suspicious/noExplicitAny: see ProjectConfig
     byId.set(id, fn as Orchestrator<any, any>);
   }
@@ -270,7 +273,12 @@ function loadFailure(path: string, dir: string, error: unknown): string {
   const where = error instanceof Error ? projectFrame(error, dir) : undefined;
   const at = where && where !== relative(dir, path) ? ` (at ${where})` : where ? ` (line ${where.split(":")[1] ?? "?"})` : "";
   // esbuild's syntax errors put the file, line and reason on the lines after the first.
-  const text = message.split("\n").map((l) => l.trim()).filter(Boolean).slice(0, 3).join(" ");
+  const text = message
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .slice(0, 3)
+    .join(" ");
   return `${shown} failed to load${at}: ${text}`;
 }
 

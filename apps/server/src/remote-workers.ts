@@ -183,7 +183,13 @@ export class RemoteWorkers {
    * one to arrive: a `work-available` notification wakes the wait, and so does the time a
    * lease lapses (a task whose worker died comes back).
    */
-  async poll(request: { workerId: string; activities: readonly string[]; max: number; waitMs: number; signal?: AbortSignal }): Promise<RemoteTask[]> {
+  async poll(request: {
+    workerId: string;
+    activities: readonly string[];
+    max: number;
+    waitMs: number;
+    signal?: AbortSignal;
+  }): Promise<RemoteTask[]> {
     const unknown = request.activities.filter((name) => !this.#registry.has(name));
     if (unknown.length > 0) {
       throw conflict(
@@ -223,7 +229,16 @@ export class RemoteWorkers {
   }
 
   /** Records a failure; `nonRetryable` stops the workflow's retries. */
-  async fail(token: string, error: { name?: string | undefined; message: string; nonRetryable?: boolean | undefined; details?: unknown; stack?: string | undefined }): Promise<void> {
+  async fail(
+    token: string,
+    error: {
+      name?: string | undefined;
+      message: string;
+      nonRetryable?: boolean | undefined;
+      details?: unknown;
+      stack?: string | undefined;
+    },
+  ): Promise<void> {
     const task = this.#verify(token);
     const failure: FailureDetails = { name: error.name ?? "RemoteActivityError", message: error.message };
     if (error.stack) failure.stack = error.stack;
@@ -238,7 +253,8 @@ export class RemoteWorkers {
     const now = Date.now();
     const held = await this.#store.renewActivityLeases([{ id: task.id, leaseToken: task.lease }], this.leaseMs, now);
     if (!held.includes(task.id)) throw await this.#gone(task);
-    if (details !== undefined) this.#logger.debug({ instanceId: task.instanceId, taskId: task.taskId, activity: task.name, details }, "remote heartbeat");
+    if (details !== undefined)
+      this.#logger.debug({ instanceId: task.instanceId, taskId: task.taskId, activity: task.name, details }, "remote heartbeat");
     return { leaseExpiresAt: toIso(now + this.leaseMs) };
   }
 
@@ -326,8 +342,18 @@ export class RemoteWorkers {
   #verify(token: string): TokenPayload {
     const [body, mac, extra] = token.split(".");
     const expected = body ? this.#mac(body) : "";
-    if (!body || !mac || extra !== undefined || mac.length !== expected.length || !timingSafeEqual(Buffer.from(mac), Buffer.from(expected))) {
-      throw new HttpProblem(401, "Unauthorized", "The task token is not one this server issued; use the taskToken from POST /api/workers/poll as is.");
+    if (
+      !body ||
+      !mac ||
+      extra !== undefined ||
+      mac.length !== expected.length ||
+      !timingSafeEqual(Buffer.from(mac), Buffer.from(expected))
+    ) {
+      throw new HttpProblem(
+        401,
+        "Unauthorized",
+        "The task token is not one this server issued; use the taskToken from POST /api/workers/poll as is.",
+      );
     }
     return JSON.parse(Buffer.from(body, "base64url").toString("utf8")) as TokenPayload;
   }

@@ -93,7 +93,10 @@ export function createRequestGuard(options: RequestGuardOptions): RequestGuard {
       );
     }
 
-    if (STATE_CHANGING.has(c.req.method) && !isJsonOrEmpty(c.req.header("content-type"), c.req.header("content-length"), c.req.header("transfer-encoding"))) {
+    if (
+      STATE_CHANGING.has(c.req.method) &&
+      !isJsonOrEmpty(c.req.header("content-type"), c.req.header("content-length"), c.req.header("transfer-encoding"))
+    ) {
       throw new HttpProblem(
         415,
         "Unsupported media type",

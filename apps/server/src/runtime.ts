@@ -57,7 +57,11 @@ export async function createRuntime(config: ServerConfig, options: RuntimeOption
   let isolation: ActivityIsolation | undefined;
   let ready = false;
   try {
-    const keys = resolveSecretKeys({ key: config.secretsKey, oldKeys: config.secretsOldKeys, dataDir: config.databaseUrl ? undefined : config.dataDir });
+    const keys = resolveSecretKeys({
+      key: config.secretsKey,
+      oldKeys: config.secretsOldKeys,
+      dataDir: config.databaseUrl ? undefined : config.dataDir,
+    });
     logger[keys.notice.level](keys.notice.fields, keys.notice.message);
     const secrets = new SecretStore(store, keys.cipher);
     await secrets.open(logger);
@@ -68,7 +72,9 @@ export async function createRuntime(config: ServerConfig, options: RuntimeOption
       http: { allowPrivateNetworks: config.allowPrivateNetworks },
     });
     // The project's activities can run in a process of their own: suspects do (see isolation.ts).
-    isolation = options.project ? new ActivityIsolation({ project: { file: options.project.file, once: options.project.once }, logger }) : undefined;
+    isolation = options.project
+      ? new ActivityIsolation({ project: { file: options.project.file, once: options.project.once }, logger })
+      : undefined;
     const extensions = new Extensions({
       isolation,
       store,
@@ -80,7 +86,14 @@ export async function createRuntime(config: ServerConfig, options: RuntimeOption
     });
     // Instances started together share B-tree pages in the store (see instance-ids.ts).
     const client = createClient({ store, ids: timeOrderedIds });
-    const workflows = new WorkflowService({ store, client, maxPayloadBytes: config.maxPayloadBytes, maxMapItems: config.maxMapItems, activityNames: () => extensions.activityNames(), isCodeWorkflow: (id) => extensions.isCodeWorkflow(id) });
+    const workflows = new WorkflowService({
+      store,
+      client,
+      maxPayloadBytes: config.maxPayloadBytes,
+      maxMapItems: config.maxMapItems,
+      activityNames: () => extensions.activityNames(),
+      isCodeWorkflow: (id) => extensions.isCodeWorkflow(id),
+    });
     const worker = config.worker
       ? createWorker({
           store,
@@ -91,7 +104,8 @@ export async function createRuntime(config: ServerConfig, options: RuntimeOption
             // System activity: what an instance restarted from a step keeps (recorded in its history).
             [RESTART_SEED_ACTIVITY]: async (input: { instanceId: string; nodeId: string }) => {
               const seed = await workflows.restartSeed(input.instanceId, input.nodeId);
-              if (!seed) throw new NonRetryableError(`Instance '${input.instanceId}' has no data from before '${input.nodeId}' (was it purged?).`);
+              if (!seed)
+                throw new NonRetryableError(`Instance '${input.instanceId}' has no data from before '${input.nodeId}' (was it purged?).`);
               return seed;
             },
           }),

@@ -101,7 +101,10 @@ export class SecretCipher {
       const value = Buffer.concat([decipher.update(Buffer.from(body ?? "", "base64url")), decipher.final()]).toString("utf8");
       return { value, stale: key !== this.current };
     } catch {
-      throw new SecretKeyError(`The stored value of the secret '${name}' does not decrypt with the key ${key.id} (altered, or copied from another name); set the secret again.`, "undecryptable");
+      throw new SecretKeyError(
+        `The stored value of the secret '${name}' does not decrypt with the key ${key.id} (altered, or copied from another name); set the secret again.`,
+        "undecryptable",
+      );
     }
   }
 }
@@ -137,7 +140,11 @@ export function resolveSecretKeys(options: SecretKeyOptions): ResolvedKeys {
     if (fromFile && fromFile.id !== current.id) older.push(fromFile);
     return {
       cipher: new SecretCipher(current, older, ""),
-      notice: { level: "info", message: "secrets are encrypted with WEFT_SECRETS_KEY", fields: { keyId: current.id, oldKeys: older.map((k) => k.id) } },
+      notice: {
+        level: "info",
+        message: "secrets are encrypted with WEFT_SECRETS_KEY",
+        fields: { keyId: current.id, oldKeys: older.map((k) => k.id) },
+      },
     };
   }
   if (file !== undefined) {
@@ -146,7 +153,11 @@ export function resolveSecretKeys(options: SecretKeyOptions): ResolvedKeys {
     return {
       cipher: new SecretCipher(key, older, ""),
       notice: existing
-        ? { level: "info", message: "secrets are encrypted with the key file (WEFT_SECRETS_KEY is unset)", fields: { keyId: key.id, keyFile: file } }
+        ? {
+            level: "info",
+            message: "secrets are encrypted with the key file (WEFT_SECRETS_KEY is unset)",
+            fields: { keyId: key.id, keyFile: file },
+          }
         : {
             level: "warn",
             message:
@@ -181,7 +192,8 @@ function createKeyFile(file: string): SecretKey {
     writeFileSync(file, text, { flag: "wx", mode: 0o600 });
     chmodSync(file, 0o600); // the umask may have taken bits off, never added: this makes it exact
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw new ConfigError(`Cannot write the secrets key file ${file}: ${(error as Error).message}`);
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST")
+      throw new ConfigError(`Cannot write the secrets key file ${file}: ${(error as Error).message}`);
     const existing = readKeyFile(file);
     if (existing) return existing;
   }

@@ -72,9 +72,13 @@ export class SecretStore {
         logger.error({ secretName: name, reason: error.message }, "a secret cannot be read");
       }
     }
-    if (result.reencrypted > 0) logger.info({ count: result.reencrypted, keyId: this.#cipher.current?.id }, "secrets re-encrypted under the current key");
+    if (result.reencrypted > 0)
+      logger.info({ count: result.reencrypted, keyId: this.#cipher.current?.id }, "secrets re-encrypted under the current key");
     if (result.plain > 0) {
-      logger.warn({ count: result.plain }, "secrets are stored in plain text: set WEFT_SECRETS_KEY (on every process) to encrypt them on the next start");
+      logger.warn(
+        { count: result.plain },
+        "secrets are stored in plain text: set WEFT_SECRETS_KEY (on every process) to encrypt them on the next start",
+      );
     }
     this.#cache = undefined;
     return result;
@@ -181,9 +185,12 @@ export class SecretStore {
 function redactingContext(context: ActivityContext, secrets: ReadonlyMap<string, string>): ActivityContext {
   const log = context.log;
   const redactedLog: ActivityLogger = {
-    info: (message, fields) => log.info(redactSecrets(message, secrets) as string, redactSecrets(fields, secrets) as Record<string, unknown> | undefined),
-    warn: (message, fields) => log.warn(redactSecrets(message, secrets) as string, redactSecrets(fields, secrets) as Record<string, unknown> | undefined),
-    error: (message, fields) => log.error(redactSecrets(message, secrets) as string, redactSecrets(fields, secrets) as Record<string, unknown> | undefined),
+    info: (message, fields) =>
+      log.info(redactSecrets(message, secrets) as string, redactSecrets(fields, secrets) as Record<string, unknown> | undefined),
+    warn: (message, fields) =>
+      log.warn(redactSecrets(message, secrets) as string, redactSecrets(fields, secrets) as Record<string, unknown> | undefined),
+    error: (message, fields) =>
+      log.error(redactSecrets(message, secrets) as string, redactSecrets(fields, secrets) as Record<string, unknown> | undefined),
   };
   // Field by field, not a spread: a spread would read `signal` and so make the
   // AbortController the worker makes only when an activity asks for it.

@@ -38,7 +38,10 @@ export function stopOnSignals(options: ShutdownOptions): () => void {
     stopping = true;
     options.logger.info({ signal, timeoutMs: options.timeoutMs }, "stopping");
     const deadline = setTimeout(() => {
-      options.logger.error({ timeoutMs: options.timeoutMs }, "did not stop in time (WEFT_SHUTDOWN_TIMEOUT_MS): exiting now; unfinished work resumes on the next start");
+      options.logger.error(
+        { timeoutMs: options.timeoutMs },
+        "did not stop in time (WEFT_SHUTDOWN_TIMEOUT_MS): exiting now; unfinished work resumes on the next start",
+      );
       exit(1);
     }, options.timeoutMs);
     // The deadline alone must not keep an otherwise finished process alive.

@@ -74,13 +74,15 @@ export function pendingView(instance: InstanceRecord, history: readonly HistoryE
   }
   const nodeOf = (event: { tags?: HistoryEvent["tags"] }) => (typeof event.tags?.nodeId === "string" ? event.tags.nodeId : null);
   return {
-    events: terminal ? [] : instance.pendingWaits.map((wait: PendingWait) => ({
-      name: wait.name,
-      nodeId: nodeOf(wait),
-      since: wait.since,
-      timeoutAt: wait.timeoutAt ?? null,
-      approval: wait.tags?.approval ?? null,
-    })),
+    events: terminal
+      ? []
+      : instance.pendingWaits.map((wait: PendingWait) => ({
+          name: wait.name,
+          nodeId: nodeOf(wait),
+          since: wait.since,
+          timeoutAt: wait.timeoutAt ?? null,
+          approval: wait.tags?.approval ?? null,
+        })),
     timers: [...timers.values()].map((t) => ({ nodeId: nodeOf(t), fireAt: t.fireAt ?? t.at, taskId: t.taskId ?? 0 })),
     activities: [...activities.values()].map((a) => ({
       taskId: a.taskId ?? 0,

@@ -18,7 +18,16 @@ import {
   type ValidationCatalog,
   type WorkflowDefinition,
 } from "@weft/definition";
-import { DEFAULT_LIMITS, type EngineClient, InstanceExistsError, type InstanceRecord, jsonBytes, type OrchestratorResolver, type Store, type WorkflowRecord } from "@weft/engine";
+import {
+  DEFAULT_LIMITS,
+  type EngineClient,
+  InstanceExistsError,
+  type InstanceRecord,
+  jsonBytes,
+  type OrchestratorResolver,
+  type Store,
+  type WorkflowRecord,
+} from "@weft/engine";
 import { Ajv, type ValidateFunction } from "ajv";
 import addFormatsModule from "ajv-formats";
 import { timeOrderedId } from "./instance-ids.js";
@@ -62,8 +71,7 @@ export interface BatchStarted {
 }
 
 type StartTarget =
-  | { workflowId: string; version: null }
-  | { workflowId: string; version: number; definition: WorkflowDefinition & { version: number } };
+  { workflowId: string; version: null } | { workflowId: string; version: number; definition: WorkflowDefinition & { version: number } };
 
 export interface PublishedTrigger {
   workflowId: string;
@@ -103,7 +111,9 @@ export class WorkflowService {
    * Published definitions as starts read them (inputSchema, sub-workflow nodes), by
    * `id@version`: a version never changes, so a start reads it from the store once.
    */
-  readonly #startDefinitions = new LruCache<string, Promise<WorkflowDefinition & { version: number }>>(CACHED_VERSIONS, { maxWeight: CACHED_PLAN_BYTES });
+  readonly #startDefinitions = new LruCache<string, Promise<WorkflowDefinition & { version: number }>>(CACHED_VERSIONS, {
+    maxWeight: CACHED_PLAN_BYTES,
+  });
   /**
    * Workflow records read by the starts of this turn of the event loop, shared: a burst of
    * concurrent starts reads each record once, not once per start (a record carries the
@@ -217,13 +227,18 @@ export class WorkflowService {
     const record = await this.get(workflowId);
     const problems = await this.validate(record.draft);
     if (hasErrors(problems)) {
-      throw unprocessable(`Workflow '${workflowId}' cannot be published: ${problems.filter((p) => p.severity === "error").length} problem(s) to fix first.`, {
-        problems,
-      });
+      throw unprocessable(
+        `Workflow '${workflowId}' cannot be published: ${problems.filter((p) => p.severity === "error").length} problem(s) to fix first.`,
+        {
+          problems,
+        },
+      );
     }
     // A cycle of sub-workflow calls through what is published would start instances without end
     // (the engine's depth limit would stop it, after the fact): refuse it while it is visible.
-    const cycle = await findSubWorkflowCycle(workflowId, record.draft, record.latestVersion + 1, (id, version) => this.#published(id, version));
+    const cycle = await findSubWorkflowCycle(workflowId, record.draft, record.latestVersion + 1, (id, version) =>
+      this.#published(id, version),
+    );
     if (cycle) {
       throw unprocessable(`Workflow '${workflowId}' cannot be published: ${cycle.message}`, { problems: [cycle] });
     }
@@ -234,7 +249,7 @@ export class WorkflowService {
   }
 
   async #published(workflowId: string, version: number | "latest"): Promise<{ version: number; definition: unknown } | undefined> {
-    const number = version === "latest" ? (await this.#store.getWorkflow(workflowId))?.latestVersion ?? 0 : version;
+    const number = version === "latest" ? ((await this.#store.getWorkflow(workflowId))?.latestVersion ?? 0) : version;
     if (number < 1) return undefined;
     const found = await this.#store.getWorkflowVersion(workflowId, number);
     return found ? { version: found.version, definition: found.definition } : undefined;
@@ -484,7 +499,9 @@ export class WorkflowService {
       try {
         check = this.#ajv.compile(definition.inputSchema);
       } catch (error) {
-        throw unprocessable(`The inputSchema of '${workflowId}' version ${version} is not a usable JSON Schema: ${(error as Error).message}`);
+        throw unprocessable(
+          `The inputSchema of '${workflowId}' version ${version} is not a usable JSON Schema: ${(error as Error).message}`,
+        );
       }
       this.#inputValidators.set(key, { schema: definition.inputSchema, check });
     }

@@ -27,13 +27,22 @@ const chromiumPath = "/usr/bin/chromium";
 export async function browserCanvas(_variant: Variant, nodes: number): Promise<void> {
   const webDir = snapshotWebDir();
   const server = await startServer({ WEFT_WEB_DIR: webDir });
-  const browser = await chromium.launch({ ...(existsSync(chromiumPath) ? { executablePath: chromiumPath } : {}), args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"] });
+  const browser = await chromium.launch({
+    ...(existsSync(chromiumPath) ? { executablePath: chromiumPath } : {}),
+    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+  });
   try {
     const cols = 20;
     const list: Record<string, unknown>[] = [{ id: "start", type: "start", position: { x: 0, y: 0 } }];
     const edges: Record<string, unknown>[] = [];
     for (let i = 1; i < nodes - 1; i++) {
-      list.push({ id: `a${i}`, type: "activity", activity: "util.echo", input: "input", position: { x: (i % cols) * 220, y: Math.floor(i / cols) * 140 } });
+      list.push({
+        id: `a${i}`,
+        type: "activity",
+        activity: "util.echo",
+        input: "input",
+        position: { x: (i % cols) * 220, y: Math.floor(i / cols) * 140 },
+      });
       edges.push({ id: `e${i}`, source: i === 1 ? "start" : `a${i - 1}`, target: `a${i}` });
     }
     list.push({ id: "end", type: "end", position: { x: 0, y: (Math.floor(nodes / cols) + 1) * 140 } });
@@ -74,7 +83,10 @@ export async function browserCanvas(_variant: Variant, nodes: number): Promise<v
 export async function browserInstance(_variant: Variant, items: number): Promise<void> {
   const webDir = snapshotWebDir();
   const server = await startServer({ WEFT_WEB_DIR: webDir, WEFT_DEMO_TIME_SCALE: "0" });
-  const browser = await chromium.launch({ ...(existsSync(chromiumPath) ? { executablePath: chromiumPath } : {}), args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"] });
+  const browser = await chromium.launch({
+    ...(existsSync(chromiumPath) ? { executablePath: chromiumPath } : {}),
+    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+  });
   try {
     await publish(server.url, {
       id: "bench-history",
@@ -90,7 +102,9 @@ export async function browserInstance(_variant: Variant, items: number): Promise
         { id: "e2", source: "each", target: "end" },
       ],
     } as { id: string });
-    const { instanceId } = await api(server.url, "/api/workflows/bench-history/instances", "POST", { input: { items: Array.from({ length: items }, (_, i) => i) } });
+    const { instanceId } = await api(server.url, "/api/workflows/bench-history/instances", "POST", {
+      input: { items: Array.from({ length: items }, (_, i) => i) },
+    });
     for (;;) {
       const detail = await api(server.url, `/api/instances/${instanceId}`, "GET");
       if (["completed", "failed", "terminated"].includes(detail.status)) break;
@@ -100,7 +114,10 @@ export async function browserInstance(_variant: Variant, items: number): Promise
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     const t0 = performance.now();
     await page.goto(`${server.url}/runs/${instanceId}`);
-    await page.locator("#history-title").filter({ hasText: `(${events.length} events)` }).waitFor({ timeout: 60_000 });
+    await page
+      .locator("#history-title")
+      .filter({ hasText: `(${events.length} events)` })
+      .waitFor({ timeout: 60_000 });
     await page.locator('[data-testid="timeline"]').waitFor({ timeout: 60_000 });
     const ms = performance.now() - t0;
     report({ value: ms, unit: "ms", historyEvents: events.length, items, target: "< 2000 ms (issue 6)" });

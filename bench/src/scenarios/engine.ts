@@ -3,7 +3,18 @@
  * the same schema with only the client here), in-process no-op activities.
  */
 import { type EngineClient, createClient, createWorker, type Worker } from "@weft/engine";
-import { machineCpuSeconds, type OpenedStore, type Variant, openStore, quiet, report, rssMb, sleep, untilTerminal, workerProcesses } from "../common.js";
+import {
+  machineCpuSeconds,
+  type OpenedStore,
+  type Variant,
+  openStore,
+  quiet,
+  report,
+  rssMb,
+  sleep,
+  untilTerminal,
+  workerProcesses,
+} from "../common.js";
 import { activities, orchestrators } from "../orchestrators.js";
 import { startWorkerProcesses } from "../workers.js";
 
@@ -28,9 +39,17 @@ async function startEngine(variant: Variant, extraActivities: typeof activities 
         await opened.destroy();
         const sum: Record<string, number> = {};
         if (process.env.BENCH_TRACE === "1") {
-          for (const w of workers) for (const [k, v] of Object.entries(w)) if (k.startsWith("store.") || k === "localTurns" || k === "turns") sum[`workers.${k}`] = (sum[`workers.${k}`] ?? 0) + (v as number);
+          for (const w of workers)
+            for (const [k, v] of Object.entries(w))
+              if (k.startsWith("store.") || k === "localTurns" || k === "turns")
+                sum[`workers.${k}`] = (sum[`workers.${k}`] ?? 0) + (v as number);
         }
-        return { workerProcesses: processes, workerPeakRssMb: workers.map((w) => w.peakRssMb), workerTurns: workers.map((w) => w.turns), ...sum };
+        return {
+          workerProcesses: processes,
+          workerPeakRssMb: workers.map((w) => w.peakRssMb),
+          workerTurns: workers.map((w) => w.turns),
+          ...sum,
+        };
       },
     };
   }
@@ -140,7 +159,10 @@ export async function historyCost(variant: Variant, steps: number): Promise<void
     intervals.sort((x, y) => x - y);
     const c0 = cpu[fromStep];
     const c1 = cpu[fromStep + 60];
-    return { wall: intervals[Math.floor(intervals.length / 2)] ?? Number.NaN, cpu: c0 !== undefined && c1 !== undefined ? (c1 - c0) / 60 : Number.NaN };
+    return {
+      wall: intervals[Math.floor(intervals.length / 2)] ?? Number.NaN,
+      cpu: c0 !== undefined && c1 !== undefined ? (c1 - c0) / 60 : Number.NaN,
+    };
   };
   const early = window(16);
   const late = window(Math.max(17, Math.min(3300, Math.floor((history.length - 300) / 3))));
@@ -200,5 +222,15 @@ export async function waiting(variant: Variant, n: number): Promise<void> {
   await untilTerminal(engine.opened, n);
   const deliverMs = performance.now() - t1;
   const extra = await engine.stop();
-  report({ value: rssWaiting, unit: "MB RSS", rssWaitingMb: rssWaiting, startMs, raisedMs, deliverMs, eventsPerSecond: (n / deliverMs) * 1000, n, ...extra });
+  report({
+    value: rssWaiting,
+    unit: "MB RSS",
+    rssWaitingMb: rssWaiting,
+    startMs,
+    raisedMs,
+    deliverMs,
+    eventsPerSecond: (n / deliverMs) * 1000,
+    n,
+    ...extra,
+  });
 }

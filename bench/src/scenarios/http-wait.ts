@@ -52,7 +52,9 @@ export async function waitingOverHttp(variant: Variant, n: number): Promise<void
         while (next < n) {
           const size = Math.min(BATCH, n - next);
           next += size;
-          const body = await api(server.url, `/api/workflows/${WORKFLOW}/instances/batch`, "POST", { items: Array.from({ length: size }, () => ({})) });
+          const body = await api(server.url, `/api/workflows/${WORKFLOW}/instances/batch`, "POST", {
+            items: Array.from({ length: size }, () => ({})),
+          });
           const refused = body.results.filter((r: { status: string }) => r.status !== "started");
           if (refused.length > 0) throw new Error(`a batch start refused ${refused.length} item(s): ${JSON.stringify(refused[0])}`);
         }

@@ -34,7 +34,9 @@ export async function storageLimit(variant: Variant, n: number, connections = 1)
   const schema = freshSchema("limit");
   const setup = new pg.Client({ connectionString: DATABASE_URL });
   await setup.connect();
-  await setup.query(`CREATE SCHEMA "${schema}"; CREATE TABLE "${schema}".history (instance_id TEXT NOT NULL, seq INTEGER NOT NULL, event TEXT NOT NULL, PRIMARY KEY (instance_id, seq))`);
+  await setup.query(
+    `CREATE SCHEMA "${schema}"; CREATE TABLE "${schema}".history (instance_id TEXT NOT NULL, seq INTEGER NOT NULL, event TEXT NOT NULL, PRIMARY KEY (instance_id, seq))`,
+  );
   await setup.end();
   const clients = await Promise.all(
     Array.from({ length: connections }, async () => {

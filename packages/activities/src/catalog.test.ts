@@ -37,9 +37,7 @@ describe("the built-in catalog", () => {
   it("has every activity of DEFINITION.md's guaranteed catalog, each once", () => {
     const names = described.map((a) => a.name);
     expect([...names].sort()).toEqual([...GUARANTEED].sort());
-    expect(Object.keys(toActivityFunctions(createBuiltInActivities({ outbox: recordingOutbox() }))).sort()).toEqual(
-      [...GUARANTEED].sort(),
-    );
+    expect(Object.keys(toActivityFunctions(createBuiltInActivities({ outbox: recordingOutbox() }))).sort()).toEqual([...GUARANTEED].sort());
   });
 
   it.each(described.map((a) => [a.name, a] as const))("describes %s with a title, a category and JSON Schemas", (_name, activity) => {

@@ -19,11 +19,7 @@ const demoControls = {
     .max(1)
     .default(0)
     .describe("Chance that an attempt fails on purpose, from 0 (never) to 1 (always), to try retries."),
-  durationMs: z
-    .number()
-    .min(0)
-    .optional()
-    .describe("How long the step takes, in milliseconds, instead of its realistic default."),
+  durationMs: z.number().min(0).optional().describe("How long the step takes, in milliseconds, instead of its realistic default."),
 };
 
 type DemoControls = { failRate: number; durationMs?: number | undefined };
@@ -111,7 +107,10 @@ export function fileNameOf(source: unknown, fallback: string): string {
   } catch {
     // Not a URL: treat it as a path.
   }
-  const last = path.split(/[/\\]/).filter((part) => part !== "").pop();
+  const last = path
+    .split(/[/\\]/)
+    .filter((part) => part !== "")
+    .pop();
   const safe = last?.replace(/[^\w.-]+/g, "-").replace(/^-+|-+$/g, "");
   return safe !== undefined && safe !== "" ? safe : fallback;
 }

@@ -130,7 +130,9 @@ describe("http.request connects to the address it checked", () => {
     const error = await failureOf(call({ url: `http://localhost:${port}/hop` }));
     expect(error).toBeInstanceOf(NonRetryableError);
     expect(error.message).toMatch(
-      new RegExp(`refused a redirect to http://localhost:${port}/whoami because 'localhost' resolves to 127\\.0\\.0\\.1, a loopback address \\(Loopback, 127\\.0\\.0\\.0/8\\)`),
+      new RegExp(
+        `refused a redirect to http://localhost:${port}/whoami because 'localhost' resolves to 127\\.0\\.0\\.1, a loopback address \\(Loopback, 127\\.0\\.0\\.0/8\\)`,
+      ),
     );
     expect(dns.asked).toEqual(["localhost", "localhost"]);
     expect(privateHits).toBe(0);
@@ -225,7 +227,9 @@ describe("http.request over TLS to a pinned address", () => {
     await new Promise((resolve) => tlsServer.close(resolve));
   });
 
-  const pinnedTo = (address: string): HttpRequestDependencies["lookup"] => async () => [{ address, family: 4 }];
+  const pinnedTo =
+    (address: string): HttpRequestDependencies["lookup"] =>
+    async () => [{ address, family: 4 }];
 
   it("sends the host name as SNI and verifies the certificate against the name, not the address", async () => {
     serverNames.length = 0;

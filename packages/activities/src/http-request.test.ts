@@ -36,9 +36,7 @@ beforeAll(async () => {
         request.on("data", (chunk: Buffer) => chunks.push(chunk));
         request.on("end", () => {
           response.writeHead(200, { "content-type": "application/json" });
-          response.end(
-            JSON.stringify({ method: request.method, headers: request.headers, body: Buffer.concat(chunks).toString("utf8") }),
-          );
+          response.end(JSON.stringify({ method: request.method, headers: request.headers, body: Buffer.concat(chunks).toString("utf8") }));
         });
         return;
       }
@@ -138,7 +136,12 @@ describe("http.request by default", () => {
   it("refuses a host when any of its addresses is private", async () => {
     const activity = createHttpRequestActivity(
       {},
-      { lookup: async () => [{ address: "93.184.216.34", family: 4 }, { address: "10.0.0.8", family: 4 }] },
+      {
+        lookup: async () => [
+          { address: "93.184.216.34", family: 4 },
+          { address: "10.0.0.8", family: 4 },
+        ],
+      },
     );
     const fn = toActivityFunctions([activity])["http.request"];
     await expect(fn?.({ url: "https://mixed.example/" }, testContext())).rejects.toThrow(

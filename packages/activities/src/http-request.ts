@@ -51,20 +51,9 @@ const METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"] as 
 const httpRequestInput = z.object({
   url: z.url().describe("The address to call, http:// or https://."),
   method: z.enum(METHODS).default("GET").describe("The HTTP method."),
-  headers: z
-    .record(z.string(), z.string())
-    .optional()
-    .describe("Request headers, e.g. { \"authorization\": \"Bearer …\" }."),
-  body: z
-    .unknown()
-    .optional()
-    .describe("Request body: a string is sent as is; anything else is sent as JSON."),
-  timeoutMs: z
-    .number()
-    .int()
-    .positive()
-    .optional()
-    .describe("Give up after this many milliseconds (default: the server's setting, 10 s)."),
+  headers: z.record(z.string(), z.string()).optional().describe('Request headers, e.g. { "authorization": "Bearer …" }.'),
+  body: z.unknown().optional().describe("Request body: a string is sent as is; anything else is sent as JSON."),
+  timeoutMs: z.number().int().positive().optional().describe("Give up after this many milliseconds (default: the server's setting, 10 s)."),
 });
 
 const httpRequestOutput = z.object({
@@ -303,7 +292,16 @@ function isRedirect(status: number): boolean {
  * other header may carry a credential — `x-api-key`, a signed token, a secret put in
  * by `$secret()` — meant for the first origin alone, so it stays behind.
  */
-const HEADERS_SAFE_ACROSS_ORIGINS = new Set(["accept", "accept-language", "accept-encoding", "content-language", "content-type", "user-agent", "cache-control", "pragma"]);
+const HEADERS_SAFE_ACROSS_ORIGINS = new Set([
+  "accept",
+  "accept-language",
+  "accept-encoding",
+  "content-language",
+  "content-type",
+  "user-agent",
+  "cache-control",
+  "pragma",
+]);
 
 function withoutCredentials(headers: Headers): Headers {
   const copy = new (headers.constructor as typeof Headers)();
@@ -325,9 +323,13 @@ function describeNetworkError(error: unknown): string {
 function positiveOption(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   if (!(Number.isFinite(value) && value > 0)) {
-    throw new ActivityError(ActivityErrorCode.InvalidOptions, `The built-in activities' option ${name} must be a number > 0, not ${value}.`, {
-      details: { option: name, value },
-    });
+    throw new ActivityError(
+      ActivityErrorCode.InvalidOptions,
+      `The built-in activities' option ${name} must be a number > 0, not ${value}.`,
+      {
+        details: { option: name, value },
+      },
+    );
   }
   return value;
 }

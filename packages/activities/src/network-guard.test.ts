@@ -66,9 +66,23 @@ const IPV6: readonly Spec[] = [
   ["fec0::/10", "private", "Site-Local (deprecated)"],
   ["ff00::/8", "multicast", "Multicast"],
   // The IPv6 Address Space registry: everything outside 2000::/3 that is not named above.
-  ...(["::/8", "100::/8", "200::/7", "400::/6", "800::/5", "1000::/4", "4000::/3", "6000::/3", "8000::/3", "a000::/3", "c000::/3", "e000::/4", "f000::/5", "f800::/6", "fe00::/9"].map(
-    (cidr) => [cidr, "reserved", "Reserved by IETF"] as const,
-  )),
+  ...[
+    "::/8",
+    "100::/8",
+    "200::/7",
+    "400::/6",
+    "800::/5",
+    "1000::/4",
+    "4000::/3",
+    "6000::/3",
+    "8000::/3",
+    "a000::/3",
+    "c000::/3",
+    "e000::/4",
+    "f000::/5",
+    "f800::/6",
+    "fe00::/9",
+  ].map((cidr) => [cidr, "reserved", "Reserved by IETF"] as const),
 ];
 
 /** IPv6 prefixes whose addresses carry an IPv4 address in their last 32 bits (6to4: bits 16–47). */
@@ -86,8 +100,7 @@ function hexWords(ipv4: string): string {
   return `${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
 }
 
-const toBig = (address: ipaddr.IPv4 | ipaddr.IPv6): bigint =>
-  address.toByteArray().reduce((sum, byte) => (sum << 8n) | BigInt(byte), 0n);
+const toBig = (address: ipaddr.IPv4 | ipaddr.IPv6): bigint => address.toByteArray().reduce((sum, byte) => (sum << 8n) | BigInt(byte), 0n);
 
 function fromBig(value: bigint, bytes: number): string {
   const out: number[] = [];
@@ -126,9 +139,7 @@ const contains = (cidr: string, address: string): boolean => {
 /** The most specific range of the specification that holds the address. */
 function specOf(address: string): Spec | undefined {
   const table = parse(address).kind() === "ipv4" ? IPV4 : IPV6;
-  return table
-    .filter(([cidr]) => contains(cidr, address))
-    .sort((a, b) => ipaddr.parseCIDR(b[0])[1] - ipaddr.parseCIDR(a[0])[1])[0];
+  return table.filter(([cidr]) => contains(cidr, address)).sort((a, b) => ipaddr.parseCIDR(b[0])[1] - ipaddr.parseCIDR(a[0])[1])[0];
 }
 
 interface Expected {
@@ -200,7 +211,16 @@ describe("classifyAddress refuses every special-purpose range", () => {
     }
     // Most ranges have a public neighbour on both sides; this keeps the loop honest.
     expect(checked.length).toBeGreaterThanOrEqual(40);
-    expect(checked).toEqual(expect.arrayContaining(["198.17.255.255", "198.20.0.0", "223.255.255.255", "2001:200::", "2003::", "2001:db7:ffff:ffff:ffff:ffff:ffff:ffff"]));
+    expect(checked).toEqual(
+      expect.arrayContaining([
+        "198.17.255.255",
+        "198.20.0.0",
+        "223.255.255.255",
+        "2001:200::",
+        "2003::",
+        "2001:db7:ffff:ffff:ffff:ffff:ffff:ffff",
+      ]),
+    );
   });
 
   it.each([
@@ -226,12 +246,18 @@ describe("classifyAddress refuses every special-purpose range", () => {
     expect(classifyAddress(address)?.kind).toBe(kind);
   });
 
-  it.each(["93.184.216.34", "8.8.8.8", "1.1.1.1", "2606:4700::1111", "2a00:1450:4001::200e", "::ffff:8.8.8.8", "64:ff9b::808:808", "2002:808:808::1"])(
-    "lets the public address %s through",
-    (address) => {
-      expect(classifyAddress(address)).toBeUndefined();
-    },
-  );
+  it.each([
+    "93.184.216.34",
+    "8.8.8.8",
+    "1.1.1.1",
+    "2606:4700::1111",
+    "2a00:1450:4001::200e",
+    "::ffff:8.8.8.8",
+    "64:ff9b::808:808",
+    "2002:808:808::1",
+  ])("lets the public address %s through", (address) => {
+    expect(classifyAddress(address)).toBeUndefined();
+  });
 
   it("refuses what is not an IP address rather than guessing", () => {
     expect(classifyAddress("localhost")).toMatchObject({ kind: "unspecified" });

@@ -94,7 +94,10 @@ function unknownToTheTable(address: ipaddr.IPv4 | ipaddr.IPv6): BlockedAddress |
   return { kind: "reserved", range: address.toString(), name: `special-purpose (${range})` };
 }
 
-function mostSpecific<T extends SpecialRange | EmbeddingRange>(address: ipaddr.IPv4 | ipaddr.IPv6, ranges: readonly Parsed<T>[]): Parsed<T> | undefined {
+function mostSpecific<T extends SpecialRange | EmbeddingRange>(
+  address: ipaddr.IPv4 | ipaddr.IPv6,
+  ranges: readonly Parsed<T>[],
+): Parsed<T> | undefined {
   let best: Parsed<T> | undefined;
   for (const range of ranges) {
     if (range.network[0].kind() !== address.kind() || !address.match(range.network)) continue;

@@ -19,10 +19,9 @@ const notifySendOutput = z.object({
  * the server). Activities run at least once, so a worker crash between the append
  * and the result can list a message twice.
  */
-export function createNotifySendActivity(outbox: ActivityOutbox): ActivityDefinition<
-  z.output<typeof notifySendInput>,
-  z.output<typeof notifySendOutput>
-> {
+export function createNotifySendActivity(
+  outbox: ActivityOutbox,
+): ActivityDefinition<z.output<typeof notifySendInput>, z.output<typeof notifySendOutput>> {
   return defineActivity({
     name: "notify.send",
     title: "Send notification",

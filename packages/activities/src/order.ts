@@ -12,7 +12,7 @@ const DEFAULT_RECIPIENT = "customer@example.com";
 const orderId = z
   .union([z.string().min(1), z.number()])
   .optional()
-  .describe("The order's id, e.g. \"A-1001\" (default: one made from the instance id).");
+  .describe('The order\'s id, e.g. "A-1001" (default: one made from the instance id).');
 const order = z
   .looseObject({
     orderId: z.union([z.string(), z.number()]).optional().describe("The order's id."),
@@ -70,7 +70,7 @@ export function createOrderActivities(options: OrderOptions): ActivityDefinition
         },
         output: z.looseObject({
           orderId: z.string().describe("The order's id."),
-          status: z.literal("saved").describe("Always \"saved\"."),
+          status: z.literal("saved").describe('Always "saved".'),
           customer: z.string().optional().describe("The customer's name."),
           email: z.string().optional().describe("The customer's email address."),
           itemCount: z.number().int().describe("How many items the order has."),
@@ -154,7 +154,8 @@ export function createOrderActivities(options: OrderOptions): ActivityDefinition
       {
         name: "order.notApproved",
         title: "Tell customer: not approved",
-        description: "Emails the customer that the order was not approved, with the reason (kept in the server's outbox; demo: about 0.3 s).",
+        description:
+          "Emails the customer that the order was not approved, with the reason (kept in the server's outbox; demo: about 0.3 s).",
         category: CATEGORY,
         fields: {
           orderId,

@@ -64,9 +64,7 @@ describe("activities that write to the outbox", () => {
       sent: true,
       to: "customer@example.com",
     });
-    expect(outbox.entries).toEqual([
-      expect.objectContaining({ channel: "email", subject: "Your order A-3 was not approved" }),
-    ]);
+    expect(outbox.entries).toEqual([expect.objectContaining({ channel: "email", subject: "Your order A-3 was not approved" })]);
     expect(outbox.entries[0]?.body).toContain("Reason: No decision within 30 minutes");
   });
 

@@ -4,15 +4,7 @@
  * registry name say more (see `BlockedAddress`).
  */
 export type BlockedAddressKind =
-  | "unspecified"
-  | "loopback"
-  | "link-local"
-  | "private"
-  | "documentation"
-  | "benchmarking"
-  | "multicast"
-  | "broadcast"
-  | "reserved";
+  "unspecified" | "loopback" | "link-local" | "private" | "documentation" | "benchmarking" | "multicast" | "broadcast" | "reserved";
 
 export interface SpecialRange {
   readonly cidr: string;
@@ -102,9 +94,23 @@ export const IPV6_SPECIAL_RANGES: readonly SpecialRange[] = [
   { cidr: "fe80::/10", kind: "link-local", name: "Link-Local Unicast" },
   { cidr: "fec0::/10", kind: "private", name: "Site-Local (deprecated)" },
   { cidr: "ff00::/8", kind: "multicast", name: "Multicast" },
-  ...["::/8", "100::/8", "200::/7", "400::/6", "800::/5", "1000::/4", "4000::/3", "6000::/3", "8000::/3", "a000::/3", "c000::/3", "e000::/4", "f000::/5", "f800::/6", "fe00::/9"].map(
-    (cidr): SpecialRange => ({ cidr, kind: "reserved", name: "Reserved by IETF" }),
-  ),
+  ...[
+    "::/8",
+    "100::/8",
+    "200::/7",
+    "400::/6",
+    "800::/5",
+    "1000::/4",
+    "4000::/3",
+    "6000::/3",
+    "8000::/3",
+    "a000::/3",
+    "c000::/3",
+    "e000::/4",
+    "f000::/5",
+    "f800::/6",
+    "fe00::/9",
+  ].map((cidr): SpecialRange => ({ cidr, kind: "reserved", name: "Reserved by IETF" })),
 ];
 
 export const IPV6_EMBEDDING_RANGES: readonly EmbeddingRange[] = [

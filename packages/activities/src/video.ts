@@ -114,7 +114,7 @@ export function createVideoActivities(options: DemoOptions): ActivityDefinition[
         fields: {
           resolution: z
             .union([z.number().int().positive(), z.string().regex(/^\d+p?$/i)])
-            .describe("Target height in pixels, e.g. 1080 or \"720p\"."),
+            .describe('Target height in pixels, e.g. 1080 or "720p".'),
           url,
           file,
         },

@@ -23,7 +23,8 @@ function fakeFetch(answer: (call: Call) => Response) {
   return { fetch, calls };
 }
 
-const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
+const json = (body: unknown, status = 200) =>
+  new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
 
 describe("createWeftClient", () => {
   it("sends requests to the routes of HTTP-API.md with the bearer token", async () => {
@@ -119,7 +120,14 @@ describe("createWeftClient", () => {
       "POST /api/instances/i1/restart-from",
       "POST /api/instances/i1/restart-from",
     ]);
-    expect(calls.map((c) => c.body)).toEqual([{ nodeId: "video", index: 2 }, {}, undefined, undefined, { nodeId: "video", version: 2 }, { nodeId: "video" }]);
+    expect(calls.map((c) => c.body)).toEqual([
+      { nodeId: "video", index: 2 },
+      {},
+      undefined,
+      undefined,
+      { nodeId: "video", version: 2 },
+      { nodeId: "video" },
+    ]);
   });
 
   it("saves a draft with keepalive when asked (the save on closing a tab)", async () => {
@@ -139,13 +147,25 @@ describe("createWeftClient", () => {
 
   it("throws an ApiError built from a problem+json answer", async () => {
     const problems = [{ severity: "error", code: "dangling-edge", message: "Edge e1 goes nowhere", edgeId: "e1" }];
-    const { fetch } = fakeFetch(() =>
-      new Response(JSON.stringify({ type: "https://weft.dev/problems/unprocessable-content", title: "Unprocessable content", status: 422, detail: "Fix them", problems }), {
-        status: 422,
-        headers: { "content-type": "application/problem+json" },
-      }),
+    const { fetch } = fakeFetch(
+      () =>
+        new Response(
+          JSON.stringify({
+            type: "https://weft.dev/problems/unprocessable-content",
+            title: "Unprocessable content",
+            status: 422,
+            detail: "Fix them",
+            problems,
+          }),
+          {
+            status: 422,
+            headers: { "content-type": "application/problem+json" },
+          },
+        ),
     );
-    const error = await createWeftClient({ fetch }).workflows.publish("a").catch((e: unknown) => e);
+    const error = await createWeftClient({ fetch })
+      .workflows.publish("a")
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);
     expect(isApiError(error)).toBe(true);
     expect(error).toMatchObject({ status: 422, title: "Unprocessable content", detail: "Fix them", problems });
@@ -153,7 +173,9 @@ describe("createWeftClient", () => {
 
   it("throws an ApiError for an answer that is not problem+json", async () => {
     const { fetch } = fakeFetch(() => new Response("upstream down", { status: 502, statusText: "Bad Gateway" }));
-    const error = await createWeftClient({ fetch }).health().catch((e: unknown) => e);
+    const error = await createWeftClient({ fetch })
+      .health()
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ status: 502, title: "Bad Gateway", detail: "upstream down", problems: [] });
   });
 });
@@ -177,7 +199,16 @@ class FakeEventSource {
 }
 
 describe("subscribeInstance", () => {
-  const summary = (status: string) => ({ instanceId: "i1", workflowId: "w", version: 1, status, customStatus: null, createdAt: "", updatedAt: "", completedAt: null });
+  const summary = (status: string) => ({
+    instanceId: "i1",
+    workflowId: "w",
+    version: 1,
+    status,
+    customStatus: null,
+    createdAt: "",
+    updatedAt: "",
+    completedAt: null,
+  });
 
   it("delivers history and status, resumes after lastEventId and closes on the terminal status", () => {
     const weft = createWeftClient({ token: "tk", fetch: fakeFetch(() => json({})).fetch, EventSource: FakeEventSource as never });

@@ -99,7 +99,10 @@ export interface WeftClient {
   /** Live history and status of one instance; closes itself after the terminal status. */
   subscribeInstance(id: string, options: SubscribeInstanceOptions): InstanceSubscription;
   /** Live status changes of every instance. */
-  subscribeInstances(onInstance: SubscribeInstancesOptions["onInstance"], options?: Omit<SubscribeInstancesOptions, "onInstance">): InstancesSubscription;
+  subscribeInstances(
+    onInstance: SubscribeInstancesOptions["onInstance"],
+    options?: Omit<SubscribeInstancesOptions, "onInstance">,
+  ): InstancesSubscription;
 }
 
 const enc = encodeURIComponent;
@@ -117,7 +120,13 @@ export function createWeftClient(options: WeftClientOptions = {}): WeftClient {
   const baseUrl = (options.baseUrl ?? "").replace(/\/+$/, "");
   const doFetch = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init));
 
-  async function request<T>(method: string, path: string, body?: unknown, query?: Record<string, unknown>, extra: { keepalive?: boolean } = {}): Promise<T> {
+  async function request<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    query?: Record<string, unknown>,
+    extra: { keepalive?: boolean } = {},
+  ): Promise<T> {
     const headers: Record<string, string> = { accept: "application/json" };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     const init: RequestInit = { method, headers };
@@ -157,7 +166,10 @@ export function createWeftClient(options: WeftClientOptions = {}): WeftClient {
       getVersion: (id, version) => request("GET", `/api/workflows/${enc(id)}/versions/${version}`),
       start: (id, start = {}) => request("POST", `/api/workflows/${enc(id)}/instances`, start),
       startMany: (id, items, startOptions = {}) =>
-        request("POST", `/api/workflows/${enc(id)}/instances/batch`, { items, ...(startOptions.version !== undefined ? { version: startOptions.version } : {}) }),
+        request("POST", `/api/workflows/${enc(id)}/instances/batch`, {
+          items,
+          ...(startOptions.version !== undefined ? { version: startOptions.version } : {}),
+        }),
     },
     instances: {
       list: (query = {}) =>

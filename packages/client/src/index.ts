@@ -3,12 +3,7 @@ export { ApiError, isApiError } from "./api-error.js";
 export { TERMINAL_STATUSES, isTerminalStatus } from "./types.js";
 
 export type { WeftClient, WeftClientOptions, EventSourceConstructor } from "./client.js";
-export type {
-  SubscribeInstanceOptions,
-  InstanceSubscription,
-  SubscribeInstancesOptions,
-  InstancesSubscription,
-} from "./streams.js";
+export type { SubscribeInstanceOptions, InstanceSubscription, SubscribeInstancesOptions, InstancesSubscription } from "./streams.js";
 export type {
   ActivityInfo,
   Approval,

@@ -1,9 +1,9 @@
-import { edgeRef, edgeTitle, type GraphEdge, type GraphNode, type WorkflowGraph } from './graph.js';
-import type { Scopes } from './map-scopes.js';
-import { listNames } from './map-scopes.js';
-import { displayName, nodeRef, nodeTitle, ordinal } from './names.js';
-import { JoinMode, NodeType } from './node-types.js';
-import { errorProblem, ProblemCode, warningProblem, type Problem } from './problem.js';
+import { edgeRef, edgeTitle, type GraphEdge, type GraphNode, type WorkflowGraph } from "./graph.js";
+import type { Scopes } from "./map-scopes.js";
+import { listNames } from "./map-scopes.js";
+import { displayName, nodeRef, nodeTitle, ordinal } from "./names.js";
+import { JoinMode, NodeType } from "./node-types.js";
+import { errorProblem, ProblemCode, warningProblem, type Problem } from "./problem.js";
 
 // Block structure, checked by walking each scope once from its entry (breadth-first)
 // and giving every node the stack of parallel branches it sits in. A parallel pushes
@@ -184,7 +184,7 @@ export function analyzeFlow(graph: WorkflowGraph, scopes: Scopes): FlowAnalysis 
       state.arrivals.get(closes.id)?.branches.add(incoming.branch);
       return;
     }
-    const key = incoming?.parallel.id ?? '';
+    const key = incoming?.parallel.id ?? "";
     if (state.reported.has(key)) return;
     state.reported.add(key);
     if (incoming === undefined) {
@@ -261,7 +261,7 @@ function unreachableWarnings(graph: WorkflowGraph, reached: ReadonlySet<string>)
     // Inside a map that is itself unreached, the map's own warning says it all.
     if (node.scope !== undefined && !reached.has(node.scope)) continue;
     const map = node.scope !== undefined ? graph.nodeById.get(node.scope) : undefined;
-    const from = map !== undefined ? `the first step of ${nodeRef(map)}` : 'the start';
+    const from = map !== undefined ? `the first step of ${nodeRef(map)}` : "the start";
     warnings.push(
       warningProblem(
         ProblemCode.Unreachable,

@@ -1,7 +1,7 @@
-import jsonata from 'jsonata';
-import { nextTurn, turnIsSpent } from '@weft/engine';
-import { findUnrunnablePart } from './expression-checks.js';
-import { MAX_EXPANDED_WEIGHT, TOO_LARGE_CODE, type TooLargeFailure } from './value-limits.js';
+import jsonata from "jsonata";
+import { nextTurn, turnIsSpent } from "@weft/engine";
+import { findUnrunnablePart } from "./expression-checks.js";
+import { MAX_EXPANDED_WEIGHT, TOO_LARGE_CODE, type TooLargeFailure } from "./value-limits.js";
 
 /**
  * Replacements for the JSONata built-ins that can hold the event loop for seconds in
@@ -41,7 +41,7 @@ import { MAX_EXPANDED_WEIGHT, TOO_LARGE_CODE, type TooLargeFailure } from './val
 export const MAX_TO_MILLIS_TEXT = 200;
 /** Longest text `$eval` runs: expressions are short; parsing 10,000 characters takes about a millisecond. */
 export const MAX_EVAL_TEXT = 10_000;
-export const EVAL_REFUSED_CODE = 'WEFT-EVAL';
+export const EVAL_REFUSED_CODE = "WEFT-EVAL";
 
 const builtin = {
   distinct: undefined as jsonata.Expression | undefined,
@@ -87,8 +87,8 @@ interface JsonataSequence extends Array<unknown> {
 }
 
 function isFunctionValue(value: unknown): boolean {
-  if (typeof value === 'function') return true;
-  if (typeof value !== 'object' || value === null) return false;
+  if (typeof value === "function") return true;
+  if (typeof value !== "object" || value === null) return false;
   const record = value as Record<string, unknown>;
   return record._jsonata_lambda === true || record._jsonata_function === true;
 }
@@ -97,27 +97,29 @@ export async function sort(array: unknown, comparator?: unknown): Promise<unknow
   if (array === undefined) return undefined;
   const items = Array.isArray(array) ? array : [array];
   if (items.length <= 1) return array;
-  if (typeof comparator === 'function') {
+  if (typeof comparator === "function") {
     const compare = comparator as Comparator;
     return mergeSort(items, async (a, b) => Boolean(await compare(a, b)));
   }
-  const numbers = items.every((item) => typeof item === 'number');
-  const strings = !numbers && items.every((item) => typeof item === 'string');
+  const numbers = items.every((item) => typeof item === "number");
+  const strings = !numbers && items.every((item) => typeof item === "string");
   if (!numbers && !strings) {
     throw {
-      code: 'D3070',
+      code: "D3070",
       message:
-        'The single argument form of the sort function can only be applied to an array of strings or an array of numbers.  Use the second argument to specify a comparison function',
+        "The single argument form of the sort function can only be applied to an array of strings or an array of numbers.  Use the second argument to specify a comparison function",
     };
   }
   // Stable, as JSONata's merge sort is: equal items keep their order.
-  return [...items].sort((a, b) => ((a as number | string) < (b as number | string) ? -1 : (a as number | string) > (b as number | string) ? 1 : 0));
+  return [...items].sort((a, b) =>
+    (a as number | string) < (b as number | string) ? -1 : (a as number | string) > (b as number | string) ? 1 : 0,
+  );
 }
 
 export async function distinct(array: unknown): Promise<unknown> {
   if (!Array.isArray(array) || array.length <= 1) return array;
   if (array.some(isFunctionValue)) {
-    builtin.distinct ??= jsonata('$distinct(array)');
+    builtin.distinct ??= jsonata("$distinct(array)");
     return builtin.distinct.evaluate({ array });
   }
   const seen = new Set<string>();
@@ -148,20 +150,21 @@ interface MatchDetails {
  * A matcher is a function, or a JSONata lambda (an object with an `apply` of its own).
  */
 async function evaluateMatcher(matcher: unknown, text?: unknown): Promise<MatchDetails | undefined> {
-  const found = (await (matcher as { apply(self: unknown, args: unknown[]): unknown }).apply(undefined, [text])) as Partial<MatchDetails> | undefined;
-  if (found && !(typeof found.start === 'number' || Array.isArray(found.groups) || typeof found.next === 'function')) {
-    throw { code: 'T1010', stack: new Error().stack };
+  const found = (await (matcher as { apply(self: unknown, args: unknown[]): unknown }).apply(undefined, [text])) as
+    Partial<MatchDetails> | undefined;
+  if (found && !(typeof found.start === "number" || Array.isArray(found.groups) || typeof found.next === "function")) {
+    throw { code: "T1010", stack: new Error().stack };
   }
   return found as MatchDetails | undefined;
 }
 
 export async function match(this: unknown, text: unknown, matcher: unknown, limit?: unknown): Promise<unknown> {
   if (text === undefined) return undefined;
-  if (typeof limit === 'number' && limit < 0) throw { stack: new Error().stack, value: limit, code: 'D3040', index: 3 };
+  if (typeof limit === "number" && limit < 0) throw { stack: new Error().stack, value: limit, code: "D3040", index: 3 };
   // `this` is JSONata's focus: its sequences honour the evaluation's length limit.
   const focus = this as { createSequence?: () => JsonataSequence } | undefined;
   const results: JsonataSequence = focus?.createSequence?.() ?? Object.assign([], { sequence: true });
-  if (limit !== undefined && !(typeof limit === 'number' && limit > 0)) return results;
+  if (limit !== undefined && !(typeof limit === "number" && limit > 0)) return results;
   let found = await evaluateMatcher(matcher, text);
   for (let count = 0; found !== undefined && (limit === undefined || count < (limit as number)); count++) {
     results.push({ match: found.match, index: found.start, groups: found.groups });
@@ -174,14 +177,17 @@ export async function match(this: unknown, text: unknown, matcher: unknown, limi
 
 export async function toMillis(timestamp: unknown, picture?: unknown): Promise<unknown> {
   for (const [what, value] of [
-    ['timestamp', timestamp],
-    ['picture', picture],
+    ["timestamp", timestamp],
+    ["picture", picture],
   ] as const) {
-    if (typeof value === 'string' && value.length > MAX_TO_MILLIS_TEXT) {
-      throw { code: 'WEFT-TOMILLIS', message: `$toMillis() ${what} is ${value.length} characters long; at most ${MAX_TO_MILLIS_TEXT} are accepted` };
+    if (typeof value === "string" && value.length > MAX_TO_MILLIS_TEXT) {
+      throw {
+        code: "WEFT-TOMILLIS",
+        message: `$toMillis() ${what} is ${value.length} characters long; at most ${MAX_TO_MILLIS_TEXT} are accepted`,
+      };
     }
   }
-  builtin.toMillis ??= jsonata('$toMillis(timestamp, picture)');
+  builtin.toMillis ??= jsonata("$toMillis(timestamp, picture)");
   return builtin.toMillis.evaluate({ timestamp, picture });
 }
 
@@ -191,7 +197,7 @@ export async function toMillis(timestamp: unknown, picture?: unknown): Promise<u
  * environment, so the text still runs with the evaluation's hooks and budget.
  */
 export async function evalText(this: unknown, text: unknown, focus?: unknown): Promise<unknown> {
-  if (typeof text === 'string') {
+  if (typeof text === "string") {
     if (text.length > MAX_EVAL_TEXT) {
       throw {
         code: EVAL_REFUSED_CODE,
@@ -210,7 +216,7 @@ export async function evalText(this: unknown, text: unknown, focus?: unknown): P
     }
   }
   // JSONata's built-ins are values { implementation, signature } in its own frame.
-  builtin.eval ??= ((await jsonata('$eval').evaluate({})) as { implementation: NonNullable<typeof builtin.eval> }).implementation;
+  builtin.eval ??= ((await jsonata("$eval").evaluate({})) as { implementation: NonNullable<typeof builtin.eval> }).implementation;
   return builtin.eval.call(this, text, focus);
 }
 
@@ -226,8 +232,8 @@ function characterCount(text: string): number {
 
 /** JSONata's `$pad`: `width` > 0 pads on the right, < 0 on the left, to |width| characters. */
 export async function pad(text: unknown, width: number, chars?: string): Promise<unknown> {
-  if (typeof text !== 'string') return undefined;
-  const padChars = chars === undefined || chars.length === 0 ? ' ' : chars;
+  if (typeof text !== "string") return undefined;
+  const padChars = chars === undefined || chars.length === 0 ? " " : chars;
   const target = Math.trunc(width);
   const padLength = Math.abs(target) - characterCount(text);
   if (!(padLength > 0)) return text;
@@ -243,7 +249,7 @@ export async function pad(text: unknown, width: number, chars?: string): Promise
       if (characters.length === padLength) break;
       characters.push(character);
     }
-    padding = characters.join('');
+    padding = characters.join("");
   }
   return target > 0 ? text + padding : padding + text;
 }
@@ -273,12 +279,12 @@ function canonicalKey(value: unknown, budget: { nodes: number }): string {
       message: `$distinct() compared values larger than ${MAX_EXPANDED_WEIGHT} nodes in all (counting each shared part as often as it is used); compare fewer or smaller values`,
     } satisfies TooLargeFailure;
   }
-  if (value === undefined) return 'u';
-  if (value === null || typeof value !== 'object') return `${typeof value}:${JSON.stringify(value)}`;
-  if (Array.isArray(value)) return `[${value.map((item: unknown) => canonicalKey(item, budget)).join(',')}]`;
+  if (value === undefined) return "u";
+  if (value === null || typeof value !== "object") return `${typeof value}:${JSON.stringify(value)}`;
+  if (Array.isArray(value)) return `[${value.map((item: unknown) => canonicalKey(item, budget)).join(",")}]`;
   const record = value as Record<string, unknown>;
   return `{${Object.keys(record)
     .sort()
     .map((key) => `${JSON.stringify(key)}:${canonicalKey(record[key], budget)}`)
-    .join(',')}}`;
+    .join(",")}}`;
 }

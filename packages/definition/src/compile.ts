@@ -1,8 +1,8 @@
-import { parseDefinition } from './parse-definition.js';
-import type { Problem } from './problem.js';
-import type { WorkflowDefinition, WorkflowNode } from './schema.js';
-import type { ValidationCatalog } from './settings-rules.js';
-import { validate } from './validate.js';
+import { parseDefinition } from "./parse-definition.js";
+import type { Problem } from "./problem.js";
+import type { WorkflowDefinition, WorkflowNode } from "./schema.js";
+import type { ValidationCatalog } from "./settings-rules.js";
+import { validate } from "./validate.js";
 
 /**
  * The executable form of a valid definition: every node with its outgoing edges
@@ -37,15 +37,15 @@ export interface PlanNode {
 
 /** A definition that cannot be compiled; `problems` says why, node by node. */
 export class DefinitionError extends Error {
-  override name = 'DefinitionError';
-  readonly code = 'invalid-definition';
+  override name = "DefinitionError";
+  readonly code = "invalid-definition";
   constructor(readonly problems: Problem[]) {
-    const errors = problems.filter((p) => p.severity === 'error');
+    const errors = problems.filter((p) => p.severity === "error");
     super(
-      `The workflow definition has ${errors.length} error${errors.length === 1 ? '' : 's'}: ${errors
+      `The workflow definition has ${errors.length} error${errors.length === 1 ? "" : "s"}: ${errors
         .slice(0, 3)
         .map((p) => p.message)
-        .join(' ')}${errors.length > 3 ? ' …' : ''}`,
+        .join(" ")}${errors.length > 3 ? " …" : ""}`,
     );
   }
 }
@@ -73,7 +73,7 @@ export interface CompileOptions {
 export function compile(definition: unknown, options: CompileOptions = {}): Plan {
   if (!options.published) {
     const problems = validate(definition, options.catalog);
-    if (problems.some((p) => p.severity === 'error')) throw new DefinitionError(problems);
+    if (problems.some((p) => p.severity === "error")) throw new DefinitionError(problems);
   }
   const parsed = parseDefinition(definition);
   if (!parsed.ok) throw new DefinitionError(parsed.problems);
@@ -94,16 +94,16 @@ function buildPlan(definition: WorkflowDefinition, version: number): Plan {
   for (const edge of definition.edges) {
     const source = nodes[edge.source];
     if (!source || !nodes[edge.target]) continue;
-    const kind = edge.kind ?? 'next';
-    if (kind === 'error') source.errorTarget = edge.target;
-    else if (kind === 'timeout') source.timeoutTarget = edge.target;
-    else if (source.node.type === 'choice') {
+    const kind = edge.kind ?? "next";
+    if (kind === "error") source.errorTarget = edge.target;
+    else if (kind === "timeout") source.timeoutTarget = edge.target;
+    else if (source.node.type === "choice") {
       if (edge.default) source.defaultTarget = edge.target;
-      else source.choices.push({ edgeId: edge.id, condition: edge.condition ?? 'false', target: edge.target });
+      else source.choices.push({ edgeId: edge.id, condition: edge.condition ?? "false", target: edge.target });
     } else source.next.push(edge.target);
   }
   for (const plan of Object.values(nodes)) {
-    if (plan.node.type !== 'map') continue;
+    if (plan.node.type !== "map") continue;
     const body = Object.values(nodes).filter((n) => n.scope === plan.id);
     const targetsInside = new Set<string>();
     for (const member of body) {
@@ -112,12 +112,12 @@ function buildPlan(definition: WorkflowDefinition, version: number): Plan {
     const entry = body.find((member) => !targetsInside.has(member.id));
     if (entry) plan.bodyEntry = entry.id;
   }
-  const start = definition.nodes.find((n) => n.type === 'start' && !n.parentId);
+  const start = definition.nodes.find((n) => n.type === "start" && !n.parentId);
   return {
     workflowId: definition.id,
     name: definition.name,
     version,
-    start: start?.id ?? '',
+    start: start?.id ?? "",
     nodes,
   };
 }

@@ -1,8 +1,8 @@
-import type { GraphNode, WorkflowGraph } from './graph.js';
-import type { Scopes } from './map-scopes.js';
-import { displayName } from './names.js';
-import { NodeType } from './node-types.js';
-import { errorProblem, ProblemCode, type Problem } from './problem.js';
+import type { GraphNode, WorkflowGraph } from "./graph.js";
+import type { Scopes } from "./map-scopes.js";
+import { displayName } from "./names.js";
+import { NodeType } from "./node-types.js";
+import { errorProblem, ProblemCode, type Problem } from "./problem.js";
 
 /**
  * A loop must pass through a choice, which is where it can be left. Any loop left once
@@ -14,7 +14,7 @@ export function checkCycles(graph: WorkflowGraph, scopes: Scopes): Problem[] {
   for (const component of loopsWithoutChoice(graph, scopes)) {
     const ordered = [...component].sort((a, b) => a.index - b.index);
     const shown = ordered.slice(0, 6).map((node) => displayName(node));
-    const names = ordered.length > 6 ? `${shown.join(', ')} and ${ordered.length - 6} more` : shown.join(', ');
+    const names = ordered.length > 6 ? `${shown.join(", ")} and ${ordered.length - 6} more` : shown.join(", ");
     problems.push(
       errorProblem(
         ProblemCode.CycleWithoutChoice,

@@ -1,7 +1,7 @@
-import { edgeTitle, outgoingOf, type GraphEdge, type GraphNode, type WorkflowGraph } from './graph.js';
-import { nodeRef, nodeTitle } from './names.js';
-import { BRANCHING_TYPES, EdgeKind, ERROR_EDGE_SOURCES, NodeType, TERMINAL_TYPES } from './node-types.js';
-import { errorProblem, ProblemCode, warningProblem, type Problem } from './problem.js';
+import { edgeTitle, outgoingOf, type GraphEdge, type GraphNode, type WorkflowGraph } from "./graph.js";
+import { nodeRef, nodeTitle } from "./names.js";
+import { BRANCHING_TYPES, EdgeKind, ERROR_EDGE_SOURCES, NodeType, TERMINAL_TYPES } from "./node-types.js";
+import { errorProblem, ProblemCode, warningProblem, type Problem } from "./problem.js";
 
 /** Outgoing edges by node type (DEFINITION.md rule 5) and the edges of choices. */
 export function checkEdges(graph: WorkflowGraph): Problem[] {
@@ -59,7 +59,7 @@ function checkCounts(node: GraphNode, outgoing: readonly GraphEdge[], problems: 
       problems.push(
         errorProblem(
           ProblemCode.TooManyEdges,
-          `${nodeTitle(node)} ${node.type === NodeType.End ? 'ends the instance' : 'fails the instance'}, so it cannot have outgoing edges; delete ${outgoing.length === 1 ? 'the edge' : `its ${outgoing.length} edges`}`,
+          `${nodeTitle(node)} ${node.type === NodeType.End ? "ends the instance" : "fails the instance"}, so it cannot have outgoing edges; delete ${outgoing.length === 1 ? "the edge" : `its ${outgoing.length} edges`}`,
           target,
         ),
       );
@@ -70,7 +70,7 @@ function checkCounts(node: GraphNode, outgoing: readonly GraphEdge[], problems: 
     problems.push(
       errorProblem(
         ProblemCode.UnmatchedParallel,
-        `${nodeTitle(node)} has ${outgoing.length === 0 ? 'no branches' : 'only one branch'}; draw an edge for each of two or more branches to run side by side`,
+        `${nodeTitle(node)} has ${outgoing.length === 0 ? "no branches" : "only one branch"}; draw an edge for each of two or more branches to run side by side`,
         target,
       ),
     );
@@ -86,7 +86,11 @@ function checkCounts(node: GraphNode, outgoing: readonly GraphEdge[], problems: 
   }
   if (errors > 1) {
     problems.push(
-      errorProblem(ProblemCode.TooManyEdges, `${nodeTitle(node)} has ${errors} error edges; keep one (put a choice after it to tell errors apart)`, target),
+      errorProblem(
+        ProblemCode.TooManyEdges,
+        `${nodeTitle(node)} has ${errors} error edges; keep one (put a choice after it to tell errors apart)`,
+        target,
+      ),
     );
   }
   if (timeouts > 1) {
@@ -107,7 +111,7 @@ function checkChoice(graph: WorkflowGraph, node: GraphNode, outgoing: readonly G
   }
   let defaults = 0;
   for (const edge of outgoing) {
-    const hasCondition = typeof edge.raw.condition === 'string' && edge.raw.condition.trim() !== '';
+    const hasCondition = typeof edge.raw.condition === "string" && edge.raw.condition.trim() !== "";
     const isDefault = edge.raw.default === true;
     if (isDefault) defaults++;
     if (edge.kind !== EdgeKind.Next) continue; // reported as a kind that is not allowed
@@ -138,12 +142,12 @@ function checkChoice(graph: WorkflowGraph, node: GraphNode, outgoing: readonly G
 
 function checkNoConditions(graph: WorkflowGraph, node: GraphNode, outgoing: readonly GraphEdge[], problems: Problem[]): void {
   for (const edge of outgoing) {
-    const hasCondition = typeof edge.raw.condition === 'string' && edge.raw.condition.trim() !== '';
+    const hasCondition = typeof edge.raw.condition === "string" && edge.raw.condition.trim() !== "";
     if (!hasCondition && edge.raw.default !== true) continue;
     problems.push(
       warningProblem(
         ProblemCode.BadSetting,
-        `${edgeTitle(graph, edge)} has ${hasCondition ? 'a condition' : 'the default flag'}, but it leaves ${nodeRef(node)}, not a choice, so it is ignored; remove it or put a choice before the edge`,
+        `${edgeTitle(graph, edge)} has ${hasCondition ? "a condition" : "the default flag"}, but it leaves ${nodeRef(node)}, not a choice, so it is ignored; remove it or put a choice before the edge`,
         { edgeId: edge.id },
       ),
     );

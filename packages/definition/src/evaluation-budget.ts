@@ -1,7 +1,7 @@
-import { currentTurn, nextTurn, turnIsSpent } from '@weft/engine';
-import { signatureProblem } from './expression-checks.js';
-import { createLinearRegexEngine, type RegexEngineConstructor } from './linear-regex.js';
-import { checkValueSize, noteMutation } from './value-limits.js';
+import { currentTurn, nextTurn, turnIsSpent } from "@weft/engine";
+import { signatureProblem } from "./expression-checks.js";
+import { createLinearRegexEngine, type RegexEngineConstructor } from "./linear-regex.js";
+import { checkValueSize, noteMutation } from "./value-limits.js";
 
 /**
  * One evaluation's limits and what it has spent, kept in a binding of the evaluation
@@ -31,11 +31,11 @@ export interface EvaluationBudget {
   matchWork: number;
 }
 
-export const BUDGET_BINDING = '__weftBudget';
-export const STEP_LIMIT_CODE = 'WEFT-STEPS';
-export const TIMEOUT_CODE = 'WEFT-TIMEOUT';
-export const SIGNATURE_CODE = 'WEFT-SIGNATURE';
-export const MATCH_WORK_CODE = 'WEFT-MATCH-WORK';
+export const BUDGET_BINDING = "__weftBudget";
+export const STEP_LIMIT_CODE = "WEFT-STEPS";
+export const TIMEOUT_CODE = "WEFT-TIMEOUT";
+export const SIGNATURE_CODE = "WEFT-SIGNATURE";
+export const MATCH_WORK_CODE = "WEFT-MATCH-WORK";
 
 /**
  * Regex matching inside one function call (`$match` walking every match of a long
@@ -115,7 +115,7 @@ export function onEvaluateExit(expr: unknown, _input: unknown, environment: Envi
   settleMutation(budget);
   budget.matchWork = 0;
   chargeTime(budget, performance.now());
-  if (typeof expr === 'object' && expr !== null && transformUpdates.has(expr)) {
+  if (typeof expr === "object" && expr !== null && transformUpdates.has(expr)) {
     noteMutation();
     budget.mutationPending = true;
   }
@@ -135,8 +135,8 @@ export function onEvaluateEntry(expr: unknown, _input: unknown, environment: Env
     throw { code: STEP_LIMIT_CODE, message: `More than ${budget.maxSteps} evaluation steps` };
   }
   const node = expr as { type?: unknown; signature?: unknown; update?: unknown };
-  if (node.type === 'transform' && typeof node.update === 'object' && node.update !== null) transformUpdates.add(node.update);
-  if (node.type === 'lambda') {
+  if (node.type === "transform" && typeof node.update === "object" && node.update !== null) transformUpdates.add(node.update);
+  if (node.type === "lambda") {
     // A function defined in text given to $eval was not seen when the expression was compiled.
     const problem = signatureProblem(node.signature);
     if (problem !== undefined) throw { code: SIGNATURE_CODE, message: problem };

@@ -1,4 +1,4 @@
-import { compileLinearRegex, unsupportedRegexMessage } from './linear-regex.js';
+import { compileLinearRegex, unsupportedRegexMessage } from "./linear-regex.js";
 
 /**
  * What an expression may not contain because it could not run safely, found by walking
@@ -37,11 +37,11 @@ export const MAX_ARRAY_CONSTRUCTOR_ITEMS = 1000;
 export const MAX_ARRAY_CONSTRUCTOR_COMPUTED_ITEMS = 64;
 
 function isLiteralItem(item: unknown): boolean {
-  if (typeof item !== 'object' || item === null) return false;
+  if (typeof item !== "object" || item === null) return false;
   const node = item as { type?: unknown; value?: unknown; predicate?: unknown; group?: unknown };
   if (node.predicate !== undefined || node.group !== undefined) return false;
-  if (node.type === 'number' || node.type === 'string' || node.type === 'value') return true;
-  return node.type === 'unary' && (node.value === '[' || node.value === '{');
+  if (node.type === "number" || node.type === "string" || node.type === "value") return true;
+  return node.type === "unary" && (node.value === "[" || node.value === "{");
 }
 
 function arrayConstructorProblem(items: readonly unknown[]): string | undefined {
@@ -66,49 +66,49 @@ export function findUnrunnablePart(ast: unknown): UnrunnablePart | undefined {
   const seen = new Set<unknown>();
   while (stack.length > 0) {
     const node = stack.pop();
-    if (node === null || typeof node !== 'object' || seen.has(node)) continue;
+    if (node === null || typeof node !== "object" || seen.has(node)) continue;
     seen.add(node);
     const record = node as { type?: unknown; value?: unknown; position?: unknown; signature?: unknown };
-    const position = typeof record.position === 'number' ? record.position : 0;
-    if (record.type === 'regex' && record.value instanceof RegExp) {
+    const position = typeof record.position === "number" ? record.position : 0;
+    if (record.type === "regex" && record.value instanceof RegExp) {
       const compiled = compileLinearRegex(record.value);
       if (!compiled.ok) return { message: unsupportedRegexMessage(record.value, compiled.message), position };
     }
-    if (record.type === 'lambda') {
+    if (record.type === "lambda") {
       const problem = signatureProblem(record.signature);
       if (problem !== undefined) return { message: problem, position };
     }
     const items = (node as { expressions?: unknown }).expressions;
-    if (record.type === 'unary' && record.value === '[' && Array.isArray(items)) {
+    if (record.type === "unary" && record.value === "[" && Array.isArray(items)) {
       const problem = arrayConstructorProblem(items);
       if (problem !== undefined) return { message: problem, position };
     }
-    for (const value of Object.values(node)) if (value && typeof value === 'object') stack.push(value);
+    for (const value of Object.values(node)) if (value && typeof value === "object") stack.push(value);
   }
   return undefined;
 }
 
 /** Why a lambda's signature (JSONata's `{ definition }` object) is refused, if it is. */
 export function signatureProblem(signature: unknown): string | undefined {
-  if (typeof signature !== 'object' || signature === null) return undefined;
+  if (typeof signature !== "object" || signature === null) return undefined;
   const definition = (signature as { definition?: unknown }).definition;
-  if (typeof definition !== 'string') return undefined;
+  if (typeof definition !== "string") return undefined;
   // Only the parameters count (the return type after ':' is not matched), and a
   // type parameter such as a<s+> is not matched against the arguments' symbols.
-  const parameters = topLevel(definition.split(':')[0] ?? '');
-  const repeats = count(parameters, '+');
-  const optionals = count(parameters, '?') + count(parameters, '-');
+  const parameters = topLevel(definition.split(":")[0] ?? "");
+  const repeats = count(parameters, "+");
+  const optionals = count(parameters, "?") + count(parameters, "-");
   if (repeats <= MAX_SIGNATURE_REPEATS && optionals <= MAX_SIGNATURE_OPTIONALS) return undefined;
   return `The function signature ${definition} has ${repeats} repeated (+) and ${optionals} optional (? or -) parameters; at most ${MAX_SIGNATURE_REPEATS} repeated and ${MAX_SIGNATURE_OPTIONALS} optional are allowed, because checking arguments against more can take exponential time — pass an array instead`;
 }
 
 function topLevel(parameters: string): string {
   let depth = 0;
-  let out = '';
+  let out = "";
   // Skip the outer '<' and drop what is inside nested <…> and (…).
   for (const char of parameters.slice(1)) {
-    if (char === '<' || char === '(') depth += 1;
-    else if (char === '>' || char === ')') depth -= 1;
+    if (char === "<" || char === "(") depth += 1;
+    else if (char === ">" || char === ")") depth -= 1;
     else if (depth === 0) out += char;
   }
   return out;

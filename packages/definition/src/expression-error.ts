@@ -1,18 +1,18 @@
 export const ExpressionErrorCode = {
   /** The expression does not parse. */
-  Syntax: 'syntax',
+  Syntax: "syntax",
   /** The evaluation ran past its time box. */
-  Timeout: 'timeout',
+  Timeout: "timeout",
   /** The evaluation took more steps than its `maxSteps` budget. */
-  StepLimit: 'step-limit',
+  StepLimit: "step-limit",
   /** The evaluation nested deeper than allowed (usually runaway recursion). */
-  DepthExceeded: 'depth-exceeded',
+  DepthExceeded: "depth-exceeded",
   /** The evaluation built a sequence longer than allowed (e.g. a huge range). */
-  TooLarge: 'too-large',
+  TooLarge: "too-large",
   /** The result is not JSON (a function), so it cannot be stored in the history. */
-  NotJson: 'not-json',
+  NotJson: "not-json",
   /** Any other error raised while evaluating (type errors, failed $assert, …). */
-  Evaluation: 'evaluation',
+  Evaluation: "evaluation",
 } as const;
 export type ExpressionErrorCode = (typeof ExpressionErrorCode)[keyof typeof ExpressionErrorCode];
 
@@ -31,7 +31,7 @@ export interface ExpressionErrorDetails {
  * not by `instanceof`, once it has crossed a serialisation boundary.
  */
 export class ExpressionError extends Error {
-  override readonly name = 'ExpressionError';
+  override readonly name = "ExpressionError";
   readonly code: ExpressionErrorCode;
   readonly expression: string;
   readonly position: number | undefined;
@@ -48,6 +48,6 @@ export class ExpressionError extends Error {
 
 /** The expression as it appears in messages: on one line, shortened when long. */
 export function expressionPreview(source: string): string {
-  const oneLine = source.replace(/\s+/g, ' ').trim();
+  const oneLine = source.replace(/\s+/g, " ").trim();
   return `"${oneLine.length > 80 ? `${oneLine.slice(0, 77)}...` : oneLine}"`;
 }

@@ -1,4 +1,4 @@
-import jsonata from 'jsonata';
+import jsonata from "jsonata";
 import {
   EVAL_REFUSED_CODE,
   distinct as boundedDistinct,
@@ -8,7 +8,7 @@ import {
   sort as boundedSort,
   toMillis as boundedToMillis,
   zip as boundedZip,
-} from './bounded-builtins.js';
+} from "./bounded-builtins.js";
 import {
   BUDGET_BINDING,
   MATCH_WORK_CODE,
@@ -19,13 +19,13 @@ import {
   createBudget,
   onEvaluateEntry,
   onEvaluateExit,
-} from './evaluation-budget.js';
-import { findUnrunnablePart } from './expression-checks.js';
-import { REGEX_TOO_COSTLY_CODE, REGEX_UNSUPPORTED_CODE, createLinearRegexEngine } from './linear-regex.js';
-import { secretPlaceholder } from './secrets.js';
-import { ExpressionError, ExpressionErrorCode, expressionPreview } from './expression-error.js';
-import { LruCache } from './lru-cache.js';
-import { MAX_EXPANDED_WEIGHT, MAX_STRING_LENGTH, TOO_LARGE_CODE } from './value-limits.js';
+} from "./evaluation-budget.js";
+import { findUnrunnablePart } from "./expression-checks.js";
+import { REGEX_TOO_COSTLY_CODE, REGEX_UNSUPPORTED_CODE, createLinearRegexEngine } from "./linear-regex.js";
+import { secretPlaceholder } from "./secrets.js";
+import { ExpressionError, ExpressionErrorCode, expressionPreview } from "./expression-error.js";
+import { LruCache } from "./lru-cache.js";
+import { MAX_EXPANDED_WEIGHT, MAX_STRING_LENGTH, TOO_LARGE_CODE } from "./value-limits.js";
 
 // JSONata is the only code a definition can carry, and it is Turing-complete: a
 // recursive function can loop forever (JSONata optimises tail calls, so such a loop
@@ -103,8 +103,8 @@ interface Limits {
   maxSteps: number | undefined;
 }
 
-const ENTRY_HOOK = Symbol.for('jsonata.__evaluate_entry');
-const EXIT_HOOK = Symbol.for('jsonata.__evaluate_exit');
+const ENTRY_HOOK = Symbol.for("jsonata.__evaluate_entry");
+const EXIT_HOOK = Symbol.for("jsonata.__evaluate_exit");
 
 type Compiled = { ok: true; expression: jsonata.Expression } | { ok: false; error: ExpressionSyntaxError };
 
@@ -125,8 +125,8 @@ const cache = new LruCache<string, Compiled>(CACHE_CAPACITY);
  * parseExpression('1 +'); // { ok: false, error: { message: 'Unexpected end of expression', position: 3, … } }
  */
 export function parseExpression(source: string): ParseExpressionResult {
-  if (typeof source !== 'string') {
-    return { ok: false, error: { message: 'An expression must be text', position: 0 } };
+  if (typeof source !== "string") {
+    return { ok: false, error: { message: "An expression must be text", position: 0 } };
   }
   const compiled = compile(source, DEFAULT_LIMITS);
   return compiled.ok ? { ok: true } : { ok: false, error: compiled.error };
@@ -144,13 +144,9 @@ export function parseExpression(source: string): ParseExpressionResult {
  *   { now: () => ctx.now(), random: () => ctx.random() });
  * // → { total: 42, at: "2024-05-01T09:30:00.000Z" }
  */
-export async function evaluateExpression(
-  source: string,
-  context: ExpressionContext,
-  options: EvaluateExpressionOptions,
-): Promise<unknown> {
-  if (typeof source !== 'string') {
-    throw new ExpressionError(ExpressionErrorCode.Syntax, 'An expression must be text', { expression: String(source) });
+export async function evaluateExpression(source: string, context: ExpressionContext, options: EvaluateExpressionOptions): Promise<unknown> {
+  if (typeof source !== "string") {
+    throw new ExpressionError(ExpressionErrorCode.Syntax, "An expression must be text", { expression: String(source) });
   }
   const limits = resolveLimits(options);
   const compiled = compile(source, limits);
@@ -192,7 +188,7 @@ function resolveLimits(options: EvaluateExpressionOptions): Limits {
 }
 
 function positiveOr(value: number | undefined, fallback: number): number {
-  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? Math.floor(value) : fallback;
+  return typeof value === "number" && Number.isFinite(value) && value > 0 ? Math.floor(value) : fallback;
 }
 
 function compile(source: string, limits: Limits): Compiled {
@@ -211,12 +207,12 @@ function compile(source: string, limits: Limits): Compiled {
     expression.assign(EXIT_HOOK as unknown as string, onEvaluateExit);
     // Built-ins whose one native call could hold the event loop for seconds (bounded-builtins.ts),
     // with JSONata's own signatures so arguments are checked and coerced as before.
-    expression.registerFunction('sort', boundedSort, '<af?:a>');
-    expression.registerFunction('distinct', boundedDistinct, '<x:x>');
-    expression.registerFunction('match', boundedMatch, '<s-f<s:o>n?:a<o>>');
-    expression.registerFunction('toMillis', boundedToMillis, '<s-s?:n>');
-    expression.registerFunction('eval', boundedEval, '<sx?:x>');
-    expression.registerFunction('zip', boundedZip, '<a+>');
+    expression.registerFunction("sort", boundedSort, "<af?:a>");
+    expression.registerFunction("distinct", boundedDistinct, "<x:x>");
+    expression.registerFunction("match", boundedMatch, "<s-f<s:o>n?:a<o>>");
+    expression.registerFunction("toMillis", boundedToMillis, "<s-s?:n>");
+    expression.registerFunction("eval", boundedEval, "<sx?:x>");
+    expression.registerFunction("zip", boundedZip, "<a+>");
     const unrunnable = findUnrunnablePart(expression.ast());
     compiled = unrunnable ? { ok: false, error: unrunnable } : { ok: true, expression };
   } catch (error) {
@@ -229,12 +225,12 @@ function compile(source: string, limits: Limits): Compiled {
 function toSyntaxError(error: unknown, source: string): ExpressionSyntaxError {
   if (error instanceof RangeError) {
     // The parser is recursive: absurdly deep nesting overflows the stack.
-    return { message: 'The expression is nested too deeply to read', position: 0 };
+    return { message: "The expression is nested too deeply to read", position: 0 };
   }
   const fields = jsonataFields(error);
-  const position = typeof fields.position === 'number' ? fields.position : 0;
+  const position = typeof fields.position === "number" ? fields.position : 0;
   const syntaxError: ExpressionSyntaxError = {
-    message: fields.message ?? 'The expression could not be read',
+    message: fields.message ?? "The expression could not be read",
     position: Math.max(0, Math.min(position, source.length)),
   };
   if (fields.token !== undefined) syntaxError.token = fields.token;
@@ -252,17 +248,17 @@ interface JsonataErrorFields {
 
 // JSONata throws plain objects ({code, position, token, message}), not Errors.
 function jsonataFields(error: unknown, depth = 0): JsonataErrorFields {
-  if (typeof error !== 'object' || error === null) {
-    return { message: typeof error === 'string' ? error : undefined };
+  if (typeof error !== "object" || error === null) {
+    return { message: typeof error === "string" ? error : undefined };
   }
   const record = error as Record<string, unknown>;
   const fields: JsonataErrorFields = {};
-  if (typeof record.code === 'string') fields.code = record.code;
-  if (typeof record.message === 'string') fields.message = record.message;
-  if (typeof record.position === 'number') fields.position = record.position;
-  if (typeof record.token === 'string') fields.token = record.token;
+  if (typeof record.code === "string") fields.code = record.code;
+  if (typeof record.message === "string") fields.message = record.message;
+  if (typeof record.position === "number") fields.position = record.position;
+  if (typeof record.token === "string") fields.token = record.token;
   // $eval wraps the error of the expression it evaluated (D3120 / D3121).
-  if (depth < 5 && typeof record.error === 'object' && record.error !== null) {
+  if (depth < 5 && typeof record.error === "object" && record.error !== null) {
     fields.inner = jsonataFields(record.error, depth + 1);
   }
   return fields;
@@ -281,7 +277,7 @@ function toExpressionError(error: unknown, source: string, limits: Limits): Expr
   const fields = jsonataFields(error);
   const codes = [fields.code, fields.inner?.code, fields.inner?.inner?.code];
   const details = { expression: source, position: fields.position, jsonataCode: fields.code, cause: error };
-  if (codes.includes(TIMEOUT_CODE) || codes.includes('D1012')) {
+  if (codes.includes(TIMEOUT_CODE) || codes.includes("D1012")) {
     return new ExpressionError(
       ExpressionErrorCode.Timeout,
       `Expression ${preview} took longer than ${limits.timeoutMs}ms and was stopped; check for a loop that never ends`,
@@ -303,7 +299,7 @@ function toExpressionError(error: unknown, source: string, limits: Limits): Expr
       each?.code === EVAL_REFUSED_CODE,
   );
   if (refused !== undefined) {
-    return new ExpressionError(ExpressionErrorCode.Evaluation, `Expression ${preview} failed: ${shorten(refused.message ?? '')}`, details);
+    return new ExpressionError(ExpressionErrorCode.Evaluation, `Expression ${preview} failed: ${shorten(refused.message ?? "")}`, details);
   }
   if (codes.includes(STEP_LIMIT_CODE)) {
     return new ExpressionError(
@@ -312,7 +308,7 @@ function toExpressionError(error: unknown, source: string, limits: Limits): Expr
       details,
     );
   }
-  if (codes.includes('D1011')) {
+  if (codes.includes("D1011")) {
     return new ExpressionError(
       ExpressionErrorCode.DepthExceeded,
       `Expression ${preview} exceeded the maximum depth of ${limits.maxDepth} and was stopped; check for runaway recursion`,
@@ -321,16 +317,16 @@ function toExpressionError(error: unknown, source: string, limits: Limits): Expr
   }
   const tooLarge = [fields, fields.inner, fields.inner?.inner].find((each) => each?.code === TOO_LARGE_CODE);
   if (tooLarge !== undefined) {
-    return new ExpressionError(ExpressionErrorCode.TooLarge, `Expression ${preview} was stopped: ${tooLarge.message ?? ''}`, details);
+    return new ExpressionError(ExpressionErrorCode.TooLarge, `Expression ${preview} was stopped: ${tooLarge.message ?? ""}`, details);
   }
-  if (codes.includes('D2014') || codes.includes('D2015')) {
+  if (codes.includes("D2014") || codes.includes("D2015")) {
     return new ExpressionError(
       ExpressionErrorCode.TooLarge,
       `Expression ${preview} built a sequence longer than ${limits.maxSequence} items and was stopped`,
       details,
     );
   }
-  const where = fields.position !== undefined ? ` (at position ${fields.position})` : '';
+  const where = fields.position !== undefined ? ` (at position ${fields.position})` : "";
   const reason = shorten(fields.message ?? (error instanceof Error ? error.message : String(error)));
   return new ExpressionError(ExpressionErrorCode.Evaluation, `Expression ${preview} failed: ${reason}${where}`, details);
 }
@@ -340,7 +336,9 @@ function toExpressionError(error: unknown, source: string, limits: Limits): Expr
 const MAX_REASON_LENGTH = 300;
 
 function shorten(reason: string): string {
-  return reason.length > MAX_REASON_LENGTH ? `${reason.slice(0, MAX_REASON_LENGTH)}… (${reason.length - MAX_REASON_LENGTH} more characters)` : reason;
+  return reason.length > MAX_REASON_LENGTH
+    ? `${reason.slice(0, MAX_REASON_LENGTH)}… (${reason.length - MAX_REASON_LENGTH} more characters)`
+    : reason;
 }
 
 function contextDocument(context: ExpressionContext): Record<string, unknown> {
@@ -369,7 +367,7 @@ function deterministicBindings(options: EvaluateExpressionOptions): Record<strin
     now: (picture?: unknown, timezone?: unknown): unknown => {
       const ms = millis();
       if (picture === undefined && timezone === undefined) return new Date(ms).toISOString();
-      fromMillis ??= jsonata('$fromMillis(ms, picture, timezone)');
+      fromMillis ??= jsonata("$fromMillis(ms, picture, timezone)");
       return fromMillis.evaluate({ ms, picture, timezone });
     },
     millis,
@@ -378,14 +376,15 @@ function deterministicBindings(options: EvaluateExpressionOptions): Record<strin
     secret: (name: unknown): string => secretPlaceholder(name as string),
     // JSONata's $pad builds the whole string at once; a huge width would crash V8 outright.
     pad: (text: unknown, width: unknown, char?: unknown): unknown => {
-      if (typeof width === 'number' && Math.abs(width) > MAX_PAD_WIDTH) {
-        throw { code: 'D3141', message: `$pad() width ${width} is over the limit of ${MAX_PAD_WIDTH}` };
+      if (typeof width === "number" && Math.abs(width) > MAX_PAD_WIDTH) {
+        throw { code: "D3141", message: `$pad() width ${width} is over the limit of ${MAX_PAD_WIDTH}` };
       }
       // Plain arguments: ours, which does not spell the padding out character by character
       // (bounded-builtins.ts). Anything else: JSONata's, for its argument errors.
-      if (typeof text === 'string' && typeof width === 'number' && (char === undefined || typeof char === 'string')) return boundedPad(text, width, char);
-      padFn ??= jsonata('$pad(text, width, char)');
-      return padFn.evaluate({ text, width, char: char ?? ' ' });
+      if (typeof text === "string" && typeof width === "number" && (char === undefined || typeof char === "string"))
+        return boundedPad(text, width, char);
+      padFn ??= jsonata("$pad(text, width, char)");
+      return padFn.evaluate({ text, width, char: char ?? " " });
     },
   };
 }
@@ -407,9 +406,9 @@ function toJson(value: unknown, source: string, depth: number, budget: { nodes: 
       { expression: source },
     );
   }
-  if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
+  if (value === null || typeof value === "string" || typeof value === "boolean") return value;
   if (value === undefined) return undefined;
-  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  if (typeof value === "number") return Number.isFinite(value) ? value : null;
   if (depth > MAX_RESULT_DEPTH) {
     throw new ExpressionError(
       ExpressionErrorCode.TooLarge,
@@ -417,7 +416,7 @@ function toJson(value: unknown, source: string, depth: number, budget: { nodes: 
       { expression: source },
     );
   }
-  if (typeof value === 'function' || isJsonataFunction(value)) {
+  if (typeof value === "function" || isJsonataFunction(value)) {
     throw new ExpressionError(
       ExpressionErrorCode.NotJson,
       `Expression ${expressionPreview(source)} returned a function, which cannot be stored; call the function instead`,
@@ -430,11 +429,11 @@ function toJson(value: unknown, source: string, depth: number, budget: { nodes: 
       return json === undefined ? null : json;
     });
   }
-  if (typeof value === 'object') {
+  if (typeof value === "object") {
     const copy: Record<string, unknown> = {};
     for (const [key, element] of Object.entries(value)) {
       const json = toJson(element, source, depth + 1, budget);
-      if (json !== undefined && key !== '__proto__') copy[key] = json;
+      if (json !== undefined && key !== "__proto__") copy[key] = json;
     }
     return copy;
   }
@@ -442,7 +441,7 @@ function toJson(value: unknown, source: string, depth: number, budget: { nodes: 
 }
 
 function isJsonataFunction(value: unknown): boolean {
-  if (typeof value !== 'object' || value === null) return false;
+  if (typeof value !== "object" || value === null) return false;
   const record = value as Record<string, unknown>;
   return record._jsonata_lambda === true || record._jsonata_function === true;
 }

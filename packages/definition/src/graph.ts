@@ -1,7 +1,7 @@
-import { capitalize, nodeRef, nodeTitle, quote } from './names.js';
-import { EdgeKind, isEdgeKind } from './node-types.js';
-import { errorProblem, ProblemCode, type Problem } from './problem.js';
-import type { WorkflowEdge, WorkflowNode } from './schema.js';
+import { capitalize, nodeRef, nodeTitle, quote } from "./names.js";
+import { EdgeKind, isEdgeKind } from "./node-types.js";
+import { errorProblem, ProblemCode, type Problem } from "./problem.js";
+import type { WorkflowEdge, WorkflowNode } from "./schema.js";
 
 // The graph the rules walk. It is built from the raw JSON, not only from the nodes
 // that fit the schema, so a node with one bad setting still takes part in the graph
@@ -59,13 +59,13 @@ export function buildGraph(
 
   const rawNodes = Array.isArray(document.nodes) ? (document.nodes as unknown[]) : [];
   rawNodes.forEach((raw, index) => {
-    if (!isRecord(raw) || typeof raw.id !== 'string' || raw.id === '') return;
+    if (!isRecord(raw) || typeof raw.id !== "string" || raw.id === "") return;
     const node: GraphNode = {
       id: raw.id,
       index,
-      type: typeof raw.type === 'string' ? raw.type : '',
-      label: typeof raw.label === 'string' ? raw.label : undefined,
-      parentId: typeof raw.parentId === 'string' ? raw.parentId : undefined,
+      type: typeof raw.type === "string" ? raw.type : "",
+      label: typeof raw.label === "string" ? raw.label : undefined,
+      parentId: typeof raw.parentId === "string" ? raw.parentId : undefined,
       raw,
       node: parsedNodes[index],
       scope: undefined,
@@ -91,19 +91,23 @@ export function buildGraph(
   const edgeIds = new Set<string>();
   rawEdges.forEach((raw, index) => {
     if (!isRecord(raw)) return;
-    const id = typeof raw.id === 'string' && raw.id !== '' ? raw.id : undefined;
+    const id = typeof raw.id === "string" && raw.id !== "" ? raw.id : undefined;
     const name = id !== undefined ? `Edge ${quote(id)}` : `Edge #${index + 1}`;
     if (id !== undefined) {
       if (edgeIds.has(id)) {
         problems.push(
-          errorProblem(ProblemCode.DuplicateId, `${name} (edge #${index + 1}) has the same id as an earlier edge; give every edge its own id`, {
-            edgeId: id,
-          }),
+          errorProblem(
+            ProblemCode.DuplicateId,
+            `${name} (edge #${index + 1}) has the same id as an earlier edge; give every edge its own id`,
+            {
+              edgeId: id,
+            },
+          ),
         );
       }
       edgeIds.add(id);
     }
-    if (typeof raw.source !== 'string' || typeof raw.target !== 'string') return;
+    if (typeof raw.source !== "string" || typeof raw.target !== "string") return;
     const source = graph.nodeById.get(raw.source);
     const target = graph.nodeById.get(raw.target);
     if (source === undefined || target === undefined) {
@@ -111,9 +115,9 @@ export function buildGraph(
         source === undefined ? `leaves ${quote(raw.source)}` : undefined,
         target === undefined ? `goes to ${quote(raw.target)}` : undefined,
       ].filter((part) => part !== undefined);
-      const which = source === undefined && target === undefined ? 'neither is a node' : 'which is not a node';
+      const which = source === undefined && target === undefined ? "neither is a node" : "which is not a node";
       problems.push(
-        errorProblem(ProblemCode.DanglingEdge, `${name} ${missing.join(' and ')}, ${which}; connect it to a node or delete it`, {
+        errorProblem(ProblemCode.DanglingEdge, `${name} ${missing.join(" and ")}, ${which}; connect it to a node or delete it`, {
           edgeId: id,
         }),
       );
@@ -166,5 +170,5 @@ export function edgeTitle(graph: WorkflowGraph, edge: GraphEdge): string {
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

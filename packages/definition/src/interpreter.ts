@@ -7,10 +7,10 @@ import {
   Task,
   toFailureDetails,
   turnIsSpent,
-} from '@weft/engine';
-import type { Plan, PlanNode } from './compile.js';
-import { evaluateExpression, type ExpressionContext } from './expressions.js';
-import { NodeStatus, type NodeObserver } from './node-observer.js';
+} from "@weft/engine";
+import type { Plan, PlanNode } from "./compile.js";
+import { evaluateExpression, type ExpressionContext } from "./expressions.js";
+import { NodeStatus, type NodeObserver } from "./node-observer.js";
 
 /** How often one node may run in one instance (per map item inside a map body). */
 export const MAX_NODE_VISITS = 1000;
@@ -22,13 +22,13 @@ export const DEFAULT_MAX_MAP_ITEMS = 10_000;
 export const EXPRESSION_STEP_BUDGET = 200_000;
 
 /** Tag key prefix under which a parent records the sub-workflow versions resolved at its start. */
-export const SUB_WORKFLOW_TAG_PREFIX = 'sub:';
+export const SUB_WORKFLOW_TAG_PREFIX = "sub:";
 
 /** Tags of an instance restarted from a step of an earlier one. */
-export const RESTART_FROM_TAG = 'restart:from';
-export const RESTART_OF_TAG = 'restart:of';
+export const RESTART_FROM_TAG = "restart:from";
+export const RESTART_OF_TAG = "restart:of";
 /** The system activity that loads what a restarted instance keeps (recorded in its history, so replay is exact). */
-export const RESTART_SEED_ACTIVITY = 'weft.restartSeed';
+export const RESTART_SEED_ACTIVITY = "weft.restartSeed";
 
 /** What a run had when a token entered a node: enough to start again from there. */
 export interface RestartSeed {
@@ -179,7 +179,7 @@ class Run {
       const seed = (yield this.#ctx.callActivity(
         RESTART_SEED_ACTIVITY,
         { instanceId: this.#ctx.tags[RESTART_OF_TAG], nodeId: restartFrom },
-        { tags: { system: 'restart' } },
+        { tags: { system: "restart" } },
       )) as RestartSeed;
       Object.assign(this.#root.steps, seed.steps);
       Object.assign(this.#vars, seed.vars);
@@ -196,7 +196,7 @@ class Run {
       if (this.#finished) break;
       if (this.#settled.length === 0) {
         if (this.#waiting.size === 0) {
-          this.#fail(new WorkflowError('WorkflowStuck', 'The workflow has nothing left to run or wait for, but it did not reach an end.'));
+          this.#fail(new WorkflowError("WorkflowStuck", "The workflow has nothing left to run or wait for, but it did not reach an end."));
           break;
         }
         const wake = new WakeSignal();
@@ -270,7 +270,7 @@ class Run {
   async #step(token: Token): Promise<void> {
     const plan = this.#plan.nodes[token.node];
     if (!plan) {
-      this.#fail(new WorkflowError('WorkflowError', `The workflow has no node '${token.node}'.`));
+      this.#fail(new WorkflowError("WorkflowError", `The workflow has no node '${token.node}'.`));
       return;
     }
     const visitKey = `${plan.id}\u0000${scopePath(token.scope)}`;
@@ -279,7 +279,7 @@ class Run {
     if (visits > MAX_NODE_VISITS) {
       this.#fail(
         new WorkflowError(
-          'VisitLimitExceeded',
+          "VisitLimitExceeded",
           `Node '${nodeName(plan)}' ran more than ${MAX_NODE_VISITS} times in this instance; a loop probably never exits. Check the conditions of the choice that closes it.`,
         ),
       );
@@ -304,10 +304,10 @@ class Run {
     const node = plan.node;
     const ctx = this.#ctx;
     switch (node.type) {
-      case 'start':
+      case "start":
         this.#succeed(token, plan, this.#input);
         return;
-      case 'activity': {
+      case "activity": {
         const input = node.input === undefined ? token.last : await this.#eval(node.input, token);
         const task = ctx.callActivity(node.activity, input, {
           ...(node.retry ? { retry: node.retry as RetryPolicy } : {}),
@@ -320,7 +320,7 @@ class Run {
         });
         return;
       }
-      case 'subWorkflow': {
+      case "subWorkflow": {
         const input = node.input === undefined ? token.last : await this.#eval(node.input, token);
         const version = this.#subWorkflowVersion(plan);
         const task = ctx.callSubOrchestrator(node.workflow, input, {
@@ -334,7 +334,7 @@ class Run {
         });
         return;
       }
-      case 'waitForEvent': {
+      case "waitForEvent": {
         const tags: Tags = this.#tags(plan, token);
         if (node.approval) tags.approval = { title: node.approval.title, choices: node.approval.choices };
         const task = ctx.waitForEvent(node.event, {
@@ -347,7 +347,7 @@ class Run {
             this.#succeed(token, plan, done.result);
             return;
           }
-          if (done.error?.name === 'TimeoutError') {
+          if (done.error?.name === "TimeoutError") {
             const output = { timedOut: true };
             this.#setStep(token.scope, plan.id, output);
             if (plan.timeoutTarget) {
@@ -360,16 +360,16 @@ class Run {
         });
         return;
       }
-      case 'delay': {
+      case "delay": {
         let timer: Task<void>;
         if (node.durationMs !== undefined) {
           timer = ctx.sleep(node.durationMs, { tags: this.#tags(plan, token) });
         } else {
-          const until = await this.#eval(node.until ?? 'null', token);
-          const at = typeof until === 'number' ? until : typeof until === 'string' ? Date.parse(until) : Number.NaN;
+          const until = await this.#eval(node.until ?? "null", token);
+          const at = typeof until === "number" ? until : typeof until === "string" ? Date.parse(until) : Number.NaN;
           if (!Number.isFinite(at)) {
             throw new WorkflowError(
-              'BadDelay',
+              "BadDelay",
               `Delay '${nodeName(plan)}': "until" gave ${JSON.stringify(until)}, not an ISO time such as "2026-12-01T09:00:00Z".`,
             );
           }
@@ -381,7 +381,7 @@ class Run {
         });
         return;
       }
-      case 'parallel': {
+      case "parallel": {
         this.#setStep(token.scope, plan.id, token.last);
         this.#observe(plan.id, token.scope, NodeStatus.Succeeded);
         const fork: Fork = { id: this.#nextId++, parallelId: plan.id, branches: plan.next.length, arrived: new Map(), done: false };
@@ -391,21 +391,19 @@ class Run {
         });
         return;
       }
-      case 'join': {
+      case "join": {
         const frame = token.frames.at(-1);
         this.#retire(token);
         if (!frame || frame.fork.done) return;
         const { fork } = frame;
         fork.arrived.set(frame.branch, token.last);
-        const all = (node.mode ?? 'all') === 'all';
+        const all = (node.mode ?? "all") === "all";
         if (all && fork.arrived.size < fork.branches) {
           this.#observe(plan.id, token.scope, NodeStatus.Waiting);
           return;
         }
         fork.done = true;
-        const output = all
-          ? Array.from({ length: fork.branches }, (_, i) => fork.arrived.get(i))
-          : token.last;
+        const output = all ? Array.from({ length: fork.branches }, (_, i) => fork.arrived.get(i)) : token.last;
         if (!all) this.#cancel((t) => t.frames.some((f) => f.fork === fork));
         const next = this.#spawn(plan.id, output, token.frames.slice(0, -1), token.scope);
         // The continuation token stands on the join itself: it has run, so count it once.
@@ -413,21 +411,18 @@ class Run {
         this.#succeed(next, plan, output);
         return;
       }
-      case 'map': {
+      case "map": {
         const items = await this.#eval(node.items, token);
         if (!Array.isArray(items)) {
-          throw new WorkflowError(
-            'BadMapItems',
-            `Map '${nodeName(plan)}': "items" must give an array, but gave ${describe(items)}.`,
-          );
+          throw new WorkflowError("BadMapItems", `Map '${nodeName(plan)}': "items" must give an array, but gave ${describe(items)}.`);
         }
         const maxItems = this.#options.maxMapItems ?? DEFAULT_MAX_MAP_ITEMS;
         if (items.length > maxItems) {
           // Refused before anything is scheduled: a map this size would only fail later, on the
           // history limit, after holding the worker for seconds.
           throw new WorkflowError(
-            'MapItemsExceeded',
-            `Map '${nodeName(plan)}': "items" gave ${items.length.toLocaleString('en-US')} items; the limit is ${maxItems.toLocaleString('en-US')} (WEFT_MAX_MAP_ITEMS on the server). Split the list into batches (a map over batches, each a sub-workflow), or raise the limit.`,
+            "MapItemsExceeded",
+            `Map '${nodeName(plan)}': "items" gave ${items.length.toLocaleString("en-US")} items; the limit is ${maxItems.toLocaleString("en-US")} (WEFT_MAX_MAP_ITEMS on the server). Split the list into batches (a map over batches, each a sub-workflow), or raise the limit.`,
           );
         }
         if (!plan.bodyEntry || items.length === 0) {
@@ -451,27 +446,27 @@ class Run {
         this.#launchItems(run);
         return;
       }
-      case 'choice': {
+      case "choice": {
         const scope = await this.#context(token);
         for (const choice of plan.choices) {
           const matched = await evaluateExpression(choice.condition, scope, this.#evalOptions());
-          if (matched === true || (matched !== false && matched !== null && matched !== undefined && matched !== 0 && matched !== '')) {
+          if (matched === true || (matched !== false && matched !== null && matched !== undefined && matched !== 0 && matched !== "")) {
             this.#observe(plan.id, token.scope, NodeStatus.Succeeded, { edgeId: choice.edgeId });
             this.#moveTo(token, choice.target, token.last);
             return;
           }
         }
         if (plan.defaultTarget) {
-          this.#observe(plan.id, token.scope, NodeStatus.Succeeded, { edgeId: 'default' });
+          this.#observe(plan.id, token.scope, NodeStatus.Succeeded, { edgeId: "default" });
           this.#moveTo(token, plan.defaultTarget, token.last);
           return;
         }
         throw new WorkflowError(
-          'NoChoiceMatched',
+          "NoChoiceMatched",
           `No condition of choice '${nodeName(plan)}' matched and it has no default edge. Add a default edge or a condition that covers this case.`,
         );
       }
-      case 'transform': {
+      case "transform": {
         const assigned: Record<string, unknown> = {};
         for (const [name, expression] of Object.entries(node.assign)) {
           const value = await this.#eval(expression, token);
@@ -481,13 +476,13 @@ class Run {
         this.#succeed(token, plan, assigned);
         return;
       }
-      case 'setStatus': {
+      case "setStatus": {
         const status = await this.#eval(node.status, token);
         ctx.setCustomStatus(status);
         this.#succeed(token, plan, status);
         return;
       }
-      case 'end': {
+      case "end": {
         const output = node.output === undefined ? token.last : await this.#eval(node.output, token);
         this.#setStep(token.scope, plan.id, output);
         this.#observe(plan.id, token.scope, NodeStatus.Succeeded);
@@ -496,9 +491,9 @@ class Run {
         else this.#finish(output);
         return;
       }
-      case 'fail': {
+      case "fail": {
         const message = node.message === undefined ? `The workflow failed at '${nodeName(plan)}'.` : await this.#eval(node.message, token);
-        throw new WorkflowError(node.error ?? 'WorkflowFailed', typeof message === 'string' ? message : JSON.stringify(message));
+        throw new WorkflowError(node.error ?? "WorkflowFailed", typeof message === "string" ? message : JSON.stringify(message));
       }
     }
   }
@@ -582,7 +577,7 @@ class Run {
   #fail(error: unknown): void {
     if (this.#finished) return;
     this.#finished = true;
-    this.#failure = error instanceof Error ? error : new WorkflowError('WorkflowError', String(error));
+    this.#failure = error instanceof Error ? error : new WorkflowError("WorkflowError", String(error));
     this.#cancel(() => true);
   }
 
@@ -638,12 +633,12 @@ class Run {
 
   #subWorkflowVersion(plan: PlanNode): number {
     const node = plan.node;
-    if (node.type !== 'subWorkflow') return 0;
-    if (typeof node.version === 'number') return node.version;
+    if (node.type !== "subWorkflow") return 0;
+    if (typeof node.version === "number") return node.version;
     const resolved = Number(this.#ctx.tags[`${SUB_WORKFLOW_TAG_PREFIX}${plan.id}`]);
     if (!Number.isInteger(resolved) || resolved < 1) {
       throw new WorkflowError(
-        'UnresolvedSubWorkflow',
+        "UnresolvedSubWorkflow",
         `Sub-workflow '${nodeName(plan)}' asks for the latest version of '${node.workflow}', but no version was resolved when this instance started. Publish '${node.workflow}' and start the instance again.`,
       );
     }
@@ -677,7 +672,7 @@ function isInside(scope: Scope, run: MapRun): boolean {
 function scopePath(scope: Scope): string {
   const parts: string[] = [];
   for (let s: Scope | undefined = scope; s; s = s.parent) if (s.mapRun) parts.unshift(`${s.mapRun.id}.${s.index ?? 0}`);
-  return parts.join('/');
+  return parts.join("/");
 }
 
 function nodeName(plan: PlanNode): string {
@@ -685,8 +680,8 @@ function nodeName(plan: PlanNode): string {
 }
 
 function describe(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (value === null) return 'null';
+  if (value === undefined) return "nothing";
+  if (value === null) return "null";
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 60 ? `${typeof value} ${text.slice(0, 57)}…` : text;
 }
@@ -695,7 +690,7 @@ function describe(value: unknown): string {
 function describeFailure(error: unknown): { name: string; message: string } {
   const details = toFailureDetails(error);
   const cause = details.cause;
-  if ((details.name === 'TaskFailedError' || details.name === 'SubOrchestrationFailedError') && cause) {
+  if ((details.name === "TaskFailedError" || details.name === "SubOrchestrationFailedError") && cause) {
     return { name: cause.name, message: cause.message };
   }
   return { name: details.name, message: details.message };

@@ -11,7 +11,7 @@ export const MAX_JSON_VALUES = 2_000_000;
 export type JsonPath = ReadonlyArray<string | number>;
 
 export interface JsonCopyIssue {
-  kind: 'too-deep' | 'too-large';
+  kind: "too-deep" | "too-large";
   path: JsonPath;
 }
 
@@ -33,13 +33,13 @@ interface Task {
   path: PathLink | undefined;
 }
 
-const OMIT = Symbol('omit');
+const OMIT = Symbol("omit");
 
 export function copyJson(input: unknown): JsonCopy {
   const issues: JsonCopyIssue[] = [];
   const root: Record<string, unknown> = {};
   const first = jsonValue(input);
-  const stack: Task[] = [{ value: first === OMIT ? undefined : first, holder: root, key: 'value', depth: 0, path: undefined }];
+  const stack: Task[] = [{ value: first === OMIT ? undefined : first, holder: root, key: "value", depth: 0, path: undefined }];
   let budget = MAX_JSON_VALUES;
   let reportedDepth = false;
 
@@ -47,17 +47,17 @@ export function copyJson(input: unknown): JsonCopy {
     const task = stack.pop() as Task;
     const holder = task.holder as Record<string | number, unknown>;
     const value = task.value;
-    if (value === null || typeof value !== 'object') {
+    if (value === null || typeof value !== "object") {
       holder[task.key] = value;
       continue;
     }
     if (--budget < 0) {
-      if (budget === -1) issues.push({ kind: 'too-large', path: toPath(task.path) });
+      if (budget === -1) issues.push({ kind: "too-large", path: toPath(task.path) });
       holder[task.key] = null;
       continue;
     }
     if (task.depth >= MAX_JSON_DEPTH) {
-      if (!reportedDepth) issues.push({ kind: 'too-deep', path: toPath(task.path) });
+      if (!reportedDepth) issues.push({ kind: "too-deep", path: toPath(task.path) });
       reportedDepth = true;
       holder[task.key] = null;
       continue;
@@ -83,7 +83,7 @@ export function copyJson(input: unknown): JsonCopy {
     // Insert keys now, in order, so the copy keeps the input's key order.
     const pending: Task[] = [];
     for (const [key, raw] of entries) {
-      if (key === '__proto__') continue;
+      if (key === "__proto__") continue;
       const element = jsonValue(raw);
       if (element === OMIT) continue;
       copy[key] = null;
@@ -97,24 +97,24 @@ export function copyJson(input: unknown): JsonCopy {
 // What JSON.stringify would make of a value, before looking inside it.
 function jsonValue(value: unknown): unknown {
   switch (typeof value) {
-    case 'string':
-    case 'boolean':
+    case "string":
+    case "boolean":
       return value;
-    case 'number':
+    case "number":
       return Number.isFinite(value) ? value : null;
-    case 'undefined':
-    case 'function':
-    case 'symbol':
-    case 'bigint':
+    case "undefined":
+    case "function":
+    case "symbol":
+    case "bigint":
       return OMIT;
     default:
       break;
   }
   if (value === null) return null;
   const toJSON = (value as { toJSON?: unknown }).toJSON;
-  if (typeof toJSON === 'function') {
+  if (typeof toJSON === "function") {
     const converted: unknown = toJSON.call(value);
-    return typeof converted === 'object' && converted !== null ? converted : jsonValue(converted);
+    return typeof converted === "object" && converted !== null ? converted : jsonValue(converted);
   }
   return value;
 }

@@ -1,7 +1,7 @@
-import jsonata from 'jsonata';
-import { describe, expect, it } from 'vitest';
-import { compileLinearRegex, createLinearRegexEngine, MAX_MATCH_WORK, mayScanPastMatch } from './linear-regex.js';
-import { translateRegex } from './regex-translation.js';
+import jsonata from "jsonata";
+import { describe, expect, it } from "vitest";
+import { compileLinearRegex, createLinearRegexEngine, MAX_MATCH_WORK, mayScanPastMatch } from "./linear-regex.js";
+import { translateRegex } from "./regex-translation.js";
 
 const LinearRegExp = createLinearRegexEngine();
 
@@ -14,49 +14,49 @@ async function linear(source: string, input: unknown): Promise<unknown> {
 }
 
 const TEXTS = [
-  'Order 42 shipped to Ada Lovelace on 2024-05-01; order 7 pending.',
-  'line one\nline two\nLINE three\n\nend',
-  'tabs\tand  spaces\u00a0nbsp\u2003em\ufeffbom\vvt',
-  'é café naïve Ωmega',
-  'a,b,,c;d ; e',
-  '',
+  "Order 42 shipped to Ada Lovelace on 2024-05-01; order 7 pending.",
+  "line one\nline two\nLINE three\n\nend",
+  "tabs\tand  spaces\u00a0nbsp\u2003em\ufeffbom\vvt",
+  "é café naïve Ωmega",
+  "a,b,,c;d ; e",
+  "",
 ];
 
 const PATTERNS = [
-  '/\\d+/',
-  '/(\\d{4})-(\\d{2})-(\\d{2})/',
-  '/[A-Z][a-z]+ [A-Z][a-z]+/',
-  '/order (\\d+)/i',
-  '/^line/m',
-  '/^line.*$/m',
-  '/three$/im',
-  '/\\s+/',
-  '/\\S+/',
-  '/[\\s,;]+/',
-  '/[^\\s]+/',
-  '/\\w+/',
-  '/\\b\\w/',
-  '/\\Bn/',
-  '/./',
-  '/.+/',
-  '/(a)|(b)/',
-  '/(?:x)?(o)(r)?/',
-  '/(?<word>[a-z]+)@?/',
-  '/é|ï|Ω/',
-  '/[à-ÿ]+/',
-  '/\\u00e9/',
-  '/\\x41|\\x61/',
-  '/a{2,}|e{1,2}/',
-  '/o.*?e/',
-  '/[.]/',
-  '/[\\]\\[]/',
-  '/\\//',
-  '/\\-|\\;/',
-  '/,/',
-  '/(?<=order )\\d+/i',
+  "/\\d+/",
+  "/(\\d{4})-(\\d{2})-(\\d{2})/",
+  "/[A-Z][a-z]+ [A-Z][a-z]+/",
+  "/order (\\d+)/i",
+  "/^line/m",
+  "/^line.*$/m",
+  "/three$/im",
+  "/\\s+/",
+  "/\\S+/",
+  "/[\\s,;]+/",
+  "/[^\\s]+/",
+  "/\\w+/",
+  "/\\b\\w/",
+  "/\\Bn/",
+  "/./",
+  "/.+/",
+  "/(a)|(b)/",
+  "/(?:x)?(o)(r)?/",
+  "/(?<word>[a-z]+)@?/",
+  "/é|ï|Ω/",
+  "/[à-ÿ]+/",
+  "/\\u00e9/",
+  "/\\x41|\\x61/",
+  "/a{2,}|e{1,2}/",
+  "/o.*?e/",
+  "/[.]/",
+  "/[\\]\\[]/",
+  "/\\//",
+  "/\\-|\\;/",
+  "/,/",
+  "/(?<=order )\\d+/i",
 ];
 
-describe('the linear-time regex engine gives what JavaScript gives', () => {
+describe("the linear-time regex engine gives what JavaScript gives", () => {
   for (const pattern of PATTERNS) {
     it(`$match, $replace, $split and $contains with ${pattern}`, async () => {
       for (const text of TEXTS) {
@@ -85,9 +85,9 @@ describe('the linear-time regex engine gives what JavaScript gives', () => {
     });
   }
 
-  it('reports group positions and unmatched groups as RegExp.exec does', () => {
+  it("reports group positions and unmatched groups as RegExp.exec does", () => {
     const engine = new LinearRegExp(/(x)?(o)(r)?/g);
-    const text = 'for or o';
+    const text = "for or o";
     const native = /(x)?(o)(r)?/g;
     for (;;) {
       const ours = engine.exec(text);
@@ -101,22 +101,22 @@ describe('the linear-time regex engine gives what JavaScript gives', () => {
   });
 });
 
-describe('where RE2 and JavaScript differ (documented in regex-translation.ts)', () => {
-  it('with the m flag, a line ends at \\n only, not at \\r', async () => {
-    const input = { text: 'one\r\ntwo' };
-    expect(await native('$contains(text, /one$/m)', input)).toBe(true);
-    expect(await linear('$contains(text, /one$/m)', input)).toBe(false);
+describe("where RE2 and JavaScript differ (documented in regex-translation.ts)", () => {
+  it("with the m flag, a line ends at \\n only, not at \\r", async () => {
+    const input = { text: "one\r\ntwo" };
+    expect(await native("$contains(text, /one$/m)", input)).toBe(true);
+    expect(await linear("$contains(text, /one$/m)", input)).toBe(false);
   });
 
-  it('an emoji is one character, not two halves', async () => {
-    const input = { text: '😀' };
-    expect(await native('$count($match(text, /./))', input)).toBe(2);
-    expect(await linear('$count($match(text, /./))', input)).toBe(1);
+  it("an emoji is one character, not two halves", async () => {
+    const input = { text: "😀" };
+    expect(await native("$count($match(text, /./))", input)).toBe(2);
+    expect(await linear("$count($match(text, /./))", input)).toBe(1);
   });
 });
 
-describe('patterns the linear-time engine cannot run', () => {
-  it('refuses backreferences and lookahead with a message that says what to write instead', () => {
+describe("patterns the linear-time engine cannot run", () => {
+  it("refuses backreferences and lookahead with a message that says what to write instead", () => {
     const backreference = compileLinearRegex(/(a)\1/);
     expect(backreference).toMatchObject({ ok: false, offset: 3 });
     if (!backreference.ok) expect(backreference.message).toMatch(/backreference \(\\1\).*compare it in a second step/);
@@ -129,34 +129,34 @@ describe('patterns the linear-time engine cannot run', () => {
     expect(negative.ok).toBe(false);
   });
 
-  it('refuses repetition counts over 1000, which RE2 cannot compile, saying so', () => {
+  it("refuses repetition counts over 1000, which RE2 cannot compile, saying so", () => {
     const result = compileLinearRegex(/a{1001}/);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.message).toMatch(/at most 1000/);
   });
 
   it('keeps JavaScript identity escapes (\\a is "a", not a bell) and [] / [^]', () => {
-    expect(translateRegex('\\a\\e\\p', '')).toEqual({ ok: true, source: 'aep', lookbehind: false });
+    expect(translateRegex("\\a\\e\\p", "")).toEqual({ ok: true, source: "aep", lookbehind: false });
     const empty = new LinearRegExp(/[]/g);
-    expect(empty.exec('abc')).toBeNull();
+    expect(empty.exec("abc")).toBeNull();
     const any = new LinearRegExp(/[^]/g);
-    expect(any.exec('\n')?.[0]).toBe('\n');
+    expect(any.exec("\n")?.[0]).toBe("\n");
   });
 });
 
-describe('linear time', () => {
-  it('matches /^(a+)+$/ and /^(a|a)*$/ on long texts in milliseconds', () => {
+describe("linear time", () => {
+  it("matches /^(a+)+$/ and /^(a|a)*$/ on long texts in milliseconds", () => {
     for (const regex of [/^(a+)+$/g, /^(a|a)*$/g, /(x+x+)+y/g]) {
       const engine = new LinearRegExp(regex);
       const started = performance.now();
-      expect(engine.exec(`${'a'.repeat(5000)}b`)).toBeNull();
+      expect(engine.exec(`${"a".repeat(5000)}b`)).toBeNull();
       expect(performance.now() - started).toBeLessThan(100);
     }
   });
 
-  it('refuses a match whose text length times program size passes the work limit, before running it', () => {
+  it("refuses a match whose text length times program size passes the work limit, before running it", () => {
     const engine = new LinearRegExp(/([a-z]{1,10}){1,10}$/g);
-    const text = 'a'.repeat(Math.ceil(MAX_MATCH_WORK / 100));
+    const text = "a".repeat(Math.ceil(MAX_MATCH_WORK / 100));
     const started = performance.now();
     expect(() => engine.exec(text)).toThrow();
     try {
@@ -168,21 +168,21 @@ describe('linear time', () => {
   });
 });
 
-describe('which patterns may scan past their match (and pay for the whole rest of the text per search)', () => {
+describe("which patterns may scan past their match (and pay for the whole rest of the text per search)", () => {
   it.each([
-    ['(?:a.*c)|a', true],
-    ['(\\d+)(\\.\\d+)?', true],
-    ['(ab)+c', true],
-    ['x.*?y', true],
-    ['a{2,}|b', true],
-    ['\\s+', false],
-    ['[a-z]+@[a-z]+\\.com', false],
-    ['colou?r|cat|dog', false],
-    ['[|?*+]+', false],
-    ['\\|\\?', false],
-    ['(?:abc)', false],
-    ['(?<year>\\d{4})-(?<month>\\d{2})', false],
-  ])('%s → %s', (source, expected) => {
+    ["(?:a.*c)|a", true],
+    ["(\\d+)(\\.\\d+)?", true],
+    ["(ab)+c", true],
+    ["x.*?y", true],
+    ["a{2,}|b", true],
+    ["\\s+", false],
+    ["[a-z]+@[a-z]+\\.com", false],
+    ["colou?r|cat|dog", false],
+    ["[|?*+]+", false],
+    ["\\|\\?", false],
+    ["(?:abc)", false],
+    ["(?<year>\\d{4})-(?<month>\\d{2})", false],
+  ])("%s → %s", (source, expected) => {
     expect(mayScanPastMatch(source)).toBe(expected);
   });
 });

@@ -1,6 +1,6 @@
-import { RE2JS } from 're2js';
-import { LruCache } from './lru-cache.js';
-import { translateRegex } from './regex-translation.js';
+import { RE2JS } from "re2js";
+import { LruCache } from "./lru-cache.js";
+import { translateRegex } from "./regex-translation.js";
 
 /**
  * JSONata runs regular expressions on the orchestration's thread, where nothing can
@@ -33,12 +33,11 @@ export interface RegexFailure {
   code: typeof REGEX_UNSUPPORTED_CODE | typeof REGEX_TOO_COSTLY_CODE;
   message: string;
 }
-export const REGEX_UNSUPPORTED_CODE = 'WEFT-REGEX';
-export const REGEX_TOO_COSTLY_CODE = 'WEFT-REGEX-COST';
+export const REGEX_UNSUPPORTED_CODE = "WEFT-REGEX";
+export const REGEX_TOO_COSTLY_CODE = "WEFT-REGEX-COST";
 
 type Compiled =
-  | { ok: true; pattern: RE2JS; groups: number; size: number; scansPastMatch: boolean }
-  | { ok: false; message: string; offset: number };
+  { ok: true; pattern: RE2JS; groups: number; size: number; scansPastMatch: boolean } | { ok: false; message: string; offset: number };
 
 const compiledCache = new LruCache<string, Compiled>(500);
 
@@ -61,7 +60,13 @@ export function compileLinearRegex(regex: RegExp): Compiled {
   } else {
     try {
       const pattern = RE2JS.compile(translation.source, translation.lookbehind ? RE2JS.LOOKBEHINDS : 0);
-      compiled = { ok: true, pattern, groups: pattern.groupCount(), size: pattern.programSize(), scansPastMatch: mayScanPastMatch(regex.source) };
+      compiled = {
+        ok: true,
+        pattern,
+        groups: pattern.groupCount(),
+        size: pattern.programSize(),
+        scansPastMatch: mayScanPastMatch(regex.source),
+      };
     } catch (error) {
       compiled = { ok: false, message: explainSyntaxError(error), offset: 0 };
     }
@@ -76,7 +81,7 @@ export function unsupportedRegexMessage(regex: RegExp, reason: string): string {
 }
 
 function explainSyntaxError(error: unknown): string {
-  const message = error instanceof Error ? error.message.replace(/^error parsing regexp: /, '') : String(error);
+  const message = error instanceof Error ? error.message.replace(/^error parsing regexp: /, "") : String(error);
   if (/invalid repeat count/.test(message)) return `${message}; a repetition count may be at most 1000`;
   if (/invalid capture in lookbehind/.test(message)) return `${message}; use (?:…) inside a lookbehind`;
   if (/expression too large|too large/.test(message)) return `${message}; split it into simpler patterns`;
@@ -166,10 +171,10 @@ class LinearRegExp implements RegexEngineInstance {
  */
 export function mayScanPastMatch(source: string): boolean {
   const plain = source
-    .replace(/\\./g, 'x') // escapes: a literal character each
-    .replace(/\[\^?(?:\\.|[^\]\\])*\]/g, 'x') // classes: one character each
-    .replace(/\(\?(?:[:=!]|<[=!]|<[A-Za-z_][A-Za-z0-9_]*>|P<[A-Za-z_][A-Za-z0-9_]*>)/g, '(') // group openers
-    .replace(/\(\?[a-zA-Z-]+\)/g, ''); // inline flags
+    .replace(/\\./g, "x") // escapes: a literal character each
+    .replace(/\[\^?(?:\\.|[^\]\\])*\]/g, "x") // classes: one character each
+    .replace(/\(\?(?:[:=!]|<[=!]|<[A-Za-z_][A-Za-z0-9_]*>|P<[A-Za-z_][A-Za-z0-9_]*>)/g, "(") // group openers
+    .replace(/\(\?[a-zA-Z-]+\)/g, ""); // inline flags
   const choice = /[|?]|\{\d+,\d*\}|\)[*+{]/.test(plain);
   const unbounded = /[*+]|\{\d+,\}/.test(plain);
   return choice && unbounded;

@@ -1,7 +1,7 @@
-import { edgeTitle, type GraphEdge, type GraphNode, type WorkflowGraph } from './graph.js';
-import { displayName, nodeRef, nodeTitle, quote } from './names.js';
-import { NodeType } from './node-types.js';
-import { errorProblem, ProblemCode, type Problem } from './problem.js';
+import { edgeTitle, type GraphEdge, type GraphNode, type WorkflowGraph } from "./graph.js";
+import { displayName, nodeRef, nodeTitle, quote } from "./names.js";
+import { NodeType } from "./node-types.js";
+import { errorProblem, ProblemCode, type Problem } from "./problem.js";
 
 // A map's body is a graph of its own: it runs once per item, starts at its one node
 // without an incoming edge from inside, and ends the item where a path stops. So the
@@ -133,29 +133,29 @@ function validParents(graph: WorkflowGraph, problems: Problem[]): Map<string, st
   }
 
   // Maps inside each other in a ring would make a body no path can reach.
-  const state = new Map<string, 'walking' | 'done'>();
+  const state = new Map<string, "walking" | "done">();
   for (const node of graph.nodes) {
     if (state.has(node.id)) continue;
     const path: string[] = [];
     let current: string | undefined = node.id;
     while (current !== undefined && !state.has(current)) {
-      state.set(current, 'walking');
+      state.set(current, "walking");
       path.push(current);
       current = parentOf.get(current);
     }
-    if (current !== undefined && state.get(current) === 'walking') {
+    if (current !== undefined && state.get(current) === "walking") {
       const ring = path.slice(path.indexOf(current));
       const names = ring.map((id) => displayName(graph.nodeById.get(id) as GraphNode));
       problems.push(
         errorProblem(
           ProblemCode.BadSetting,
-          `Maps ${names.join(', ')} are inside each other (through parentId), so none of them can run; take one of them out`,
+          `Maps ${names.join(", ")} are inside each other (through parentId), so none of them can run; take one of them out`,
           { nodeId: ring[0] },
         ),
       );
       for (const id of ring) parentOf.delete(id);
     }
-    for (const id of path) state.set(id, 'done');
+    for (const id of path) state.set(id, "done");
   }
   return parentOf;
 }
@@ -178,7 +178,10 @@ function checkStarts(graph: WorkflowGraph, scopes: Scopes, problems: Problem[]):
   }
   if (scopes.starts.length === 0) {
     problems.push(
-      errorProblem(ProblemCode.NoStart, 'The workflow has no start node; add one start where each run begins and connect it to the first step'),
+      errorProblem(
+        ProblemCode.NoStart,
+        "The workflow has no start node; add one start where each run begins and connect it to the first step",
+      ),
     );
   }
   for (const extra of scopes.starts.slice(1)) {
@@ -219,5 +222,5 @@ function isInside(graph: WorkflowGraph, node: GraphNode, mapId: string): boolean
 
 export function listNames(nodes: readonly GraphNode[], limit = 5): string {
   const names = nodes.slice(0, limit).map((node) => displayName(node));
-  return nodes.length > limit ? `${names.join(', ')} and ${nodes.length - limit} more` : names.join(', ');
+  return nodes.length > limit ? `${names.join(", ")} and ${nodes.length - limit} more` : names.join(", ");
 }

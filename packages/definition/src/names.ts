@@ -1,30 +1,30 @@
-import { NodeType } from './node-types.js';
+import { NodeType } from "./node-types.js";
 
 // How messages name things: the words a person sees on the canvas, not the JSON.
 const TYPE_WORDS: ReadonlyMap<string, string> = new Map<string, string>([
-  [NodeType.Start, 'start'],
-  [NodeType.Activity, 'activity'],
-  [NodeType.Parallel, 'parallel'],
-  [NodeType.Join, 'join'],
-  [NodeType.Map, 'map'],
-  [NodeType.WaitForEvent, 'wait'],
-  [NodeType.Delay, 'delay'],
-  [NodeType.Choice, 'choice'],
-  [NodeType.SubWorkflow, 'sub-workflow'],
-  [NodeType.Transform, 'transform'],
-  [NodeType.SetStatus, 'set-status'],
-  [NodeType.End, 'end'],
-  [NodeType.Fail, 'fail'],
+  [NodeType.Start, "start"],
+  [NodeType.Activity, "activity"],
+  [NodeType.Parallel, "parallel"],
+  [NodeType.Join, "join"],
+  [NodeType.Map, "map"],
+  [NodeType.WaitForEvent, "wait"],
+  [NodeType.Delay, "delay"],
+  [NodeType.Choice, "choice"],
+  [NodeType.SubWorkflow, "sub-workflow"],
+  [NodeType.Transform, "transform"],
+  [NodeType.SetStatus, "set-status"],
+  [NodeType.End, "end"],
+  [NodeType.Fail, "fail"],
 ]);
 
 /** The lower-case word for a node type ("activity", "wait", …), "node" when unknown. */
 export function typeWord(type: unknown): string {
-  return (typeof type === 'string' ? TYPE_WORDS.get(type) : undefined) ?? 'node';
+  return (typeof type === "string" ? TYPE_WORDS.get(type) : undefined) ?? "node";
 }
 
 /** Quotes a user-given name, shortening very long ones so messages stay readable. */
 export function quote(text: string): string {
-  const oneLine = text.replace(/\s+/g, ' ');
+  const oneLine = text.replace(/\s+/g, " ");
   return `'${oneLine.length > 60 ? `${oneLine.slice(0, 57)}...` : oneLine}'`;
 }
 
@@ -36,7 +36,7 @@ export interface NamedNode {
 
 /** The name people see on the canvas: the label when there is one, else the id. */
 export function displayName(node: NamedNode): string {
-  return quote(typeof node.label === 'string' && node.label.trim() !== '' ? node.label : node.id);
+  return quote(typeof node.label === "string" && node.label.trim() !== "" ? node.label : node.id);
 }
 
 /** "activity 'Create video'" — for the middle of a sentence. */

@@ -1,13 +1,13 @@
 /** The states a node can be in on the drawing of a run. */
 export const NodeStatus = {
-  Idle: 'idle',
-  Running: 'running',
-  Waiting: 'waiting',
-  Retrying: 'retrying',
-  Succeeded: 'succeeded',
-  Failed: 'failed',
-  Skipped: 'skipped',
-  Cancelled: 'cancelled',
+  Idle: "idle",
+  Running: "running",
+  Waiting: "waiting",
+  Retrying: "retrying",
+  Succeeded: "succeeded",
+  Failed: "failed",
+  Skipped: "skipped",
+  Cancelled: "cancelled",
 } as const;
 export type NodeStatus = (typeof NodeStatus)[keyof typeof NodeStatus];
 

@@ -1,7 +1,7 @@
-import { type HistoryEvent, ReplayExecutor, type Tags } from '@weft/engine';
-import type { Plan } from './compile.js';
-import { interpret } from './interpreter.js';
-import { NodeStatus, type NodeTransition } from './node-observer.js';
+import { type HistoryEvent, ReplayExecutor, type Tags } from "@weft/engine";
+import type { Plan } from "./compile.js";
+import { interpret } from "./interpreter.js";
+import { NodeStatus, type NodeTransition } from "./node-observer.js";
 
 export interface NodeItemState {
   status: NodeStatus;
@@ -62,11 +62,11 @@ export class NodeStateTracker {
   /** Built on the first events, so the execution id can come from ExecutionStarted. */
   #executorFor(events: readonly HistoryEvent[]): ReplayExecutor {
     if (this.#executor) return this.#executor;
-    const started = events.find((e) => e.type === 'ExecutionStarted');
+    const started = events.find((e) => e.type === "ExecutionStarted");
     const orchestrator = interpret(this.#plan, { observer: (t) => this.#transitions.push(t) });
     this.#executor = new ReplayExecutor({
-      instanceId: this.#options.instanceId ?? 'observed',
-      executionId: this.#options.executionId ?? started?.executionId ?? 'observed',
+      instanceId: this.#options.instanceId ?? "observed",
+      executionId: this.#options.executionId ?? started?.executionId ?? "observed",
       name: this.#plan.workflowId,
       orchestrator,
       tags: this.#options.tags ?? {},
@@ -86,7 +86,7 @@ export class NodeStateTracker {
   /** The replay failed (the history does not belong to this plan): why. */
   get error(): string | undefined {
     const completion = this.#executor?.completion;
-    return completion?.kind === 'failed' && completion.error.name === 'NonDeterminismError' ? completion.error.message : undefined;
+    return completion?.kind === "failed" && completion.error.name === "NonDeterminismError" ? completion.error.message : undefined;
   }
 
   states(): NodeStates {
@@ -108,7 +108,7 @@ export async function deriveNodeStates(plan: Plan, history: readonly HistoryEven
 const ACTIVE: ReadonlySet<NodeStatus> = new Set([NodeStatus.Running, NodeStatus.Waiting, NodeStatus.Retrying]);
 
 function foldStates(plan: Plan, transitions: readonly NodeTransition[], events: readonly HistoryEvent[]): NodeStates {
-  const terminal = events.some((e) => e.type === 'ExecutionCompleted' || e.type === 'ExecutionTerminated');
+  const terminal = events.some((e) => e.type === "ExecutionCompleted" || e.type === "ExecutionTerminated");
   const states: NodeStates = {};
   for (const id of Object.keys(plan.nodes)) {
     states[id] = { nodeId: id, status: terminal ? NodeStatus.Skipped : NodeStatus.Idle, attempts: 0, runs: 0 };
@@ -116,16 +116,16 @@ function foldStates(plan: Plan, transitions: readonly NodeTransition[], events: 
   for (const t of transitions) {
     const state = states[t.nodeId];
     if (!state) continue;
-    if (t.status === NodeStatus.Running && !(t.detail && 'done' in t.detail)) {
+    if (t.status === NodeStatus.Running && !(t.detail && "done" in t.detail)) {
       if (t.index === undefined || state.items?.[t.index] === undefined) state.runs += 1;
       state.startedAt ??= t.at;
       delete state.endedAt;
       delete state.error;
     }
     if (t.detail?.edgeId !== undefined) state.takenEdge = String(t.detail.edgeId);
-    if (t.status === NodeStatus.Failed) state.error = t.detail?.error as NodeState['error'];
+    if (t.status === NodeStatus.Failed) state.error = t.detail?.error as NodeState["error"];
     if (t.status === NodeStatus.Succeeded || t.status === NodeStatus.Failed || t.status === NodeStatus.Cancelled) state.endedAt = t.at;
-    if (typeof t.detail?.items === 'number') {
+    if (typeof t.detail?.items === "number") {
       state.progress = { total: t.detail.items, done: 0, failed: 0, running: 0 };
     }
     if (t.index !== undefined) {
@@ -153,22 +153,23 @@ function applyAttempts(plan: Plan, states: NodeStates, events: readonly HistoryE
   const taskTimes = new Map<number, { at: string; node: string; index?: number }>();
   for (const event of events) {
     const tags: Tags | undefined = event.tags;
-    const nodeId = typeof tags?.nodeId === 'string' ? tags.nodeId : undefined;
-    const index = typeof tags?.index === 'number' ? tags.index : undefined;
-    if ((event.type === 'TaskScheduled' || event.type === 'SubOrchestrationCreated') && nodeId && states[nodeId]) {
+    const nodeId = typeof tags?.nodeId === "string" ? tags.nodeId : undefined;
+    const index = typeof tags?.index === "number" ? tags.index : undefined;
+    if ((event.type === "TaskScheduled" || event.type === "SubOrchestrationCreated") && nodeId && states[nodeId]) {
       const state = states[nodeId];
       const attempt = event.attempt ?? 1;
       if (index !== undefined && state.items?.[index]) state.items[index].attempts = attempt;
       state.attempts = index === undefined ? attempt : Math.max(state.attempts, attempt);
       const retry = (plan.nodes[nodeId]?.node as { retry?: { maxAttempts?: number } }).retry;
       if (retry?.maxAttempts) state.maxAttempts = retry.maxAttempts;
-      if (event.taskId !== undefined) taskTimes.set(event.taskId, { at: event.at, node: nodeId, ...(index !== undefined ? { index } : {}) });
+      if (event.taskId !== undefined)
+        taskTimes.set(event.taskId, { at: event.at, node: nodeId, ...(index !== undefined ? { index } : {}) });
       if (attempt === 1 && index === undefined) state.startedAt = event.at;
-    } else if (event.type === 'TimerCreated' && tags?.backoffFor !== undefined && event.taskId !== undefined) {
+    } else if (event.type === "TimerCreated" && tags?.backoffFor !== undefined && event.taskId !== undefined) {
       backoffOpen.set(event.taskId, event);
-    } else if (event.type === 'TimerFired' && event.taskId !== undefined) {
+    } else if (event.type === "TimerFired" && event.taskId !== undefined) {
       backoffOpen.delete(event.taskId);
-    } else if ((event.type === 'TaskCompleted' || event.type === 'TaskFailed') && event.taskId !== undefined) {
+    } else if ((event.type === "TaskCompleted" || event.type === "TaskFailed") && event.taskId !== undefined) {
       const task = taskTimes.get(event.taskId);
       const state = task ? states[task.node] : undefined;
       if (state && task?.index === undefined) state.endedAt = event.at;
@@ -176,10 +177,10 @@ function applyAttempts(plan: Plan, states: NodeStates, events: readonly HistoryE
   }
   for (const timer of backoffOpen.values()) {
     const nodeId = timer.tags?.nodeId;
-    const state = typeof nodeId === 'string' ? states[nodeId] : undefined;
+    const state = typeof nodeId === "string" ? states[nodeId] : undefined;
     if (!state) continue;
     const index = timer.tags?.index;
-    if (typeof index === 'number' && state.items?.[index]) state.items[index].status = NodeStatus.Retrying;
+    if (typeof index === "number" && state.items?.[index]) state.items[index].status = NodeStatus.Retrying;
     else state.status = NodeStatus.Retrying;
     if (state.items) state.status = aggregate(Object.values(state.items).map((i) => i.status));
   }
@@ -189,13 +190,13 @@ function applyAttempts(plan: Plan, states: NodeStates, events: readonly HistoryE
 function applyMapProgress(plan: Plan, states: NodeStates): void {
   for (const node of Object.values(plan.nodes)) {
     const state = states[node.id];
-    if (node.node.type !== 'map' || !state?.progress) continue;
+    if (node.node.type !== "map" || !state?.progress) continue;
     const body = Object.values(plan.nodes).filter((n) => n.scope === node.id);
     const items: Record<number, NodeItemState> = {};
     for (let i = 0; i < state.progress.total; i++) {
       const statuses = body.map((b) => states[b.id]?.items?.[i]?.status).filter((s): s is NodeStatus => s !== undefined);
       if (statuses.length === 0) continue;
-      const ends = body.filter((b) => b.next.length === 0 && b.node.type !== 'fail');
+      const ends = body.filter((b) => b.next.length === 0 && b.node.type !== "fail");
       const ended = ends.some((b) => states[b.id]?.items?.[i]?.status === NodeStatus.Succeeded);
       const failed = statuses.includes(NodeStatus.Failed) && !ended;
       items[i] = {
@@ -216,7 +217,14 @@ function applyMapProgress(plan: Plan, states: NodeStates): void {
 
 /** One status for several runs of a node: active beats failed beats done. */
 function aggregate(statuses: readonly NodeStatus[]): NodeStatus {
-  for (const status of [NodeStatus.Retrying, NodeStatus.Running, NodeStatus.Waiting, NodeStatus.Failed, NodeStatus.Cancelled, NodeStatus.Succeeded]) {
+  for (const status of [
+    NodeStatus.Retrying,
+    NodeStatus.Running,
+    NodeStatus.Waiting,
+    NodeStatus.Failed,
+    NodeStatus.Cancelled,
+    NodeStatus.Succeeded,
+  ]) {
     if (statuses.includes(status)) return status;
   }
   return NodeStatus.Idle;

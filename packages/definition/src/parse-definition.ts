@@ -1,5 +1,5 @@
-import { copyJson, MAX_JSON_DEPTH, MAX_JSON_VALUES } from './json-copy.js';
-import { errorProblem, ProblemCode, type Problem } from './problem.js';
+import { copyJson, MAX_JSON_DEPTH, MAX_JSON_VALUES } from "./json-copy.js";
+import { errorProblem, ProblemCode, type Problem } from "./problem.js";
 import {
   documentFieldsSchema,
   workflowEdgeSchema,
@@ -7,12 +7,10 @@ import {
   type WorkflowDefinition,
   type WorkflowEdge,
   type WorkflowNode,
-} from './schema.js';
-import { problemAt, problemsFromIssues } from './schema-problems.js';
+} from "./schema.js";
+import { problemAt, problemsFromIssues } from "./schema-problems.js";
 
-export type ParseDefinitionResult =
-  | { ok: true; definition: WorkflowDefinition }
-  | { ok: false; problems: Problem[] };
+export type ParseDefinitionResult = { ok: true; definition: WorkflowDefinition } | { ok: false; problems: Problem[] };
 
 /** The result of checking a document's shape, kept for the graph rules of `validate`. */
 export interface ShapeCheck {
@@ -58,16 +56,14 @@ export function checkShape(json: unknown): ShapeCheck {
   }
   for (const issue of copy.issues) {
     const phrase =
-      issue.kind === 'too-deep'
+      issue.kind === "too-deep"
         ? `is nested more than ${MAX_JSON_DEPTH} levels deep; the deeper part was ignored`
         : `has more than ${MAX_JSON_VALUES} values; the rest was ignored`;
     result.problems.push(problemAt(copy.value, issue.path, phrase));
   }
   const document = copy.value;
-  if (typeof document !== 'object' || document === null || Array.isArray(document)) {
-    result.problems.push(
-      errorProblem(ProblemCode.Schema, 'The workflow definition must be a JSON object with id, name, nodes and edges'),
-    );
+  if (typeof document !== "object" || document === null || Array.isArray(document)) {
+    result.problems.push(errorProblem(ProblemCode.Schema, "The workflow definition must be a JSON object with id, name, nodes and edges"));
     return result;
   }
   const record = document as Record<string, unknown>;
@@ -80,14 +76,14 @@ export function checkShape(json: unknown): ShapeCheck {
   result.nodes = rawNodes.map((raw, index) => {
     const parsed = workflowNodeSchema.safeParse(raw);
     if (parsed.success) return parsed.data;
-    result.problems.push(...problemsFromIssues(parsed.error.issues, record, ['nodes', index]));
+    result.problems.push(...problemsFromIssues(parsed.error.issues, record, ["nodes", index]));
     return undefined;
   });
   const rawEdges = Array.isArray(record.edges) ? (record.edges as unknown[]) : [];
   result.edges = rawEdges.map((raw, index) => {
     const parsed = workflowEdgeSchema.safeParse(raw);
     if (parsed.success) return parsed.data;
-    result.problems.push(...problemsFromIssues(parsed.error.issues, record, ['edges', index]));
+    result.problems.push(...problemsFromIssues(parsed.error.issues, record, ["edges", index]));
     return undefined;
   });
 

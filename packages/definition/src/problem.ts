@@ -3,32 +3,32 @@
  * canvas has to fix, naming the node or edge so the designer can highlight it.
  */
 export const ProblemCode = {
-  NoStart: 'no-start',
-  MultipleStart: 'multiple-start',
-  DuplicateId: 'duplicate-id',
-  DanglingEdge: 'dangling-edge',
-  SelfEdge: 'self-edge',
-  Unreachable: 'unreachable',
-  UnmatchedParallel: 'unmatched-parallel',
-  UnmatchedJoin: 'unmatched-join',
-  CrossesBorder: 'crosses-border',
-  CycleWithoutChoice: 'cycle-without-choice',
-  TooManyEdges: 'too-many-edges',
-  EdgeKindNotAllowed: 'edge-kind-not-allowed',
-  UnknownActivity: 'unknown-activity',
-  BadExpression: 'bad-expression',
-  BadSetting: 'bad-setting',
-  UnknownWorkflow: 'unknown-workflow',
+  NoStart: "no-start",
+  MultipleStart: "multiple-start",
+  DuplicateId: "duplicate-id",
+  DanglingEdge: "dangling-edge",
+  SelfEdge: "self-edge",
+  Unreachable: "unreachable",
+  UnmatchedParallel: "unmatched-parallel",
+  UnmatchedJoin: "unmatched-join",
+  CrossesBorder: "crosses-border",
+  CycleWithoutChoice: "cycle-without-choice",
+  TooManyEdges: "too-many-edges",
+  EdgeKindNotAllowed: "edge-kind-not-allowed",
+  UnknownActivity: "unknown-activity",
+  BadExpression: "bad-expression",
+  BadSetting: "bad-setting",
+  UnknownWorkflow: "unknown-workflow",
   /** A sub-workflow node calls its own workflow, directly or through others. */
-  SubWorkflowCycle: 'sub-workflow-cycle',
+  SubWorkflowCycle: "sub-workflow-cycle",
   /** The document's own shape is wrong (not an object, `nodes` missing, bad workflow id …). */
-  Schema: 'schema',
+  Schema: "schema",
 } as const;
 export type ProblemCode = (typeof ProblemCode)[keyof typeof ProblemCode];
 
 export const Severity = {
-  Error: 'error',
-  Warning: 'warning',
+  Error: "error",
+  Warning: "warning",
 } as const;
 export type Severity = (typeof Severity)[keyof typeof Severity];
 

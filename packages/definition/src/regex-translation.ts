@@ -15,9 +15,7 @@
  * character, not two code units.
  */
 
-export type RegexTranslation =
-  | { ok: true; source: string; lookbehind: boolean }
-  | { ok: false; message: string; offset: number };
+export type RegexTranslation = { ok: true; source: string; lookbehind: boolean } | { ok: false; message: string; offset: number };
 
 // JavaScript's \s: WhiteSpace and LineTerminator (ECMA-262 §22.2.2.9), wider than RE2's [\t\n\f\r ].
 const JS_SPACE_RANGES: ReadonlyArray<readonly [number, number]> = [
@@ -36,12 +34,12 @@ const MAX_CODE_POINT = 0x10ffff;
 
 const hex = (code: number): string => `\\x{${code.toString(16)}}`;
 const range = ([from, to]: readonly [number, number]): string => (from === to ? hex(from) : `${hex(from)}-${hex(to)}`);
-const SPACE_ITEMS = JS_SPACE_RANGES.map(range).join('');
-const NOT_SPACE_ITEMS = complement(JS_SPACE_RANGES).map(range).join('');
+const SPACE_ITEMS = JS_SPACE_RANGES.map(range).join("");
+const NOT_SPACE_ITEMS = complement(JS_SPACE_RANGES).map(range).join("");
 // JavaScript's `.` without the `s` flag: anything but a line terminator.
-const DOT = '[^\\n\\r\\x{2028}\\x{2029}]';
-const NOTHING = '[^\\x00-\\x{10ffff}]';
-const ANYTHING = '[\\x00-\\x{10ffff}]';
+const DOT = "[^\\n\\r\\x{2028}\\x{2029}]";
+const NOTHING = "[^\\x00-\\x{10ffff}]";
+const ANYTHING = "[\\x00-\\x{10ffff}]";
 
 function complement(ranges: ReadonlyArray<readonly [number, number]>): Array<[number, number]> {
   const result: Array<[number, number]> = [];
@@ -60,7 +58,7 @@ const isAsciiAlphanumeric = (char: string): boolean => /^[0-9A-Za-z]$/.test(char
 /** A character as an RE2 literal: ASCII punctuation escaped, everything else as it is. */
 function literal(char: string): string {
   const code = char.codePointAt(0) ?? 0;
-  if (code < 0x80 && !isAsciiAlphanumeric(char) && char !== '_' && char !== ' ') return `\\${char}`;
+  if (code < 0x80 && !isAsciiAlphanumeric(char) && char !== "_" && char !== " ") return `\\${char}`;
   return char;
 }
 
@@ -71,7 +69,7 @@ function literal(char: string): string {
  */
 export function translateRegex(source: string, flags: string): RegexTranslation {
   const hasNamedGroups = /\(\?<(?![=!])/.test(source);
-  let out = '';
+  let out = "";
   let lookbehind = false;
   let inClass = false;
   let index = 0;
@@ -80,80 +78,80 @@ export function translateRegex(source: string, flags: string): RegexTranslation 
   while (index < source.length) {
     const char = source[index] as string;
 
-    if (char === '\\') {
+    if (char === "\\") {
       const next = source[index + 1];
-      if (next === undefined) return refuse('the pattern ends with a lone backslash', index);
+      if (next === undefined) return refuse("the pattern ends with a lone backslash", index);
       const escape = translateEscape(source, index, inClass, hasNamedGroups);
-      if ('message' in escape) return refuse(escape.message, index);
+      if ("message" in escape) return refuse(escape.message, index);
       out += escape.text;
       index += escape.length;
       continue;
     }
 
     if (inClass) {
-      if (char === ']') inClass = false;
+      if (char === "]") inClass = false;
       // RE2 reads `[:alpha:]` inside a class as a POSIX class; JavaScript reads `[` as itself.
-      out += char === '[' ? '\\[' : char;
+      out += char === "[" ? "\\[" : char;
       index += 1;
       continue;
     }
 
     switch (char) {
-      case '[': {
+      case "[": {
         // JavaScript's `[]` matches nothing and `[^]` anything; RE2 reads a `]` there as a member.
-        if (source.startsWith('[]', index)) {
+        if (source.startsWith("[]", index)) {
           out += NOTHING;
           index += 2;
           continue;
         }
-        if (source.startsWith('[^]', index)) {
+        if (source.startsWith("[^]", index)) {
           out += ANYTHING;
           index += 3;
           continue;
         }
         inClass = true;
-        out += '[';
-        if (source[index + 1] === '^') {
-          out += '^';
+        out += "[";
+        if (source[index + 1] === "^") {
+          out += "^";
           index += 1;
         }
         index += 1;
         continue;
       }
-      case '.':
+      case ".":
         out += DOT;
         index += 1;
         continue;
-      case '(': {
-        if (source[index + 1] !== '?') {
-          out += '(';
+      case "(": {
+        if (source[index + 1] !== "?") {
+          out += "(";
           index += 1;
           continue;
         }
         const kind = source.slice(index, index + 4);
-        if (kind.startsWith('(?=') || kind.startsWith('(?!')) {
+        if (kind.startsWith("(?=") || kind.startsWith("(?!")) {
           return refuse(
-            'a lookahead ((?=…) or (?!…)) needs backtracking; match the text and test it in a second step, or use a lookbehind',
+            "a lookahead ((?=…) or (?!…)) needs backtracking; match the text and test it in a second step, or use a lookbehind",
             index,
           );
         }
-        if (kind === '(?<=' || kind === '(?<!') {
+        if (kind === "(?<=" || kind === "(?<!") {
           lookbehind = true;
           out += kind;
           index += 4;
           continue;
         }
-        if (kind.startsWith('(?<')) {
-          out += '(?P<';
+        if (kind.startsWith("(?<")) {
+          out += "(?P<";
           index += 3;
           continue;
         }
-        out += '(?';
+        out += "(?";
         index += 2;
         continue;
       }
-      case '/':
-        out += '\\/';
+      case "/":
+        out += "\\/";
         index += 1;
         continue;
       default:
@@ -162,11 +160,11 @@ export function translateRegex(source: string, flags: string): RegexTranslation 
     }
   }
 
-  let prefix = '';
-  if (flags.includes('i')) prefix += 'i';
-  if (flags.includes('m')) prefix += 'm';
-  if (out === '') out = '(?:)';
-  return { ok: true, source: prefix === '' ? out : `(?${prefix})${out}`, lookbehind };
+  let prefix = "";
+  if (flags.includes("i")) prefix += "i";
+  if (flags.includes("m")) prefix += "m";
+  if (out === "") out = "(?:)";
+  return { ok: true, source: prefix === "" ? out : `(?${prefix})${out}`, lookbehind };
 }
 
 type Escape = { text: string; length: number } | { message: string };
@@ -174,31 +172,31 @@ type Escape = { text: string; length: number } | { message: string };
 function translateEscape(source: string, index: number, inClass: boolean, hasNamedGroups: boolean): Escape {
   const next = source[index + 1] as string;
   switch (next) {
-    case 'd':
-    case 'D':
-    case 'w':
-    case 'W':
-    case 't':
-    case 'n':
-    case 'r':
-    case 'f':
-    case 'v':
+    case "d":
+    case "D":
+    case "w":
+    case "W":
+    case "t":
+    case "n":
+    case "r":
+    case "f":
+    case "v":
       return { text: `\\${next}`, length: 2 };
-    case 'b':
+    case "b":
       // Inside a class \b is a backspace in JavaScript.
-      return { text: inClass ? '\\x{8}' : '\\b', length: 2 };
-    case 'B':
-      return { text: inClass ? 'B' : '\\B', length: 2 };
-    case 's':
+      return { text: inClass ? "\\x{8}" : "\\b", length: 2 };
+    case "B":
+      return { text: inClass ? "B" : "\\B", length: 2 };
+    case "s":
       return { text: inClass ? SPACE_ITEMS : `[${SPACE_ITEMS}]`, length: 2 };
-    case 'S':
+    case "S":
       return { text: inClass ? NOT_SPACE_ITEMS : `[${NOT_SPACE_ITEMS}]`, length: 2 };
-    case 'x': {
+    case "x": {
       const digits = source.slice(index + 2, index + 4);
       if (digits.length === 2 && isHex(digits)) return { text: hex(Number.parseInt(digits, 16)), length: 4 };
-      return { text: 'x', length: 2 };
+      return { text: "x", length: 2 };
     }
-    case 'u': {
+    case "u": {
       const digits = source.slice(index + 2, index + 6);
       if (digits.length === 4 && isHex(digits)) {
         const code = Number.parseInt(digits, 16);
@@ -207,23 +205,23 @@ function translateEscape(source: string, index: number, inClass: boolean, hasNam
         }
         return { text: hex(code), length: 6 };
       }
-      return { text: 'u', length: 2 };
+      return { text: "u", length: 2 };
     }
-    case 'c': {
+    case "c": {
       const letter = source[index + 2];
       if (letter !== undefined && /^[A-Za-z]$/.test(letter)) return { text: hex(letter.charCodeAt(0) % 32), length: 3 };
-      return { text: '\\\\c', length: 2 };
+      return { text: "\\\\c", length: 2 };
     }
-    case '0': {
+    case "0": {
       // \0 is NUL; \0 followed by octal digits is a legacy octal escape.
-      const octal = /^[0-7]{0,2}/.exec(source.slice(index + 2))?.[0] ?? '';
+      const octal = /^[0-7]{0,2}/.exec(source.slice(index + 2))?.[0] ?? "";
       return { text: hex(Number.parseInt(`0${octal}`, 8)), length: 2 + octal.length };
     }
-    case 'k':
-      if (hasNamedGroups && source[index + 2] === '<') {
-        return { message: 'a backreference (\\k<name>) needs backtracking; capture the text and compare it in a second step' };
+    case "k":
+      if (hasNamedGroups && source[index + 2] === "<") {
+        return { message: "a backreference (\\k<name>) needs backtracking; capture the text and compare it in a second step" };
       }
-      return { text: 'k', length: 2 };
+      return { text: "k", length: 2 };
     default:
       break;
   }

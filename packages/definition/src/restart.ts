@@ -1,6 +1,6 @@
-import { type HistoryEvent, ReplayExecutor } from '@weft/engine';
-import type { Plan } from './compile.js';
-import { interpret, type RestartSeed } from './interpreter.js';
+import { type HistoryEvent, ReplayExecutor } from "@weft/engine";
+import type { Plan } from "./compile.js";
+import { interpret, type RestartSeed } from "./interpreter.js";
 
 /**
  * The nodes a run can be restarted from: top-level nodes outside every parallel
@@ -17,12 +17,12 @@ export function restartPoints(plan: Plan): string[] {
     const node = plan.nodes[id];
     if (!node) continue;
     const type = node.node.type;
-    const after = type === 'parallel' ? level + 1 : type === 'join' ? level - 1 : level;
+    const after = type === "parallel" ? level + 1 : type === "join" ? level - 1 : level;
     const targets = [...node.next, ...node.choices.map((c) => c.target), node.defaultTarget, node.errorTarget, node.timeoutTarget];
     for (const target of targets) if (target && !depth.has(target)) queue.push([target, after]);
   }
   return [...depth.entries()]
-    .filter(([id, level]) => level === 0 && plan.nodes[id]?.node.type !== 'join' && !plan.nodes[id]?.scope)
+    .filter(([id, level]) => level === 0 && plan.nodes[id]?.node.type !== "join" && !plan.nodes[id]?.scope)
     .map(([id]) => id);
 }
 
@@ -43,10 +43,10 @@ export async function captureRestartSeed(
   options: RestartSeedOptions,
 ): Promise<RestartSeed | undefined> {
   let seed: RestartSeed | undefined;
-  const started = history.find((e) => e.type === 'ExecutionStarted');
+  const started = history.find((e) => e.type === "ExecutionStarted");
   const executor = new ReplayExecutor({
     instanceId: options.instanceId,
-    executionId: started?.executionId ?? 'observed',
+    executionId: started?.executionId ?? "observed",
     name: plan.workflowId,
     orchestrator: interpret(plan, {
       onEnter: (entered, snapshot) => {

@@ -1,29 +1,29 @@
-import type { z } from 'zod';
-import type { JsonPath } from './json-copy.js';
-import { capitalize, nodeTitle, quote } from './names.js';
-import { NODE_TYPES } from './node-types.js';
-import { errorProblem, ProblemCode, type Problem } from './problem.js';
-import { closestMatch } from './suggest.js';
+import type { z } from "zod";
+import type { JsonPath } from "./json-copy.js";
+import { capitalize, nodeTitle, quote } from "./names.js";
+import { NODE_TYPES } from "./node-types.js";
+import { errorProblem, ProblemCode, type Problem } from "./problem.js";
+import { closestMatch } from "./suggest.js";
 
 type Issue = z.core.$ZodIssue;
 
 // What to write when a required setting is missing, by node type and field.
 const MISSING_HINTS: ReadonlyMap<string, string> = new Map([
-  ['activity.activity', 'pick the activity to run from the catalog, e.g. "util.echo"'],
-  ['map.items', 'write an expression that gives the list of items, e.g. input.orders'],
-  ['waitForEvent.event', 'name the event to wait for, e.g. "OrderApprovalResult"'],
-  ['subWorkflow.workflow', 'give the id of the workflow to run, e.g. "order-processing"'],
-  ['transform.assign', 'give the variables to set, e.g. { "total": "$sum(input.items.price)" }'],
-  ['setStatus.status', 'write an expression for the status, e.g. "Waiting for approval"'],
-  ['approval.title', 'give the approval a title, e.g. "Approve order"'],
-  ['approval.choices', 'list the choices, e.g. ["Approved", "Rejected"]'],
+  ["activity.activity", 'pick the activity to run from the catalog, e.g. "util.echo"'],
+  ["map.items", "write an expression that gives the list of items, e.g. input.orders"],
+  ["waitForEvent.event", 'name the event to wait for, e.g. "OrderApprovalResult"'],
+  ["subWorkflow.workflow", 'give the id of the workflow to run, e.g. "order-processing"'],
+  ["transform.assign", 'give the variables to set, e.g. { "total": "$sum(input.items.price)" }'],
+  ["setStatus.status", 'write an expression for the status, e.g. "Waiting for approval"'],
+  ["approval.title", 'give the approval a title, e.g. "Approve order"'],
+  ["approval.choices", 'list the choices, e.g. ["Approved", "Rejected"]'],
 ]);
 
 // The settings objects that are strict, so a typo is reported with a suggestion.
 const KNOWN_KEYS: ReadonlyMap<string, readonly string[]> = new Map([
-  ['retry', ['maxAttempts', 'firstIntervalMs', 'backoffCoefficient', 'maxIntervalMs', 'totalTimeoutMs']],
-  ['approval', ['title', 'choices']],
-  ['trigger', ['type', 'path', 'secret', 'cron', 'input']],
+  ["retry", ["maxAttempts", "firstIntervalMs", "backoffCoefficient", "maxIntervalMs", "totalTimeoutMs"]],
+  ["approval", ["title", "choices"]],
+  ["trigger", ["type", "path", "secret", "cron", "input"]],
 ]);
 
 /**
@@ -34,11 +34,11 @@ const KNOWN_KEYS: ReadonlyMap<string, readonly string[]> = new Map([
 export function problemsFromIssues(issues: readonly Issue[], document: unknown, basePath: JsonPath = []): Problem[] {
   return issues.map((issue) => {
     const path = [...basePath, ...issue.path.map(pathKey)];
-    if (issue.code === 'invalid_key') {
+    if (issue.code === "invalid_key") {
       // The key itself is wrong: report it on the object that holds it.
       const key = path[path.length - 1];
       const inner = issue.issues[0];
-      const phrase = inner !== undefined && isPhrase(inner.message) ? inner.message : 'is not an allowed name';
+      const phrase = inner !== undefined && isPhrase(inner.message) ? inner.message : "is not an allowed name";
       return problemAt(document, path.slice(0, -1), `has the name ${quote(String(key))}, which ${phrase}`);
     }
     return problemAt(document, path, phraseFor(issue, valueAt(document, path), path, missingHint(document, path)));
@@ -48,12 +48,12 @@ export function problemsFromIssues(issues: readonly Issue[], document: unknown, 
 /** A problem about the value at `path`, with the node or edge it belongs to named. */
 export function problemAt(document: unknown, path: JsonPath, phrase: string): Problem {
   const [first, second] = path;
-  if ((first === 'nodes' || first === 'edges') && typeof second === 'number') {
+  if ((first === "nodes" || first === "edges") && typeof second === "number") {
     const raw = valueAt(document, [first, second]);
     const record = isRecord(raw) ? raw : {};
-    const id = typeof record.id === 'string' && record.id !== '' ? record.id : undefined;
+    const id = typeof record.id === "string" && record.id !== "" ? record.id : undefined;
     const rest = path.slice(2);
-    if (first === 'nodes') {
+    if (first === "nodes") {
       const subject = id !== undefined ? nodeTitle({ id, type: record.type, label: record.label }) : `Node #${second + 1}`;
       return errorProblem(ProblemCode.BadSetting, sentence(subject, rest, phrase), { nodeId: id });
     }
@@ -61,13 +61,13 @@ export function problemAt(document: unknown, path: JsonPath, phrase: string): Pr
     return errorProblem(ProblemCode.BadSetting, sentence(subject, rest, phrase), { edgeId: id });
   }
   if (path.length === 0) return errorProblem(ProblemCode.Schema, `The workflow definition ${phrase}`);
-  return errorProblem(ProblemCode.Schema, sentence('Workflow', path, phrase));
+  return errorProblem(ProblemCode.Schema, sentence("Workflow", path, phrase));
 }
 
 export function formatPath(path: JsonPath): string {
-  let text = '';
+  let text = "";
   for (const key of path) {
-    text += typeof key === 'number' ? `[${key}]` : text === '' ? key : `.${key}`;
+    text += typeof key === "number" ? `[${key}]` : text === "" ? key : `.${key}`;
   }
   return text;
 }
@@ -75,8 +75,8 @@ export function formatPath(path: JsonPath): string {
 export function valueAt(document: unknown, path: JsonPath): unknown {
   let current: unknown = document;
   for (const key of path) {
-    if (Array.isArray(current) && typeof key === 'number') current = current[key];
-    else if (isRecord(current) && typeof key === 'string' && Object.hasOwn(current, key)) current = current[key];
+    if (Array.isArray(current) && typeof key === "number") current = current[key];
+    else if (isRecord(current) && typeof key === "string" && Object.hasOwn(current, key)) current = current[key];
     else return undefined;
   }
   return current;
@@ -89,44 +89,44 @@ function sentence(subject: string, path: JsonPath, phrase: string): string {
 function missingHint(document: unknown, path: JsonPath): string | undefined {
   const field = path[path.length - 1];
   const owner = path[path.length - 2];
-  if (typeof field !== 'string') return undefined;
-  if (owner === 'approval') return MISSING_HINTS.get(`approval.${field}`);
-  if (path.length !== 3 || path[0] !== 'nodes') return undefined;
-  const type = valueAt(document, [...path.slice(0, 2), 'type']);
-  return typeof type === 'string' ? MISSING_HINTS.get(`${type}.${field}`) : undefined;
+  if (typeof field !== "string") return undefined;
+  if (owner === "approval") return MISSING_HINTS.get(`approval.${field}`);
+  if (path.length !== 3 || path[0] !== "nodes") return undefined;
+  const type = valueAt(document, [...path.slice(0, 2), "type"]);
+  return typeof type === "string" ? MISSING_HINTS.get(`${type}.${field}`) : undefined;
 }
 
 function phraseFor(issue: Issue, value: unknown, path: JsonPath, hint: string | undefined): string {
   const custom = isPhrase(issue.message);
-  if (value === undefined && issue.code !== 'unrecognized_keys') {
-    if (issue.code === 'invalid_union' && issue.discriminator !== undefined) {
+  if (value === undefined && issue.code !== "unrecognized_keys") {
+    if (issue.code === "invalid_union" && issue.discriminator !== undefined) {
       return `is missing; it must be one of ${listOptions(issue)}`;
     }
     if (hint !== undefined) return `is missing; ${hint}`;
-    return custom ? `is missing; it ${issue.message}` : 'is missing';
+    return custom ? `is missing; it ${issue.message}` : "is missing";
   }
-  if (issue.code === 'invalid_union' && issue.discriminator !== undefined) {
+  if (issue.code === "invalid_union" && issue.discriminator !== undefined) {
     return withValue(`must be one of ${listOptions(issue)}`, value);
   }
-  if (issue.code === 'unrecognized_keys') {
-    const parentKey = [...path].reverse().find((key): key is string => typeof key === 'string');
+  if (issue.code === "unrecognized_keys") {
+    const parentKey = [...path].reverse().find((key): key is string => typeof key === "string");
     const known = parentKey !== undefined ? KNOWN_KEYS.get(parentKey) : undefined;
     const names = issue.keys.map((key) => {
       const suggestion = known !== undefined ? closestMatch(key, known) : undefined;
       return suggestion !== undefined ? `${quote(key)} (did you mean ${quote(suggestion)}?)` : quote(key);
     });
-    const allowed = known !== undefined ? `; the settings are ${known.join(', ')}` : '';
-    return `has ${issue.keys.length === 1 ? 'an unknown setting' : 'unknown settings'} ${names.join(', ')}${allowed}`;
+    const allowed = known !== undefined ? `; the settings are ${known.join(", ")}` : "";
+    return `has ${issue.keys.length === 1 ? "an unknown setting" : "unknown settings"} ${names.join(", ")}${allowed}`;
   }
   if (custom) return withValue(issue.message, value);
   switch (issue.code) {
-    case 'invalid_type':
+    case "invalid_type":
       return withValue(`must be ${article(issue.expected)}`, value);
-    case 'invalid_value':
-      return withValue(`must be one of ${issue.values.map((option) => JSON.stringify(option)).join(', ')}`, value);
-    case 'too_small':
+    case "invalid_value":
+      return withValue(`must be one of ${issue.values.map((option) => JSON.stringify(option)).join(", ")}`, value);
+    case "too_small":
       return withValue(`must be at least ${String(issue.minimum)}`, value);
-    case 'too_big':
+    case "too_big":
       return withValue(`must be at most ${String(issue.maximum)}`, value);
     default:
       return `is not valid: ${issue.message}`;
@@ -139,51 +139,51 @@ function isPhrase(message: string): boolean {
 }
 
 function listOptions(issue: Issue): string {
-  const options = issue.code === 'invalid_union' && 'options' in issue && Array.isArray(issue.options) ? issue.options : [];
+  const options = issue.code === "invalid_union" && "options" in issue && Array.isArray(issue.options) ? issue.options : [];
   const names = options.length > 0 ? options.map(String) : NODE_TYPES;
-  return names.map((name) => `"${name}"`).join(', ');
+  return names.map((name) => `"${name}"`).join(", ");
 }
 
 function withValue(phrase: string, value: unknown): string {
   const shown = describeValue(value);
-  return shown === '' ? phrase : `${phrase} ${shown}`;
+  return shown === "" ? phrase : `${phrase} ${shown}`;
 }
 
 function describeValue(value: unknown): string {
-  if (value === null) return '(it is null)';
-  if (Array.isArray(value)) return `(it has ${value.length} item${value.length === 1 ? '' : 's'})`;
+  if (value === null) return "(it is null)";
+  if (Array.isArray(value)) return `(it has ${value.length} item${value.length === 1 ? "" : "s"})`;
   switch (typeof value) {
-    case 'string': {
+    case "string": {
       const shown = value.length > 40 ? `${value.slice(0, 37)}...` : value;
       return `(it is ${JSON.stringify(shown)})`;
     }
-    case 'number':
-    case 'boolean':
+    case "number":
+    case "boolean":
       return `(it is ${String(value)})`;
-    case 'object':
-      return '(it is an object)';
+    case "object":
+      return "(it is an object)";
     default:
-      return '';
+      return "";
   }
 }
 
 function article(expected: string): string {
   const words: Record<string, string> = {
-    int: 'a whole number',
-    number: 'a number',
-    string: 'text',
-    boolean: 'true or false',
-    array: 'a list',
-    object: 'an object',
-    record: 'an object',
+    int: "a whole number",
+    number: "a number",
+    string: "text",
+    boolean: "true or false",
+    array: "a list",
+    object: "an object",
+    record: "an object",
   };
   return Object.hasOwn(words, expected) ? (words[expected] as string) : capitalize(expected);
 }
 
 function pathKey(key: PropertyKey): string | number {
-  return typeof key === 'number' ? key : String(key);
+  return typeof key === "number" ? key : String(key);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

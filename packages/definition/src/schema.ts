@@ -1,5 +1,5 @@
-import { z } from 'zod';
-import { EdgeKind, JoinMode, NodeType } from './node-types.js';
+import { z } from "zod";
+import { EdgeKind, JoinMode, NodeType } from "./node-types.js";
 
 // Every constraint carries its own phrase ("must be …"): `schema-problems.ts` puts the
 // subject in front ("Activity 'video': retry.maxAttempts must be a whole number ≥ 1"),
@@ -17,12 +17,12 @@ export const CRON_PATTERN = /^\s*[0-9A-Za-z*/,?#-]+(?:\s+[0-9A-Za-z*/,?#-]+){4}\
  * Keys that would reach an object's prototype when used as property names. Node ids
  * become `steps.<id>` and transform names `vars.<name>`, so they may not be one of these.
  */
-export const RESERVED_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+export const RESERVED_KEYS: ReadonlySet<string> = new Set(["__proto__", "constructor", "prototype"]);
 
 const WORKFLOW_ID_PHRASE =
   'must be 1 to 63 lower-case letters, digits or dashes, starting with a letter or digit (e.g. "order-processing")';
-const DURATION_PHRASE = 'must be a whole number of milliseconds greater than 0';
-const EXPRESSION_PHRASE = 'must be a JSONata expression, written as text';
+const DURATION_PHRASE = "must be a whole number of milliseconds greater than 0";
+const EXPRESSION_PHRASE = "must be a JSONata expression, written as text";
 
 function wholeNumberAtLeast(min: number) {
   const phrase = `must be a whole number ≥ ${min}`;
@@ -42,49 +42,49 @@ function text(phrase: string) {
 }
 
 function finiteNumber() {
-  return z.number({ error: 'must be a number' });
+  return z.number({ error: "must be a number" });
 }
 
 // --- Settings shared by several node types ---------------------------------------
 
 export const retryPolicySchema = z
   .strictObject({
-    maxAttempts: wholeNumberAtLeast(1).describe('Attempts in all, counting the first (1 = no retry).'),
-    firstIntervalMs: durationMs().optional().describe('Wait before the second attempt (default 1000).'),
+    maxAttempts: wholeNumberAtLeast(1).describe("Attempts in all, counting the first (1 = no retry)."),
+    firstIntervalMs: durationMs().optional().describe("Wait before the second attempt (default 1000)."),
     backoffCoefficient: z
-      .number({ error: 'must be a number ≥ 1' })
-      .min(1, { error: 'must be a number ≥ 1' })
+      .number({ error: "must be a number ≥ 1" })
+      .min(1, { error: "must be a number ≥ 1" })
       .optional()
-      .describe('Factor applied to the wait after each attempt (default 2).'),
-    maxIntervalMs: durationMs().optional().describe('Longest wait between two attempts (default: no cap).'),
-    totalTimeoutMs: durationMs().optional().describe('Stop retrying once this much time has passed since the first attempt.'),
+      .describe("Factor applied to the wait after each attempt (default 2)."),
+    maxIntervalMs: durationMs().optional().describe("Longest wait between two attempts (default: no cap)."),
+    totalTimeoutMs: durationMs().optional().describe("Stop retrying once this much time has passed since the first attempt."),
   })
-  .describe('Retry policy: only maxAttempts is required.');
+  .describe("Retry policy: only maxAttempts is required.");
 
 export const positionSchema = z.looseObject({ x: finiteNumber(), y: finiteNumber() });
 
 export const approvalSchema = z.strictObject({
-  title: text('must be a non-empty text'),
+  title: text("must be a non-empty text"),
   choices: z
-    .array(text('must be a non-empty text'), { error: 'must be a list of at least two choices, e.g. ["Approved", "Rejected"]' })
+    .array(text("must be a non-empty text"), { error: 'must be a list of at least two choices, e.g. ["Approved", "Rejected"]' })
     .min(2, { error: 'must offer at least two choices, e.g. ["Approved", "Rejected"]' }),
 });
 
 const nodeIdSchema = z
-  .string({ error: 'must be a non-empty text' })
-  .min(1, { error: 'must be a non-empty text' })
-  .refine((id) => !RESERVED_KEYS.has(id), { error: 'must not be __proto__, constructor or prototype' });
+  .string({ error: "must be a non-empty text" })
+  .min(1, { error: "must be a non-empty text" })
+  .refine((id) => !RESERVED_KEYS.has(id), { error: "must not be __proto__, constructor or prototype" });
 
 const variableNameSchema = z
   .string()
-  .regex(VARIABLE_NAME_PATTERN, { error: 'must be a name of letters, digits and _ that does not start with a digit' })
-  .refine((name) => !RESERVED_KEYS.has(name), { error: 'must not be __proto__, constructor or prototype' });
+  .regex(VARIABLE_NAME_PATTERN, { error: "must be a name of letters, digits and _ that does not start with a digit" })
+  .refine((name) => !RESERVED_KEYS.has(name), { error: "must not be __proto__, constructor or prototype" });
 
 const nodeBaseShape = {
   id: nodeIdSchema,
   position: positionSchema,
-  label: z.string({ error: 'must be text' }).optional(),
-  parentId: text('must be the id of the map that contains this node').optional(),
+  label: z.string({ error: "must be text" }).optional(),
+  parentId: text("must be the id of the map that contains this node").optional(),
 };
 
 // --- Node types ------------------------------------------------------------------
@@ -94,10 +94,10 @@ export const startNodeSchema = z.looseObject({ ...nodeBaseShape, type: z.literal
 export const activityNodeSchema = z.looseObject({
   ...nodeBaseShape,
   type: z.literal(NodeType.Activity),
-  activity: text('must name an activity from the catalog, e.g. "util.echo"').describe('Catalog name of the activity.'),
+  activity: text('must name an activity from the catalog, e.g. "util.echo"').describe("Catalog name of the activity."),
   input: expression().optional().describe("Expression giving the activity's input (default: the previous node's output)."),
   retry: retryPolicySchema.optional(),
-  timeoutMs: durationMs().optional().describe('Time allowed for each attempt.'),
+  timeoutMs: durationMs().optional().describe("Time allowed for each attempt."),
 });
 
 export const parallelNodeSchema = z.looseObject({ ...nodeBaseShape, type: z.literal(NodeType.Parallel) });
@@ -111,8 +111,8 @@ export const joinNodeSchema = z.looseObject({
 export const mapNodeSchema = z.looseObject({
   ...nodeBaseShape,
   type: z.literal(NodeType.Map),
-  items: expression().describe('Expression giving the array to run the body for.'),
-  maxConcurrency: wholeNumberAtLeast(1).optional().describe('Items running at once (default 10).'),
+  items: expression().describe("Expression giving the array to run the body for."),
+  maxConcurrency: wholeNumberAtLeast(1).optional().describe("Items running at once (default 10)."),
 });
 
 export const waitForEventNodeSchema = z.looseObject({
@@ -127,7 +127,7 @@ export const delayNodeSchema = z.looseObject({
   ...nodeBaseShape,
   type: z.literal(NodeType.Delay),
   durationMs: durationMs().optional(),
-  until: expression().optional().describe('Expression giving an ISO time to wait until.'),
+  until: expression().optional().describe("Expression giving an ISO time to wait until."),
 });
 
 export const choiceNodeSchema = z.looseObject({ ...nodeBaseShape, type: z.literal(NodeType.Choice) });
@@ -136,9 +136,7 @@ export const subWorkflowNodeSchema = z.looseObject({
   ...nodeBaseShape,
   type: z.literal(NodeType.SubWorkflow),
   workflow: z.string({ error: WORKFLOW_ID_PHRASE }).regex(WORKFLOW_ID_PATTERN, { error: WORKFLOW_ID_PHRASE }),
-  version: z
-    .union([wholeNumberAtLeast(1), z.literal('latest')], { error: 'must be a version number ≥ 1 or "latest"' })
-    .optional(),
+  version: z.union([wholeNumberAtLeast(1), z.literal("latest")], { error: 'must be a version number ≥ 1 or "latest"' }).optional(),
   input: expression().optional(),
   retry: retryPolicySchema.optional(),
 });
@@ -148,7 +146,7 @@ export const transformNodeSchema = z.looseObject({
   type: z.literal(NodeType.Transform),
   assign: z
     .record(variableNameSchema, expression(), { error: 'must be an object of { "name": "expression" }' })
-    .describe('Sets vars.<name> to each expression.'),
+    .describe("Sets vars.<name> to each expression."),
 });
 
 export const setStatusNodeSchema = z.looseObject({
@@ -170,7 +168,7 @@ export const failNodeSchema = z.looseObject({
   message: expression().optional(),
 });
 
-export const workflowNodeSchema = z.discriminatedUnion('type', [
+export const workflowNodeSchema = z.discriminatedUnion("type", [
   startNodeSchema,
   activityNodeSchema,
   parallelNodeSchema,
@@ -189,46 +187,42 @@ export const workflowNodeSchema = z.discriminatedUnion('type', [
 // --- Edges -------------------------------------------------------------------------
 
 export const workflowEdgeSchema = z.looseObject({
-  id: text('must be a non-empty text'),
-  source: text('must be the id of the node the edge leaves'),
-  target: text('must be the id of the node the edge enters'),
-  kind: z
-    .enum([EdgeKind.Next, EdgeKind.Error, EdgeKind.Timeout], { error: 'must be "next", "error" or "timeout"' })
-    .optional(),
+  id: text("must be a non-empty text"),
+  source: text("must be the id of the node the edge leaves"),
+  target: text("must be the id of the node the edge enters"),
+  kind: z.enum([EdgeKind.Next, EdgeKind.Error, EdgeKind.Timeout], { error: 'must be "next", "error" or "timeout"' }).optional(),
   condition: expression().optional(),
-  default: z.boolean({ error: 'must be true or false' }).optional(),
-  label: z.string({ error: 'must be text' }).optional(),
+  default: z.boolean({ error: "must be true or false" }).optional(),
+  label: z.string({ error: "must be text" }).optional(),
 });
 
 // --- Trigger and document ------------------------------------------------------------
 
-export const manualTriggerSchema = z.strictObject({ type: z.literal('manual') });
+export const manualTriggerSchema = z.strictObject({ type: z.literal("manual") });
 
 export const webhookTriggerSchema = z.strictObject({
-  type: z.literal('webhook'),
+  type: z.literal("webhook"),
   path: z
     .string({ error: 'must be a URL path segment such as "new-purchase"' })
     .regex(WEBHOOK_PATH_PATTERN, { error: 'must be a URL path segment such as "new-purchase"' }),
-  secret: text('must be a non-empty text').optional(),
+  secret: text("must be a non-empty text").optional(),
 });
 
 export const scheduleTriggerSchema = z.strictObject({
-  type: z.literal('schedule'),
+  type: z.literal("schedule"),
   cron: z
     .string({ error: 'must be a cron expression with five fields, e.g. "*/5 * * * *"' })
     .regex(CRON_PATTERN, { error: 'must be a cron expression with five fields, e.g. "*/5 * * * *"' }),
   input: z.unknown().optional(),
 });
 
-export const triggerSchema = z.discriminatedUnion('type', [manualTriggerSchema, webhookTriggerSchema, scheduleTriggerSchema]);
+export const triggerSchema = z.discriminatedUnion("type", [manualTriggerSchema, webhookTriggerSchema, scheduleTriggerSchema]);
 
 const documentShape = {
   id: z.string({ error: WORKFLOW_ID_PHRASE }).regex(WORKFLOW_ID_PATTERN, { error: WORKFLOW_ID_PHRASE }),
-  name: text('must be a non-empty text'),
-  description: z.string({ error: 'must be text' }).optional(),
-  inputSchema: z
-    .record(z.string(), z.unknown(), { error: 'must be a JSON Schema object, e.g. { "type": "object" }' })
-    .optional(),
+  name: text("must be a non-empty text"),
+  description: z.string({ error: "must be text" }).optional(),
+  inputSchema: z.record(z.string(), z.unknown(), { error: 'must be a JSON Schema object, e.g. { "type": "object" }' }).optional(),
   trigger: triggerSchema.optional(),
 };
 
@@ -238,17 +232,17 @@ const documentShape = {
  */
 export const documentFieldsSchema = z.looseObject({
   ...documentShape,
-  nodes: z.array(z.unknown(), { error: 'must be a list of nodes' }),
-  edges: z.array(z.unknown(), { error: 'must be a list of edges' }),
+  nodes: z.array(z.unknown(), { error: "must be a list of nodes" }),
+  edges: z.array(z.unknown(), { error: "must be a list of edges" }),
 });
 
 export const workflowDefinitionSchema = z
   .looseObject({
     ...documentShape,
-    nodes: z.array(workflowNodeSchema, { error: 'must be a list of nodes' }),
-    edges: z.array(workflowEdgeSchema, { error: 'must be a list of edges' }),
+    nodes: z.array(workflowNodeSchema, { error: "must be a list of nodes" }),
+    edges: z.array(workflowEdgeSchema, { error: "must be a list of edges" }),
   })
-  .meta({ title: 'WorkflowDefinition', description: 'A Weft workflow: the canvas (nodes, edges) plus node settings.' });
+  .meta({ title: "WorkflowDefinition", description: "A Weft workflow: the canvas (nodes, edges) plus node settings." });
 
 export type RetryPolicy = z.infer<typeof retryPolicySchema>;
 export type Position = z.infer<typeof positionSchema>;
@@ -284,7 +278,7 @@ let jsonSchema: Record<string, unknown> | undefined;
  * for editors. Rules that need the whole graph are not in it: run `validate` for those.
  */
 export function definitionJsonSchema(): Record<string, unknown> {
-  jsonSchema ??= z.toJSONSchema(workflowDefinitionSchema, { io: 'input' }) as Record<string, unknown>;
+  jsonSchema ??= z.toJSONSchema(workflowDefinitionSchema, { io: "input" }) as Record<string, unknown>;
   // A fresh copy each time: callers embed it in larger documents and may mutate it.
   return JSON.parse(JSON.stringify(jsonSchema)) as Record<string, unknown>;
 }

@@ -32,15 +32,15 @@ export type MappedReading = Required<Reading>;
 export function canonical(text: string): string {
   let lower = text.toLowerCase();
   if (lower.length !== text.length) lower = lowerKeepingLength(text);
-  return lower.includes('\\') || lower.includes('ς') ? foldUnits(lower) : lower;
+  return lower.includes("\\") || lower.includes("ς") ? foldUnits(lower) : lower;
 }
 
 /** `İ` (U+0130) is the one character whose lower case is longer (`i̇`): it stays as it is, and the rest is lower-cased around it. */
 function lowerKeepingLength(text: string): string {
   const kept = text
-    .split('\u0130')
+    .split("\u0130")
     .map((part) => part.toLowerCase())
-    .join('\u0130');
+    .join("\u0130");
   if (kept.length === text.length) return kept;
   // Another character that lower-cases longer (none does in Unicode 15): one code point at a time.
   const parts: string[] = [];
@@ -48,7 +48,7 @@ function lowerKeepingLength(text: string): string {
     const low = ch.toLowerCase();
     parts.push(low.length === ch.length ? low : ch);
   }
-  return parts.join('');
+  return parts.join("");
 }
 
 /**
@@ -81,9 +81,9 @@ export function read(text: string, plusAsSpace: boolean): MappedReading & { deco
   const units = new Uint16Array(n);
   const from = new Int32Array(n + 1);
   const to = new Int32Array(n + 1);
-  const escape: Escape = { ch: '', end: 0 };
+  const escape: Escape = { ch: "", end: 0 };
   let length = 0;
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     const c = text.charCodeAt(i);
     // Only these characters start an escape.
     if ((c === 0x25 || c === 0x5c || c === 0x26 || c === 0x2b) && decodeAt(text, i, plusAsSpace, escape)) {
@@ -124,8 +124,9 @@ function fromUnits(units: Uint16Array, length: number): string {
   // String.fromCharCode keeps lone surrogates as they are (a UTF-16 TextDecoder would replace them).
   if (length <= CHUNK) return String.fromCharCode.apply(null, units.subarray(0, length) as unknown as number[]);
   const parts: string[] = [];
-  for (let at = 0; at < length; at += CHUNK) parts.push(String.fromCharCode.apply(null, units.subarray(at, Math.min(at + CHUNK, length)) as unknown as number[]));
-  return parts.join('');
+  for (let at = 0; at < length; at += CHUNK)
+    parts.push(String.fromCharCode.apply(null, units.subarray(at, Math.min(at + CHUNK, length)) as unknown as number[]));
+  return parts.join("");
 }
 
 /** What an escape stands for and where it ends: one object per reading, filled in by {@link decodeAt}. */
@@ -134,20 +135,20 @@ interface Escape {
   end: number;
 }
 
-const JSON_ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', n: '\n', r: '\r', t: '\t', b: '\b', f: '\f' };
-const HTML_ENTITIES: Record<string, string> = { quot: '"', amp: '&', apos: "'", lt: '<', gt: '>' };
-const UTF8 = new TextDecoder('utf-8', { fatal: false });
+const JSON_ESCAPES: Record<string, string> = { '"': '"', "\\": "\\", "/": "/", n: "\n", r: "\r", t: "\t", b: "\b", f: "\f" };
+const HTML_ENTITIES: Record<string, string> = { quot: '"', amp: "&", apos: "'", lt: "<", gt: ">" };
+const UTF8 = new TextDecoder("utf-8", { fatal: false });
 /** Entities are short: no further than this is looked at for the `;` (a search to the end would make text of `&` quadratic). */
 const MAX_ENTITY = 12;
 
 /** Whether an escape starts at `at`; when one does, `escape` holds the character it stands for and where it ends. */
 function decodeAt(text: string, at: number, plusAsSpace: boolean, escape: Escape): boolean {
   const c = text.charCodeAt(at);
-  if (c === 0x2b) return plusAsSpace && found(escape, ' ', at + 1);
+  if (c === 0x2b) return plusAsSpace && found(escape, " ", at + 1);
   if (c === 0x25) return decodePercent(text, at, escape);
   if (c === 0x5c) {
     const next = text.charAt(at + 1);
-    if (next === 'u' || next === 'U') {
+    if (next === "u" || next === "U") {
       const unit = hexAt(text, at + 2, 4);
       if (unit < 0) return false;
       const low = text.charCodeAt(at + 6) === 0x5c && (text.charCodeAt(at + 7) | 0x20) === 0x75 ? hexAt(text, at + 8, 4) : -1;
@@ -169,7 +170,11 @@ function decodeAt(text: string, at: number, plusAsSpace: boolean, escape: Escape
     const body = text.slice(at + 1, close);
     const named = HTML_ENTITIES[body.toLowerCase()];
     if (named) return found(escape, named, close + 1);
-    const code = /^#x[0-9a-f]+$/i.test(body) ? Number.parseInt(body.slice(2), 16) : /^#[0-9]+$/.test(body) ? Number.parseInt(body.slice(1), 10) : Number.NaN;
+    const code = /^#x[0-9a-f]+$/i.test(body)
+      ? Number.parseInt(body.slice(2), 16)
+      : /^#[0-9]+$/.test(body)
+        ? Number.parseInt(body.slice(1), 10)
+        : Number.NaN;
     return Number.isInteger(code) && code <= 0x10ffff && found(escape, String.fromCodePoint(code), close + 1);
   }
   return false;

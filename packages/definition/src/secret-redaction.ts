@@ -30,7 +30,7 @@
  * would match ordinary text everywhere. The server refuses to store values shorter
  * than its own minimum, which is larger.
  */
-import { canonical, compose, mayHoldEscapes, type Reading, read } from './secret-readings.js';
+import { canonical, compose, mayHoldEscapes, type Reading, read } from "./secret-readings.js";
 
 export const MIN_REDACTED_LENGTH = 4;
 
@@ -87,10 +87,10 @@ export function createSecretRedactor(secrets: ReadonlyMap<string, string>, place
         if (mayHoldEscapes(once.decoded)) {
           const twice = read(once.decoded, false);
           if (twice.decoded.length < once.decoded.length) readings.push(compose(once, twice));
-          if (once.decoded.includes('+')) readings.push(compose(once, read(once.decoded, true)));
+          if (once.decoded.includes("+")) readings.push(compose(once, read(once.decoded, true)));
         }
       }
-      if (text.includes('+')) readings.push(read(text, true));
+      if (text.includes("+")) readings.push(read(text, true));
     }
     const lowered = text.toLowerCase();
     const hexIn = lowered.length === text.length ? lowered : text;
@@ -98,12 +98,14 @@ export function createSecretRedactor(secrets: ReadonlyMap<string, string>, place
     let runs: Base64Runs | undefined;
     matchers.forEach((matcher, index) => {
       for (const { text: reading, from, to } of readings) {
-        forEachMatchRun(reading, matcher.canonical, (start, end) => spans.mark(from ? (from[start] as number) : start, to ? (to[end - 1] as number) : end, index));
+        forEachMatchRun(reading, matcher.canonical, (start, end) =>
+          spans.mark(from ? (from[start] as number) : start, to ? (to[end - 1] as number) : end, index),
+        );
       }
       forEachMatchRun(hexIn, matcher.hex, (start, end) => spans.mark(start, end, index));
       for (const core of matcher.base64) {
         // The whole run of base64 characters goes, so one hit settles it: search on from its end.
-        for (let at = text.indexOf(core); at !== -1; ) {
+        for (let at = text.indexOf(core); at !== -1;) {
           runs ??= new Base64Runs(text);
           const end = runs.endOf(at);
           spans.mark(runs.startOf(at), end, index);
@@ -116,14 +118,14 @@ export function createSecretRedactor(secrets: ReadonlyMap<string, string>, place
 
   const redact = (value: unknown): unknown => {
     if (matchers.length === 0) return value;
-    if (typeof value === 'string') return redactText(value);
-    if (typeof value === 'number' || typeof value === 'bigint') {
+    if (typeof value === "string") return redactText(value);
+    if (typeof value === "number" || typeof value === "bigint") {
       const spelled = String(value);
       const redacted = redactText(spelled);
       return redacted === spelled ? value : redacted;
     }
     if (Array.isArray(value)) return value.map(redact);
-    if (value && typeof value === 'object') {
+    if (value && typeof value === "object") {
       const out: Record<string, unknown> = {};
       for (const [key, inner] of Object.entries(value)) out[redactText(key)] = redact(inner);
       return out;
@@ -139,7 +141,7 @@ function compileSecret(name: string, value: string): SecretMatcher {
   const base64 = new Set<string>();
   for (const core of base64Cores(bytes)) {
     base64.add(core);
-    base64.add(core.replace(/\+/g, '-').replace(/\//g, '_'));
+    base64.add(core.replace(/\+/g, "-").replace(/\//g, "_"));
   }
   return { name, canonical: needle(canonical(value)), hex: needle(toHex(bytes)), base64: [...base64] };
 }
@@ -174,7 +176,7 @@ function needle(text: string): Needle {
  */
 function forEachMatchRun(haystack: string, { text, period }: Needle, found: (start: number, end: number) => void): void {
   const length = text.length;
-  for (let at = haystack.indexOf(text); at !== -1; ) {
+  for (let at = haystack.indexOf(text); at !== -1;) {
     let last = at;
     if (period < length) {
       let end = at + length;
@@ -189,7 +191,7 @@ function forEachMatchRun(haystack: string, { text, period }: Needle, found: (sta
 }
 
 function toHex(bytes: Uint8Array): string {
-  return [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
+  return [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 /**
@@ -210,7 +212,7 @@ function base64Cores(bytes: Uint8Array): string[] {
 }
 
 function toBase64(bytes: Uint8Array): string {
-  let binary = '';
+  let binary = "";
   for (const b of bytes) binary += String.fromCharCode(b);
   return btoa(binary);
 }
@@ -228,8 +230,10 @@ class Base64Runs {
     const n = text.length;
     this.#start = new Int32Array(n);
     this.#end = new Int32Array(n);
-    for (let i = 0; i < n; i++) this.#start[i] = i > 0 && isBase64(text.charCodeAt(i - 1)) && isBase64(text.charCodeAt(i)) ? (this.#start[i - 1] as number) : i;
-    for (let i = n - 1; i >= 0; i--) this.#end[i] = i < n - 1 && isBase64(text.charCodeAt(i + 1)) && isBase64(text.charCodeAt(i)) ? (this.#end[i + 1] as number) : i + 1;
+    for (let i = 0; i < n; i++)
+      this.#start[i] = i > 0 && isBase64(text.charCodeAt(i - 1)) && isBase64(text.charCodeAt(i)) ? (this.#start[i - 1] as number) : i;
+    for (let i = n - 1; i >= 0; i--)
+      this.#end[i] = i < n - 1 && isBase64(text.charCodeAt(i + 1)) && isBase64(text.charCodeAt(i)) ? (this.#end[i + 1] as number) : i + 1;
   }
 
   /** Where the run holding the character at `at` starts. */
@@ -245,7 +249,14 @@ class Base64Runs {
 
 function isBase64(c: number): boolean {
   return (
-    (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2f || c === 0x3d || c === 0x5f || c === 0x2d
+    (c >= 0x41 && c <= 0x5a) ||
+    (c >= 0x61 && c <= 0x7a) ||
+    (c >= 0x30 && c <= 0x39) ||
+    c === 0x2b ||
+    c === 0x2f ||
+    c === 0x3d ||
+    c === 0x5f ||
+    c === 0x2d
   );
 }
 
@@ -291,6 +302,6 @@ class SpanMarks {
       start = end - 1;
     }
     parts.push(text.slice(copied));
-    return parts.join('');
+    return parts.join("");
   }
 }

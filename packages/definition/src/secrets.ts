@@ -1,4 +1,4 @@
-import { createSecretRedactor, type SecretRedactor } from './secret-redaction.js';
+import { createSecretRedactor, type SecretRedactor } from "./secret-redaction.js";
 
 /**
  * Secrets never enter history: `$secret("name")` in an expression evaluates to a
@@ -12,8 +12,10 @@ export const SECRET_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/;
 const PLACEHOLDER = /\{\{secret:([A-Za-z0-9][A-Za-z0-9_.-]{0,99})\}\}/g;
 
 export function secretPlaceholder(name: string): string {
-  if (typeof name !== 'string' || !SECRET_NAME_PATTERN.test(name)) {
-    throw new Error(`$secret() needs a secret name of letters, digits, '.', '_' or '-', such as "stripe-key"; got ${JSON.stringify(name)}.`);
+  if (typeof name !== "string" || !SECRET_NAME_PATTERN.test(name)) {
+    throw new Error(
+      `$secret() needs a secret name of letters, digits, '.', '_' or '-', such as "stripe-key"; got ${JSON.stringify(name)}.`,
+    );
   }
   return `{{secret:${name}}}`;
 }
@@ -47,9 +49,9 @@ export function redactSecrets(value: unknown, secrets: ReadonlyMap<string, strin
 }
 
 function mapStrings(value: unknown, fn: (text: string) => string): unknown {
-  if (typeof value === 'string') return fn(value);
+  if (typeof value === "string") return fn(value);
   if (Array.isArray(value)) return value.map((v) => mapStrings(v, fn));
-  if (value && typeof value === 'object') {
+  if (value && typeof value === "object") {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) out[k] = mapStrings(v, fn);
     return out;

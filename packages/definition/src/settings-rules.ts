@@ -1,9 +1,9 @@
-import { parseExpression } from './expressions.js';
-import { edgeTitle, isRecord, type GraphNode, type WorkflowGraph } from './graph.js';
-import { nodeTitle, quote } from './names.js';
-import { NodeType } from './node-types.js';
-import { errorProblem, ProblemCode, type Problem, type ProblemTarget } from './problem.js';
-import { closestMatch } from './suggest.js';
+import { parseExpression } from "./expressions.js";
+import { edgeTitle, isRecord, type GraphNode, type WorkflowGraph } from "./graph.js";
+import { nodeTitle, quote } from "./names.js";
+import { NodeType } from "./node-types.js";
+import { errorProblem, ProblemCode, type Problem, type ProblemTarget } from "./problem.js";
+import { closestMatch } from "./suggest.js";
 
 // Settings rules that need more than one field, or something besides the field: the
 // expressions must parse, names must be in the catalog, and some settings go together.
@@ -27,21 +27,19 @@ export function nodeExpressionFields(raw: Record<string, unknown>): ExpressionFi
   switch (raw.type) {
     case NodeType.Activity:
     case NodeType.SubWorkflow:
-      return [{ field: 'input', source: raw.input }];
+      return [{ field: "input", source: raw.input }];
     case NodeType.Map:
-      return [{ field: 'items', source: raw.items }];
+      return [{ field: "items", source: raw.items }];
     case NodeType.Delay:
-      return [{ field: 'until', source: raw.until }];
+      return [{ field: "until", source: raw.until }];
     case NodeType.SetStatus:
-      return [{ field: 'status', source: raw.status }];
+      return [{ field: "status", source: raw.status }];
     case NodeType.End:
-      return [{ field: 'output', source: raw.output }];
+      return [{ field: "output", source: raw.output }];
     case NodeType.Fail:
-      return [{ field: 'message', source: raw.message }];
+      return [{ field: "message", source: raw.message }];
     case NodeType.Transform:
-      return isRecord(raw.assign)
-        ? Object.entries(raw.assign).map(([name, source]) => ({ field: `assign.${name}`, source }))
-        : [];
+      return isRecord(raw.assign) ? Object.entries(raw.assign).map(([name, source]) => ({ field: `assign.${name}`, source })) : [];
     default:
       return [];
   }
@@ -67,14 +65,14 @@ export function checkSettings(graph: WorkflowGraph, catalog: ValidationCatalog |
         break;
       case NodeType.Activity:
         checkRetry(node, problems);
-        if (activities !== undefined && typeof node.raw.activity === 'string' && node.raw.activity.trim() !== '') {
-          checkName(subject, node.raw.activity, activities, 'activity', target, problems);
+        if (activities !== undefined && typeof node.raw.activity === "string" && node.raw.activity.trim() !== "") {
+          checkName(subject, node.raw.activity, activities, "activity", target, problems);
         }
         break;
       case NodeType.SubWorkflow:
         checkRetry(node, problems);
-        if (workflows !== undefined && typeof node.raw.workflow === 'string' && node.raw.workflow !== '') {
-          checkName(subject, node.raw.workflow, workflows, 'workflow', target, problems);
+        if (workflows !== undefined && typeof node.raw.workflow === "string" && node.raw.workflow !== "") {
+          checkName(subject, node.raw.workflow, workflows, "workflow", target, problems);
         }
         break;
       default:
@@ -82,17 +80,15 @@ export function checkSettings(graph: WorkflowGraph, catalog: ValidationCatalog |
     }
   }
   for (const edge of graph.edges) {
-    checkExpression(edgeTitle(graph, edge), 'condition', edge.raw.condition, { edgeId: edge.id }, problems);
+    checkExpression(edgeTitle(graph, edge), "condition", edge.raw.condition, { edgeId: edge.id }, problems);
   }
   return problems;
 }
 
 function checkExpression(subject: string, field: string, source: unknown, target: ProblemTarget, problems: Problem[]): void {
-  if (typeof source !== 'string') return; // missing or not text: a schema problem
-  if (source.trim() === '') {
-    problems.push(
-      errorProblem(ProblemCode.BadExpression, `${subject}: ${field} is empty; write an expression or clear the field`, target),
-    );
+  if (typeof source !== "string") return; // missing or not text: a schema problem
+  if (source.trim() === "") {
+    problems.push(errorProblem(ProblemCode.BadExpression, `${subject}: ${field} is empty; write an expression or clear the field`, target));
     return;
   }
   const parsed = parseExpression(source);
@@ -101,7 +97,7 @@ function checkExpression(subject: string, field: string, source: unknown, target
     errorProblem(
       ProblemCode.BadExpression,
       `${subject}: ${field} is not a valid expression: ${parsed.error.message} (at position ${parsed.error.position}${
-        parsed.error.token !== undefined ? `, near ${quote(parsed.error.token)}` : ''
+        parsed.error.token !== undefined ? `, near ${quote(parsed.error.token)}` : ""
       })`,
       target,
     ),
@@ -130,7 +126,7 @@ function checkApproval(node: GraphNode, problems: Problem[]): void {
   const seen = new Set<string>();
   const repeated = new Set<string>();
   for (const choice of approval.choices) {
-    if (typeof choice !== 'string') continue;
+    if (typeof choice !== "string") continue;
     if (seen.has(choice)) repeated.add(choice);
     seen.add(choice);
   }
@@ -138,7 +134,7 @@ function checkApproval(node: GraphNode, problems: Problem[]): void {
     problems.push(
       errorProblem(
         ProblemCode.BadSetting,
-        `${nodeTitle(node)}: approval.choices lists ${[...repeated].map(quote).join(', ')} more than once; each choice is one button, so give every choice its own name`,
+        `${nodeTitle(node)}: approval.choices lists ${[...repeated].map(quote).join(", ")} more than once; each choice is one button, so give every choice its own name`,
         { nodeId: node.id },
       ),
     );
@@ -147,15 +143,15 @@ function checkApproval(node: GraphNode, problems: Problem[]): void {
 
 function checkRetry(node: GraphNode, problems: Problem[]): void {
   const retry = node.raw.retry;
-  if (!isRecord(retry) || typeof retry.maxIntervalMs !== 'number') return;
-  const explicitFirst = typeof retry.firstIntervalMs === 'number';
+  if (!isRecord(retry) || typeof retry.maxIntervalMs !== "number") return;
+  const explicitFirst = typeof retry.firstIntervalMs === "number";
   const first = explicitFirst ? (retry.firstIntervalMs as number) : DEFAULT_FIRST_INTERVAL_MS;
   if (retry.maxIntervalMs < first) {
     problems.push(
       errorProblem(
         ProblemCode.BadSetting,
         `${nodeTitle(node)}: retry.maxIntervalMs (${retry.maxIntervalMs}) is shorter than the first interval (${first} ms${
-          explicitFirst ? '' : ', the default'
+          explicitFirst ? "" : ", the default"
         }); raise maxIntervalMs or lower firstIntervalMs`,
         { nodeId: node.id },
       ),
@@ -167,7 +163,7 @@ function checkName(
   subject: string,
   name: string,
   known: ReadonlySet<string>,
-  what: 'activity' | 'workflow',
+  what: "activity" | "workflow",
   target: ProblemTarget,
   problems: Problem[],
 ): void {
@@ -176,18 +172,18 @@ function checkName(
   const hint =
     suggestion !== undefined
       ? `. Did you mean ${quote(suggestion)}?`
-      : what === 'activity'
-        ? '; pick an activity from the catalog'
-        : '; pick a workflow that exists';
+      : what === "activity"
+        ? "; pick an activity from the catalog"
+        : "; pick a workflow that exists";
   problems.push(
-    what === 'activity'
+    what === "activity"
       ? errorProblem(ProblemCode.UnknownActivity, `${subject} calls ${quote(name)}, which is not in the catalog${hint}`, target)
       : errorProblem(ProblemCode.UnknownWorkflow, `${subject} calls workflow ${quote(name)}, which does not exist${hint}`, target),
   );
 }
 
 function toSet(names: unknown): ReadonlySet<string> | undefined {
-  if (names instanceof Set) return new Set([...names].filter((name): name is string => typeof name === 'string'));
-  if (Array.isArray(names)) return new Set(names.filter((name): name is string => typeof name === 'string'));
+  if (names instanceof Set) return new Set([...names].filter((name): name is string => typeof name === "string"));
+  if (Array.isArray(names)) return new Set(names.filter((name): name is string => typeof name === "string"));
   return undefined;
 }

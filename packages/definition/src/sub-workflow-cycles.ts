@@ -1,5 +1,5 @@
-import { nodeTitle } from './names.js';
-import { errorProblem, ProblemCode, type Problem } from './problem.js';
+import { nodeTitle } from "./names.js";
+import { errorProblem, ProblemCode, type Problem } from "./problem.js";
 
 /**
  * Sub-workflow calls that lead back to the workflow being published. A workflow that
@@ -25,7 +25,7 @@ export interface PublishedVersion {
 }
 
 /** Looks up a published version (`'latest'`: the newest); undefined when there is none. */
-export type PublishedVersionLoader = (workflowId: string, version: number | 'latest') => Promise<PublishedVersion | undefined>;
+export type PublishedVersionLoader = (workflowId: string, version: number | "latest") => Promise<PublishedVersion | undefined>;
 
 /** The sub-workflow calls of a definition (anything that is not one is skipped: validate reports it). */
 export function subWorkflowCalls(definition: unknown): SubWorkflowCall[] {
@@ -33,10 +33,10 @@ export function subWorkflowCalls(definition: unknown): SubWorkflowCall[] {
   if (!Array.isArray(nodes)) return [];
   const calls: SubWorkflowCall[] = [];
   for (const node of nodes as unknown[]) {
-    if (typeof node !== 'object' || node === null) continue;
+    if (typeof node !== "object" || node === null) continue;
     const { type, id, workflow, version, label } = node as Record<string, unknown>;
-    if (type !== 'subWorkflow' || typeof id !== 'string' || typeof workflow !== 'string') continue;
-    calls.push({ nodeId: id, title: nodeTitle({ id, type, label }), workflow, ...(typeof version === 'number' ? { version } : {}) });
+    if (type !== "subWorkflow" || typeof id !== "string" || typeof workflow !== "string") continue;
+    calls.push({ nodeId: id, title: nodeTitle({ id, type, label }), workflow, ...(typeof version === "number" ? { version } : {}) });
   }
   return calls;
 }
@@ -44,7 +44,7 @@ export function subWorkflowCalls(definition: unknown): SubWorkflowCall[] {
 /** Problems for sub-workflow nodes that call the workflow they are in (no lookups needed: the designer shows them as you draw). */
 export function checkSelfCalls(definition: unknown): Problem[] {
   const id = (definition as { id?: unknown } | null)?.id;
-  if (typeof id !== 'string') return [];
+  if (typeof id !== "string") return [];
   return subWorkflowCalls(definition)
     .filter((call) => call.workflow === id)
     .map((call) =>
@@ -81,7 +81,7 @@ export async function findSubWorkflowCycle(
   for (const call of subWorkflowCalls(definition)) {
     const path = await search.from(call);
     if (!path) continue;
-    const chain = [workflowId, ...path].map((id) => `'${id}'`).join(' → ');
+    const chain = [workflowId, ...path].map((id) => `'${id}'`).join(" → ");
     return errorProblem(
       ProblemCode.SubWorkflowCycle,
       `${call.title} closes a cycle of calls: ${chain}. Every run would start runs of itself without end; break the cycle (call another workflow, or pin a version that does not call back).`,
@@ -110,7 +110,7 @@ class CycleSearch {
   async from(call: SubWorkflowCall): Promise<string[] | undefined> {
     if (call.workflow === this.#target && (call.version === undefined || call.version === this.#targetVersion)) return [this.#target];
     if (this.#clear.size + this.#onPath.size >= MAX_VERSIONS_VISITED) return undefined;
-    const found = await this.#load(call.workflow, call.version ?? 'latest');
+    const found = await this.#load(call.workflow, call.version ?? "latest");
     if (!found) return undefined;
     const key = `${call.workflow}@${found.version}`;
     if (this.#onPath.has(key)) return [call.workflow];

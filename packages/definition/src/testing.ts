@@ -38,9 +38,9 @@ export interface DefinitionSpec {
 export function definitionOf(spec: DefinitionSpec): Record<string, unknown> {
   const { nodes, edges, ...fields } = spec;
   return {
-    id: 'test-workflow',
-    name: 'Test workflow',
-    trigger: { type: 'manual' },
+    id: "test-workflow",
+    name: "Test workflow",
+    trigger: { type: "manual" },
     ...fields,
     nodes: nodes.map((node, index) => ({ position: { x: index * 220, y: 0 }, ...node })),
     edges: edges.map((edge, index) => {
@@ -52,10 +52,8 @@ export function definitionOf(spec: DefinitionSpec): Record<string, unknown> {
 
 /** `start → …steps → end`, with each step an activity calling `util.echo` unless given. */
 export function chainOf(...steps: Array<string | NodeSpec>): Record<string, unknown> {
-  const middle = steps.map((step) =>
-    typeof step === 'string' ? { id: step, type: 'activity', activity: 'util.echo' } : step,
-  );
-  const nodes: NodeSpec[] = [{ id: 'start', type: 'start' }, ...middle, { id: 'end', type: 'end' }];
+  const middle = steps.map((step) => (typeof step === "string" ? { id: step, type: "activity", activity: "util.echo" } : step));
+  const nodes: NodeSpec[] = [{ id: "start", type: "start" }, ...middle, { id: "end", type: "end" }];
   const edges: Array<[string, string]> = [];
   for (let index = 1; index < nodes.length; index++) {
     edges.push([(nodes[index - 1] as NodeSpec).id, (nodes[index] as NodeSpec).id]);
@@ -63,4 +61,4 @@ export function chainOf(...steps: Array<string | NodeSpec>): Record<string, unkn
   return definitionOf({ nodes, edges });
 }
 
-export { formsIn, secretForms } from './secret-forms.js';
+export { formsIn, secretForms } from "./secret-forms.js";

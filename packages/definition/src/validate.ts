@@ -1,12 +1,12 @@
-import { analyzeFlow } from './block-structure.js';
-import { checkCycles } from './cycles.js';
-import { checkEdges } from './edge-rules.js';
-import { buildGraph } from './graph.js';
-import { resolveScopes } from './map-scopes.js';
-import { checkShape } from './parse-definition.js';
-import { errorProblem, ProblemCode, type Problem } from './problem.js';
-import { checkSettings, type ValidationCatalog } from './settings-rules.js';
-import { checkSelfCalls } from './sub-workflow-cycles.js';
+import { analyzeFlow } from "./block-structure.js";
+import { checkCycles } from "./cycles.js";
+import { checkEdges } from "./edge-rules.js";
+import { buildGraph } from "./graph.js";
+import { resolveScopes } from "./map-scopes.js";
+import { checkShape } from "./parse-definition.js";
+import { errorProblem, ProblemCode, type Problem } from "./problem.js";
+import { checkSettings, type ValidationCatalog } from "./settings-rules.js";
+import { checkSelfCalls } from "./sub-workflow-cycles.js";
 
 /**
  * Checks a workflow definition against DEFINITION.md and returns every problem found,

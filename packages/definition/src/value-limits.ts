@@ -42,7 +42,7 @@ export const MAX_EXPANDED_WEIGHT = 125_000;
  */
 export const CHARS_PER_WEIGHT = 32;
 
-export const TOO_LARGE_CODE = 'WEFT-TOO-LARGE';
+export const TOO_LARGE_CODE = "WEFT-TOO-LARGE";
 
 /** What the exit hook throws: a plain object with a code, as JSONata's own errors are. */
 export interface TooLargeFailure {
@@ -73,13 +73,13 @@ export function noteMutation(): void {
 }
 
 function isFunctionValue(value: object): boolean {
-  if (typeof value === 'function') return true;
+  if (typeof value === "function") return true;
   const record = value as Record<string, unknown>;
   return record._jsonata_lambda === true || record._jsonata_function === true;
 }
 
 function scalarWeight(value: unknown): number {
-  return typeof value === 'string' ? 1 + Math.floor(value.length / CHARS_PER_WEIGHT) : 1;
+  return typeof value === "string" ? 1 + Math.floor(value.length / CHARS_PER_WEIGHT) : 1;
 }
 
 function children(value: object): readonly unknown[] {
@@ -87,7 +87,7 @@ function children(value: object): readonly unknown[] {
 }
 
 function isContainer(value: unknown): value is object {
-  return value !== null && typeof value === 'object' && !isFunctionValue(value);
+  return value !== null && typeof value === "object" && !isFunctionValue(value);
 }
 
 function cachedWeight(value: object): number | undefined {
@@ -193,7 +193,7 @@ export function expandedWeight(value: unknown, limit: number): number {
  * expanded weight passes MAX_EXPANDED_WEIGHT.
  */
 export function checkValueSize(value: unknown, maxSequence: number): void {
-  if (typeof value === 'string') {
+  if (typeof value === "string") {
     if (value.length > MAX_STRING_LENGTH) {
       throw tooLarge(
         `A text of ${value.length} characters was built; at most ${MAX_STRING_LENGTH} are allowed — work on shorter texts (a value in the history is at most 256 KiB)`,
@@ -201,7 +201,7 @@ export function checkValueSize(value: unknown, maxSequence: number): void {
     }
     return;
   }
-  if (value === null || typeof value !== 'object') return;
+  if (value === null || typeof value !== "object") return;
   if (Array.isArray(value) && value.length > maxSequence) {
     throw tooLarge(`An array of ${value.length} items was built; at most ${maxSequence} are allowed — work on fewer items`);
   }

@@ -95,7 +95,9 @@ async function sequentialQueue(store: Store, steps: number): Promise<void> {
     return value;
   };
   for (let step = 1; step <= steps; step += 1) {
-    const [item] = await timed("claimOrchestrations", () => store.claimOrchestrations({ owner: "bench", limit: 1, leaseMs: LEASE, now: T0 }));
+    const [item] = await timed("claimOrchestrations", () =>
+      store.claimOrchestrations({ owner: "bench", limit: 1, leaseMs: LEASE, now: T0 }),
+    );
     if (!item) throw new Error("nothing to claim");
     await timed("commitTurns", () => store.commitTurns([turnFor(item, { activities: [task("seq", step, false)] }, T0)], T0));
     const [claimed] = await timed("claimActivities", () => store.claimActivities({ owner: "bench", limit: 1, leaseMs: LEASE, now: T0 }));

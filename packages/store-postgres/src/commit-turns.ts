@@ -169,7 +169,12 @@ function planSegment(
       ]),
     ],
     [
-      "text[]", "text[]", "boolean[]", "integer[]", "text[]", "integer[]",
+      "text[]",
+      "text[]",
+      "boolean[]",
+      "integer[]",
+      "text[]",
+      "integer[]",
       ...(shape.dropInbox ? ["boolean[]"] : []),
       ...(shape.cancel ? ["boolean[]"] : []),
       ...(shape.trim ? ["integer[]"] : []),
@@ -194,7 +199,13 @@ function planSegment(
   }
   if (shape.events) {
     cols.events = p.columns(
-      [events.turn, events.items.map((e) => e.seq), events.items.map((e) => e.type), events.items.map((e) => e.at), events.items.map(historyEventJson)],
+      [
+        events.turn,
+        events.items.map((e) => e.seq),
+        events.items.map((e) => e.type),
+        events.items.map((e) => e.at),
+        events.items.map(historyEventJson),
+      ],
       ["integer[]", "integer[]", "text[]", "text[]", "text[]"],
     );
   }
@@ -311,7 +322,17 @@ interface SegmentColumns {
 }
 
 function shapeKey(shape: Shape): string {
-  const flags = [shape.consumed, shape.dropInbox, shape.cancel, shape.trim, shape.completes, shape.events, shape.children, shape.messages, shape.tasks];
+  const flags = [
+    shape.consumed,
+    shape.dropInbox,
+    shape.cancel,
+    shape.trim,
+    shape.completes,
+    shape.events,
+    shape.children,
+    shape.messages,
+    shape.tasks,
+  ];
   return `${flags.map((on) => (on ? 1 : 0)).join("")}:${shape.updates.join(",")}`;
 }
 
@@ -322,14 +343,21 @@ function shapeKey(shape: Shape): string {
 function commitText(s: string, shape: Shape, cols: SegmentColumns): string {
   const at = cols.at;
   const turnNames = [
-    "instance_id", "token", "is_local", "local_last_seq", "local_execution_id", "last_seq",
+    "instance_id",
+    "token",
+    "is_local",
+    "local_last_seq",
+    "local_execution_id",
+    "last_seq",
     ...(shape.dropInbox ? ["drop_inbox"] : []),
     ...(shape.cancel ? ["cancel_activities"] : []),
     ...(shape.trim ? ["trim_through"] : []),
     ...shape.updates.flatMap((column) => [`set_${column}`, column]),
     "ord",
   ];
-  const setColumns = shape.updates.map((column) => `,\n        ${column} = CASE WHEN a.set_${column} THEN a.${column} ELSE i.${column} END`).join("");
+  const setColumns = shape.updates
+    .map((column) => `,\n        ${column} = CASE WHEN a.set_${column} THEN a.${column} ELSE i.${column} END`)
+    .join("");
   const parts: string[] = [
     `turn AS MATERIALIZED (
       SELECT * FROM unnest(${cols.turn}) WITH ORDINALITY AS t(${turnNames.join(", ")})
@@ -490,14 +518,20 @@ function commitText(s: string, shape: Shape, cols: SegmentColumns): string {
       RETURNING id, lease_token, lease_owner
     )`);
   }
-  const untouched = shape.consumed ? "\n                       AND m.id NOT IN (SELECT c.id FROM consumed_input c WHERE c.turn = a.ord)" : "";
+  const untouched = shape.consumed
+    ? "\n                       AND m.id NOT IN (SELECT c.id FROM consumed_input c WHERE c.turn = a.ord)"
+    : "";
   const outputs = [
     `ARRAY(SELECT ord FROM accepted) AS accepted`,
     shape.children ? `ARRAY(SELECT instance_id FROM children) AS children` : `ARRAY[]::text[] AS children`,
     shape.children || shape.messages ? `ARRAY(SELECT DISTINCT instance_id FROM messages) AS messaged` : `ARRAY[]::text[] AS messaged`,
     shape.tasks ? `(SELECT count(*) FROM tasks WHERE lease_owner IS NULL)::integer AS queued` : `0 AS queued`,
-    shape.tasks ? `(SELECT count(*) FROM tasks WHERE lease_token IS NULL AND lease_owner IS NOT NULL)::integer AS reserved` : `0 AS reserved`,
-    shape.tasks ? `ARRAY(SELECT lease_token || ' ' || id FROM tasks WHERE lease_token IS NOT NULL) AS claimed` : `ARRAY[]::text[] AS claimed`,
+    shape.tasks
+      ? `(SELECT count(*) FROM tasks WHERE lease_token IS NULL AND lease_owner IS NOT NULL)::integer AS reserved`
+      : `0 AS reserved`,
+    shape.tasks
+      ? `ARRAY(SELECT lease_token || ' ' || id FROM tasks WHERE lease_token IS NOT NULL) AS claimed`
+      : `ARRAY[]::text[] AS claimed`,
     `ARRAY(SELECT a.instance_id FROM accepted a
                   WHERE ${shape.dropInbox ? "NOT a.drop_inbox AND " : ""}EXISTS (
                     SELECT 1 FROM ${s}.inbox m

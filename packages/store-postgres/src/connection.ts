@@ -40,7 +40,12 @@ function typeOverrides(): pg.CustomTypesConfig {
   types.setTypeParser(20, (value: string) => Number(value));
   // BIGINT[] (OID 1016) in text format is "{1,2,NULL}": numbers need no quoting.
   types.setTypeParser(1016, (value: string) =>
-    value === "{}" ? [] : value.slice(1, -1).split(",").map((item) => (item === "NULL" ? null : Number(item))),
+    value === "{}"
+      ? []
+      : value
+          .slice(1, -1)
+          .split(",")
+          .map((item) => (item === "NULL" ? null : Number(item))),
   );
   return types;
 }

@@ -1,4 +1,12 @@
-import { INSTANCE_STATUSES, isTerminal, type CreateOutcome, type EnqueueResult, type InstanceStatus, type MessageToEnqueue, type NewInstance } from "@weft/engine";
+import {
+  INSTANCE_STATUSES,
+  isTerminal,
+  type CreateOutcome,
+  type EnqueueResult,
+  type InstanceStatus,
+  type MessageToEnqueue,
+  type NewInstance,
+} from "@weft/engine";
 import type { PlannedWrite, Statement } from "./connection.js";
 import { nowMs } from "./rows.js";
 import { instanceColumns, messageColumns } from "./writes.js";
@@ -35,7 +43,11 @@ export function planCreateInstances(s: string, inits: readonly NewInstance[], no
   });
   const ids = unique.map((init) => init.instanceId);
   const statements: Statement[] = [
-    { text: `SELECT 1 FROM ${s}.instances WHERE instance_id = ANY($1::text[]) ORDER BY instance_id FOR UPDATE`, values: [ids], prepared: true },
+    {
+      text: `SELECT 1 FROM ${s}.instances WHERE instance_id = ANY($1::text[]) ORDER BY instance_id FOR UPDATE`,
+      values: [ids],
+      prepared: true,
+    },
     {
       text: `WITH gone AS (
                DELETE FROM ${s}.instances WHERE instance_id = ANY($1::text[]) AND status = ANY($2::text[]) RETURNING instance_id
@@ -126,7 +138,13 @@ export function planEnqueueMessages(s: string, messages: readonly MessageToEnque
               ORDER BY m.ord
            )
            SELECT t.status FROM input m LEFT JOIN target t ON t.instance_id = m.instance_id ORDER BY m.ord`,
-    values: [...messageColumns(messages.map((m) => m.message), 0), conditions],
+    values: [
+      ...messageColumns(
+        messages.map((m) => m.message),
+        0,
+      ),
+      conditions,
+    ],
     prepared: true,
   };
   return {

@@ -17,13 +17,13 @@ describe("notification payloads", () => {
   });
 
   it("round-trips instance ids and work flags, ids first", () => {
-    const payloads = encodePayloads("me", changes(["a", "b ✓ \"quoted\""], true, true));
+    const payloads = encodePayloads("me", changes(["a", 'b ✓ "quoted"'], true, true));
     expect(payloads).toHaveLength(1);
     expect(decodePayload(payloads[0] as string)).toEqual({
       origin: "me",
       notifications: [
         { kind: "instance-changed", instanceId: "a" },
-        { kind: "instance-changed", instanceId: "b ✓ \"quoted\"" },
+        { kind: "instance-changed", instanceId: 'b ✓ "quoted"' },
         { kind: "work-available", queue: "orchestration" },
         { kind: "work-available", queue: "activity" },
       ],

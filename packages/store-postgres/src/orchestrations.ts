@@ -22,7 +22,10 @@ const DEFAULT_MAX_MESSAGES = 1000;
  *
  * The second statement finds this claim's instances by their expiry (indexed) and tokens.
  */
-export function planClaimOrchestrations(s: string, request: ClaimRequest & { maxMessages?: number }): PlannedWrite<OrchestrationWorkItem[]> {
+export function planClaimOrchestrations(
+  s: string,
+  request: ClaimRequest & { maxMessages?: number },
+): PlannedWrite<OrchestrationWorkItem[]> {
   const { now, leaseMs, owner } = request;
   const limit = Math.floor(request.limit);
   const maxMessages = Math.max(0, Math.trunc(request.maxMessages ?? DEFAULT_MAX_MESSAGES));
@@ -50,7 +53,9 @@ export function planClaimOrchestrations(s: string, request: ClaimRequest & { max
            UPDATE ${s}.instances i SET lease_token = ($5::text[])[c.n], lease_owner = $3, lease_expires_at = $4
              FROM numbered c
             WHERE i.instance_id = c.instance_id
-           RETURNING c.n, ${INSTANCE_COLUMNS.split(", ").map((column) => `i.${column}`).join(", ")}`,
+           RETURNING c.n, ${INSTANCE_COLUMNS.split(", ")
+             .map((column) => `i.${column}`)
+             .join(", ")}`,
     values: [nowMs(now), limit, owner, expiresAt, tokens],
   };
   const read: Statement = {

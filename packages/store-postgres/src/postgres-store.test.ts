@@ -163,7 +163,8 @@ function definePostgresTests(): void {
 
   async function createMany(store: Store, count: number, prefix = "inst"): Promise<string[]> {
     const ids = Array.from({ length: count }, (_, i) => `${prefix}-${String(i).padStart(4, "0")}`);
-    for (const instanceId of ids) await store.createInstance({ instanceId, name: "pg-test", executionId: `${instanceId}-e1`, input: null }, T0);
+    for (const instanceId of ids)
+      await store.createInstance({ instanceId, name: "pg-test", executionId: `${instanceId}-e1`, input: null }, T0);
     return ids;
   }
 
@@ -185,7 +186,10 @@ function definePostgresTests(): void {
         expect(await mode([{ text, values: [1], prepared: true }])).toBe("force_generic_plan");
         expect(await mode([{ text: `${text} -- not prepared`, values: [1] }])).toBe("auto");
         const plans = await db.read("plans", (c) =>
-          c.query<{ generic_plans: string; custom_plans: string }>("SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement = $1", [text]),
+          c.query<{ generic_plans: string; custom_plans: string }>(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement = $1",
+            [text],
+          ),
         );
         expect(plans.rows).toEqual([{ generic_plans: "1", custom_plans: "0" }]);
       });
@@ -264,7 +268,10 @@ function definePostgresTests(): void {
         expect([...ids].sort()).toEqual(created);
         // Each claim holds: both stores commit their halves, every turn accepted.
         const halves = [claimed.filter((_, i) => i % 2 === 0), claimed.filter((_, i) => i % 2 === 1)];
-        const results = await Promise.all([a.commitTurns(halves[0]?.map((item) => startTurn(item)) ?? [], T0), b.commitTurns(halves[1]?.map((item) => startTurn(item)) ?? [], T0)]);
+        const results = await Promise.all([
+          a.commitTurns(halves[0]?.map((item) => startTurn(item)) ?? [], T0),
+          b.commitTurns(halves[1]?.map((item) => startTurn(item)) ?? [], T0),
+        ]);
         expect(results.flat().every((outcome) => outcome.committed)).toBe(true);
         expect((await b.countInstances()).running).toBe(200);
         await expectNoIdleInTransaction();
@@ -275,7 +282,14 @@ function definePostgresTests(): void {
         const [a, b] = [await open(schema), await open(schema)];
         await a.createInstance({ instanceId: "fan-out", name: "pg-test", executionId: "e1", input: null }, T0);
         const item = await claimItem(a, "fan-out");
-        const activities = Array.from({ length: 200 }, (_, i) => ({ instanceId: "fan-out", executionId: "e1", taskId: i + 1, name: "work", input: i, attempt: 1 }));
+        const activities = Array.from({ length: 200 }, (_, i) => ({
+          instanceId: "fan-out",
+          executionId: "e1",
+          taskId: i + 1,
+          name: "work",
+          input: i,
+          attempt: 1,
+        }));
         expect(committed(await a.commitTurns([startTurn(item, { activities })], T0))).toEqual([true]);
 
         const claimed: string[] = [];
@@ -304,7 +318,14 @@ function definePostgresTests(): void {
         // The slow worker wakes up believing its lease still runs (its clock says T0 + 1 s): the token fences it.
         const staleTurn = startTurn(stale, { update: { lastSeq: 2, status: "running", customStatus: "stale" } });
         expect(committed(await slow.commitTurns([staleTurn], T0 + 1_000))).toEqual([false]);
-        expect(committed(await fast.commitTurns([startTurn(current, { update: { lastSeq: 2, status: "running", customStatus: "current" } })], T0 + 5_001))).toEqual([true]);
+        expect(
+          committed(
+            await fast.commitTurns(
+              [startTurn(current, { update: { lastSeq: 2, status: "running", customStatus: "current" } })],
+              T0 + 5_001,
+            ),
+          ),
+        ).toEqual([true]);
         // Too late now as well: the lease was released by the commit.
         expect(committed(await slow.commitTurns([staleTurn], T0 + 5_002))).toEqual([false]);
 
@@ -323,10 +344,17 @@ function definePostgresTests(): void {
         const [current] = await fast.claimActivities({ owner: "fast", limit: 1, leaseMs: 5_000, now: T0 + 5_000 });
         if (!stale || !current) throw new Error("the task should be claimed twice");
         expect(current.claimCount).toBe(2);
-        const message = (result: string) => ({ instanceId: "act", event: { type: "TaskCompleted" as const, at: toIso(T0), taskId: 1, result } });
+        const message = (result: string) => ({
+          instanceId: "act",
+          event: { type: "TaskCompleted" as const, at: toIso(T0), taskId: 1, result },
+        });
         expect(await slow.renewActivityLeases([{ id: stale.id, leaseToken: stale.leaseToken }], 5_000, T0 + 1_000)).toEqual([]);
-        expect(await slow.completeActivities([{ id: stale.id, leaseToken: stale.leaseToken, message: message("stale") }], T0 + 1_000)).toEqual([false]);
-        expect(await fast.completeActivities([{ id: current.id, leaseToken: current.leaseToken, message: message("fresh") }], T0 + 5_001)).toEqual([true]);
+        expect(
+          await slow.completeActivities([{ id: stale.id, leaseToken: stale.leaseToken, message: message("stale") }], T0 + 1_000),
+        ).toEqual([false]);
+        expect(
+          await fast.completeActivities([{ id: current.id, leaseToken: current.leaseToken, message: message("fresh") }], T0 + 5_001),
+        ).toEqual([true]);
         const next = await claimItem(slow, "act", T0 + 5_001);
         expect(next.messages.map((m) => m.event.result)).toEqual(["fresh"]);
       });
@@ -340,7 +368,9 @@ function definePostgresTests(): void {
         const task = { instanceId: "held", executionId: "e1", taskId: 1, name: "work", input: null, attempt: 1 };
         expect(committed(await store.commitTurns([startTurn(item, { activities: [task] })], T0))).toEqual([true]);
         // A second message, so the instance has work for whoever holds it next.
-        expect(await store.enqueueMessage({ instanceId: "held", event: { type: "EventRaised", at: toIso(T0), name: "go", input: null } })).toBe("ok");
+        expect(
+          await store.enqueueMessage({ instanceId: "held", event: { type: "EventRaised", at: toIso(T0), name: "go", input: null } }),
+        ).toBe("ok");
         const [activity] = await store.claimActivities({ owner, limit: 1, leaseMs: LEASE_MS, now: T0 });
         const [instance] = await store.claimOrchestrations({ owner, limit: 1, leaseMs: LEASE_MS, now: T0 });
         if (!activity || !instance) throw new Error("expected to claim the task and the instance");
@@ -387,7 +417,9 @@ function definePostgresTests(): void {
         // Were the dead worker alive after all, its lease tokens would no longer commit.
         expect(committed(await survivor.commitTurns([startTurn(held.instance)], T0 + 4))).toEqual([false]);
         const message = { instanceId: "held", event: { type: "TaskCompleted" as const, at: toIso(T0), taskId: 1, result: 1 } };
-        expect(await survivor.completeActivities([{ id: held.activity.id, leaseToken: held.activity.leaseToken, message }], T0 + 4)).toEqual([false]);
+        expect(
+          await survivor.completeActivities([{ id: held.activity.id, leaseToken: held.activity.leaseToken, message }], T0 + 4),
+        ).toEqual([false]);
       });
 
       it("claims queued tasks and owned (leased or reserved) ones through partial indexes of their own", async () => {
@@ -400,7 +432,14 @@ function definePostgresTests(): void {
           await client.query("BEGIN");
           await client.query("SET LOCAL enable_seqscan = off");
           for (const names of [undefined, ["work"]]) {
-            const plan = planClaimActivities(s, { owner: "me", limit: 5, leaseMs: LEASE_MS, now: T0, suspects: 1, ...(names ? { names } : {}) });
+            const plan = planClaimActivities(s, {
+              owner: "me",
+              limit: 5,
+              leaseMs: LEASE_MS,
+              now: T0,
+              suspects: 1,
+              ...(names ? { names } : {}),
+            });
             const statement = plan.statements[0] as { text: string; values: unknown[] };
             const explained = await client.query(`EXPLAIN ${statement.text}`, statement.values);
             const text = explained.rows.map((row: { "QUERY PLAN": string }) => row["QUERY PLAN"]).join("\n");
@@ -409,7 +448,10 @@ function definePostgresTests(): void {
             expect(text).toMatch(/activity_tasks_reserved/);
             expect(text).not.toMatch(/Seq Scan on activity_tasks/);
           }
-          const indexes = await client.query<{ indexname: string }>("SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND tablename = 'activity_tasks'", [schema]);
+          const indexes = await client.query<{ indexname: string }>(
+            "SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND tablename = 'activity_tasks'",
+            [schema],
+          );
           expect(indexes.rows.map((row) => row.indexname).sort()).toEqual([
             "activity_tasks_by_instance",
             "activity_tasks_owned",
@@ -437,7 +479,10 @@ function definePostgresTests(): void {
           reserveFor: { owner, forMs: 2_000 },
         });
         await store.createInstance({ instanceId: "mine", name: "pg-test", executionId: "e1", input: null }, T0);
-        const [outcome] = await store.commitTurns([startTurn(await claimItem(store, "mine"), { activities: [task("mine", 1, "me"), task("mine", 2, "me")] })], T0);
+        const [outcome] = await store.commitTurns(
+          [startTurn(await claimItem(store, "mine"), { activities: [task("mine", 1, "me"), task("mine", 2, "me")] })],
+          T0,
+        );
         expect(outcome).toEqual({ committed: true, claimed: [] });
         const claim = (owner: string, now: number, limit = 5) => store.claimActivities({ owner, limit, leaseMs: LEASE_MS, now });
         // Not leased and not claimed: another worker does not see it while it is reserved …
@@ -487,7 +532,14 @@ function definePostgresTests(): void {
         // A second worker takes the suspect (claim 2) and a fresh task (claim 1), and dies.
         const item = await claimItem(survivor, "held", T0 + 10);
         const fresh = { instanceId: "held", executionId: "e1", taskId: 2, name: "work", input: null, attempt: 1 };
-        expect(committed(await survivor.commitTurns([startTurn(item, { events: [], update: { lastSeq: item.instance.lastSeq }, activities: [fresh] })], T0 + 10))).toEqual([true]);
+        expect(
+          committed(
+            await survivor.commitTurns(
+              [startTurn(item, { events: [], update: { lastSeq: item.instance.lastSeq }, activities: [fresh] })],
+              T0 + 10,
+            ),
+          ),
+        ).toEqual([true]);
         const claimed = await diesHolding(schema, "second", (store) =>
           store.claimActivities({ owner: "second", limit: 5, leaseMs: LEASE_MS, now: T0 + 2_010 }),
         );
@@ -552,7 +604,15 @@ function definePostgresTests(): void {
             return result;
           },
         };
-        const doomed = createWorker({ store: doomedStore, orchestrators, activities, leaseMs: LEASE_MS, pollIntervalMs: 100, workerId: "doomed", onError: () => undefined });
+        const doomed = createWorker({
+          store: doomedStore,
+          orchestrators,
+          activities,
+          leaseMs: LEASE_MS,
+          pollIntervalMs: 100,
+          workerId: "doomed",
+          onError: () => undefined,
+        });
         doomed.start();
         const client = createClient({ store: api });
         const id = await client.start("one", 41);
@@ -560,7 +620,14 @@ function definePostgresTests(): void {
         // SIGKILL, as far as PostgreSQL can tell: the sessions end, nothing is unregistered.
         await doomedStore.close();
         hang = false;
-        const survivor = createWorker({ store: survivorStore, orchestrators, activities, leaseMs: LEASE_MS, pollIntervalMs: 100, livenessCheckMs: 200 });
+        const survivor = createWorker({
+          store: survivorStore,
+          orchestrators,
+          activities,
+          leaseMs: LEASE_MS,
+          pollIntervalMs: 100,
+          livenessCheckMs: 200,
+        });
         survivor.start();
         onTestFinished(() => survivor.stop());
         const begun = performance.now();
@@ -649,7 +716,9 @@ function definePostgresTests(): void {
           if (n.kind === "instance-changed") seen.add(n.instanceId);
         });
         const ids = Array.from({ length: 50 }, (_, i) => `burst-${i}`);
-        await Promise.all(ids.map((instanceId) => writer.createInstance({ instanceId, name: "pg-test", executionId: "e1", input: null }, T0)));
+        await Promise.all(
+          ids.map((instanceId) => writer.createInstance({ instanceId, name: "pg-test", executionId: "e1", input: null }, T0)),
+        );
         await eventually(() => expect([...seen].sort()).toEqual([...ids].sort()));
         // Each start is its own transaction; without coalescing that is 50 NOTIFYs.
         expect(payloads.length).toBeLessThan(25);
@@ -705,7 +774,9 @@ function definePostgresTests(): void {
         await writer.enqueueMessage({ instanceId: "local", event: { type: "EventRaised", at: toIso(T0), name: "go" } });
         const next = await claimItem(writer, "local");
         const events: HistoryEvent[] = [{ seq: 3, type: "OrchestratorStarted", at: toIso(T0) }];
-        expect(committed(await writer.commitTurns([startTurn(next, { events, update: { lastSeq: 3 }, activities: [task(3, false)] })], T0))).toEqual([true]);
+        expect(
+          committed(await writer.commitTurns([startTurn(next, { events, update: { lastSeq: 3 }, activities: [task(3, false)] })], T0)),
+        ).toEqual([true]);
         await eventually(() => expect(payloads.map((p) => JSON.parse(p) as { a?: 1 }).some((p) => p.a === 1)).toBe(true));
       });
 
@@ -765,7 +836,9 @@ function definePostgresTests(): void {
           (error: unknown) => error,
         );
         await eventually(async () => {
-          const waiting = await admin.query("SELECT 1 FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'", [name]);
+          const waiting = await admin.query("SELECT 1 FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'", [
+            name,
+          ]);
           expect(waiting.rowCount).toBe(1);
         });
         // … when every pool connection of the store is killed.
@@ -786,7 +859,9 @@ function definePostgresTests(): void {
         const name = appName();
         const store = await createPostgresStore({ connectionString: DATABASE_URL, schema, applicationName: name });
         onTestFinished(() => store.close());
-        await Promise.all(Array.from({ length: 5 }, (_, i) => store.createInstance({ instanceId: `i${i}`, name: "n", executionId: "e", input: i }, T0)));
+        await Promise.all(
+          Array.from({ length: 5 }, (_, i) => store.createInstance({ instanceId: `i${i}`, name: "n", executionId: "e", input: i }, T0)),
+        );
         expect(await terminate(name)).toBeGreaterThan(0);
         // Reads and transactions find a dead connection at their first statement and retry on a fresh one.
         expect((await store.countInstances()).pending).toBe(5);
@@ -860,8 +935,19 @@ function definePostgresTests(): void {
         expect((await store.getInstance("frac"))?.createdAt).toBe(toIso(T0));
         const item = await claimItem(store, "frac", T0 + 0.5, 1000.25);
         const timer = { instanceId: "frac", event: { type: "TimerFired" as const, at: toIso(T0), taskId: 1 }, visibleAt: T0 + 1500.5 };
-        const task = { instanceId: "frac", executionId: "e1", taskId: 2, name: "work", input: null, attempt: 1, timeoutMs: 1.5, visibleAt: T0 + 0.25 };
-        expect(committed(await store.commitTurns([startTurn(item, { messages: [timer], activities: [task] })], T0 + 1000.2))).toEqual([true]);
+        const task = {
+          instanceId: "frac",
+          executionId: "e1",
+          taskId: 2,
+          name: "work",
+          input: null,
+          attempt: 1,
+          timeoutMs: 1.5,
+          visibleAt: T0 + 0.25,
+        };
+        expect(committed(await store.commitTurns([startTurn(item, { messages: [timer], activities: [task] })], T0 + 1000.2))).toEqual([
+          true,
+        ]);
         expect(await store.nextWakeAt(T0 + 0.5)).toBe(T0 + 1);
         expect(await store.claimOrchestrations({ owner: "t", limit: 1.5, leaseMs: LEASE_MS, now: T0 + 1500.5 })).toEqual([]);
         expect((await claimItem(store, "frac", T0 + 1501)).messages.map((m) => m.event.type)).toEqual(["TimerFired"]);
@@ -872,7 +958,9 @@ function definePostgresTests(): void {
       });
 
       it("refuses to open when PostgreSQL cannot be reached, with a StoreError that hides the password", async () => {
-        const error = await createPostgresStore({ connectionString: "postgres://weft:s3cret@127.0.0.1:1/none", schema: "weft" }).catch((e: unknown) => e);
+        const error = await createPostgresStore({ connectionString: "postgres://weft:s3cret@127.0.0.1:1/none", schema: "weft" }).catch(
+          (e: unknown) => e,
+        );
         expect(error).toMatchObject({ name: "StoreError" });
         expect((error as Error).message).not.toContain("s3cret");
       });
@@ -882,7 +970,9 @@ function definePostgresTests(): void {
         await Promise.all([store.close(), store.close()]);
         await store.close();
         await expect(store.getInstance("x")).rejects.toMatchObject({ name: "StoreError", message: expect.stringContaining("closed") });
-        await expect(store.createInstance({ instanceId: "x", name: "n", executionId: "e", input: 1 }, T0)).rejects.toMatchObject({ name: "StoreError" });
+        await expect(store.createInstance({ instanceId: "x", name: "n", executionId: "e", input: 1 }, T0)).rejects.toMatchObject({
+          name: "StoreError",
+        });
       });
     });
 
@@ -914,7 +1004,15 @@ function definePostgresTests(): void {
         // instances at once and keep them (local dispatch), leaving the other idle — then
         // this test would not exercise two workers at all (1 run in 6 did that).
         const workers = [one, two].map((store) =>
-          createWorker({ store, orchestrators, activities, orchestrationBatchSize: 4, pollIntervalMs: store.pollIntervalMs, leaseMs: store.leaseMs, onError: (e) => errors.push(e) }),
+          createWorker({
+            store,
+            orchestrators,
+            activities,
+            orchestrationBatchSize: 4,
+            pollIntervalMs: store.pollIntervalMs,
+            leaseMs: store.leaseMs,
+            onError: (e) => errors.push(e),
+          }),
         );
         for (const worker of workers) worker.start();
         onTestFinished(() => Promise.all(workers.map((worker) => worker.stop())).then(() => undefined));
@@ -943,7 +1041,9 @@ function definePostgresTests(): void {
         const name = appName();
         const store = await createPostgresStore({ connectionString: DATABASE_URL, schema: testSchema(), applicationName: name });
         await createMany(store, 20);
-        await Promise.all(Array.from({ length: 10 }, () => store.claimOrchestrations({ owner: "t", limit: 2, leaseMs: LEASE_MS, now: T0 })));
+        await Promise.all(
+          Array.from({ length: 10 }, () => store.claimOrchestrations({ owner: "t", limit: 2, leaseMs: LEASE_MS, now: T0 })),
+        );
         expect((await backends(name)).length).toBeGreaterThan(0);
         await store.close();
         await eventually(async () => {

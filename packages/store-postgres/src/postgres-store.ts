@@ -34,7 +34,16 @@ import {
 import { instanceChanged } from "@weft/engine/store-kit";
 import { planClaimActivities, planCompleteActivities, planRenewActivityLeases } from "./activities.js";
 import { planCommitTurns } from "./commit-turns.js";
-import { Database, clientConfig, messageOf, prepared, quoteIdent, type Changes, type PlannedWrite, type WriteOptions } from "./connection.js";
+import {
+  Database,
+  clientConfig,
+  messageOf,
+  prepared,
+  quoteIdent,
+  type Changes,
+  type PlannedWrite,
+  type WriteOptions,
+} from "./connection.js";
 import { planCreateInstances, planEnqueueMessages } from "./instance-writes.js";
 import { listInstances } from "./list-query.js";
 import { WorkerLiveness } from "./liveness.js";
@@ -154,9 +163,12 @@ class PostgresStoreImpl implements PostgresStore {
       await listener.close();
       await pool.end().catch(() => undefined);
       if (error instanceof StoreError) throw error;
-      throw new StoreError(`Could not open the PostgreSQL store (schema "${schema}") at ${redact(options.connectionString)}: ${messageOf(error)}`, {
-        cause: error,
-      });
+      throw new StoreError(
+        `Could not open the PostgreSQL store (schema "${schema}") at ${redact(options.connectionString)}: ${messageOf(error)}`,
+        {
+          cause: error,
+        },
+      );
     }
   }
 
@@ -185,7 +197,8 @@ class PostgresStoreImpl implements PostgresStore {
       origin: parts.origin,
       intervalMs: NOTIFY_INTERVAL_MS,
       // Its own transaction, off the commit path of the writes it announces; nothing in it needs to be durable.
-      send: (payloads) => this.#db.write("notify other processes", [{ text: NOTIFY_SQL, values: [channel, payloads] }], () => undefined, { durable: false }),
+      send: (payloads) =>
+        this.#db.write("notify other processes", [{ text: NOTIFY_SQL, values: [channel, payloads] }], () => undefined, { durable: false }),
       othersMayListen: () => parts.listener.othersMayListen(),
     });
     this.#db = new Database({
@@ -216,7 +229,9 @@ class PostgresStoreImpl implements PostgresStore {
 
   async getInstance(instanceId: string): Promise<InstanceRecord | undefined> {
     return this.#db.read("get instance", async (c) => {
-      const result = await c.query<InstanceRow>(prepared(`SELECT ${INSTANCE_COLUMNS} FROM ${this.#s}.instances WHERE instance_id = $1`, [instanceId]));
+      const result = await c.query<InstanceRow>(
+        prepared(`SELECT ${INSTANCE_COLUMNS} FROM ${this.#s}.instances WHERE instance_id = $1`, [instanceId]),
+      );
       const row = result.rows[0];
       return row ? toInstanceRecord(row) : undefined;
     });
@@ -352,12 +367,15 @@ class PostgresStoreImpl implements PostgresStore {
   async nextWakeAt(now: number): Promise<number | undefined> {
     return this.#db.read("compute next wake-up", async (c) => {
       const result = await c.query<{ t: number | null }>(
-        prepared(`SELECT LEAST(
+        prepared(
+          `SELECT LEAST(
            (SELECT MIN(visible_at) FROM ${this.#s}.inbox WHERE visible_at > $1),
            (SELECT MIN(visible_at) FROM ${this.#s}.activity_tasks WHERE lease_owner IS NULL AND visible_at > $1),
            (SELECT MIN(available_at) FROM ${this.#s}.activity_tasks WHERE lease_owner IS NOT NULL AND available_at > $1),
            (SELECT MIN(lease_expires_at) FROM ${this.#s}.instances WHERE lease_expires_at > $1)
-         ) AS t`, [nowMs(now)]),
+         ) AS t`,
+          [nowMs(now)],
+        ),
       );
       return result.rows[0]?.t ?? undefined;
     });

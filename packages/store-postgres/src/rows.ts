@@ -85,5 +85,3 @@ export function toWorkflowRecord(row: WorkflowRow): WorkflowRecord {
   if (row.trigger_def !== null) record.trigger = fromJson(row.trigger_def);
   return record;
 }
-
-

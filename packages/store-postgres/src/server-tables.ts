@@ -77,7 +77,13 @@ export async function listWorkflows(c: Queryable, s: string): Promise<WorkflowSu
  * one workflow; the MAX is read by a later statement, whose snapshot is taken
  * after the lock was granted, so it sees every version committed before.
  */
-export async function publishWorkflowVersion(c: Queryable, s: string, workflowId: string, definition: unknown, now: number): Promise<number> {
+export async function publishWorkflowVersion(
+  c: Queryable,
+  s: string,
+  workflowId: string,
+  definition: unknown,
+  now: number,
+): Promise<number> {
   const locked = await c.query(`SELECT 1 FROM ${s}.workflows WHERE workflow_id = $1 FOR UPDATE`, [workflowId]);
   if (locked.rows.length === 0) throw new WorkflowNotFoundError(workflowId);
   const result = await c.query<{ version: number }>(
@@ -92,9 +98,19 @@ export async function publishWorkflowVersion(c: Queryable, s: string, workflowId
   return (result.rows[0] as { version: number }).version;
 }
 
-export async function getWorkflowVersion(c: Queryable, s: string, workflowId: string, version: number): Promise<WorkflowVersion | undefined> {
+export async function getWorkflowVersion(
+  c: Queryable,
+  s: string,
+  workflowId: string,
+  version: number,
+): Promise<WorkflowVersion | undefined> {
   if (!Number.isSafeInteger(version) || version < 1 || version > 2 ** 31 - 1) return undefined;
-  const result = await c.query<WorkflowVersionRow>(prepared(`SELECT workflow_id, version, definition, published_at FROM ${s}.workflow_versions WHERE workflow_id = $1 AND version = $2`, [workflowId, version]));
+  const result = await c.query<WorkflowVersionRow>(
+    prepared(`SELECT workflow_id, version, definition, published_at FROM ${s}.workflow_versions WHERE workflow_id = $1 AND version = $2`, [
+      workflowId,
+      version,
+    ]),
+  );
   const row = result.rows[0];
   return row ? toWorkflowVersion(row) : undefined;
 }
@@ -153,7 +169,15 @@ export async function appendOutbox(c: Queryable, s: string, entry: NewOutboxEntr
   const result = await c.query<OutboxRow>(
     `INSERT INTO ${s}.outbox (channel, recipient, subject, body, instance_id, task_id, created_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
-    [entry.channel, entry.to ?? null, entry.subject ?? null, toJson(entry.body), entry.instanceId ?? null, entry.taskId ?? null, nowMs(now)],
+    [
+      entry.channel,
+      entry.to ?? null,
+      entry.subject ?? null,
+      toJson(entry.body),
+      entry.instanceId ?? null,
+      entry.taskId ?? null,
+      nowMs(now),
+    ],
   );
   return toOutboxEntry(result.rows[0] as OutboxRow);
 }

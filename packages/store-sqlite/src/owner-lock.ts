@@ -26,8 +26,7 @@ export interface OwnerLock {
 }
 
 export type OwnerLockAttempt =
-  | { acquired: true; lock: OwnerLock }
-  | { acquired: false; lockPath: string; ownerPid: number | undefined; cause: unknown };
+  { acquired: true; lock: OwnerLock } | { acquired: false; lockPath: string; ownerPid: number | undefined; cause: unknown };
 
 export function lockPathFor(databasePath: string): string {
   return `${databasePath}.lock`;
@@ -53,7 +52,11 @@ export function tryAcquireOwnerLock(databasePath: string): OwnerLockAttempt {
     db.exec(
       "CREATE TABLE IF NOT EXISTS owner (id INTEGER PRIMARY KEY CHECK (id = 1), pid INTEGER NOT NULL, host TEXT NOT NULL, since TEXT NOT NULL)",
     );
-    db.prepare("INSERT OR REPLACE INTO owner (id, pid, host, since) VALUES (1, ?, ?, ?)").run(process.pid, hostname(), new Date().toISOString());
+    db.prepare("INSERT OR REPLACE INTO owner (id, pid, host, since) VALUES (1, ?, ?, ?)").run(
+      process.pid,
+      hostname(),
+      new Date().toISOString(),
+    );
     db.exec("COMMIT");
   } catch (error) {
     db.close();

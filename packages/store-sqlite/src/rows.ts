@@ -48,7 +48,10 @@ export interface WorkflowRow {
 }
 
 /** `versions` are the workflow's version rows in version order. */
-export function toWorkflowRecord(row: WorkflowRow, versions: readonly Pick<WorkflowVersionRow, "version" | "published_at">[]): WorkflowRecord {
+export function toWorkflowRecord(
+  row: WorkflowRow,
+  versions: readonly Pick<WorkflowVersionRow, "version" | "published_at">[],
+): WorkflowRecord {
   const record: WorkflowRecord = {
     workflowId: row.workflow_id,
     name: row.name,
@@ -62,5 +65,3 @@ export function toWorkflowRecord(row: WorkflowRow, versions: readonly Pick<Workf
   if (row.trigger_def !== null) record.trigger = fromJson(row.trigger_def);
   return record;
 }
-
-

@@ -88,8 +88,6 @@ export function prepareServerStatements(db: Database.Database): ServerStatements
     ),
     // Two statements rather than `(@instanceId IS NULL OR …)`, so each uses its index.
     listOutbox: p("SELECT * FROM outbox WHERE id < @beforeId ORDER BY id DESC LIMIT @limit"),
-    listOutboxOfInstance: p(
-      "SELECT * FROM outbox WHERE instance_id = @instanceId AND id < @beforeId ORDER BY id DESC LIMIT @limit",
-    ),
+    listOutboxOfInstance: p("SELECT * FROM outbox WHERE instance_id = @instanceId AND id < @beforeId ORDER BY id DESC LIMIT @limit"),
   };
 }

@@ -58,7 +58,12 @@ export class ServerTables {
     });
     this.#txPublish = db.transaction((workflowId: string, definition: unknown, now: number) => {
       if (s.getWorkflow.get(workflowId) === undefined) throw new WorkflowNotFoundError(workflowId);
-      const row = s.insertNextVersion.get({ workflowId, definition: toJson(definition), publishedAt: toIso(now), lastVersionKey: lastVersionKey(workflowId) }) as { version: number };
+      const row = s.insertNextVersion.get({
+        workflowId,
+        definition: toJson(definition),
+        publishedAt: toIso(now),
+        lastVersionKey: lastVersionKey(workflowId),
+      }) as { version: number };
       return row.version;
     });
     this.#txDelete = db.transaction((workflowId: string) => {

@@ -62,7 +62,17 @@ function firstTurn(instanceId: string, leaseToken: string, consumed: number[], p
     { seq: 1, type: "ExecutionStarted", at: toIso(T0) },
     { seq: 2, type: "OrchestratorStarted", at: toIso(T0) },
   ];
-  return { instanceId, leaseToken, consumedMessageIds: consumed, events, update: { lastSeq: 2, status: "running" }, messages: [], activities: [], instances: [], ...patch };
+  return {
+    instanceId,
+    leaseToken,
+    consumedMessageIds: consumed,
+    events,
+    update: { lastSeq: 2, status: "running" },
+    messages: [],
+    activities: [],
+    instances: [],
+    ...patch,
+  };
 }
 
 async function claimOnly(store: Store, now = T0): Promise<{ instanceId: string; leaseToken: string; ids: number[] }> {
@@ -136,11 +146,22 @@ describe("SQLite store", () => {
       });
       await store.commitTurns([firstTurn("i", leaseToken, [], { activities: [task(1, false), task(2, true)] })], T0);
       const db = rawDb(path);
-      const count = (index: string) => (db.prepare(`SELECT COUNT(*) AS n FROM activity_tasks INDEXED BY ${index} WHERE ${index === "activity_tasks_leased" ? "lease_owner IS NOT NULL" : "lease_owner IS NULL"}`).get() as { n: number }).n;
+      const count = (index: string) =>
+        (
+          db
+            .prepare(
+              `SELECT COUNT(*) AS n FROM activity_tasks INDEXED BY ${index} WHERE ${index === "activity_tasks_leased" ? "lease_owner IS NOT NULL" : "lease_owner IS NULL"}`,
+            )
+            .get() as { n: number }
+        ).n;
       // A task leased by the turn that schedules it (local dispatch) is in no claim index for queued tasks.
       expect([count("activity_tasks_queued"), count("activity_tasks_queued_by_name"), count("activity_tasks_leased")]).toEqual([1, 1, 1]);
       for (const named of [false, true]) {
-        const plan = (db.prepare(`EXPLAIN QUERY PLAN ${claimableTasksSql("claim_count <= @maxClaims", named)}`).all({ now: T0, limit: 5, maxClaims: 9, names: "[]" }) as { detail: string }[])
+        const plan = (
+          db
+            .prepare(`EXPLAIN QUERY PLAN ${claimableTasksSql("claim_count <= @maxClaims", named)}`)
+            .all({ now: T0, limit: 5, maxClaims: 9, names: "[]" }) as { detail: string }[]
+        )
           .map((row) => row.detail)
           .join("\n");
         expect(plan).toMatch(/activity_tasks_queued/);
@@ -148,7 +169,9 @@ describe("SQLite store", () => {
         expect(plan).not.toMatch(/SCAN activity_tasks(?! USING)/);
       }
       // The queued task now; the leased one once its lease has run out.
-      expect((await store.claimActivities({ owner: "other", limit: 5, leaseMs: 10 * LEASE_MS, now: T0 })).map((t) => t.taskId)).toEqual([1]);
+      expect((await store.claimActivities({ owner: "other", limit: 5, leaseMs: 10 * LEASE_MS, now: T0 })).map((t) => t.taskId)).toEqual([
+        1,
+      ]);
       expect(await store.claimActivities({ owner: "other", limit: 5, leaseMs: LEASE_MS, now: T0 + LEASE_MS - 1 })).toEqual([]);
       expect(await store.claimActivities({ owner: "other", limit: 5, leaseMs: LEASE_MS, now: T0 + LEASE_MS })).toEqual([
         expect.objectContaining({ taskId: 2, claimCount: 2 }),
@@ -239,9 +262,15 @@ describe("SQLite store", () => {
       await store.createInstance({ instanceId: "bad-1", name: "wf", executionId: "e2", input: null }, T0);
       const items = await store.claimOrchestrations({ owner: "t", limit: 10, leaseMs: LEASE_MS, now: T0 });
       const turns = items.map((item) => {
-        const turn = firstTurn(item.instance.instanceId, item.leaseToken, item.messages.map((m) => m.id));
+        const turn = firstTurn(
+          item.instance.instanceId,
+          item.leaseToken,
+          item.messages.map((m) => m.id),
+        );
         // Two events with the same seq: the history's primary key refuses the second.
-        return item.instance.instanceId === "bad-1" ? { ...turn, events: [turn.events[0] as HistoryEvent, turn.events[0] as HistoryEvent] } : turn;
+        return item.instance.instanceId === "bad-1"
+          ? { ...turn, events: [turn.events[0] as HistoryEvent, turn.events[0] as HistoryEvent] }
+          : turn;
       });
       const failure = await store.commitTurns(turns, T0).then(
         () => undefined,
@@ -362,19 +391,33 @@ describe("SQLite store", () => {
       expect(peek.prepare("SELECT lease_token FROM instances WHERE instance_id = 'owned-1'").get()).toEqual({ lease_token: null });
       // Still held: a second claim by the owner's store finds nothing, the holder's commit is accepted.
       expect(await owner.claimOrchestrations({ owner: "p", limit: 10, leaseMs: LEASE_MS, now: T0 })).toEqual([]);
-      expect((await owner.commitTurns([firstTurn("owned-1", held?.leaseToken ?? "", held?.messages.map((m) => m.id) ?? [])], T0)).map((o) => o.committed)).toEqual([true]);
+      expect(
+        (await owner.commitTurns([firstTurn("owned-1", held?.leaseToken ?? "", held?.messages.map((m) => m.id) ?? [])], T0)).map(
+          (o) => o.committed,
+        ),
+      ).toEqual([true]);
     });
 
     it("gives the owner's in-memory leases back when a commit rolls back", async () => {
       const owner = await open({ path: await freshPath() });
-      for (const instanceId of ["rollback-1", "rollback-2"]) await owner.createInstance({ instanceId, name: "wf", executionId: "e1", input: null }, T0);
+      for (const instanceId of ["rollback-1", "rollback-2"])
+        await owner.createInstance({ instanceId, name: "wf", executionId: "e1", input: null }, T0);
       const items = await owner.claimOrchestrations({ owner: "o", limit: 10, leaseMs: LEASE_MS, now: T0 });
       const [good, bad] = ["rollback-1", "rollback-2"].map((id) => items.find((item) => item.instance.instanceId === id));
       if (!good || !bad) throw new Error("expected both instances claimed");
-      const goodTurn = firstTurn("rollback-1", good.leaseToken, good.messages.map((m) => m.id));
+      const goodTurn = firstTurn(
+        "rollback-1",
+        good.leaseToken,
+        good.messages.map((m) => m.id),
+      );
       // The second turn's events repeat a sequence number: the driver fails after the first turn was applied.
       const repeated = { seq: 1, type: "ExecutionStarted" as const, at: toIso(T0) };
-      const badTurn = firstTurn("rollback-2", bad.leaseToken, bad.messages.map((m) => m.id), { events: [repeated, repeated] });
+      const badTurn = firstTurn(
+        "rollback-2",
+        bad.leaseToken,
+        bad.messages.map((m) => m.id),
+        { events: [repeated, repeated] },
+      );
       await expect(owner.commitTurns([goodTurn, badTurn], T0)).rejects.toThrow(/could not commit turns/);
       // Nothing was written, so the first turn's lease is still its own: it commits on retry.
       expect((await owner.commitTurns([goodTurn], T0)).map((o) => o.committed)).toEqual([true]);

@@ -49,15 +49,7 @@ import {
 } from "./rows.js";
 import { ServerTables } from "./server-tables.js";
 import { prepareStatements, type Statements } from "./statements.js";
-import {
-  applyTurn,
-  deleteInstance,
-  insertInstance,
-  insertMessage,
-  newLeaseToken,
-  noChanges,
-  type Changes,
-} from "./writes.js";
+import { applyTurn, deleteInstance, insertInstance, insertMessage, newLeaseToken, noChanges, type Changes } from "./writes.js";
 
 export interface SqliteStoreOptions {
   /** A file path, or ":memory:" for a private in-memory database (tests). */
@@ -204,7 +196,9 @@ class SqliteStoreImpl implements SqliteStore {
   readonly #txClaimOrchestrations: Database.Transaction<(request: ClaimRequest & { maxMessages?: number }) => OrchestrationWorkItem[]>;
   readonly #txCommit: Database.Transaction<(turns: readonly TurnCommit[], now: number) => TurnOutcome[]>;
   readonly #txClaimActivities: Database.Transaction<(request: ActivityClaimRequest) => ActivityWorkItem[]>;
-  readonly #txRenew: Database.Transaction<(leases: readonly { id: string; leaseToken: string }[], leaseMs: number, now: number) => string[]>;
+  readonly #txRenew: Database.Transaction<
+    (leases: readonly { id: string; leaseToken: string }[], leaseMs: number, now: number) => string[]
+  >;
   readonly #txComplete: Database.Transaction<(results: readonly ActivityResult[], now: number) => boolean[]>;
   readonly #txClearLeases: Database.Transaction<() => void>;
   /** What the running transaction touched; turned into notifications after it commits. */
@@ -251,7 +245,9 @@ class SqliteStoreImpl implements SqliteStore {
     return this.#read("get history", () => {
       const afterSeq = options.afterSeq ?? 0;
       const rows = (
-        options.limit === undefined ? this.#s.getHistory.all(instanceId, afterSeq) : this.#s.getHistoryPage.all(instanceId, afterSeq, options.limit)
+        options.limit === undefined
+          ? this.#s.getHistory.all(instanceId, afterSeq)
+          : this.#s.getHistoryPage.all(instanceId, afterSeq, options.limit)
       ) as HistoryRow[];
       return rows.map(toHistoryEvent);
     });

@@ -1,5 +1,13 @@
 import { randomUUID } from "node:crypto";
-import { toIso, type ActivityWorkItem, type InstanceStatus, type NewActivityTask, type NewInstance, type NewMessage, type TurnCommit } from "@weft/engine";
+import {
+  toIso,
+  type ActivityWorkItem,
+  type InstanceStatus,
+  type NewActivityTask,
+  type NewInstance,
+  type NewMessage,
+  type TurnCommit,
+} from "@weft/engine";
 import { statusAfterTurn } from "@weft/engine/store-kit";
 import { historyEventJson, toActivityWorkItem, toJson } from "./rows.js";
 import type { Statements } from "./statements.js";

@@ -35,7 +35,9 @@ describe("crash: the server process SIGKILLed at random moments", () => {
         for (let i = 0; i < INSTANCES; i++) {
           for (;;) {
             await restarting;
-            const r = await api("/api/workflows/crash-pipeline/instances", { json: { instanceId: `crash-${i}`, input: { n: i } } }).catch(() => undefined);
+            const r = await api("/api/workflows/crash-pipeline/instances", { json: { instanceId: `crash-${i}`, input: { n: i } } }).catch(
+              () => undefined,
+            );
             if (r && (r.status === 202 || r.status === 409)) break;
             await sleep(50);
           }
@@ -67,10 +69,12 @@ describe("crash: the server process SIGKILLed at random moments", () => {
           if (output.has(i)) continue;
           const { body } = await api(`/api/instances/crash-${i}`);
           if (body?.status === "completed") output.set(i, body.output);
-          else if (["failed", "terminated"].includes(body?.status)) throw new Error(`crash-${i} ended ${body.status}: ${JSON.stringify(body.error)}`);
+          else if (["failed", "terminated"].includes(body?.status))
+            throw new Error(`crash-${i} ended ${body.status}: ${JSON.stringify(body.error)}`);
         }
         if (output.size < INSTANCES) {
-          if (Date.now() > deadline) throw new Error(`${INSTANCES - output.size} instances did not complete; server stderr: ${server.stderr().slice(-2000)}`);
+          if (Date.now() > deadline)
+            throw new Error(`${INSTANCES - output.size} instances did not complete; server stderr: ${server.stderr().slice(-2000)}`);
           await sleep(200);
         }
       }

@@ -66,7 +66,9 @@ describe("early and concurrent events", () => {
           if (detail.status === "completed") break;
           if (detail.status !== "running") throw new Error(`${id}: ${detail.status} ${JSON.stringify(detail.error)}`);
           if (Date.now() > deadline) {
-            lost += payloads.length - ((await api(`/api/instances/${id}/history`)).body.events as Event[]).filter((e) => e.type === "EventRaised").length;
+            lost +=
+              payloads.length -
+              ((await api(`/api/instances/${id}/history`)).body.events as Event[]).filter((e) => e.type === "EventRaised").length;
             break;
           }
           await sleep(20);

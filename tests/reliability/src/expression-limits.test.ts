@@ -34,7 +34,8 @@ async function runHostile(expression: string) {
     // A definition may also be refused when it is published (422): that is fine too.
     const saved = await api("/api/workflows/hostile-one", { method: "PUT", json: withExpression("hostile-one", expression) });
     const published = await api("/api/workflows/hostile-one/publish", { method: "POST" });
-    if (saved.status === 200 && published.status === 422) return { refusedAtPublish: true, health: 200, healthMs: 0, alive: true, status: "failed", stderr: "" };
+    if (saved.status === 200 && published.status === 422)
+      return { refusedAtPublish: true, health: 200, healthMs: 0, alive: true, status: "failed", stderr: "" };
     // The API must keep answering while the expression runs (its time box is 1 s):
     // ping /api/health every 100 ms for 6 s from the start request on.
     const startedAt = Date.now();
@@ -43,14 +44,20 @@ async function runHostile(expression: string) {
     let health: number | string = 200;
     while (Date.now() - startedAt < 6_000) {
       const t0 = Date.now();
-      const status = await fetch(`${server.url}/api/health`, { signal: AbortSignal.timeout(8_000) }).then((r) => r.status, (e: Error) => e.name);
+      const status = await fetch(`${server.url}/api/health`, { signal: AbortSignal.timeout(8_000) }).then(
+        (r) => r.status,
+        (e: Error) => e.name,
+      );
       worstHealthMs = Math.max(worstHealthMs, Date.now() - t0);
       if (status !== 200) health = status;
       await sleep(100);
     }
     const started = await start.catch(() => ({ status: 0, body: {} as any }));
     const alive = await Promise.race([server.exited.then(() => false), sleep(100).then(() => true)]);
-    const instance = alive && started.body?.instanceId ? (await api(`/api/instances/${started.body.instanceId}`).catch(() => ({ body: undefined }))).body : undefined;
+    const instance =
+      alive && started.body?.instanceId
+        ? (await api(`/api/instances/${started.body.instanceId}`).catch(() => ({ body: undefined }))).body
+        : undefined;
     const healthMs = worstHealthMs;
     return { health, healthMs, alive, status: instance?.status, stderr: server.stderr().slice(-500) };
   } finally {

@@ -33,7 +33,21 @@ describe("golden histories replay through the current interpreter", () => {
   it("has one recorded history per node type and for the code-first order orchestrator", () => {
     const types = new Set<string>();
     for (const { golden } of goldens) for (const node of (golden.definition?.nodes ?? []) as { type: string }[]) types.add(node.type);
-    expect([...types].sort()).toEqual(["activity", "choice", "delay", "end", "fail", "join", "map", "parallel", "setStatus", "start", "subWorkflow", "transform", "waitForEvent"]);
+    expect([...types].sort()).toEqual([
+      "activity",
+      "choice",
+      "delay",
+      "end",
+      "fail",
+      "join",
+      "map",
+      "parallel",
+      "setStatus",
+      "start",
+      "subWorkflow",
+      "transform",
+      "waitForEvent",
+    ]);
     expect(goldens.some(({ golden }) => golden.codeFirst === "processOrder")).toBe(true);
   });
 
@@ -52,22 +66,36 @@ describe("golden histories replay through the current interpreter", () => {
     const completion = executor.completion;
     // A NonDeterminismError shows up as a failed completion naming the event; say so plainly.
     if (completion?.kind === "failed" && completion.error.name === "NonDeterminismError") {
-      throw new Error(`replaying ${golden.name} (recorded with ${golden.recordedWith}) is no longer deterministic: ${completion.error.message}`);
+      throw new Error(
+        `replaying ${golden.name} (recorded with ${golden.recordedWith}) is no longer deterministic: ${completion.error.message}`,
+      );
     }
     // Replaying a finished history asks for no new work. (Fire-and-forget actions of the
     // final turn — SetCustomStatus, SendEvent — stay pending after a replayed completion
     // although recorded; they count when their event with the same taskId is there.)
     const recorded = new Set(golden.history.map((e) => `${e.type}#${e.taskId}`));
-    const RECORDED_AS = { ScheduleTask: "TaskScheduled", CreateTimer: "TimerCreated", CreateSubOrchestration: "SubOrchestrationCreated", SendEvent: "EventSent", SetCustomStatus: "CustomStatusSet" } as const;
+    const RECORDED_AS = {
+      ScheduleTask: "TaskScheduled",
+      CreateTimer: "TimerCreated",
+      CreateSubOrchestration: "SubOrchestrationCreated",
+      SendEvent: "EventSent",
+      SetCustomStatus: "CustomStatusSet",
+    } as const;
     expect(executor.takeActions().filter((a) => !recorded.has(`${RECORDED_AS[a.kind]}#${a.id}`))).toEqual([]);
     if (golden.expected.status === "completed") {
       expect(completion).toEqual({ kind: "completed", output: golden.expected.output });
     } else {
       expect(completion?.kind).toBe("failed");
-      expect(completion?.kind === "failed" ? { name: completion.error.name, message: completion.error.message } : undefined).toEqual(golden.expected.error);
+      expect(completion?.kind === "failed" ? { name: completion.error.name, message: completion.error.message } : undefined).toEqual(
+        golden.expected.error,
+      );
     }
     if (plan && golden.expected.nodeStates) {
-      const states = await deriveNodeStates(plan, golden.history, { tags: golden.instance.tags, instanceId: golden.instance.instanceId, executionId: golden.instance.executionId });
+      const states = await deriveNodeStates(plan, golden.history, {
+        tags: golden.instance.tags,
+        instanceId: golden.instance.instanceId,
+        executionId: golden.instance.executionId,
+      });
       expect(JSON.parse(JSON.stringify(states))).toEqual(golden.expected.nodeStates);
     }
   });

@@ -14,6 +14,12 @@ it("flags a duplicate seq, a task answered twice, a timer fired twice and two te
     { seq: 7, type: "ExecutionCompleted" },
     { seq: 8, type: "ExecutionTerminated" },
   ];
-  expect(historyProblems(history)).toEqual(["seq 3 appears twice", "seq 3 follows 3", "task 0 answered 2 times", "timer 1 fired 2 times", "2 terminal events"]);
+  expect(historyProblems(history)).toEqual([
+    "seq 3 appears twice",
+    "seq 3 follows 3",
+    "task 0 answered 2 times",
+    "timer 1 fired 2 times",
+    "2 terminal events",
+  ]);
   expect(historyProblems(history.filter((_, i) => ![3, 6, 8].includes(i)))).toEqual([]);
 });

@@ -102,12 +102,15 @@ function mismatch(m: Model, instance: InstanceRecord | undefined, history: Histo
   const problems = historyProblems(history as never);
   if (problems.length) return `history: ${problems.join("; ")}`;
   const raised = history.filter((e) => e.type === "EventRaised").map((e) => e.input);
-  if (JSON.stringify(raised) !== JSON.stringify(m.delivered)) return `events in history ${JSON.stringify(raised)}, model ${JSON.stringify(m.delivered)}`;
+  if (JSON.stringify(raised) !== JSON.stringify(m.delivered))
+    return `events in history ${JSON.stringify(raised)}, model ${JSON.stringify(m.delivered)}`;
   const scheduled = history.filter((e) => e.type === "TaskScheduled").map((e) => (e.input as { delta: number }).delta);
   const completed = history.filter((e) => e.type === "TaskCompleted").length;
-  if (JSON.stringify(scheduled) !== JSON.stringify(m.applied)) return `activities ${JSON.stringify(scheduled)}, model ${JSON.stringify(m.applied)}`;
+  if (JSON.stringify(scheduled) !== JSON.stringify(m.applied))
+    return `activities ${JSON.stringify(scheduled)}, model ${JSON.stringify(m.applied)}`;
   if (m.status !== "terminated" && completed !== m.applied.length) return `${completed} activities completed, model ${m.applied.length}`;
-  if (m.status === "completed" && JSON.stringify(instance.output) !== JSON.stringify(m.output)) return `output ${JSON.stringify(instance.output)}, model ${JSON.stringify(m.output)}`;
+  if (m.status === "completed" && JSON.stringify(instance.output) !== JSON.stringify(m.output))
+    return `output ${JSON.stringify(instance.output)}, model ${JSON.stringify(m.output)}`;
   const timers = history.filter((e) => e.type === "TimerCreated").length;
   const expectedTimers = m.delivered.slice(0, m.next).filter((op) => !op.stop && op.pauseMs).length;
   if (m.status !== "terminated" && timers !== expectedTimers) return `${timers} timers, model ${expectedTimers}`;
@@ -286,9 +289,28 @@ describe("model-based: the engine agrees with a reference model of an instance",
         const clock = createFakeClock();
         const store = withDuplicateResults(createMemoryStore(), flag);
         const client = createClient({ store, clock });
-        const real: Real = { store, clock, client, worker: newWorker({ store, clock }), id: `model-${sequences}`, duplicateResults: flag, crashes: 0 };
+        const real: Real = {
+          store,
+          clock,
+          client,
+          worker: newWorker({ store, clock }),
+          id: `model-${sequences}`,
+          duplicateResults: flag,
+          crashes: 0,
+        };
         real.worker.start();
-        const model: Model = { started: false, status: "running", total: 0, applied: [], delivered: [], inbox: [], next: 0, blockedUntil: undefined, now: clock.now(), output: undefined };
+        const model: Model = {
+          started: false,
+          status: "running",
+          total: 0,
+          applied: [],
+          delivered: [],
+          inbox: [],
+          next: 0,
+          blockedUntil: undefined,
+          now: clock.now(),
+          output: undefined,
+        };
         try {
           await fc.asyncModelRun(() => ({ model, real }), [new Start(0), ...cmds]);
           // Nothing late may change the picture: the engine stays where the model is.

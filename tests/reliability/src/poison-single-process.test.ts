@@ -75,9 +75,9 @@ describe("a poison activity in a single weft start process (SQLite)", () => {
       if (instance.status === "running") await sleep(100);
     }
     expect(instance.status).toBe("failed");
-    const failed = ((await api("/api/instances/poison-1/history")).body.events as { type: string; error?: { name: string; message: string } }[]).filter(
-      (e) => e.type === "TaskFailed",
-    );
+    const failed = (
+      (await api("/api/instances/poison-1/history")).body.events as { type: string; error?: { name: string; message: string } }[]
+    ).filter((e) => e.type === "TaskFailed");
     expect(failed.map((e) => e.error?.name)).toEqual(["PoisonActivityError"]);
     expect(failed[0]?.error?.message).toContain("its worker died 1 time(s), then the process it ran alone in died 2 time(s)");
 

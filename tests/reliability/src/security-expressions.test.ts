@@ -29,7 +29,11 @@ describe("no expression can hold the process", () => {
   });
 
   it("answers /api/health in under 100 ms while hostile expressions run, and every instance ends with a clear error or a result", async () => {
-    const result = await probeHostileExpressions(server.url, apiAt(() => server.url), { headers: { Authorization: `Bearer ${TOKEN}` } });
+    const result = await probeHostileExpressions(
+      server.url,
+      apiAt(() => server.url),
+      { headers: { Authorization: `Bearer ${TOKEN}` } },
+    );
     Object.assign(figures, {
       maxHealthMs: result.maxHealthMs,
       p99HealthMs: result.p99HealthMs,

@@ -41,7 +41,8 @@ describe("security probes", () => {
         await response.body?.cancel();
         probed += 1;
         if (route.auth === false) expect(response.status, `${route.method} ${route.path}`).not.toBe(401);
-        else if (!(route.path.includes("stream") && Object.keys(headers).length === 0)) expect(response.status, `${route.method} ${route.path} ${JSON.stringify(headers)}`).toBe(401);
+        else if (!(route.path.includes("stream") && Object.keys(headers).length === 0))
+          expect(response.status, `${route.method} ${route.path} ${JSON.stringify(headers)}`).toBe(401);
       }
     }
     for (const path of ["/metrics", "/api/openapi.json", "/api/instances", "/api/approvals"]) {
@@ -52,12 +53,28 @@ describe("security probes", () => {
   });
 
   it("refuses a webhook with a missing, wrong, stale or malformed signature (401) and a replayed one (409)", async () => {
-    const hooked = { ...definition("signed-hook", [{ id: "start", type: "start" }, { id: "end", type: "end" }], [["start", "end"]]), trigger: { type: "webhook", path: "signed", secret: "hook-secret" } };
+    const hooked = {
+      ...definition(
+        "signed-hook",
+        [
+          { id: "start", type: "start" },
+          { id: "end", type: "end" },
+        ],
+        [["start", "end"]],
+      ),
+      trigger: { type: "webhook", path: "signed", secret: "hook-secret" },
+    };
     await publish((p, init) => server.api(p, { ...init, headers: { ...auth, ...init?.headers } }), hooked);
     const body = JSON.stringify({ order: 1 });
-    const sign = (ts: number, raw = body, secret = "hook-secret") => `sha256=${createHmac("sha256", secret).update(`${ts}.${raw}`).digest("hex")}`;
+    const sign = (ts: number, raw = body, secret = "hook-secret") =>
+      `sha256=${createHmac("sha256", secret).update(`${ts}.${raw}`).digest("hex")}`;
     const now = Math.floor(Date.now() / 1000);
-    const post = (headers: Record<string, string>, raw = body) => fetch(`${server.url}/api/hooks/signed`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: raw }).then((r) => r.status);
+    const post = (headers: Record<string, string>, raw = body) =>
+      fetch(`${server.url}/api/hooks/signed`, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...headers },
+        body: raw,
+      }).then((r) => r.status);
     const statuses = {
       missing: await post({}),
       noTimestamp: await post({ "X-Weft-Signature": sign(now) }),
@@ -69,14 +86,27 @@ describe("security probes", () => {
       valid: await post({ "X-Weft-Timestamp": String(now), "X-Weft-Signature": sign(now) }),
       replayed: await post({ "X-Weft-Timestamp": String(now), "X-Weft-Signature": sign(now) }),
     };
-    expect(statuses).toEqual({ missing: 401, noTimestamp: 401, wrongSecret: 401, tamperedBody: 401, stale: 401, future: 401, malformed: 401, valid: 202, replayed: 409 });
+    expect(statuses).toEqual({
+      missing: 401,
+      noTimestamp: 401,
+      wrongSecret: 401,
+      tamperedBody: 401,
+      stale: 401,
+      future: 401,
+      malformed: 401,
+      valid: 202,
+      replayed: 409,
+    });
     figures.webhookProbes = Object.keys(statuses).length;
   });
 
   it("grants CORS to its own origin only", async () => {
     for (const origin of ["https://evil.example", "null", "http://127.0.0.1.evil.example", server.url.replace("127.0.0.1", "localhost")]) {
       for (const method of ["GET", "OPTIONS"]) {
-        const response = await fetch(`${server.url}/api/workflows`, { method, headers: { ...auth, Origin: origin, "Access-Control-Request-Method": "POST" } });
+        const response = await fetch(`${server.url}/api/workflows`, {
+          method,
+          headers: { ...auth, Origin: origin, "Access-Control-Request-Method": "POST" },
+        });
         expect(response.headers.get("access-control-allow-origin"), `${method} from ${origin}`).toBeNull();
       }
     }
@@ -86,14 +116,22 @@ describe("security probes", () => {
   });
 
   it("refuses what a foreign web page or a DNS-rebound name sends (415, 403, 421), and nothing starts or is approved", async () => {
-    const api = (p: string, init?: Parameters<InProcessServer["api"]>[1]) => server.api(p, { ...init, headers: { ...auth, ...init?.headers } });
-    const started = await api("/api/workflows/order-processing/instances", { json: { input: { orderId: "o-1", customer: "Ada", email: "ada@example.com" } } });
+    const api = (p: string, init?: Parameters<InProcessServer["api"]>[1]) =>
+      server.api(p, { ...init, headers: { ...auth, ...init?.headers } });
+    const started = await api("/api/workflows/order-processing/instances", {
+      json: { input: { orderId: "o-1", customer: "Ada", email: "ada@example.com" } },
+    });
     expect(started.status).toBe(202);
     const instanceId: string = started.body.instanceId;
-    for (let i = 0; i < 500 && (await api(`/api/instances/${instanceId}`)).body.pending?.events?.length !== 1; i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 500 && (await api(`/api/instances/${instanceId}`)).body.pending?.events?.length !== 1; i++)
+      await new Promise((r) => setTimeout(r, 20));
     const count = async () => (await api("/api/instances?workflow=order-processing&limit=1000")).body.items.length as number;
     const before = await count();
-    const result = await probeCrossOrigin(server.url, { startPath: "/api/workflows/order-processing/instances", approvePath: `/api/instances/${instanceId}/events/OrderApprovalResult` }, auth);
+    const result = await probeCrossOrigin(
+      server.url,
+      { startPath: "/api/workflows/order-processing/instances", approvePath: `/api/instances/${instanceId}/events/OrderApprovalResult` },
+      auth,
+    );
     expect(result.unexpected).toEqual([]);
     expect(await count()).toBe(before);
     const detail = (await api(`/api/instances/${instanceId}`)).body;
@@ -107,7 +145,7 @@ describe("security probes", () => {
       "ssrf-probe",
       [
         { id: "start", type: "start" },
-        { id: "get", type: "activity", activity: "http.request", input: "{ \"url\": input.url, \"timeoutMs\": 2000 }" },
+        { id: "get", type: "activity", activity: "http.request", input: '{ "url": input.url, "timeoutMs": 2000 }' },
         { id: "end", type: "end" },
       ],
       [
@@ -115,7 +153,8 @@ describe("security probes", () => {
         ["get", "end"],
       ],
     );
-    const api = (p: string, init?: Parameters<InProcessServer["api"]>[1]) => server.api(p, { ...init, headers: { ...auth, ...init?.headers } });
+    const api = (p: string, init?: Parameters<InProcessServer["api"]>[1]) =>
+      server.api(p, { ...init, headers: { ...auth, ...init?.headers } });
     await publish(api, fetcher);
     const port = new URL(server.url).port;
     const targets = [

@@ -69,7 +69,10 @@ describe("timers across downtime", () => {
         const fireAt = Date.parse(created[0]?.fireAt as string);
         // The turn that consumed the TimerFired: its OrchestratorStarted is the moment the engine acted on it.
         const firedIndex = events.findIndex((e) => e.type === "TimerFired");
-        const turn = events.slice(0, firedIndex).reverse().find((e) => e.type === "OrchestratorStarted");
+        const turn = events
+          .slice(0, firedIndex)
+          .reverse()
+          .find((e) => e.type === "OrchestratorStarted");
         const firedAt = Date.parse(turn?.at as string);
         if (fireAt !== Date.parse(due(i))) problems.push(`timer-${i}: fireAt ${created[0]?.fireAt} is not the due time ${due(i)}`);
         if (firedAt < fireAt) early += 1;

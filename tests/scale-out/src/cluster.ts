@@ -107,7 +107,9 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   };
   for (let i = 0; i < options.workers; i++) startWorker(i);
   const exited = (child: ChildProcess) =>
-    child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise<void>((resolve) => child.once("exit", () => resolve()));
+    child.exitCode !== null || child.signalCode !== null
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => child.once("exit", () => resolve()));
   return {
     url,
     schema,
@@ -188,7 +190,12 @@ export function fiveStepWorkflow(recorder: string): Record<string, unknown> {
       { id: "join", type: "join", position: { x: 0, y: 0 } },
       { id: "gate", type: "waitForEvent", event: "go", position: { x: 0, y: 0 } },
       call("d"),
-      { id: "end", type: "end", output: '{ "n": input.n, "steps": [steps.a.body.step, steps.b.body.step, steps.c.body.step, steps.d.body.step], "go": steps.gate }', position: { x: 0, y: 0 } },
+      {
+        id: "end",
+        type: "end",
+        output: '{ "n": input.n, "steps": [steps.a.body.step, steps.b.body.step, steps.c.body.step, steps.d.body.step], "go": steps.gate }',
+        position: { x: 0, y: 0 },
+      },
     ],
     edges: [
       ["start", "a"],
@@ -214,7 +221,8 @@ export function historyProblems(events: { seq: number; type: string; taskId?: nu
   if (terminal.length !== 1) problems.push(`${terminal.length} terminal events`);
   const answers = new Map<number, number>();
   for (const e of events) {
-    if ((e.type === "TaskCompleted" || e.type === "TaskFailed") && e.taskId !== undefined) answers.set(e.taskId, (answers.get(e.taskId) ?? 0) + 1);
+    if ((e.type === "TaskCompleted" || e.type === "TaskFailed") && e.taskId !== undefined)
+      answers.set(e.taskId, (answers.get(e.taskId) ?? 0) + 1);
   }
   for (const [taskId, n] of answers) if (n > 1) problems.push(`task ${taskId} answered ${n} times`);
   return problems;

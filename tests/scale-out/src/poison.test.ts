@@ -99,7 +99,11 @@ function activity(id: string, name: string, input: string, retry: Record<string,
 }
 
 function chain(id: string, nodes: Record<string, unknown>[], output: string): Record<string, unknown> {
-  const all = [{ id: "start", type: "start", position: { x: 0, y: 0 } }, ...nodes, { id: "end", type: "end", output, position: { x: 0, y: 0 } }];
+  const all = [
+    { id: "start", type: "start", position: { x: 0, y: 0 } },
+    ...nodes,
+    { id: "end", type: "end", output, position: { x: 0, y: 0 } },
+  ];
   return {
     id,
     name: id,
@@ -115,10 +119,16 @@ function chain(id: string, nodes: Record<string, unknown>[], output: string): Re
  */
 const normalWorkflow = chain(
   "normal",
-  ["a", "b", "c"].map((step) => activity(step, "util.echo", `{ "n": input.n, "step": "${step}" }`, { maxAttempts: 3, firstIntervalMs: 100 })),
+  ["a", "b", "c"].map((step) =>
+    activity(step, "util.echo", `{ "n": input.n, "step": "${step}" }`, { maxAttempts: 3, firstIntervalMs: 100 }),
+  ),
   '{ "n": input.n, "steps": [steps.a.step, steps.b.step, steps.c.step] }',
 );
-const poisonWorkflow = chain("poison", [activity("crash", "poison.crash", "input", { maxAttempts: POISON_ATTEMPTS, firstIntervalMs: 100 })], "steps.crash");
+const poisonWorkflow = chain(
+  "poison",
+  [activity("crash", "poison.crash", "input", { maxAttempts: POISON_ATTEMPTS, firstIntervalMs: 100 })],
+  "steps.crash",
+);
 
 type Status = { status: string; at: number };
 
@@ -248,7 +258,10 @@ function closedLoop(side: Side, running: () => boolean): Promise<void> {
       const run: Side["normal"][number] = { id: `normal-${n}`, n };
       side.normal.push(run);
       const done = side.statuses.wait(run.id);
-      const started = await api(side.cluster.url, "/api/workflows/normal/instances", { method: "POST", json: { input: { n }, instanceId: run.id } });
+      const started = await api(side.cluster.url, "/api/workflows/normal/instances", {
+        method: "POST",
+        json: { input: { n }, instanceId: run.id },
+      });
       if (started.status !== 202) {
         side.startFailures.push(`${side.name}/${run.id}: ${started.status} ${JSON.stringify(started.body)}`);
         return;
@@ -266,11 +279,17 @@ async function poisonOnce(side: Side): Promise<Side["poison"][number]> {
   const p: Side["poison"][number] = { id: `poison-${side.poison.length + 1}` };
   side.poison.push(p);
   const done = side.statuses.wait(p.id);
-  const started = await api(side.cluster.url, "/api/workflows/poison/instances", { method: "POST", json: { input: { p: p.id }, instanceId: p.id } });
+  const started = await api(side.cluster.url, "/api/workflows/poison/instances", {
+    method: "POST",
+    json: { input: { p: p.id }, instanceId: p.id },
+  });
   expect(started.status, JSON.stringify(started.body)).toBe(202);
   let timer: ReturnType<typeof setTimeout> | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${side.name}/${p.id} still running after 90 s; ${side.deaths.length} worker deaths so far`)), 90_000);
+    timer = setTimeout(
+      () => reject(new Error(`${side.name}/${p.id} still running after 90 s; ${side.deaths.length} worker deaths so far`)),
+      90_000,
+    );
   });
   try {
     const end = await Promise.race([done, deadline]);
@@ -289,22 +308,35 @@ async function checkSide(side: Side) {
   for (const p of side.poison) {
     const detail = await api(side.cluster.url, `/api/instances/${p.id}`);
     if (detail.body.status !== "failed") problems.push(`${side.name}/${p.id} is ${detail.body.status}`);
-    if (!JSON.stringify(detail.body.error).includes("PoisonActivityError")) problems.push(`${side.name}/${p.id} failed with ${JSON.stringify(detail.body.error)}`);
-    const events = (await api(side.cluster.url, `/api/instances/${p.id}/history`)).body.events as { type: string; error?: { name?: string; message?: string } }[];
+    if (!JSON.stringify(detail.body.error).includes("PoisonActivityError"))
+      problems.push(`${side.name}/${p.id} failed with ${JSON.stringify(detail.body.error)}`);
+    const events = (await api(side.cluster.url, `/api/instances/${p.id}/history`)).body.events as {
+      type: string;
+      error?: { name?: string; message?: string };
+    }[];
     const failures = events.filter((e) => e.type === "TaskFailed").map((e) => e.error);
     const names = failures.map((e) => e?.name);
-    if (names.length !== POISON_ATTEMPTS || names.some((n) => n !== "PoisonActivityError")) problems.push(`${side.name}/${p.id} attempts failed with ${names.join(", ")}`);
+    if (names.length !== POISON_ATTEMPTS || names.some((n) => n !== "PoisonActivityError"))
+      problems.push(`${side.name}/${p.id} attempts failed with ${names.join(", ")}`);
     const isolatedDeaths = `its worker died 1 time(s), then the process it ran alone in died ${MAX_CLAIMS - 1} time(s)`;
-    for (const failure of failures) if (!failure?.message?.includes(isolatedDeaths)) problems.push(`${side.name}/${p.id}: ${failure?.message}`);
+    for (const failure of failures)
+      if (!failure?.message?.includes(isolatedDeaths)) problems.push(`${side.name}/${p.id}: ${failure?.message}`);
     poisonAttemptsGivenUp += names.filter((n) => n === "PoisonActivityError").length;
   }
   let normalAttemptsFailed = 0;
   let normalAttemptsGivenUpAsPoison = 0;
   const check = async (run: Side["normal"][number]) => {
     const detail = await api(side.cluster.url, `/api/instances/${run.id}`);
-    if (detail.body.status !== "completed") problems.push(`${side.name}/${run.id} is ${detail.body.status}: ${JSON.stringify(detail.body.error)}`);
-    else if (JSON.stringify(detail.body.output) !== JSON.stringify({ n: run.n, steps: ["a", "b", "c"] })) problems.push(`${side.name}/${run.id} output ${JSON.stringify(detail.body.output)}`);
-    const events = (await api(side.cluster.url, `/api/instances/${run.id}/history`)).body.events as { seq: number; type: string; taskId?: number; error?: { name?: string } }[];
+    if (detail.body.status !== "completed")
+      problems.push(`${side.name}/${run.id} is ${detail.body.status}: ${JSON.stringify(detail.body.error)}`);
+    else if (JSON.stringify(detail.body.output) !== JSON.stringify({ n: run.n, steps: ["a", "b", "c"] }))
+      problems.push(`${side.name}/${run.id} output ${JSON.stringify(detail.body.output)}`);
+    const events = (await api(side.cluster.url, `/api/instances/${run.id}/history`)).body.events as {
+      seq: number;
+      type: string;
+      taskId?: number;
+      error?: { name?: string };
+    }[];
     for (const problem of historyProblems(events)) problems.push(`${side.name}/${run.id}: ${problem}`);
     for (const e of events) {
       if (e.type !== "TaskFailed") continue;
@@ -354,7 +386,15 @@ describe("a poison activity", () => {
       const load = Promise.all([closedLoop(a, () => loadRunning), closedLoop(b, () => loadRunning)]);
       await sleep(SIZE.warmupMs);
 
-      const phases: { poisoned: Side; control: Side; start: number; end: number; poisonEnded: number; deathsDuring: number; controlDeaths: number }[] = [];
+      const phases: {
+        poisoned: Side;
+        control: Side;
+        start: number;
+        end: number;
+        poisonEnded: number;
+        deathsDuring: number;
+        controlDeaths: number;
+      }[] = [];
       for (const which of SIZE.phases) {
         const [poisoned, control] = which === "a" ? [a, b] : [b, a];
         const start = performance.now();
@@ -439,9 +479,19 @@ const round = (value: number, digits = 1): number => Number(value.toFixed(digits
 
 /** The same line and file shape as tests/reliability/src/support/results.ts. */
 function report(figures: Record<string, number | string | boolean>): void {
-  console.log(`[poison] ${Object.entries(figures).map(([k, v]) => `${k}=${v}`).join(" ")}`);
+  console.log(
+    `[poison] ${Object.entries(figures)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(" ")}`,
+  );
   if (!FULL) return;
   mkdirSync(RESULTS_DIR, { recursive: true });
-  const body = { scenario: "poison", recordedAt: new Date().toISOString(), node: process.version, platform: `${process.platform}-${process.arch}`, figures };
+  const body = {
+    scenario: "poison",
+    recordedAt: new Date().toISOString(),
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+    figures,
+  };
   writeFileSync(`${RESULTS_DIR}chaos-poison.json`, `${JSON.stringify(body, null, 2)}\n`);
 }

@@ -31,9 +31,13 @@ async function publishAndStart(
   for (let i = 0; i < count; i += 25) {
     const batch = await Promise.all(
       Array.from({ length: Math.min(25, count - i) }, async (_, k) => {
-        const started = await api(c.url, "/api/workflows/five-steps/instances", { method: "POST", json: { input: { n: i + k }, instanceId: `run-${i + k}` } });
+        const started = await api(c.url, "/api/workflows/five-steps/instances", {
+          method: "POST",
+          json: { input: { n: i + k }, instanceId: `run-${i + k}` },
+        });
         expect(started.status).toBe(202);
-        if (options.raiseGo) expect((await api(c.url, `/api/instances/run-${i + k}/events/go`, { method: "POST", json: { ok: i + k } })).status).toBe(202);
+        if (options.raiseGo)
+          expect((await api(c.url, `/api/instances/run-${i + k}/events/go`, { method: "POST", json: { ok: i + k } })).status).toBe(202);
         return started.body.instanceId as string;
       }),
     );
@@ -46,7 +50,10 @@ async function countByStatus(c: Cluster, status: string): Promise<number> {
   let total = 0;
   let cursor: string | null = null;
   do {
-    const page: { body: { items: unknown[]; nextCursor: string | null } } = await api(c.url, `/api/instances?workflow=five-steps&status=${status}&limit=1000${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
+    const page: { body: { items: unknown[]; nextCursor: string | null } } = await api(
+      c.url,
+      `/api/instances?workflow=five-steps&status=${status}&limit=1000${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
+    );
     total += page.body.items.length;
     cursor = page.body.nextCursor;
   } while (cursor);
@@ -138,10 +145,17 @@ describe("many worker processes on one PostgreSQL", () => {
     await sleep(2500);
     await expectAllCompletedCorrectly(c, [id as string]);
     const history = await api(c.url, `/api/instances/${id}/history`);
-    const told = JSON.stringify({ calls: Object.fromEntries(recorder.counts), events: history.body.events.map((e: { type: string; taskId?: number }) => `${e.type}${e.taskId ?? ""}`) });
+    const told = JSON.stringify({
+      calls: Object.fromEntries(recorder.counts),
+      events: history.body.events.map((e: { type: string; taskId?: number }) => `${e.type}${e.taskId ?? ""}`),
+    });
     expect(recorder.counts.get(slowKey() as string), told).toBe(2);
-    const stepA = history.body.events.find((e: { type: string; tags?: { nodeId?: string } }) => e.type === "TaskScheduled" && e.tags?.nodeId === "a");
-    expect(history.body.events.filter((e: { type: string; taskId?: number }) => e.type === "TaskCompleted" && e.taskId === stepA.taskId)).toHaveLength(1);
+    const stepA = history.body.events.find(
+      (e: { type: string; tags?: { nodeId?: string } }) => e.type === "TaskScheduled" && e.tags?.nodeId === "a",
+    );
+    expect(
+      history.body.events.filter((e: { type: string; taskId?: number }) => e.type === "TaskCompleted" && e.taskId === stepA.taskId),
+    ).toHaveLength(1);
   });
 
   it("200 running instances all finish across a PostgreSQL restart", async (ctx) => {

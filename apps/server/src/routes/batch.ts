@@ -58,7 +58,10 @@ export function batchRoutes(app: Hono, { deps, table }: RouteContext): void {
     params: { name: eventName },
     body: batchEventBody,
     responses: {
-      200: { description: 'Each instance "raised", "not-found", "finished" or "error"; with a filter, nextCursor', schema: batchRaisedSchema },
+      200: {
+        description: 'Each instance "raised", "not-found", "finished" or "error"; with a filter, nextCursor',
+        schema: batchRaisedSchema,
+      },
       400: { description: "Malformed, both or neither of instanceIds and filter, over 1,000 ids, or an id given twice: nothing raised" },
       404: { description: "The filter's workflow does not exist" },
       413: { description: "The payload is over the limit: nothing raised" },
@@ -90,7 +93,10 @@ export function batchRoutes(app: Hono, { deps, table }: RouteContext): void {
     const waiting = filter.waiting ?? true;
     const matching = page.items.filter((instance) => !waiting || isWaitingFor(instance, name)).map((instance) => instance.instanceId);
     const results = await raiseOn(deps, matching, name, payload);
-    deps.logger.info({ event: name, workflowId: filter.workflow, raised: countRaised(results), examined: page.items.length }, "event raised by filter");
+    deps.logger.info(
+      { event: name, workflowId: filter.workflow, raised: countRaised(results), examined: page.items.length },
+      "event raised by filter",
+    );
     return c.json({ event: name, results, nextCursor: page.nextCursor ?? null });
   });
 }

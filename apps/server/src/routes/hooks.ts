@@ -21,7 +21,12 @@ export function hookRoutes(app: Hono, { deps, table }: RouteContext, guard: Pick
     params: { path: hookPath },
     body: z.unknown(),
     auth: false,
-    responses: { 202: { description: "Started" }, 401: { description: "Missing, wrong or stale signature" }, 404: { description: "No workflow has this hook" }, 409: { description: "Signature already used" } },
+    responses: {
+      202: { description: "Started" },
+      401: { description: "Missing, wrong or stale signature" },
+      404: { description: "No workflow has this hook" },
+      409: { description: "Signature already used" },
+    },
   });
   app.post("/api/hooks/:path", async (c) => {
     const path = check(hookPath, c.req.param("path"), "path.path");
@@ -39,7 +44,14 @@ export function hookRoutes(app: Hono, { deps, table }: RouteContext, guard: Pick
     }
     const raw = await c.req.text();
     if (target.secret) {
-      await verifySignature(deps, target.workflowId, target.secret, raw, c.req.header("X-Weft-Timestamp"), c.req.header("X-Weft-Signature"));
+      await verifySignature(
+        deps,
+        target.workflowId,
+        target.secret,
+        raw,
+        c.req.header("X-Weft-Timestamp"),
+        c.req.header("X-Weft-Signature"),
+      );
     }
     let input: unknown = null;
     if (raw.trim() !== "") {
@@ -74,7 +86,9 @@ async function verifySignature(
 ): Promise<void> {
   const unauthorized = (detail: string) => new HttpProblem(401, "Unauthorized", detail);
   if (!timestamp || !signature) {
-    throw unauthorized('This webhook requires a signature: send X-Weft-Timestamp (unix seconds) and X-Weft-Signature ("sha256=" + hex HMAC-SHA256 of "<timestamp>.<body>").');
+    throw unauthorized(
+      'This webhook requires a signature: send X-Weft-Timestamp (unix seconds) and X-Weft-Signature ("sha256=" + hex HMAC-SHA256 of "<timestamp>.<body>").',
+    );
   }
   const seconds = Number(timestamp);
   const now = Date.now();

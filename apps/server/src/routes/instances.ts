@@ -22,7 +22,16 @@ export function instanceRoutes(app: Hono, { deps, table }: RouteContext): void {
   const params = { id: instanceIdParam };
   const accepted = (c: Context) => c.json({ accepted: true }, 202);
 
-  table.add({ method: "get", path: "/api/instances", tag: "Instances", summary: "List instances, newest first", query: instanceListQuery, responses: { 200: { description: "A page", schema: z.object({ items: z.array(instanceSummarySchema), nextCursor: z.string().nullable() }) } } });
+  table.add({
+    method: "get",
+    path: "/api/instances",
+    tag: "Instances",
+    summary: "List instances, newest first",
+    query: instanceListQuery,
+    responses: {
+      200: { description: "A page", schema: z.object({ items: z.array(instanceSummarySchema), nextCursor: z.string().nullable() }) },
+    },
+  });
   app.get("/api/instances", async (c) => {
     const query = parseQuery(c, instanceListQuery);
     const page = await client.list({
@@ -37,7 +46,14 @@ export function instanceRoutes(app: Hono, { deps, table }: RouteContext): void {
     return c.json({ items: page.items.map(summaryView), nextCursor: page.nextCursor ?? null });
   });
 
-  table.add({ method: "get", path: "/api/instances/:id", tag: "Instances", summary: "One instance, with what it waits on", params, responses: { 200: { description: "Detail", schema: instanceDetailSchema }, 404: { description: "Unknown instance" } } });
+  table.add({
+    method: "get",
+    path: "/api/instances/:id",
+    tag: "Instances",
+    summary: "One instance, with what it waits on",
+    params,
+    responses: { 200: { description: "Detail", schema: instanceDetailSchema }, 404: { description: "Unknown instance" } },
+  });
   app.get("/api/instances/:id", async (c) => {
     const instanceId = id(c);
     const instance = await client.get(instanceId);
@@ -46,7 +62,15 @@ export function instanceRoutes(app: Hono, { deps, table }: RouteContext): void {
     return c.json(detailView(instance, history));
   });
 
-  table.add({ method: "get", path: "/api/instances/:id/history", tag: "Instances", summary: "History events after a sequence number", params, query: historyQuery, responses: { 200: { description: "Events in seq order", schema: z.object({ events: z.array(historyEventSchema) }) } } });
+  table.add({
+    method: "get",
+    path: "/api/instances/:id/history",
+    tag: "Instances",
+    summary: "History events after a sequence number",
+    params,
+    query: historyQuery,
+    responses: { 200: { description: "Events in seq order", schema: z.object({ events: z.array(historyEventSchema) }) } },
+  });
   app.get("/api/instances/:id/history", async (c) => {
     const instanceId = id(c);
     const query = parseQuery(c, historyQuery);
@@ -57,7 +81,19 @@ export function instanceRoutes(app: Hono, { deps, table }: RouteContext): void {
     return c.json({ events: events.map(publicEvent) });
   });
 
-  table.add({ method: "post", path: "/api/instances/:id/events/:name", tag: "Instances", summary: "Raise an event; the body is its payload", params: { ...params, name: z.string().min(1).max(200) }, body: z.unknown(), responses: { 202: { description: "Queued" }, 404: { description: "Unknown instance" }, 409: { description: "The instance is finished" } } });
+  table.add({
+    method: "post",
+    path: "/api/instances/:id/events/:name",
+    tag: "Instances",
+    summary: "Raise an event; the body is its payload",
+    params: { ...params, name: z.string().min(1).max(200) },
+    body: z.unknown(),
+    responses: {
+      202: { description: "Queued" },
+      404: { description: "Unknown instance" },
+      409: { description: "The instance is finished" },
+    },
+  });
   app.post("/api/instances/:id/events/:name", async (c) => {
     const instanceId = id(c);
     const name = check(z.string().min(1).max(200), c.req.param("name"), "path.name");
@@ -75,7 +111,19 @@ export function instanceRoutes(app: Hono, { deps, table }: RouteContext): void {
     ["rewind", "Re-run a failed instance's failed steps", (instanceId: string, reason?: string) => client.rewind(instanceId, reason)],
   ] as const;
   for (const [action, summary, run] of lifecycle) {
-    table.add({ method: "post", path: `/api/instances/:id/${action}`, tag: "Instances", summary, params, body: reasonBody, responses: { 202: { description: "Queued" }, 404: { description: "Unknown instance" }, 409: { description: "Not allowed in the instance's state" } } });
+    table.add({
+      method: "post",
+      path: `/api/instances/:id/${action}`,
+      tag: "Instances",
+      summary,
+      params,
+      body: reasonBody,
+      responses: {
+        202: { description: "Queued" },
+        404: { description: "Unknown instance" },
+        409: { description: "Not allowed in the instance's state" },
+      },
+    });
     app.post(`/api/instances/:id/${action}`, async (c) => {
       const instanceId = id(c);
       const body = await parseBody(c, reasonBody, { optional: true });
@@ -85,7 +133,14 @@ export function instanceRoutes(app: Hono, { deps, table }: RouteContext): void {
     });
   }
 
-  table.add({ method: "post", path: "/api/instances/:id/restart", tag: "Instances", summary: "A new instance with the same workflow version and input", params, responses: { 202: { description: "Started" }, 404: { description: "Unknown instance" } } });
+  table.add({
+    method: "post",
+    path: "/api/instances/:id/restart",
+    tag: "Instances",
+    summary: "A new instance with the same workflow version and input",
+    params,
+    responses: { 202: { description: "Started" }, 404: { description: "Unknown instance" } },
+  });
   app.post("/api/instances/:id/restart", async (c) => {
     const instanceId = id(c);
     const previous = await client.get(instanceId);
@@ -99,7 +154,15 @@ export function instanceRoutes(app: Hono, { deps, table }: RouteContext): void {
   });
 
   const retryNowBody = z.strictObject({ nodeId: z.string().min(1).optional(), index: z.number().int().min(0).optional() });
-  table.add({ method: "post", path: "/api/instances/:id/retry-now", tag: "Instances", summary: "Retry now: fire the backoff timer of a step waiting between attempts (of every such step without nodeId)", params, body: retryNowBody, responses: { 202: { description: "Fired" }, 409: { description: "Nothing is backing off" } } });
+  table.add({
+    method: "post",
+    path: "/api/instances/:id/retry-now",
+    tag: "Instances",
+    summary: "Retry now: fire the backoff timer of a step waiting between attempts (of every such step without nodeId)",
+    params,
+    body: retryNowBody,
+    responses: { 202: { description: "Fired" }, 409: { description: "Nothing is backing off" } },
+  });
   app.post("/api/instances/:id/retry-now", async (c) => {
     const instanceId = id(c);
     const body = await parseBody(c, retryNowBody, { optional: true });
@@ -124,23 +187,53 @@ export function instanceRoutes(app: Hono, { deps, table }: RouteContext): void {
   });
 
   const restartPointsQuery = z.strictObject({ version: versionParam.optional() });
-  table.add({ method: "get", path: "/api/instances/:id/restart-points", tag: "Instances", summary: "The steps this instance can be restarted from, on a published version (default: its own)", params, query: restartPointsQuery, responses: { 200: { description: "{version, nodeIds}" } } });
+  table.add({
+    method: "get",
+    path: "/api/instances/:id/restart-points",
+    tag: "Instances",
+    summary: "The steps this instance can be restarted from, on a published version (default: its own)",
+    params,
+    query: restartPointsQuery,
+    responses: { 200: { description: "{version, nodeIds}" } },
+  });
   app.get("/api/instances/:id/restart-points", async (c) => {
     const query = parseQuery(c, restartPointsQuery);
     return c.json(await deps.workflows.restartPoints(id(c), query.version));
   });
 
   const restartFromBody = z.strictObject({ nodeId: z.string().min(1), version: z.number().int().min(1).optional() });
-  table.add({ method: "post", path: "/api/instances/:id/restart-from", tag: "Instances", summary: "A new instance on a chosen published version that keeps the outputs of the steps before nodeId and runs from there", params, body: restartFromBody, responses: { 202: { description: "Started" }, 404: { description: "Unknown instance or version" }, 409: { description: "Not a restart point, or never reached" } } });
+  table.add({
+    method: "post",
+    path: "/api/instances/:id/restart-from",
+    tag: "Instances",
+    summary: "A new instance on a chosen published version that keeps the outputs of the steps before nodeId and runs from there",
+    params,
+    body: restartFromBody,
+    responses: {
+      202: { description: "Started" },
+      404: { description: "Unknown instance or version" },
+      409: { description: "Not a restart point, or never reached" },
+    },
+  });
   app.post("/api/instances/:id/restart-from", async (c) => {
     const instanceId = id(c);
     const body = await parseBody(c, restartFromBody);
     const started = await deps.workflows.restartFrom(instanceId, body.nodeId, body.version);
-    deps.logger.info({ instanceId: started.instanceId, restartOf: instanceId, from: body.nodeId, version: started.version }, "instance restarted from a step");
+    deps.logger.info(
+      { instanceId: started.instanceId, restartOf: instanceId, from: body.nodeId, version: started.version },
+      "instance restarted from a step",
+    );
     return startedResponse(c, started);
   });
 
-  table.add({ method: "delete", path: "/api/instances/:id", tag: "Instances", summary: "Purge a finished instance and its history", params, responses: { 204: { description: "Purged" }, 404: { description: "Unknown instance" }, 409: { description: "Still running" } } });
+  table.add({
+    method: "delete",
+    path: "/api/instances/:id",
+    tag: "Instances",
+    summary: "Purge a finished instance and its history",
+    params,
+    responses: { 204: { description: "Purged" }, 404: { description: "Unknown instance" }, 409: { description: "Still running" } },
+  });
   app.delete("/api/instances/:id", async (c) => {
     const instanceId = id(c);
     await client.purge(instanceId);

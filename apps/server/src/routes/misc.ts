@@ -10,16 +10,35 @@ import { parseQuery } from "../validation.js";
 import { approvalViews } from "../views.js";
 
 export function miscRoutes(app: Hono, { deps, table }: RouteContext): void {
-  table.add({ method: "get", path: "/api/health", tag: "Service", summary: "Liveness: 200 once the store is migrated and the examples are published", auth: false, responses: { 200: { description: "Ready" }, 503: { description: "Starting" } } });
+  table.add({
+    method: "get",
+    path: "/api/health",
+    tag: "Service",
+    summary: "Liveness: 200 once the store is migrated and the examples are published",
+    auth: false,
+    responses: { 200: { description: "Ready" }, 503: { description: "Starting" } },
+  });
   app.get("/api/health", (c) => {
     if (!deps.ready()) throw new HttpProblem(503, "Service unavailable", "Weft is starting: the store is being prepared.");
     return c.json({ status: "ok", store: deps.store.kind, version: deps.version });
   });
 
-  table.add({ method: "get", path: "/api/activities", tag: "Service", summary: "The activity catalog with JSON Schemas", responses: { 200: { description: "Activities" } } });
+  table.add({
+    method: "get",
+    path: "/api/activities",
+    tag: "Service",
+    summary: "The activity catalog with JSON Schemas",
+    responses: { 200: { description: "Activities" } },
+  });
   app.get("/api/activities", (c) => c.json(deps.activities()));
 
-  table.add({ method: "get", path: "/api/approvals", tag: "Instances", summary: "Every pending approval wait", responses: { 200: { description: "Approvals, oldest first", schema: z.array(approvalSchema) } } });
+  table.add({
+    method: "get",
+    path: "/api/approvals",
+    tag: "Instances",
+    summary: "Every pending approval wait",
+    responses: { 200: { description: "Approvals, oldest first", schema: z.array(approvalSchema) } },
+  });
   app.get("/api/approvals", async (c) => {
     const approvals = [];
     let cursor: string | undefined;
@@ -32,7 +51,14 @@ export function miscRoutes(app: Hono, { deps, table }: RouteContext): void {
     return c.json(approvals);
   });
 
-  table.add({ method: "get", path: "/api/outbox", tag: "Service", summary: "Messages notify.send and the demo steps sent, newest first", query: outboxQuery, responses: { 200: { description: "Messages" } } });
+  table.add({
+    method: "get",
+    path: "/api/outbox",
+    tag: "Service",
+    summary: "Messages notify.send and the demo steps sent, newest first",
+    query: outboxQuery,
+    responses: { 200: { description: "Messages" } },
+  });
   app.get("/api/outbox", async (c) => {
     const query = parseQuery(c, outboxQuery);
     const items = await deps.store.listOutbox({
@@ -43,16 +69,34 @@ export function miscRoutes(app: Hono, { deps, table }: RouteContext): void {
     return c.json({ items });
   });
 
-  table.add({ method: "get", path: "/metrics", tag: "Service", summary: "Prometheus metrics", responses: { 200: { description: "Text format", contentType: "text/plain" } } });
+  table.add({
+    method: "get",
+    path: "/metrics",
+    tag: "Service",
+    summary: "Prometheus metrics",
+    responses: { 200: { description: "Text format", contentType: "text/plain" } },
+  });
   app.get("/metrics", async (c) => {
     const body = await deps.metrics.render();
     return c.body(body, 200, { "content-type": deps.metrics.contentType });
   });
 
-  table.add({ method: "get", path: "/api/openapi.json", tag: "Service", summary: "This document", responses: { 200: { description: "OpenAPI 3.1" } } });
+  table.add({
+    method: "get",
+    path: "/api/openapi.json",
+    tag: "Service",
+    summary: "This document",
+    responses: { 200: { description: "OpenAPI 3.1" } },
+  });
   app.get("/api/openapi.json", (c) => c.json(table.document(deps.version)));
 
-  table.add({ method: "get", path: "/api/docs", tag: "Service", summary: "The API reference (Swagger UI)", responses: { 200: { description: "HTML", contentType: "text/html" } } });
+  table.add({
+    method: "get",
+    path: "/api/docs",
+    tag: "Service",
+    summary: "The API reference (Swagger UI)",
+    responses: { 200: { description: "HTML", contentType: "text/html" } },
+  });
   app.get("/api/docs", (c) => c.html(DOCS_PAGE));
   app.get("/api/docs/assets/:file", async (c) => {
     const file = c.req.param("file");
@@ -61,7 +105,10 @@ export function miscRoutes(app: Hono, { deps, table }: RouteContext): void {
     }
     if (!DOCS_ASSETS.has(file)) throw new HttpProblem(404, "Not found", `No docs asset '${file}'.`);
     const body = await readFile(join(swaggerDir(), file));
-    return c.body(body, 200, { "content-type": file.endsWith(".css") ? "text/css" : "text/javascript", "cache-control": "public, max-age=86400" });
+    return c.body(body, 200, {
+      "content-type": file.endsWith(".css") ? "text/css" : "text/javascript",
+      "cache-control": "public, max-age=86400",
+    });
   });
 }
 

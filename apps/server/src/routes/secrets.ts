@@ -8,15 +8,32 @@ const secretName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/, "must b
 const secretBody = z.strictObject({
   value: z
     .string()
-    .min(MIN_SECRET_LENGTH, `must be at least ${MIN_SECRET_LENGTH} characters (shorter values cannot be told apart from ordinary text, so they could not be kept out of results and logs)`)
+    .min(
+      MIN_SECRET_LENGTH,
+      `must be at least ${MIN_SECRET_LENGTH} characters (shorter values cannot be told apart from ordinary text, so they could not be kept out of results and logs)`,
+    )
     .max(65_536),
 });
 
 export function secretRoutes(app: Hono, { deps, table }: RouteContext): void {
-  table.add({ method: "get", path: "/api/secrets", tag: "Secrets", summary: "The names of the secrets (never their values)", responses: { 200: { description: "Names" } } });
+  table.add({
+    method: "get",
+    path: "/api/secrets",
+    tag: "Secrets",
+    summary: "The names of the secrets (never their values)",
+    responses: { 200: { description: "Names" } },
+  });
   app.get("/api/secrets", async (c) => c.json({ names: await deps.secrets.names() }));
 
-  table.add({ method: "put", path: "/api/secrets/:name", tag: "Secrets", summary: 'Set a secret (stored encrypted); workflows use it as $secret("name")', params: { name: secretName }, body: secretBody, responses: { 204: { description: "Set" }, 503: { description: "No encryption key (PostgreSQL without WEFT_SECRETS_KEY)" } } });
+  table.add({
+    method: "put",
+    path: "/api/secrets/:name",
+    tag: "Secrets",
+    summary: 'Set a secret (stored encrypted); workflows use it as $secret("name")',
+    params: { name: secretName },
+    body: secretBody,
+    responses: { 204: { description: "Set" }, 503: { description: "No encryption key (PostgreSQL without WEFT_SECRETS_KEY)" } },
+  });
   app.put("/api/secrets/:name", async (c) => {
     const name = check(secretName, c.req.param("name"), "path.name");
     const { value } = await parseBody(c, secretBody);
@@ -25,7 +42,14 @@ export function secretRoutes(app: Hono, { deps, table }: RouteContext): void {
     return c.body(null, 204);
   });
 
-  table.add({ method: "delete", path: "/api/secrets/:name", tag: "Secrets", summary: "Delete a secret", params: { name: secretName }, responses: { 204: { description: "Deleted" }, 404: { description: "Unknown" } } });
+  table.add({
+    method: "delete",
+    path: "/api/secrets/:name",
+    tag: "Secrets",
+    summary: "Delete a secret",
+    params: { name: secretName },
+    responses: { 204: { description: "Deleted" }, 404: { description: "Unknown" } },
+  });
   app.delete("/api/secrets/:name", async (c) => {
     await deps.secrets.delete(check(secretName, c.req.param("name"), "path.name"));
     return c.body(null, 204);

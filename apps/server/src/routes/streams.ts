@@ -21,7 +21,10 @@ export function streamRoutes(app: Hono, { deps, table }: RouteContext): void {
     summary: "SSE: the current status, the history (after Last-Event-ID), then live events; closes after the terminal status",
     params: { id: instanceIdParam },
     query: z.object({ access_token: z.string().optional() }),
-    responses: { 200: { description: "event: history (id = seq) and event: status", contentType: "text/event-stream" }, 404: { description: "Unknown instance" } },
+    responses: {
+      200: { description: "event: history (id = seq) and event: status", contentType: "text/event-stream" },
+      404: { description: "Unknown instance" },
+    },
   });
   app.get("/api/instances/:id/stream", async (c) => {
     const instanceId = check(instanceIdParam, c.req.param("id"), "path.id");

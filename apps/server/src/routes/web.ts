@@ -29,14 +29,20 @@ export function webRoutes(app: Hono, { deps }: RouteContext): void {
         const cache = c.req.path.startsWith("/assets/") ? "public, max-age=31536000, immutable" : "no-cache";
         return c.body(await readFile(wanted), 200, { "content-type": TYPES[ext], "cache-control": cache });
       }
-      return c.body(await readFile(join(dir, "index.html")), 200, { "content-type": TYPES[".html"] as string, "cache-control": "no-cache" });
+      return c.body(await readFile(join(dir, "index.html")), 200, {
+        "content-type": TYPES[".html"] as string,
+        "cache-control": "no-cache",
+      });
     });
     return;
   }
   app.get("/", async (c) => {
     const workflows = await deps.store.listWorkflows();
     const items = workflows
-      .map((w) => `<li><a href="/api/workflows/${encodeURIComponent(w.workflowId)}">${escapeHtml(w.name)}</a> — version ${w.latestVersion || "none"}</li>`)
+      .map(
+        (w) =>
+          `<li><a href="/api/workflows/${encodeURIComponent(w.workflowId)}">${escapeHtml(w.name)}</a> — version ${w.latestVersion || "none"}</li>`,
+      )
       .join("\n");
     return c.html(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Weft</title></head>

@@ -10,7 +10,9 @@ const activityName = z
   .regex(/^[A-Za-z][\w-]*(\.[A-Za-z][\w-]*)*$/, "must be dotted words such as 'text.reverse' (letters, digits, '_' and '-')")
   .max(200);
 
-const jsonSchemaObject = z.record(z.string(), z.unknown()).describe("A JSON Schema (an object); the designer builds the input form from it.");
+const jsonSchemaObject = z
+  .record(z.string(), z.unknown())
+  .describe("A JSON Schema (an object); the designer builds the input form from it.");
 
 const registerBody = z
   .strictObject({
@@ -35,7 +37,13 @@ const pollBody = z
     workerId: z.string().min(1).max(200).describe("Names this worker in leases and logs"),
     activities: z.array(activityName).min(1).max(500).describe("Registered names this worker serves"),
     maxTasks: z.number().int().min(1).max(100).optional().describe("Default 1"),
-    waitMs: z.number().int().min(0).max(MAX_POLL_WAIT_MS).optional().describe(`How long to hold the request when there is no task; default and max ${MAX_POLL_WAIT_MS}`),
+    waitMs: z
+      .number()
+      .int()
+      .min(0)
+      .max(MAX_POLL_WAIT_MS)
+      .optional()
+      .describe(`How long to hold the request when there is no task; default and max ${MAX_POLL_WAIT_MS}`),
   })
   .describe("Long-poll for tasks.");
 
@@ -72,7 +80,10 @@ const taskSchema = z.object({
 
 const tokenProblems = {
   401: { description: "Not a token this server issued" },
-  409: { description: "The lease is no longer held: it expired and the task went back to the queue, or the instance ended. Drop the work; the task is not lost." },
+  409: {
+    description:
+      "The lease is no longer held: it expired and the task went back to the queue, or the instance ended. Drop the work; the task is not lost.",
+  },
 };
 
 /**
@@ -113,7 +124,8 @@ export function workerRoutes(app: Hono, { deps, table }: RouteContext): void {
     method: "delete",
     path: "/api/workers/activities/:name",
     tag: "Remote workers",
-    summary: "Forget a registered activity type: it leaves the catalog, and its queued tasks then fail fast as unknown (unless it is registered again first)",
+    summary:
+      "Forget a registered activity type: it leaves the catalog, and its queued tasks then fail fast as unknown (unless it is registered again first)",
     params: { name: activityName },
     responses: { 204: { description: "Forgotten" }, 404: { description: "Not registered" } },
   });
@@ -131,7 +143,10 @@ export function workerRoutes(app: Hono, { deps, table }: RouteContext): void {
       `Long-poll for tasks of registered activity types. Answers at once with up to maxTasks tasks, or holds the request until one is queued (up to waitMs, at most ${MAX_POLL_WAIT_MS / 1000} s) and answers {tasks: []} when none came. ` +
       "Each task is leased to this worker for leaseMs: heartbeat within it, or the task goes back to the queue for another worker (at-least-once: make activities idempotent with idempotencyKey).",
     body: pollBody,
-    responses: { 200: { description: "Tasks (possibly none)", schema: z.object({ tasks: z.array(taskSchema) }) }, 409: { description: "A name is not registered" } },
+    responses: {
+      200: { description: "Tasks (possibly none)", schema: z.object({ tasks: z.array(taskSchema) }) },
+      409: { description: "A name is not registered" },
+    },
   });
   app.post("/api/workers/poll", async (c) => {
     const body = await parseBody(c, pollBody);
@@ -186,4 +201,3 @@ export function workerRoutes(app: Hono, { deps, table }: RouteContext): void {
     return c.json(await remote.heartbeat(body.taskToken, body.details));
   });
 }
-

@@ -9,24 +9,60 @@ export function workflowRoutes(app: Hono, { deps, table }: RouteContext): void {
   const { workflows } = deps;
   const id = (raw: string) => check(workflowIdParam, raw, "path.id");
 
-  table.add({ method: "get", path: "/api/workflows", tag: "Workflows", summary: 'List workflows: drawn ones (kind "drawn") and the code-first orchestrators of weft.config (kind "code", never a version: they start as they are)', responses: { 200: { description: "Workflows", schema: z.array(workflowSummarySchema) } } });
+  table.add({
+    method: "get",
+    path: "/api/workflows",
+    tag: "Workflows",
+    summary:
+      'List workflows: drawn ones (kind "drawn") and the code-first orchestrators of weft.config (kind "code", never a version: they start as they are)',
+    responses: { 200: { description: "Workflows", schema: z.array(workflowSummarySchema) } },
+  });
   app.get("/api/workflows", async (c) => {
     const list = await deps.store.listWorkflows();
     const code = deps.extensions.codeWorkflows();
     return c.json([
-      ...list.map((w) => ({ id: w.workflowId, name: w.name, latestVersion: w.latestVersion || null, updatedAt: w.updatedAt, trigger: w.trigger ?? { type: "manual" }, kind: "drawn" })),
-      ...code.map((w) => ({ id: w.id, name: w.name, latestVersion: null, updatedAt: w.loadedAt, trigger: { type: "manual" }, kind: "code" })),
+      ...list.map((w) => ({
+        id: w.workflowId,
+        name: w.name,
+        latestVersion: w.latestVersion || null,
+        updatedAt: w.updatedAt,
+        trigger: w.trigger ?? { type: "manual" },
+        kind: "drawn",
+      })),
+      ...code.map((w) => ({
+        id: w.id,
+        name: w.name,
+        latestVersion: null,
+        updatedAt: w.loadedAt,
+        trigger: { type: "manual" },
+        kind: "code",
+      })),
     ]);
   });
 
-  table.add({ method: "post", path: "/api/workflows/validate", tag: "Workflows", summary: "Validate a definition", body: z.unknown(), responses: { 200: { description: "Problems (empty when valid)" } } });
+  table.add({
+    method: "post",
+    path: "/api/workflows/validate",
+    tag: "Workflows",
+    summary: "Validate a definition",
+    body: z.unknown(),
+    responses: { 200: { description: "Problems (empty when valid)" } },
+  });
   app.post("/api/workflows/validate", async (c) => {
     const body = await readJson(c);
     if (typeof body === "object" && body !== null && !Array.isArray(body)) delete (body as Record<string, unknown>).version;
     return c.json({ problems: await workflows.validate(body) });
   });
 
-  table.add({ method: "put", path: "/api/workflows/:id", tag: "Workflows", summary: "Save the draft", params: { id: workflowIdParam }, body: z.unknown(), responses: { 200: { description: "Saved, with the problems publishing would report" } } });
+  table.add({
+    method: "put",
+    path: "/api/workflows/:id",
+    tag: "Workflows",
+    summary: "Save the draft",
+    params: { id: workflowIdParam },
+    body: z.unknown(),
+    responses: { 200: { description: "Saved, with the problems publishing would report" } },
+  });
   app.put("/api/workflows/:id", async (c) => {
     const workflowId = id(c.req.param("id"));
     if (deps.extensions.isCodeWorkflow(workflowId)) {
@@ -36,22 +72,49 @@ export function workflowRoutes(app: Hono, { deps, table }: RouteContext): void {
     return c.json({ id: record.workflowId, draft: record.draft, problems });
   });
 
-  table.add({ method: "get", path: "/api/workflows/:id", tag: "Workflows", summary: "Draft and versions", params: { id: workflowIdParam }, responses: { 200: { description: "The workflow" } } });
+  table.add({
+    method: "get",
+    path: "/api/workflows/:id",
+    tag: "Workflows",
+    summary: "Draft and versions",
+    params: { id: workflowIdParam },
+    responses: { 200: { description: "The workflow" } },
+  });
   app.get("/api/workflows/:id", async (c) => {
     const workflowId = id(c.req.param("id"));
     const code = deps.extensions.codeWorkflows().find((w) => w.id === workflowId);
     if (code) return c.json({ id: code.id, name: code.name, kind: "code", draft: null, latestVersion: null, versions: [] });
     const record = await workflows.get(workflowId);
-    return c.json({ id: record.workflowId, kind: "drawn", draft: record.draft, latestVersion: record.latestVersion || null, versions: record.versions });
+    return c.json({
+      id: record.workflowId,
+      kind: "drawn",
+      draft: record.draft,
+      latestVersion: record.latestVersion || null,
+      versions: record.versions,
+    });
   });
 
-  table.add({ method: "get", path: "/api/workflows/:id/versions/:v", tag: "Workflows", summary: "One published version", params: { id: workflowIdParam, v: versionParam }, responses: { 200: { description: "The definition with its version" } } });
+  table.add({
+    method: "get",
+    path: "/api/workflows/:id/versions/:v",
+    tag: "Workflows",
+    summary: "One published version",
+    params: { id: workflowIdParam, v: versionParam },
+    responses: { 200: { description: "The definition with its version" } },
+  });
   app.get("/api/workflows/:id/versions/:v", async (c) => {
     const version = check(versionParam, c.req.param("v"), "path.v");
     return c.json(await workflows.getVersion(id(c.req.param("id")), version));
   });
 
-  table.add({ method: "post", path: "/api/workflows/:id/publish", tag: "Workflows", summary: "Validate the draft and freeze it as the next version", params: { id: workflowIdParam }, responses: { 201: { description: "Published" }, 422: { description: "The draft has problems" } } });
+  table.add({
+    method: "post",
+    path: "/api/workflows/:id/publish",
+    tag: "Workflows",
+    summary: "Validate the draft and freeze it as the next version",
+    params: { id: workflowIdParam },
+    responses: { 201: { description: "Published" }, 422: { description: "The draft has problems" } },
+  });
   app.post("/api/workflows/:id/publish", async (c) => {
     const workflowId = id(c.req.param("id"));
     const version = await workflows.publish(workflowId);
@@ -59,13 +122,33 @@ export function workflowRoutes(app: Hono, { deps, table }: RouteContext): void {
     return c.json({ id: workflowId, version }, 201);
   });
 
-  table.add({ method: "delete", path: "/api/workflows/:id", tag: "Workflows", summary: "Delete a workflow", params: { id: workflowIdParam }, responses: { 204: { description: "Deleted" }, 409: { description: "Instances still run" } } });
+  table.add({
+    method: "delete",
+    path: "/api/workflows/:id",
+    tag: "Workflows",
+    summary: "Delete a workflow",
+    params: { id: workflowIdParam },
+    responses: { 204: { description: "Deleted" }, 409: { description: "Instances still run" } },
+  });
   app.delete("/api/workflows/:id", async (c) => {
     await workflows.delete(id(c.req.param("id")));
     return c.body(null, 204);
   });
 
-  table.add({ method: "post", path: "/api/workflows/:id/instances", tag: "Instances", summary: "Start an instance", params: { id: workflowIdParam }, body: startBody, responses: { 202: { description: "Started", schema: startedSchema }, 404: { description: "Unknown workflow or version" }, 409: { description: "Id in use, or nothing published" }, 422: { description: "Input fails inputSchema" } } });
+  table.add({
+    method: "post",
+    path: "/api/workflows/:id/instances",
+    tag: "Instances",
+    summary: "Start an instance",
+    params: { id: workflowIdParam },
+    body: startBody,
+    responses: {
+      202: { description: "Started", schema: startedSchema },
+      404: { description: "Unknown workflow or version" },
+      409: { description: "Id in use, or nothing published" },
+      422: { description: "Input fails inputSchema" },
+    },
+  });
   app.post("/api/workflows/:id/instances", async (c) => {
     const workflowId = id(c.req.param("id"));
     const request = await parseBody(c, startBody, { optional: true });

@@ -22,7 +22,11 @@ async function expectProblem(response: Promise<{ status: number; body: any; head
 describe("bad input gets a 4xx that says what to fix", () => {
   it("400 for malformed JSON, naming the problem", async () => {
     await expectProblem(
-      server.api("/api/workflows/order-processing/instances", { method: "POST", body: "{ not json", headers: { "content-type": "application/json" } }),
+      server.api("/api/workflows/order-processing/instances", {
+        method: "POST",
+        body: "{ not json",
+        headers: { "content-type": "application/json" },
+      }),
       400,
       /not valid JSON/,
     );
@@ -65,11 +69,15 @@ describe("bad input gets a 4xx that says what to fix", () => {
   it("413 for a chunked body (no content-length) that grows over the limit, and a small chunked body passes", async () => {
     const sendChunked = (body: string) =>
       new Promise<{ status: number; text: string }>((resolve, reject) => {
-        const request = httpRequest(`${server.url}/api/workflows/order-processing/instances`, { method: "POST", headers: { "content-type": "application/json", "transfer-encoding": "chunked" } }, (response) => {
-          let text = "";
-          response.on("data", (chunk: Buffer) => (text += chunk.toString()));
-          response.on("end", () => resolve({ status: response.statusCode ?? 0, text }));
-        });
+        const request = httpRequest(
+          `${server.url}/api/workflows/order-processing/instances`,
+          { method: "POST", headers: { "content-type": "application/json", "transfer-encoding": "chunked" } },
+          (response) => {
+            let text = "";
+            response.on("data", (chunk: Buffer) => (text += chunk.toString()));
+            response.on("end", () => resolve({ status: response.statusCode ?? 0, text }));
+          },
+        );
         request.on("error", reject);
         // Written in pieces, so it goes out chunked.
         for (let i = 0; i < body.length; i += 1000) request.write(body.slice(i, i + 1000));
@@ -85,10 +93,14 @@ describe("bad input gets a 4xx that says what to fix", () => {
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
     const send = (method: string, path: string, body?: string) =>
       new Promise<{ status: number; connection: string | undefined }>((resolve, reject) => {
-        const request = httpRequest(`${server.url}${path}`, { method, agent, headers: body ? { "content-type": "application/json", "content-length": Buffer.byteLength(body) } : {} }, (response) => {
-          response.resume();
-          response.on("end", () => resolve({ status: response.statusCode ?? 0, connection: response.headers.connection }));
-        });
+        const request = httpRequest(
+          `${server.url}${path}`,
+          { method, agent, headers: body ? { "content-type": "application/json", "content-length": Buffer.byteLength(body) } : {} },
+          (response) => {
+            response.resume();
+            response.on("end", () => resolve({ status: response.statusCode ?? 0, connection: response.headers.connection }));
+          },
+        );
         request.on("error", reject);
         request.end(body);
       });
@@ -103,9 +115,20 @@ describe("bad input gets a 4xx that says what to fix", () => {
 
   it("413 for an input or an event payload over the payload limit, before anything is recorded", async () => {
     const big = { orderId: "o", note: "x".repeat(1500) };
-    await expectProblem(server.api("/api/workflows/order-processing/instances", { method: "POST", json: { input: big } }), 413, /The input is 2 KiB; the limit is 1 KiB/);
-    const started = await server.api("/api/workflows/order-processing/instances", { method: "POST", json: { input: { orderId: "small" } } });
-    await expectProblem(server.api(`/api/instances/${started.body.instanceId}/events/OrderApprovalResult`, { method: "POST", json: big }), 413, /payload of event/);
+    await expectProblem(
+      server.api("/api/workflows/order-processing/instances", { method: "POST", json: { input: big } }),
+      413,
+      /The input is 2 KiB; the limit is 1 KiB/,
+    );
+    const started = await server.api("/api/workflows/order-processing/instances", {
+      method: "POST",
+      json: { input: { orderId: "small" } },
+    });
+    await expectProblem(
+      server.api(`/api/instances/${started.body.instanceId}/events/OrderApprovalResult`, { method: "POST", json: big }),
+      413,
+      /payload of event/,
+    );
   });
 
   it("422 with every problem for publishing an invalid definition, and the draft is kept", async () => {
@@ -130,7 +153,11 @@ describe("bad input gets a 4xx that says what to fix", () => {
 
   it("400 for a draft that is not a definition document, or whose id differs from the URL", async () => {
     await expectProblem(server.api("/api/workflows/x1", { method: "PUT", json: [1, 2] }), 400);
-    await expectProblem(server.api("/api/workflows/x1", { method: "PUT", json: { id: "x2", name: "X", nodes: [], edges: [] } }), 400, /does not match/);
+    await expectProblem(
+      server.api("/api/workflows/x1", { method: "PUT", json: { id: "x2", name: "X", nodes: [], edges: [] } }),
+      400,
+      /does not match/,
+    );
     await expectProblem(server.api("/api/workflows/x1", { method: "PUT", json: { id: "x1", name: "X", nodes: "many", edges: [] } }), 400);
   });
 
@@ -149,24 +176,48 @@ describe("bad input gets a 4xx that says what to fix", () => {
       ["nul\u0000", /control characters/],
       ["line\nbreak", /control characters/],
     ] as const) {
-      const body = await expectProblem(server.api("/api/workflows/order-processing/instances", { method: "POST", json: { input: { orderId: "x" }, instanceId } }), 400);
+      const body = await expectProblem(
+        server.api("/api/workflows/order-processing/instances", { method: "POST", json: { input: { orderId: "x" }, instanceId } }),
+        400,
+      );
       expect(JSON.stringify(body)).toMatch(problem);
     }
     // A well-formed pair (an emoji) is fine.
-    expect((await server.api("/api/workflows/order-processing/instances", { method: "POST", json: { input: { orderId: "x" }, instanceId: "ok-\u{1F680}" } })).status).toBe(202);
+    expect(
+      (
+        await server.api("/api/workflows/order-processing/instances", {
+          method: "POST",
+          json: { input: { orderId: "x" }, instanceId: "ok-\u{1F680}" },
+        })
+      ).status,
+    ).toBe(202);
   });
 
   it("409 for an instance id in use, and for an event on a finished instance", async () => {
-    const first = await server.api("/api/workflows/order-processing/instances", { method: "POST", json: { input: { orderId: "x" }, instanceId: "taken-1" } });
+    const first = await server.api("/api/workflows/order-processing/instances", {
+      method: "POST",
+      json: { input: { orderId: "x" }, instanceId: "taken-1" },
+    });
     expect(first.status).toBe(202);
-    await expectProblem(server.api("/api/workflows/order-processing/instances", { method: "POST", json: { input: { orderId: "x" }, instanceId: "taken-1" } }), 409, /taken-1/);
+    await expectProblem(
+      server.api("/api/workflows/order-processing/instances", { method: "POST", json: { input: { orderId: "x" }, instanceId: "taken-1" } }),
+      409,
+      /taken-1/,
+    );
     await server.api("/api/instances/taken-1/terminate", { method: "POST" });
     await until(server, "taken-1", isTerminal);
-    await expectProblem(server.api("/api/instances/taken-1/events/OrderApprovalResult", { method: "POST", json: { decision: "Approved" } }), 409, /terminated/);
+    await expectProblem(
+      server.api("/api/instances/taken-1/events/OrderApprovalResult", { method: "POST", json: { decision: "Approved" } }),
+      409,
+      /terminated/,
+    );
   });
 
   it("validates a posted definition without saving it, ignoring a version field", async () => {
-    const { status, body } = await server.api("/api/workflows/validate", { method: "POST", json: { id: "v", name: "V", version: 3, nodes: [], edges: [] } });
+    const { status, body } = await server.api("/api/workflows/validate", {
+      method: "POST",
+      json: { id: "v", name: "V", version: 3, nodes: [], edges: [] },
+    });
     expect(status).toBe(200);
     expect(body.problems.map((p: { code: string }) => p.code)).toContain("no-start");
     expect((await server.api("/api/workflows/v")).status).toBe(404);
@@ -174,9 +225,23 @@ describe("bad input gets a 4xx that says what to fix", () => {
 
   it("keeps serving after a run of hostile requests", async () => {
     const hostile = [
-      server.api("/api/workflows/validate", { method: "POST", json: { __proto__: { polluted: true }, constructor: { prototype: {} }, nodes: [{}], edges: null } }),
+      server.api("/api/workflows/validate", {
+        method: "POST",
+        json: { __proto__: { polluted: true }, constructor: { prototype: {} }, nodes: [{}], edges: null },
+      }),
       server.api("/api/workflows/validate", { method: "POST", json: JSON.parse(`${"[".repeat(500)}${"]".repeat(500)}`) }),
-      server.api("/api/workflows/validate", { method: "POST", json: { id: "h", name: "H", nodes: [{ id: "s", type: "start", position: { x: 0, y: 0 } }, { id: "a", type: "activity", activity: "util.echo", input: "$eval('1')", position: { x: 1, y: 1 } }], edges: [] } }),
+      server.api("/api/workflows/validate", {
+        method: "POST",
+        json: {
+          id: "h",
+          name: "H",
+          nodes: [
+            { id: "s", type: "start", position: { x: 0, y: 0 } },
+            { id: "a", type: "activity", activity: "util.echo", input: "$eval('1')", position: { x: 1, y: 1 } },
+          ],
+          edges: [],
+        },
+      }),
       server.api("/api/instances?cursor=%ZZ"),
     ];
     for (const result of await Promise.all(hostile)) expect(result.status).toBeLessThan(500);

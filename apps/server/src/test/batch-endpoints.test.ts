@@ -25,7 +25,8 @@ async function publish(definition: { id: string }): Promise<void> {
   expect((await server.api(`/api/workflows/${definition.id}/publish`, { method: "POST" })).status).toBe(201);
 }
 
-const startBatch = (workflowId: string, json: unknown) => server.api(`/api/workflows/${workflowId}/instances/batch`, { method: "POST", json });
+const startBatch = (workflowId: string, json: unknown) =>
+  server.api(`/api/workflows/${workflowId}/instances/batch`, { method: "POST", json });
 const raiseBatch = (event: string, json: unknown) => server.api(`/api/events/${event}`, { method: "POST", json });
 const waitingFor = (event: string) => (detail: any) => detail.pending?.events?.some((e: { name: string }) => e.name === event);
 
@@ -67,9 +68,14 @@ describe("POST /api/workflows/:id/instances/batch", () => {
     expect((await until(server, "bs-happy-3", waitingFor("go"))).input).toBeNull();
   });
 
-  it("reports an id whose instance is still running as \"exists\" and starts the others", async () => {
-    expect((await server.api("/api/workflows/batch-waiter/instances", { method: "POST", json: { instanceId: "bs-taken", input: "first" } })).status).toBe(202);
-    const { status, body } = await startBatch("batch-waiter", { items: [{ instanceId: "bs-taken", input: "second" }, { instanceId: "bs-fresh" }] });
+  it('reports an id whose instance is still running as "exists" and starts the others', async () => {
+    expect(
+      (await server.api("/api/workflows/batch-waiter/instances", { method: "POST", json: { instanceId: "bs-taken", input: "first" } }))
+        .status,
+    ).toBe(202);
+    const { status, body } = await startBatch("batch-waiter", {
+      items: [{ instanceId: "bs-taken", input: "second" }, { instanceId: "bs-fresh" }],
+    });
     expect(status).toBe(200);
     expect(body.results).toEqual([
       { instanceId: "bs-taken", status: "exists", error: expect.stringMatching(/bs-taken.*already exists/) },
@@ -88,7 +94,11 @@ describe("POST /api/workflows/:id/instances/batch", () => {
   it("refuses a malformed body as a whole with a 400 naming what to fix", async () => {
     const before = await countInstances("batch-other");
     expectProblem(
-      await server.api("/api/workflows/batch-other/instances/batch", { method: "POST", body: "{ not json", headers: { "content-type": "application/json" } }),
+      await server.api("/api/workflows/batch-other/instances/batch", {
+        method: "POST",
+        body: "{ not json",
+        headers: { "content-type": "application/json" },
+      }),
       400,
       /not valid JSON/,
     );
@@ -96,7 +106,11 @@ describe("POST /api/workflows/:id/instances/batch", () => {
     expectProblem(await startBatch("batch-other", { items: {} }), 400, /body\.items: must be a list of items/);
     expectProblem(await startBatch("batch-other", { items: [] }), 400, /body\.items: must hold at least one item/);
     expectProblem(await startBatch("batch-other", { items: [{ inptu: 1 }] }), 400, /body\.items\.0.*inptu/);
-    expectProblem(await startBatch("batch-other", { items: [{ instanceId: "ok-1" }, { instanceId: "bad\u0000" }] }), 400, /body\.items\.1\.instanceId: .*control characters/);
+    expectProblem(
+      await startBatch("batch-other", { items: [{ instanceId: "ok-1" }, { instanceId: "bad\u0000" }] }),
+      400,
+      /body\.items\.1\.instanceId: .*control characters/,
+    );
     expectProblem(
       await startBatch("batch-other", { items: [{ instanceId: "bs-twice" }, {}, { instanceId: "bs-twice" }] }),
       400,
@@ -121,12 +135,17 @@ describe("POST /api/workflows/:id/instances/batch", () => {
 
 describe("POST /api/events/:name", () => {
   it("raises the event on each listed instance and reports the unknown and the finished ones", async () => {
-    const started = await startBatch("batch-waiter", { items: [{ instanceId: "ev-ids-1" }, { instanceId: "ev-ids-2" }, { instanceId: "ev-ids-done" }] });
+    const started = await startBatch("batch-waiter", {
+      items: [{ instanceId: "ev-ids-1" }, { instanceId: "ev-ids-2" }, { instanceId: "ev-ids-done" }],
+    });
     expect(started.status).toBe(200);
     for (const id of ["ev-ids-1", "ev-ids-2", "ev-ids-done"]) await until(server, id, waitingFor("go"));
     await server.api("/api/instances/ev-ids-done/terminate", { method: "POST" });
     await until(server, "ev-ids-done", isTerminal);
-    const { status, body } = await raiseBatch("go", { instanceIds: ["ev-ids-1", "ev-ids-missing", "ev-ids-done", "ev-ids-2"], payload: { ok: true } });
+    const { status, body } = await raiseBatch("go", {
+      instanceIds: ["ev-ids-1", "ev-ids-missing", "ev-ids-done", "ev-ids-2"],
+      payload: { ok: true },
+    });
     expect(status).toBe(200);
     expect(body.event).toBe("go");
     expect(body.results).toEqual([
@@ -153,7 +172,10 @@ describe("POST /api/events/:name", () => {
     await until(server, suspended, (d) => d.status === "suspended");
 
     // Instances of batch-waiter that are not waiting for "go" (the finished ones of the earlier tests) are left alone.
-    const { status, body } = await raiseBatch("go", { filter: { workflow: "batch-waiter", version: 1, status: ["running"] }, payload: "by filter" });
+    const { status, body } = await raiseBatch("go", {
+      filter: { workflow: "batch-waiter", version: 1, status: ["running"] },
+      payload: "by filter",
+    });
     expect(status).toBe(200);
     expect(body.nextCursor).toBeNull();
     const reached = body.results.map((r: { instanceId: string }) => r.instanceId);
@@ -197,12 +219,28 @@ describe("POST /api/events/:name", () => {
     expectProblem(await raiseBatch("stop", { payload: 1 }), 400, /either instanceIds .* or filter/);
     expectProblem(await raiseBatch("stop", { instanceIds: ["ev-bad-1"], filter: { workflow: "batch-stop" } }), 400, /not both/);
     expectProblem(await raiseBatch("stop", { instanceIds: [] }), 400, /body\.instanceIds: must hold at least one instance id/);
-    expectProblem(await raiseBatch("stop", { instanceIds: Array.from({ length: 1001 }, (_, i) => `x-${i}`) }), 400, /at most 1,000 instance ids/);
-    expectProblem(await raiseBatch("stop", { instanceIds: ["ev-bad-1", "ev-bad-1"] }), 400, /body\.instanceIds\.1: repeats the id of item 0/);
-    expectProblem(await raiseBatch("stop", { filter: { workflow: "batch-stop", status: ["completed"] } }), 400, /body\.filter\.status\.0: .*finished instance/);
+    expectProblem(
+      await raiseBatch("stop", { instanceIds: Array.from({ length: 1001 }, (_, i) => `x-${i}`) }),
+      400,
+      /at most 1,000 instance ids/,
+    );
+    expectProblem(
+      await raiseBatch("stop", { instanceIds: ["ev-bad-1", "ev-bad-1"] }),
+      400,
+      /body\.instanceIds\.1: repeats the id of item 0/,
+    );
+    expectProblem(
+      await raiseBatch("stop", { filter: { workflow: "batch-stop", status: ["completed"] } }),
+      400,
+      /body\.filter\.status\.0: .*finished instance/,
+    );
     expectProblem(await raiseBatch("stop", { filter: { workflow: "batch-stop", limit: 5000 } }), 400, /body\.filter\.limit/);
     expectProblem(await raiseBatch("stop", { filter: {} }), 400, /body\.filter\.workflow/);
-    expectProblem(await server.api("/api/events/stop", { method: "POST", body: "[", headers: { "content-type": "application/json" } }), 400, /not valid JSON/);
+    expectProblem(
+      await server.api("/api/events/stop", { method: "POST", body: "[", headers: { "content-type": "application/json" } }),
+      400,
+      /not valid JSON/,
+    );
     expectProblem(await raiseBatch("stop", { filter: { workflow: "no-such-workflow" } }), 404, /no-such-workflow/);
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect((await server.api("/api/instances/ev-bad-1")).body.status).toBe("running");

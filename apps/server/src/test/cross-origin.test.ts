@@ -8,15 +8,21 @@ import { defaultHostNames, hostNameOf } from "../request-guard.js";
 import { isTerminal, startTestServer, type TestServer, until } from "./harness.js";
 
 /** A raw request over the socket, with any Host header (fetch will not send one of ours). */
-function raw(url: string, options: { method?: string; path: string; headers?: Record<string, string>; body?: string }): Promise<{ status: number; body: string }> {
+function raw(
+  url: string,
+  options: { method?: string; path: string; headers?: Record<string, string>; body?: string },
+): Promise<{ status: number; body: string }> {
   const { port } = new URL(url);
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: "127.0.0.1", port, method: options.method ?? "GET", path: options.path, headers: options.headers }, (res) => {
-      let body = "";
-      res.setEncoding("utf8");
-      res.on("data", (chunk: string) => (body += chunk));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
-    });
+    const req = httpRequest(
+      { host: "127.0.0.1", port, method: options.method ?? "GET", path: options.path, headers: options.headers },
+      (res) => {
+        let body = "";
+        res.setEncoding("utf8");
+        res.on("data", (chunk: string) => (body += chunk));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+      },
+    );
     req.on("error", reject);
     req.end(options.body);
   });
@@ -56,12 +62,19 @@ describe("requests that change state take JSON only (415)", () => {
   });
 
   it("refuses a body without a content type", async () => {
-    const response = await raw(server.url, { method: "POST", path: START, headers: { "content-length": String(Buffer.byteLength(ORDER)) }, body: ORDER });
+    const response = await raw(server.url, {
+      method: "POST",
+      path: START,
+      headers: { "content-length": String(Buffer.byteLength(ORDER)) },
+      body: ORDER,
+    });
     expect(response.status).toBe(415);
   });
 
   it("accepts JSON (also with a charset or a +json type) and requests without a body", async () => {
-    expect((await server.api(START, { method: "POST", headers: { "content-type": "application/json; charset=utf-8" }, body: ORDER })).status).toBe(202);
+    expect(
+      (await server.api(START, { method: "POST", headers: { "content-type": "application/json; charset=utf-8" }, body: ORDER })).status,
+    ).toBe(202);
     const started = await server.api(START, { method: "POST", headers: { "content-type": "application/merge-patch+json" }, body: ORDER });
     expect(started.status).toBe(202);
     expect((await server.api(`/api/instances/${started.body.instanceId}/terminate`, { method: "POST" })).status).toBe(202);
@@ -71,7 +84,11 @@ describe("requests that change state take JSON only (415)", () => {
     const { body } = await server.api(START, { method: "POST", json: JSON.parse(ORDER) });
     await until(server, body.instanceId, (d) => d.pending?.events?.length === 1);
     const approve = `/api/instances/${body.instanceId}/events/OrderApprovalResult`;
-    const refused = await server.api(approve, { method: "POST", headers: { "content-type": "text/plain", origin: "http://evil.example" }, body: '{"decision":"Approved"}' });
+    const refused = await server.api(approve, {
+      method: "POST",
+      headers: { "content-type": "text/plain", origin: "http://evil.example" },
+      body: '{"decision":"Approved"}',
+    });
     expect(refused.status).toBe(403);
     const plain = await server.api(approve, { method: "POST", headers: { "content-type": "text/plain" }, body: '{"decision":"Approved"}' });
     expect(plain.status).toBe(415);
@@ -122,7 +139,11 @@ describe("pages of other origins are refused (403)", () => {
     expect(read.headers.get("access-control-allow-origin")).toBe(origin);
     const foreign = await fetch(`${server.url}${START}`, {
       method: "OPTIONS",
-      headers: { origin: "https://evil.example", "access-control-request-method": "POST", "access-control-request-headers": "content-type" },
+      headers: {
+        origin: "https://evil.example",
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "content-type",
+      },
     });
     expect(foreign.headers.get("access-control-allow-origin")).toBeNull();
   });
@@ -152,10 +173,20 @@ describe("pages of other origins are refused (403)", () => {
     }
     const count = async (id: string) => (await server.api(`/api/instances?workflow=${id}`)).body.items.length as number;
     // A service posting any content type, with no browser headers.
-    expect((await server.api("/api/hooks/unsigned", { method: "POST", headers: { "content-type": "text/plain" }, body: '{"a":1}' })).status).toBe(202);
+    expect(
+      (await server.api("/api/hooks/unsigned", { method: "POST", headers: { "content-type": "text/plain" }, body: '{"a":1}' })).status,
+    ).toBe(202);
     // A web page posting through the user's browser.
-    for (const headers of [{ origin: "https://evil.example" }, { "sec-fetch-site": "cross-site" }, { origin: "http://127.0.0.1:1", "sec-fetch-site": "same-site" }] as Record<string, string>[]) {
-      const refused = await server.api("/api/hooks/unsigned", { method: "POST", headers: { ...headers, "content-type": "text/plain" }, body: '{"a":1}' });
+    for (const headers of [
+      { origin: "https://evil.example" },
+      { "sec-fetch-site": "cross-site" },
+      { origin: "http://127.0.0.1:1", "sec-fetch-site": "same-site" },
+    ] as Record<string, string>[]) {
+      const refused = await server.api("/api/hooks/unsigned", {
+        method: "POST",
+        headers: { ...headers, "content-type": "text/plain" },
+        body: '{"a":1}',
+      });
       expect(refused.status).toBe(403);
       expect(refused.body.detail).toMatch(/has no secret/);
     }
@@ -166,7 +197,13 @@ describe("pages of other origins are refused (403)", () => {
     const signature = `sha256=${createHmac("sha256", "hook-secret-123").update(`${timestamp}.${body}`).digest("hex")}`;
     const signed = await server.api("/api/hooks/signed", {
       method: "POST",
-      headers: { origin: "https://sender.example", "sec-fetch-site": "cross-site", "content-type": "text/plain", "x-weft-timestamp": String(timestamp), "x-weft-signature": signature },
+      headers: {
+        origin: "https://sender.example",
+        "sec-fetch-site": "cross-site",
+        "content-type": "text/plain",
+        "x-weft-timestamp": String(timestamp),
+        "x-weft-signature": signature,
+      },
       body,
     });
     expect(signed.status).toBe(202);
@@ -182,13 +219,25 @@ describe("only the configured host names are served (421: DNS rebinding)", () =>
       expect(response.body).toMatch(/WEFT_ALLOWED_HOSTS/);
       expect(response.body).not.toContain("order-processing");
     }
-    const write = await raw(server.url, { method: "POST", path: START, headers: { host: "rebind.evil.example", "content-type": "application/json" }, body: ORDER });
+    const write = await raw(server.url, {
+      method: "POST",
+      path: START,
+      headers: { host: "rebind.evil.example", "content-type": "application/json" },
+      body: ORDER,
+    });
     expect(write.status).toBe(421);
   });
 
   it("serves the loopback names and configured names", async () => {
     const port = new URL(server.url).port;
-    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`, "LOCALHOST", "weft.internal", `weft.internal.:${port}`]) {
+    for (const host of [
+      `127.0.0.1:${port}`,
+      `localhost:${port}`,
+      `[::1]:${port}`,
+      "LOCALHOST",
+      "weft.internal",
+      `weft.internal.:${port}`,
+    ]) {
       expect((await raw(server.url, { path: "/api/health", headers: { host } })).status, host).toBe(200);
     }
   });
@@ -214,7 +263,12 @@ describe("only the configured host names are served (421: DNS rebinding)", () =>
         body: ORDER,
       });
       expect(rebound.status).toBe(403);
-      const own = await raw(open.url, { method: "POST", path: START, headers: { host: `127.0.0.1:${port}`, origin: `http://127.0.0.1:${port}`, "content-type": "application/json" }, body: ORDER });
+      const own = await raw(open.url, {
+        method: "POST",
+        path: START,
+        headers: { host: `127.0.0.1:${port}`, origin: `http://127.0.0.1:${port}`, "content-type": "application/json" },
+        body: ORDER,
+      });
       expect(own.status).toBe(202);
     } finally {
       await open.close();
@@ -251,7 +305,11 @@ describe("malformed URLs and server internals", () => {
     expect(detail.status).toBe("failed");
     const history = await server.api(`/api/instances/${body.instanceId}/history`);
     const stream = await fetch(`${server.url}/api/instances/${body.instanceId}/stream`).then((r) => r.text());
-    for (const [where, text] of [["detail", JSON.stringify(detail)], ["history", JSON.stringify(history.body)], ["stream", stream]] as const) {
+    for (const [where, text] of [
+      ["detail", JSON.stringify(detail)],
+      ["history", JSON.stringify(history.body)],
+      ["stream", stream],
+    ] as const) {
       expect(text, where).toContain("boom");
       expect(text, where).not.toMatch(/"stack"|\bat [\w.<>]+ \(|\/dist\/|\.js:\d+|node:internal/);
     }

@@ -33,7 +33,10 @@ const churn = `
 function largestHeapMb(limit: boolean): number {
   const script = join(dir, "churn.mjs");
   writeFileSync(script, churn);
-  const result = spawnSync(process.execPath, ["--import", "tsx", script, ...(limit ? ["--limit"] : [])], { encoding: "utf8", timeout: 60_000 });
+  const result = spawnSync(process.execPath, ["--import", "tsx", script, ...(limit ? ["--limit"] : [])], {
+    encoding: "utf8",
+    timeout: 60_000,
+  });
   if (result.status !== 0) throw new Error(`churn exited ${result.status}: ${result.stderr}`);
   return (JSON.parse(result.stdout) as { largestMb: number }).largestMb;
 }

@@ -128,7 +128,12 @@ describe("isolated activities", () => {
     expect(result).toMatchObject({ text: "hi", key: "i-1:e-1:3", attempt: 2, tags: { team: "video" } });
     expect(result.pid).not.toBe(process.pid);
     expect(heartbeats).toEqual([{ progress: 0.5 }]);
-    expect(logs).toEqual([{ message: "running", fields: { text: "hi", problem: { name: "RangeError", message: "just so", stack: expect.stringContaining("RangeError: just so") } } }]);
+    expect(logs).toEqual([
+      {
+        message: "running",
+        fields: { text: "hi", problem: { name: "RangeError", message: "just so", stack: expect.stringContaining("RangeError: just so") } },
+      },
+    ]);
     await expect.poll(() => alive(result.pid as number), { timeout: 5000 }).toBe(false);
     const [again, beside] = (await Promise.all([
       isolation.run("iso.whoami", { text: "again" }, context().ctx, notInProcess),
@@ -196,7 +201,10 @@ describe("isolated activities", () => {
   it("report values that are not JSON as ordinary failures, never as a death; a cyclic log or heartbeat does not break the activity", async () => {
     isolation = new ActivityIsolation({ project: { file: config, once: false }, logger: silent });
     const result = await isolation.run("iso.unserialisable", "result", context().ctx, notInProcess).catch((e: unknown) => e);
-    expect(result).toMatchObject({ name: "TypeError", message: "Activity 'iso.unserialisable' returned a value that is not JSON (a BigInt, a cycle)." });
+    expect(result).toMatchObject({
+      name: "TypeError",
+      message: "Activity 'iso.unserialisable' returned a value that is not JSON (a BigInt, a cycle).",
+    });
     const error = await isolation.run("iso.unserialisable", "error", context().ctx, notInProcess).catch((e: unknown) => e);
     expect(error).toMatchObject({ name: "OddError", message: "with odd details" });
     expect(error).not.toBeInstanceOf(ActivityProcessDiedError);

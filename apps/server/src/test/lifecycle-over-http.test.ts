@@ -112,7 +112,13 @@ describe("GET /metrics", () => {
     const response = await fetch(`${server.url}/metrics`);
     expect(response.status).toBe(200);
     const text = await response.text();
-    for (const name of ["weft_instances", "weft_queue_depth", "weft_activities_started_total", "weft_activities_poisoned_total", "weft_isolated_process_deaths_total"]) {
+    for (const name of [
+      "weft_instances",
+      "weft_queue_depth",
+      "weft_activities_started_total",
+      "weft_activities_poisoned_total",
+      "weft_isolated_process_deaths_total",
+    ]) {
       expect(text).toMatch(new RegExp(`^# TYPE ${name} `, "m"));
     }
     expect(text).toMatch(/^weft_activities_poisoned_total 0$/m);

@@ -133,7 +133,11 @@ describe("a project's own activities (weft.config.ts)", () => {
       title: "Shout",
       category: "Text",
       source: "project",
-      inputSchema: { type: "object", properties: { text: { type: "string", minLength: 1, description: "What to shout" } }, required: ["text"] },
+      inputSchema: {
+        type: "object",
+        properties: { text: { type: "string", minLength: 1, description: "What to shout" } },
+        required: ["text"],
+      },
       outputSchema: { type: "object", properties: { shouted: { type: "string" } } },
     });
     expect(body.find((a: { name: string }) => a.name === "text.wait")).toMatchObject({ source: "project" });
@@ -205,7 +209,8 @@ describe("a project's own activities (weft.config.ts)", () => {
     expect((await server.api(`/api/instances/${id}/terminate`, { method: "POST", json: { reason: "enough" } })).status).toBe(202);
     await until(server, id, (d) => d.status === "terminated");
     const deadline = Date.now() + 2000;
-    while (!probe.aborts.some((a) => a.reason === "ActivityCancelledError") && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    while (!probe.aborts.some((a) => a.reason === "ActivityCancelledError") && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 10));
     expect(probe.aborts).toContainEqual({ reason: "ActivityCancelledError", message: expect.stringMatching(/instance is terminated/) });
   });
 });
@@ -253,7 +258,9 @@ describe("a JavaScript config loaded once (weft start, weft worker)", () => {
       const again = await loadProjectConfig(join(dir, "weft.config.mjs"), { once: true });
       expect(again.activities[0]?.definition).toBe(loaded.activities[0]?.definition);
       expect((await loadProjectConfig(join(dir, "weft.config.mjs"))).activities[0]?.definition).not.toBe(loaded.activities[0]?.definition);
-      await expect(loadProjectConfig(join(dir, "broken.config.mjs"), { once: true })).rejects.toThrow(/broken\.mjs failed to load.*no token configured/);
+      await expect(loadProjectConfig(join(dir, "broken.config.mjs"), { once: true })).rejects.toThrow(
+        /broken\.mjs failed to load.*no token configured/,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

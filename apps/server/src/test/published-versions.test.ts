@@ -34,7 +34,7 @@ const lookahead = {
   nodes: [
     { id: "start", type: "start", position: at(0) },
     { id: "which", type: "choice", position: at(100) },
-    { id: "check", type: "transform", assign: { ok: '$contains(input.text, /a(?=b)/)' }, position: at(200) },
+    { id: "check", type: "transform", assign: { ok: "$contains(input.text, /a(?=b)/)" }, position: at(200) },
     { id: "end", type: "end", position: at(300) },
   ],
   edges: [

@@ -51,9 +51,15 @@ describe("the remote worker protocol", () => {
 
   it("puts registered types in the catalog with their schemas", async () => {
     const { body } = await server.api("/api/activities");
-    expect(body.find((a: { name: string }) => a.name === "text.upper")).toMatchObject({ source: "remote", inputSchema: upperType.inputSchema, title: "Upper-case" });
+    expect(body.find((a: { name: string }) => a.name === "text.upper")).toMatchObject({
+      source: "remote",
+      inputSchema: upperType.inputSchema,
+      title: "Upper-case",
+    });
     const doc = (await server.api("/api/openapi.json")).body;
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/api/workers/poll", "/api/workers/tasks/complete", "/api/workers/tasks/heartbeat"]));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(["/api/workers/poll", "/api/workers/tasks/complete", "/api/workers/tasks/heartbeat"]),
+    );
   });
 
   it("leaves their tasks to remote workers, hands them out by long poll, and takes the result by token", async () => {
@@ -64,8 +70,13 @@ describe("the remote worker protocol", () => {
     const { body } = await poll(server, "w1");
     const [task] = body.tasks;
     expect(task).toMatchObject({ activity: "text.upper", input: { text: "quiet" }, attempt: 1, instanceId: id, leaseMs: 400 });
-    expect((await server.api("/api/workers/tasks/heartbeat", { method: "POST", json: { taskToken: task.taskToken, details: { percent: 50 } } })).status).toBe(200);
-    expect((await server.api("/api/workers/tasks/complete", { method: "POST", json: { taskToken: task.taskToken, result: "QUIET" } })).status).toBe(200);
+    expect(
+      (await server.api("/api/workers/tasks/heartbeat", { method: "POST", json: { taskToken: task.taskToken, details: { percent: 50 } } }))
+        .status,
+    ).toBe(200);
+    expect(
+      (await server.api("/api/workers/tasks/complete", { method: "POST", json: { taskToken: task.taskToken, result: "QUIET" } })).status,
+    ).toBe(200);
     expect(await until(server, id, isTerminal)).toMatchObject({ status: "completed", output: "QUIET" });
   });
 
@@ -91,8 +102,12 @@ describe("the remote worker protocol", () => {
     const id = await start(server, "upper", { text: "again" });
     const first = (await poll(server, "w-slow")).body.tasks[0];
     const forged = `${first.taskToken.split(".")[0]}.AAAA`;
-    expect((await server.api("/api/workers/tasks/complete", { method: "POST", json: { taskToken: forged, result: "X" } })).status).toBe(401);
-    expect((await server.api("/api/workers/tasks/complete", { method: "POST", json: { taskToken: "garbage", result: "X" } })).status).toBe(401);
+    expect((await server.api("/api/workers/tasks/complete", { method: "POST", json: { taskToken: forged, result: "X" } })).status).toBe(
+      401,
+    );
+    expect((await server.api("/api/workers/tasks/complete", { method: "POST", json: { taskToken: "garbage", result: "X" } })).status).toBe(
+      401,
+    );
     // w-slow stops heartbeating: after its lease (400 ms) the task goes back to the queue.
     const second = (await poll(server, "w-fast", 5000)).body.tasks[0];
     expect(second).toMatchObject({ instanceId: id, taskId: first.taskId, attempt: 1 });
@@ -100,14 +115,19 @@ describe("the remote worker protocol", () => {
     expect(late.status).toBe(409);
     expect(late.body).toMatchObject({ reason: "lease-lost" });
     expect((await server.api("/api/workers/tasks/heartbeat", { method: "POST", json: { taskToken: first.taskToken } })).status).toBe(409);
-    expect((await server.api("/api/workers/tasks/complete", { method: "POST", json: { taskToken: second.taskToken, result: "AGAIN" } })).status).toBe(200);
+    expect(
+      (await server.api("/api/workers/tasks/complete", { method: "POST", json: { taskToken: second.taskToken, result: "AGAIN" } })).status,
+    ).toBe(200);
     expect(await until(server, id, isTerminal)).toMatchObject({ status: "completed", output: "AGAIN" });
   });
 
   it("retries a retryable failure and stops on a non-retryable one", async () => {
     const id = await start(server, "upper", { text: "x" });
     const first = (await poll(server, "w1")).body.tasks[0];
-    await server.api("/api/workers/tasks/fail", { method: "POST", json: { taskToken: first.taskToken, error: { message: "flaky network" } } });
+    await server.api("/api/workers/tasks/fail", {
+      method: "POST",
+      json: { taskToken: first.taskToken, error: { message: "flaky network" } },
+    });
     const second = (await poll(server, "w1", 5000)).body.tasks[0];
     expect(second).toMatchObject({ instanceId: id, attempt: 2 });
     await server.api("/api/workers/tasks/fail", {
@@ -118,7 +138,10 @@ describe("the remote worker protocol", () => {
     expect(done.status).toBe("failed");
     const events = (await server.api(`/api/instances/${id}/history`)).body.events;
     expect(events.filter((e: { type: string }) => e.type === "TaskScheduled")).toHaveLength(2);
-    expect(events.filter((e: { type: string }) => e.type === "TaskFailed").at(-1).error).toMatchObject({ name: "BadInput", nonRetryable: true });
+    expect(events.filter((e: { type: string }) => e.type === "TaskFailed").at(-1).error).toMatchObject({
+      name: "BadInput",
+      nonRetryable: true,
+    });
   });
 
   it("tells a worker to stop (409) when the instance is terminated", async () => {
@@ -133,7 +156,10 @@ describe("the remote worker protocol", () => {
 
   it("refuses to poll unregistered names and to register names the server runs itself", async () => {
     expect((await poll(server, "w1", 0, ["not.registered"])).status).toBe(409);
-    const clash = await server.api("/api/workers/activities", { method: "POST", json: { activities: [{ ...upperType, name: "util.echo" }] } });
+    const clash = await server.api("/api/workers/activities", {
+      method: "POST",
+      json: { activities: [{ ...upperType, name: "util.echo" }] },
+    });
     expect(clash.status).toBe(409);
     expect(clash.body.detail).toMatch(/already served in-process \(a built-in activity\)/);
   });
@@ -153,14 +179,18 @@ describe("the stdlib-only Python worker (examples/worker-python)", () => {
   afterAll(() => server?.close());
 
   function python(extraEnv: Record<string, string> = {}) {
-    const child = spawn("python3", [workerScript], { env: { ...process.env, WEFT_URL: server.url, ...extraEnv }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn("python3", [workerScript], {
+      env: { ...process.env, WEFT_URL: server.url, ...extraEnv },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     children.push(child);
     let output = "";
     const waiters: { pattern: RegExp; resolve: () => void }[] = [];
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      for (const w of waiters.splice(0)) if (w.pattern.test(output)) w.resolve();
-      else waiters.push(w);
+      for (const w of waiters.splice(0))
+        if (w.pattern.test(output)) w.resolve();
+        else waiters.push(w);
     };
     child.stdout?.on("data", onData);
     child.stderr?.on("data", onData);

@@ -25,7 +25,14 @@ describe("retry now", () => {
     await publish({
       id: "slow-retry",
       name: "Slow retry",
-      nodes: [node("start", "start"), node("flaky", "activity", { activity: "util.flaky", input: '{ "failAttempts": 1 }', retry: { maxAttempts: 3, firstIntervalMs: 3_600_000 } })],
+      nodes: [
+        node("start", "start"),
+        node("flaky", "activity", {
+          activity: "util.flaky",
+          input: '{ "failAttempts": 1 }',
+          retry: { maxAttempts: 3, firstIntervalMs: 3_600_000 },
+        }),
+      ],
       edges: [edge("start", "flaky")],
     });
     const { body } = await server.api("/api/workflows/slow-retry/instances", { method: "POST", json: {} });
@@ -54,7 +61,15 @@ describe("restart from a step on a chosen version", () => {
         ? node("last", "activity", { activity: "util.fail", input: '{ "message": "bug in the last step" }' })
         : node("last", "activity", { activity: "util.echo", input: '{ "kept": steps.expensive.computed, "joined": steps.join }' }),
     ],
-    edges: [edge("start", "expensive"), edge("expensive", "split"), edge("split", "a"), edge("split", "b"), edge("a", "join"), edge("b", "join"), edge("join", "last")],
+    edges: [
+      edge("start", "expensive"),
+      edge("expensive", "split"),
+      edge("split", "a"),
+      edge("split", "b"),
+      edge("a", "join"),
+      edge("b", "join"),
+      edge("join", "last"),
+    ],
   });
 
   it("keeps the earlier steps' outputs and runs the fixed step from the new version", async () => {
@@ -68,8 +83,13 @@ describe("restart from a step on a chosen version", () => {
     expect(points.body).toEqual({ version: 2, nodeIds: expect.arrayContaining(["start", "expensive", "split", "last"]) });
     expect(points.body.nodeIds).not.toContain("a");
 
-    expect((await server.api(`/api/instances/${body.instanceId}/restart-from`, { method: "POST", json: { nodeId: "a", version: 2 } })).status).toBe(409);
-    const restarted = await server.api(`/api/instances/${body.instanceId}/restart-from`, { method: "POST", json: { nodeId: "last", version: 2 } });
+    expect(
+      (await server.api(`/api/instances/${body.instanceId}/restart-from`, { method: "POST", json: { nodeId: "a", version: 2 } })).status,
+    ).toBe(409);
+    const restarted = await server.api(`/api/instances/${body.instanceId}/restart-from`, {
+      method: "POST",
+      json: { nodeId: "last", version: 2 },
+    });
     expect(restarted.status, JSON.stringify(restarted.body)).toBe(202);
     expect(restarted.body.version).toBe(2);
     const done = await until(server, restarted.body.instanceId, isTerminal);
@@ -85,13 +105,21 @@ describe("restart from a step on a chosen version", () => {
     await publish({
       id: "early-stop",
       name: "Early stop",
-      nodes: [node("start", "start"), node("gate", "waitForEvent", { event: "never" }), node("after", "activity", { activity: "util.echo" })],
+      nodes: [
+        node("start", "start"),
+        node("gate", "waitForEvent", { event: "never" }),
+        node("after", "activity", { activity: "util.echo" }),
+      ],
       edges: [edge("start", "gate"), edge("gate", "after")],
     });
     const { body } = await server.api("/api/workflows/early-stop/instances", { method: "POST", json: {} });
     await until(server, body.instanceId, (d) => d.pending?.events?.length === 1);
-    expect((await server.api(`/api/instances/${body.instanceId}/restart-from`, { method: "POST", json: { nodeId: "after" } })).status).toBe(409);
-    expect((await server.api(`/api/instances/${body.instanceId}/restart-from`, { method: "POST", json: { nodeId: "gate", version: 9 } })).status).toBe(404);
+    expect((await server.api(`/api/instances/${body.instanceId}/restart-from`, { method: "POST", json: { nodeId: "after" } })).status).toBe(
+      409,
+    );
+    expect(
+      (await server.api(`/api/instances/${body.instanceId}/restart-from`, { method: "POST", json: { nodeId: "gate", version: 9 } })).status,
+    ).toBe(404);
     expect((await server.api(`/api/instances/${body.instanceId}/restart-from`, { method: "POST", json: {} })).status).toBe(400);
   });
 });

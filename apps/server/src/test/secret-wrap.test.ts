@@ -50,10 +50,23 @@ describe("SecretStore.wrap", () => {
         });
       },
     });
-    const thrown = await (wrapped.leaky as (i: unknown, c: ActivityContext) => Promise<unknown>)({ key: "{{secret:k}}" }, context(logged, beats)).catch((e: unknown) => e);
+    const thrown = await (wrapped.leaky as (i: unknown, c: ActivityContext) => Promise<unknown>)(
+      { key: "{{secret:k}}" },
+      context(logged, beats),
+    ).catch((e: unknown) => e);
     expect(thrown).toBeInstanceOf(ActivityProcessDiedError);
     const error = thrown as ActivityProcessDiedError & { details: unknown; cause: Error & { cause: Error & { input: string } } };
-    const everything = JSON.stringify([error.message, error.stack, error.details, error.cause.message, error.cause.stack, error.cause.cause.input, error.cause.cause.stack, logged, beats]);
+    const everything = JSON.stringify([
+      error.message,
+      error.stack,
+      error.details,
+      error.cause.message,
+      error.cause.stack,
+      error.cause.cause.input,
+      error.cause.cause.stack,
+      logged,
+      beats,
+    ]);
     expect(formsIn(everything, VALUE)).toEqual([]);
     expect(error.message).toBe("died holding {{secret:k}}");
     expect(error.cause.cause.input).toBe("http://{{secret:k}}");
@@ -64,8 +77,13 @@ describe("SecretStore.wrap", () => {
     const lines: string[] = [];
     const logger = createLogger("info", { write: (line: string) => lines.push(line) } as unknown as NodeJS.WritableStream);
     const base = context([], []);
-    const ctx: ActivityContext = { ...base, log: { info: (m, f) => logger.info(f ?? {}, m), warn: (m, f) => logger.warn(f ?? {}, m), error: (m, f) => logger.error(f ?? {}, m) } };
-    const wrapped = secrets.wrap({ chatty: async (input: unknown, c) => c.log.info(`token ${(input as string).toLowerCase()}`, { raw: input }) });
+    const ctx: ActivityContext = {
+      ...base,
+      log: { info: (m, f) => logger.info(f ?? {}, m), warn: (m, f) => logger.warn(f ?? {}, m), error: (m, f) => logger.error(f ?? {}, m) },
+    };
+    const wrapped = secrets.wrap({
+      chatty: async (input: unknown, c) => c.log.info(`token ${(input as string).toLowerCase()}`, { raw: input }),
+    });
     await (wrapped.chatty as (i: unknown, c: ActivityContext) => Promise<unknown>)("{{secret:k}}", ctx);
     expect(lines.join("")).toContain("{{secret:k}}");
     expect(formsIn(lines.join(""), VALUE)).toEqual([]);

@@ -36,7 +36,10 @@ function tempDir(): string {
 }
 
 /** A server on `dataDir` whose log lines are kept. */
-async function start(dataDir: string, overrides: Parameters<typeof startTestServer>[0] = {}): Promise<{ server: TestServer; logs: string[] }> {
+async function start(
+  dataDir: string,
+  overrides: Parameters<typeof startTestServer>[0] = {},
+): Promise<{ server: TestServer; logs: string[] }> {
   const logs: string[] = [];
   const sink = new Writable({ write: (chunk, _enc, done) => (logs.push(String(chunk)), done()) });
   const server = await startTestServer({ dataDir, allowPrivateNetworks: true, ...overrides }, { logger: createLogger("info", sink) });
@@ -60,7 +63,10 @@ describe("secrets at rest (SQLite)", () => {
       expect(await server.runtime.store.getValue("secret:apikey")).toMatch(/^weft-enc:v1:/);
       expect(logs.join("")).toMatch(/secrets re-encrypted under the current key/);
       const { port } = recorder.address() as AddressInfo;
-      const raised = await server.api("/api/instances/v010-secret-in-flight/events/Go", { method: "POST", json: { url: `http://127.0.0.1:${port}/fixture` } });
+      const raised = await server.api("/api/instances/v010-secret-in-flight/events/Go", {
+        method: "POST",
+        json: { url: `http://127.0.0.1:${port}/fixture` },
+      });
       expect(raised.status).toBe(202);
       const done = await until(server, "v010-secret-in-flight", isTerminal);
       expect(done.status, JSON.stringify(done.error)).toBe("completed");
@@ -105,7 +111,9 @@ describe("secrets at rest (SQLite)", () => {
     try {
       const failed = await runNotify(stranger.server, "rotated");
       expect(failed.status).toBe("failed");
-      expect(failed.error.message).toMatch(/encrypted with the key [0-9a-f]{16}, which this process does not hold .* WEFT_SECRETS_OLD_KEYS/);
+      expect(failed.error.message).toMatch(
+        /encrypted with the key [0-9a-f]{16}, which this process does not hold .* WEFT_SECRETS_OLD_KEYS/,
+      );
       expect(stranger.logs.join("")).toMatch(/a secret cannot be read/);
     } finally {
       await stranger.server.close();
@@ -131,7 +139,9 @@ describe("secrets at rest (SQLite)", () => {
 
   it("refuses to start with a WEFT_SECRETS_KEY that is not 32 bytes, saying how to make one", async () => {
     const dir = tempDir();
-    await expect(start(dir, { secretsKey: "too-short" })).rejects.toThrow(/WEFT_SECRETS_KEY must be 32 random bytes in base64 \(make one with: openssl rand -base64 32\)/);
+    await expect(start(dir, { secretsKey: "too-short" })).rejects.toThrow(
+      /WEFT_SECRETS_KEY must be 32 random bytes in base64 \(make one with: openssl rand -base64 32\)/,
+    );
   });
 });
 
@@ -141,9 +151,18 @@ async function runNotify(server: TestServer, name: string): Promise<any> {
   const id = `notify-${name}-${(flows += 1)}`;
   const nodes = [
     { id: "start", type: "start", position: { x: 0, y: 0 } },
-    { id: "send", type: "activity", activity: "notify.send", input: `{ "to": "ops", "subject": "s", "body": $secret("${name}") }`, position: { x: 200, y: 0 } },
+    {
+      id: "send",
+      type: "activity",
+      activity: "notify.send",
+      input: `{ "to": "ops", "subject": "s", "body": $secret("${name}") }`,
+      position: { x: 200, y: 0 },
+    },
   ];
-  await server.api(`/api/workflows/${id}`, { method: "PUT", json: { id, name: id, nodes, edges: [{ id: "e", source: "start", target: "send" }] } });
+  await server.api(`/api/workflows/${id}`, {
+    method: "PUT",
+    json: { id, name: id, nodes, edges: [{ id: "e", source: "start", target: "send" }] },
+  });
   expect((await server.api(`/api/workflows/${id}/publish`, { method: "POST" })).status).toBe(201);
   const { body } = await server.api(`/api/workflows/${id}/instances`, { method: "POST", json: {} });
   return until(server, body.instanceId, isTerminal);
@@ -169,43 +188,46 @@ describe("secrets at rest (PostgreSQL)", async () => {
     return schema;
   }
 
-  it.skipIf(!reachable)("without WEFT_SECRETS_KEY a secret cannot be set (503, saying to set it); with it, one process sets and another reads; a plain-text value is re-encrypted on start", async () => {
-    const schema = freshSchema();
-    // What Weft 0.1.0 left: a plain-text value and the index.
-    const legacy = await createPostgresStore({ connectionString: DATABASE_URL, schema });
-    await legacy.setValue("secret:legacy", "legacy-plain-777");
-    await legacy.setValue("secrets:index", JSON.stringify(["legacy"]));
-    await legacy.close();
+  it.skipIf(!reachable)(
+    "without WEFT_SECRETS_KEY a secret cannot be set (503, saying to set it); with it, one process sets and another reads; a plain-text value is re-encrypted on start",
+    async () => {
+      const schema = freshSchema();
+      // What Weft 0.1.0 left: a plain-text value and the index.
+      const legacy = await createPostgresStore({ connectionString: DATABASE_URL, schema });
+      await legacy.setValue("secret:legacy", "legacy-plain-777");
+      await legacy.setValue("secrets:index", JSON.stringify(["legacy"]));
+      await legacy.close();
 
-    const dir = tempDir();
-    const keyless = await start(dir, { databaseUrl: DATABASE_URL, databaseSchema: schema, secretsKey: undefined, worker: false });
-    try {
-      const refused = await keyless.server.api("/api/secrets/new-one", { method: "PUT", json: { value: "new-value-1234" } });
-      expect(refused.status).toBe(503);
-      expect(refused.body.detail).toMatch(/Secrets on PostgreSQL need WEFT_SECRETS_KEY/);
-      expect(keyless.logs.join("")).toMatch(/stored in plain text: set WEFT_SECRETS_KEY/);
-    } finally {
-      await keyless.server.close();
-    }
-
-    const key = newKey();
-    const api = await start(tempDir(), { databaseUrl: DATABASE_URL, databaseSchema: schema, secretsKey: key, worker: false });
-    const worker = await start(tempDir(), { databaseUrl: DATABASE_URL, databaseSchema: schema, secretsKey: key });
-    try {
-      expect(await api.server.runtime.store.getValue("secret:legacy")).toMatch(/^weft-enc:v1:/);
-      expect((await api.server.api("/api/secrets/shared", { method: "PUT", json: { value: "shared-value-99" } })).status).toBe(204);
-      for (const name of ["shared", "legacy"]) {
-        const done = await runNotify(worker.server, name);
-        expect(done.status, JSON.stringify(done.error)).toBe("completed");
+      const dir = tempDir();
+      const keyless = await start(dir, { databaseUrl: DATABASE_URL, databaseSchema: schema, secretsKey: undefined, worker: false });
+      try {
+        const refused = await keyless.server.api("/api/secrets/new-one", { method: "PUT", json: { value: "new-value-1234" } });
+        expect(refused.status).toBe(503);
+        expect(refused.body.detail).toMatch(/Secrets on PostgreSQL need WEFT_SECRETS_KEY/);
+        expect(keyless.logs.join("")).toMatch(/stored in plain text: set WEFT_SECRETS_KEY/);
+      } finally {
+        await keyless.server.close();
       }
-      const outbox = JSON.stringify((await worker.server.api("/api/outbox")).body);
-      expect(outbox).toContain("{{secret:shared}}");
-      expect(outbox).not.toMatch(/shared-value-99|legacy-plain-777/);
-      const rows = await admin.query<{ value: string }>(`SELECT value FROM "${schema}".kv WHERE key LIKE 'secret:%'`);
-      expect(rows.rows.map((r) => r.value).join("\n")).not.toMatch(/shared-value-99|legacy-plain-777/);
-    } finally {
-      await worker.server.close();
-      await api.server.close();
-    }
-  });
+
+      const key = newKey();
+      const api = await start(tempDir(), { databaseUrl: DATABASE_URL, databaseSchema: schema, secretsKey: key, worker: false });
+      const worker = await start(tempDir(), { databaseUrl: DATABASE_URL, databaseSchema: schema, secretsKey: key });
+      try {
+        expect(await api.server.runtime.store.getValue("secret:legacy")).toMatch(/^weft-enc:v1:/);
+        expect((await api.server.api("/api/secrets/shared", { method: "PUT", json: { value: "shared-value-99" } })).status).toBe(204);
+        for (const name of ["shared", "legacy"]) {
+          const done = await runNotify(worker.server, name);
+          expect(done.status, JSON.stringify(done.error)).toBe("completed");
+        }
+        const outbox = JSON.stringify((await worker.server.api("/api/outbox")).body);
+        expect(outbox).toContain("{{secret:shared}}");
+        expect(outbox).not.toMatch(/shared-value-99|legacy-plain-777/);
+        const rows = await admin.query<{ value: string }>(`SELECT value FROM "${schema}".kv WHERE key LIKE 'secret:%'`);
+        expect(rows.rows.map((r) => r.value).join("\n")).not.toMatch(/shared-value-99|legacy-plain-777/);
+      } finally {
+        await worker.server.close();
+        await api.server.close();
+      }
+    },
+  );
 });

@@ -48,7 +48,10 @@ afterAll(async () => {
 });
 
 async function runOnce(id: string, nodes: { id: string; [setting: string]: unknown }[]): Promise<any> {
-  const all = [{ id: "start", type: "start", position: { x: 0, y: 0 } }, ...nodes.map((n, i) => ({ position: { x: 200 * (i + 1), y: 0 }, ...n }))];
+  const all = [
+    { id: "start", type: "start", position: { x: 0, y: 0 } },
+    ...nodes.map((n, i) => ({ position: { x: 200 * (i + 1), y: 0 }, ...n })),
+  ];
   const edges = all.slice(1).map((n, i) => ({ id: `e${i}`, source: all[i]?.id, target: n.id }));
   expect((await server.api(`/api/workflows/${id}`, { method: "PUT", json: { id, name: id, nodes: all, edges } })).status).toBeLessThan(300);
   const published = await server.api(`/api/workflows/${id}/publish`, { method: "POST" });
@@ -102,7 +105,12 @@ describe("secrets", () => {
   it("never reach the outbox: a notify.send body built from a secret is stored with the placeholder", async () => {
     await server.api("/api/secrets/mail-key", { method: "PUT", json: { value: TRICKY } });
     const done = await runOnce("mail-secret", [
-      { id: "send", type: "activity", activity: "notify.send", input: `{ "to": "ops", "subject": "key " & $secret("mail-key"), "body": "the key is " & $secret("mail-key") }` },
+      {
+        id: "send",
+        type: "activity",
+        activity: "notify.send",
+        input: `{ "to": "ops", "subject": "key " & $secret("mail-key"), "body": "the key is " & $secret("mail-key") }`,
+      },
     ]);
     expect(done.status, JSON.stringify(done.error)).toBe("completed");
     const outbox = JSON.stringify((await server.api("/api/outbox")).body);
@@ -130,11 +138,21 @@ describe("secrets", () => {
     await server.api("/api/secrets/host-key", { method: "PUT", json: { value: HOST_SECRET } });
     await server.api("/api/secrets/path-key", { method: "PUT", json: { value: TRICKY } });
     const byHost = await runOnce("fail-host", [
-      { id: "call", type: "activity", activity: "http.request", input: `{ "url": "http://" & $secret("host-key") & ".invalid/x", "timeoutMs": 3000 }` },
+      {
+        id: "call",
+        type: "activity",
+        activity: "http.request",
+        input: `{ "url": "http://" & $secret("host-key") & ".invalid/x", "timeoutMs": 3000 }`,
+      },
     ]);
     // Port 1 on loopback: nothing listens, the connection is refused at once.
     const byPath = await runOnce("fail-path", [
-      { id: "call", type: "activity", activity: "http.request", input: `{ "url": "http://127.0.0.1:1/" & $secret("path-key") & "?k=" & $secret("path-key"), "timeoutMs": 3000 }` },
+      {
+        id: "call",
+        type: "activity",
+        activity: "http.request",
+        input: `{ "url": "http://127.0.0.1:1/" & $secret("path-key") & "?k=" & $secret("path-key"), "timeoutMs": 3000 }`,
+      },
     ]);
     for (const [done, value] of [
       [byHost, HOST_SECRET],

@@ -137,7 +137,8 @@ describe("triggers", () => {
   it("refuses a missing, wrong or stale signature with 401 and a replayed one with 409", async () => {
     const body = JSON.stringify({ order: 2 });
     const ts = Math.floor(Date.now() / 1000);
-    const post = (headers: Record<string, string>) => server.api("/api/hooks/new-purchase", { method: "POST", body, headers: { "content-type": "application/json", ...headers } });
+    const post = (headers: Record<string, string>) =>
+      server.api("/api/hooks/new-purchase", { method: "POST", body, headers: { "content-type": "application/json", ...headers } });
     expect((await post({})).status).toBe(401);
     expect((await post({ "X-Weft-Timestamp": String(ts), "X-Weft-Signature": sign(body, ts, "wrong") })).status).toBe(401);
     expect((await post({ "X-Weft-Timestamp": String(ts - 600), "X-Weft-Signature": sign(body, ts - 600) })).status).toBe(401);

@@ -13,7 +13,13 @@ afterEach(() => {
 function attach(timeoutMs: number, stop: () => Promise<void>) {
   const exits: { code: number; at: number }[] = [];
   const started = performance.now();
-  detach = stopOnSignals({ logger, timeoutMs, stop, signals: ["SIGUSR2"], exit: (code) => exits.push({ code, at: performance.now() - started }) });
+  detach = stopOnSignals({
+    logger,
+    timeoutMs,
+    stop,
+    signals: ["SIGUSR2"],
+    exit: (code) => exits.push({ code, at: performance.now() - started }),
+  });
   return exits;
 }
 

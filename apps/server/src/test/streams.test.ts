@@ -37,9 +37,15 @@ interface SseEvent {
 }
 
 /** Reads an SSE stream until it closes (or `stopAfter` events), parsing events. */
-async function readStream(url: string, options: { lastEventId?: string; stopAfter?: number } = {}): Promise<{ events: SseEvent[]; closed: boolean }> {
+async function readStream(
+  url: string,
+  options: { lastEventId?: string; stopAfter?: number } = {},
+): Promise<{ events: SseEvent[]; closed: boolean }> {
   const controller = new AbortController();
-  const response = await fetch(url, { headers: options.lastEventId ? { "Last-Event-ID": options.lastEventId } : {}, signal: controller.signal });
+  const response = await fetch(url, {
+    headers: options.lastEventId ? { "Last-Event-ID": options.lastEventId } : {},
+    signal: controller.signal,
+  });
   expect(response.headers.get("content-type")).toContain("text/event-stream");
   const reader = response.body!.getReader();
   const decoder = new TextDecoder();

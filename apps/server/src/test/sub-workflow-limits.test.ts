@@ -76,7 +76,13 @@ describe("publishing sub-workflow cycles", () => {
 describe("limit settings", () => {
   it("reads the limits and the shutdown bound from the environment, with documented defaults", () => {
     const defaults = loadConfig({});
-    expect(defaults).toMatchObject({ maxSubWorkflowDepth: 10, maxOpenChildren: 1000, maxChildrenPerExecution: 5000, maxMapItems: 10_000, shutdownTimeoutMs: 10_000 });
+    expect(defaults).toMatchObject({
+      maxSubWorkflowDepth: 10,
+      maxOpenChildren: 1000,
+      maxChildrenPerExecution: 5000,
+      maxMapItems: 10_000,
+      shutdownTimeoutMs: 10_000,
+    });
     const set = loadConfig({
       WEFT_MAX_SUBWORKFLOW_DEPTH: "3",
       WEFT_MAX_OPEN_CHILDREN: "4",
@@ -84,7 +90,13 @@ describe("limit settings", () => {
       WEFT_MAX_MAP_ITEMS: "6",
       WEFT_SHUTDOWN_TIMEOUT_MS: "700",
     });
-    expect(set).toMatchObject({ maxSubWorkflowDepth: 3, maxOpenChildren: 4, maxChildrenPerExecution: 5, maxMapItems: 6, shutdownTimeoutMs: 700 });
+    expect(set).toMatchObject({
+      maxSubWorkflowDepth: 3,
+      maxOpenChildren: 4,
+      maxChildrenPerExecution: 5,
+      maxMapItems: 6,
+      shutdownTimeoutMs: 700,
+    });
     expect(() => loadConfig({ WEFT_MAX_MAP_ITEMS: "0" })).toThrow("WEFT_MAX_MAP_ITEMS must be at least 1");
   });
 

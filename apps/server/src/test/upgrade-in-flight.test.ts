@@ -53,8 +53,14 @@ function expectSoundHistory(instanceId: string, events: HistoryEvent[]): void {
     events.map((e) => e.seq),
     `${instanceId}: seqs`,
   ).toEqual(events.map((_, i) => i + 1));
-  expect(events.filter((e) => e.type === "ExecutionStarted"), `${instanceId}: starts`).toHaveLength(1);
-  expect(events.filter((e) => e.type === "ExecutionCompleted"), `${instanceId}: completions`).toHaveLength(1);
+  expect(
+    events.filter((e) => e.type === "ExecutionStarted"),
+    `${instanceId}: starts`,
+  ).toHaveLength(1);
+  expect(
+    events.filter((e) => e.type === "ExecutionCompleted"),
+    `${instanceId}: completions`,
+  ).toHaveLength(1);
   expect(events.at(-1)?.type, `${instanceId}: last event`).toBe("ExecutionCompleted");
   const seen = new Map<string, number>();
   for (const event of events) {
@@ -91,7 +97,9 @@ async function snapshotParked(server: TestServer): Promise<Snapshot> {
   expect(timer.pending.timers).toHaveLength(1);
   const fireAt = Date.parse(timer.pending.timers[0].fireAt);
   if (!(fireAt <= Date.now())) {
-    throw new Error(`The fixture's timer fires at ${timer.pending.timers[0].fireAt}, after this machine's clock (${new Date().toISOString()}): is the clock wrong?`);
+    throw new Error(
+      `The fixture's timer fires at ${timer.pending.timers[0].fireAt}, after this machine's clock (${new Date().toISOString()}): is the clock wrong?`,
+    );
   }
   const childId = (await historyOf(server, PARENT)).find((e) => e.type === "SubOrchestrationCreated")?.instanceId;
   if (typeof childId !== "string") throw new Error("The fixture's parent has no SubOrchestrationCreated event.");
@@ -108,8 +116,13 @@ async function snapshotParked(server: TestServer): Promise<Snapshot> {
  * found must come through unchanged, as a prefix.
  */
 async function finishEveryInstance(server: TestServer, { childId, histories }: Snapshot): Promise<void> {
-  expect((await server.api(`/api/instances/${EVENT}/events/Approval`, { method: "POST", json: { decision: "Approved", by: "upgrade-test" } })).status).toBe(202);
-  expect((await server.api(`/api/instances/${encodeURIComponent(childId)}/events/ChildGo`, { method: "POST", json: { ok: true } })).status).toBe(202);
+  expect(
+    (await server.api(`/api/instances/${EVENT}/events/Approval`, { method: "POST", json: { decision: "Approved", by: "upgrade-test" } }))
+      .status,
+  ).toBe(202);
+  expect(
+    (await server.api(`/api/instances/${encodeURIComponent(childId)}/events/ChildGo`, { method: "POST", json: { ok: true } })).status,
+  ).toBe(202);
 
   const finished = new Map<string, any>();
   for (const id of histories.keys()) finished.set(id, await until(server, id, isTerminal, 20_000));
@@ -176,7 +189,9 @@ describe("an upgrade with work in flight (PostgreSQL)", async () => {
     () => true,
     (error: Error) => {
       if (process.env.CI === "true") throw new Error(`PostgreSQL is required in CI but ${DATABASE_URL} is not reachable: ${error.message}`);
-      process.stderr.write(`\n[upgrade-in-flight] PostgreSQL not reachable (${error.message}): the PostgreSQL upgrade test is skipped; with CI=true it fails instead.\n`);
+      process.stderr.write(
+        `\n[upgrade-in-flight] PostgreSQL not reachable (${error.message}): the PostgreSQL upgrade test is skipped; with CI=true it fails instead.\n`,
+      );
       return false;
     },
   );
@@ -198,10 +213,13 @@ describe("an upgrade with work in flight (PostgreSQL)", async () => {
     return schema;
   }
 
-  it.skipIf(!reachable)("restores the dump Weft 64bd5b5 left when killed mid-flight, and finishes the queued and leased steps, the event waits, the overdue timer and the sub-workflow", async () => {
-    const schema = await restoreFixture();
-    const dataDir = mkdtempSync(join(tmpdir(), "weft-upgrade-in-flight-pg-"));
-    onTestFinished(() => rmSync(dataDir, { recursive: true, force: true }));
-    await upgradeAndFinish({ dataDir, databaseUrl: DATABASE_URL, databaseSchema: schema });
-  });
+  it.skipIf(!reachable)(
+    "restores the dump Weft 64bd5b5 left when killed mid-flight, and finishes the queued and leased steps, the event waits, the overdue timer and the sub-workflow",
+    async () => {
+      const schema = await restoreFixture();
+      const dataDir = mkdtempSync(join(tmpdir(), "weft-upgrade-in-flight-pg-"));
+      onTestFinished(() => rmSync(dataDir, { recursive: true, force: true }));
+      await upgradeAndFinish({ dataDir, databaseUrl: DATABASE_URL, databaseSchema: schema });
+    },
+  );
 });

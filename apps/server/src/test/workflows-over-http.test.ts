@@ -44,7 +44,16 @@ describe("the server on a fresh database", () => {
   it("publishes the catalog with JSON Schemas", async () => {
     const { body } = await server.api("/api/activities");
     const names = body.map((a: { name: string }) => a.name);
-    for (const name of ["util.echo", "util.sleep", "util.flaky", "util.fail", "http.request", "notify.send", "order.createVideo", "video.transcode"]) {
+    for (const name of [
+      "util.echo",
+      "util.sleep",
+      "util.flaky",
+      "util.fail",
+      "http.request",
+      "notify.send",
+      "order.createVideo",
+      "video.transcode",
+    ]) {
       expect(names).toContain(name);
     }
     expect(body.find((a: { name: string }) => a.name === "util.sleep").inputSchema).toMatchObject({ type: "object" });
@@ -53,7 +62,9 @@ describe("the server on a fresh database", () => {
   it("serves an OpenAPI document that lists every route", async () => {
     const { body } = await server.api("/api/openapi.json");
     expect(body.openapi).toBe("3.1.0");
-    expect(Object.keys(body.paths)).toEqual(expect.arrayContaining(["/api/workflows/{id}/instances", "/api/instances/{id}/stream", "/api/hooks/{path}"]));
+    expect(Object.keys(body.paths)).toEqual(
+      expect.arrayContaining(["/api/workflows/{id}/instances", "/api/instances/{id}/stream", "/api/hooks/{path}"]),
+    );
     const docs = await fetch(`${server.url}/api/docs`);
     expect(docs.status).toBe(200);
     expect(await docs.text()).toContain("swagger-ui-bundle.js");
@@ -67,9 +78,15 @@ describe("the order workflow over HTTP", () => {
     expect(started.headers.get("location")).toBe(`/api/instances/${started.body.instanceId}`);
     const id = started.body.instanceId;
     const waiting = await until(server, id, (d) => d.pending?.events?.length === 1);
-    expect(waiting.pending.events[0]).toMatchObject({ name: "OrderApprovalResult", nodeId: "approve", approval: { title: "Approve order" } });
+    expect(waiting.pending.events[0]).toMatchObject({
+      name: "OrderApprovalResult",
+      nodeId: "approve",
+      approval: { title: "Approve order" },
+    });
     const approvals = await server.api("/api/approvals");
-    expect(approvals.body.some((a: { instanceId: string; choices: string[] }) => a.instanceId === id && a.choices.includes("Approved"))).toBe(true);
+    expect(
+      approvals.body.some((a: { instanceId: string; choices: string[] }) => a.instanceId === id && a.choices.includes("Approved")),
+    ).toBe(true);
     const raised = await server.api(`/api/instances/${id}/events/OrderApprovalResult`, { method: "POST", json: { decision: "Approved" } });
     expect(raised.status).toBe(202);
     const done = await until(server, id, isTerminal);
@@ -82,7 +99,10 @@ describe("the order workflow over HTTP", () => {
   it("is rejected and takes the not-approved branch", async () => {
     const { body } = await server.api("/api/workflows/order-processing/instances", { method: "POST", json: { input: order } });
     await until(server, body.instanceId, (d) => d.pending?.events?.length === 1);
-    await server.api(`/api/instances/${body.instanceId}/events/OrderApprovalResult`, { method: "POST", json: { decision: "Rejected", comment: "no stock" } });
+    await server.api(`/api/instances/${body.instanceId}/events/OrderApprovalResult`, {
+      method: "POST",
+      json: { decision: "Rejected", comment: "no stock" },
+    });
     const done = await until(server, body.instanceId, isTerminal);
     expect(done.output).toEqual({ orderId: "o-42", approved: false });
   });
@@ -96,7 +116,9 @@ describe("the order workflow over HTTP", () => {
     const done = await until(server, body.instanceId, isTerminal);
     expect(done.output).toEqual({ orderId: "o-42", approved: false });
     const history = await server.api(`/api/instances/${body.instanceId}/history`);
-    expect(history.body.events.some((e: { type: string; tags?: { timeoutFor?: string } }) => e.type === "TimerFired" && e.tags?.timeoutFor)).toBe(true);
+    expect(
+      history.body.events.some((e: { type: string; tags?: { timeoutFor?: string } }) => e.type === "TimerFired" && e.tags?.timeoutFor),
+    ).toBe(true);
   });
 });
 
@@ -110,7 +132,9 @@ describe("the video pipeline over HTTP", () => {
     expect(done.status, JSON.stringify(done.error)).toBe("completed");
     expect(done.output.renditions).toHaveLength(2);
     const history = await server.api(`/api/instances/${body.instanceId}/history`);
-    const transcodes = history.body.events.filter((e: { type: string; name?: string }) => e.type === "TaskScheduled" && e.name === "video.transcode");
+    const transcodes = history.body.events.filter(
+      (e: { type: string; name?: string }) => e.type === "TaskScheduled" && e.name === "video.transcode",
+    );
     expect(transcodes.map((e: { tags: { index: number } }) => e.tags.index)).toEqual([0, 1]);
     const outbox = await server.api(`/api/outbox?instance=${body.instanceId}`);
     expect(outbox.body.items[0]).toMatchObject({ channel: "notify", to: "ops@example.com" });
@@ -124,7 +148,14 @@ describe("retries and error edges over HTTP", () => {
       name: "Flaky then OK",
       nodes: [
         { id: "start", type: "start", position: { x: 0, y: 0 } },
-        { id: "flaky", type: "activity", activity: "util.flaky", input: '{ "failAttempts": 2 }', retry: { maxAttempts: 3, firstIntervalMs: 20 }, position: { x: 200, y: 0 } },
+        {
+          id: "flaky",
+          type: "activity",
+          activity: "util.flaky",
+          input: '{ "failAttempts": 2 }',
+          retry: { maxAttempts: 3, firstIntervalMs: 20 },
+          position: { x: 200, y: 0 },
+        },
       ],
       edges: [{ id: "e1", source: "start", target: "flaky" }],
     });
@@ -139,7 +170,14 @@ describe("retries and error edges over HTTP", () => {
       name: "Exhausted",
       nodes: [
         { id: "start", type: "start", position: { x: 0, y: 0 } },
-        { id: "bad", type: "activity", activity: "util.fail", input: '{ "message": "upstream down" }', retry: { maxAttempts: 2, firstIntervalMs: 20 }, position: { x: 200, y: 0 } },
+        {
+          id: "bad",
+          type: "activity",
+          activity: "util.fail",
+          input: '{ "message": "upstream down" }',
+          retry: { maxAttempts: 2, firstIntervalMs: 20 },
+          position: { x: 200, y: 0 },
+        },
         { id: "handled", type: "end", output: '{ "handled": steps.bad.error.message }', position: { x: 400, y: 0 } },
       ],
       edges: [
@@ -193,9 +231,12 @@ describe("retries and error edges over HTTP", () => {
         { id: "e2", source: "child", target: "end" },
       ],
     });
-    const problems = async (workflow: string) => (await server.api("/api/workflows/validate", { method: "POST", json: calling(workflow) })).body.problems as { message: string }[];
+    const problems = async (workflow: string) =>
+      (await server.api("/api/workflows/validate", { method: "POST", json: calling(workflow) })).body.problems as { message: string }[];
     expect(await problems("order-processing")).toEqual([]);
     const typo = await problems("order-procesing");
-    expect(typo.map((p) => p.message)).toEqual([expect.stringMatching(/workflow 'order-procesing', which does not exist\. Did you mean 'order-processing'\?/)]);
+    expect(typo.map((p) => p.message)).toEqual([
+      expect.stringMatching(/workflow 'order-procesing', which does not exist\. Did you mean 'order-processing'\?/),
+    ]);
   });
 });

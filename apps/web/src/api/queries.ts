@@ -21,8 +21,7 @@ export const queryKeys = {
 
 export const workflowQueries = {
   list: (client: WeftClient) => queryOptions({ queryKey: queryKeys.workflows, queryFn: () => client.workflows.list() }),
-  detail: (client: WeftClient, id: string) =>
-    queryOptions({ queryKey: queryKeys.workflow(id), queryFn: () => client.workflows.get(id) }),
+  detail: (client: WeftClient, id: string) => queryOptions({ queryKey: queryKeys.workflow(id), queryFn: () => client.workflows.get(id) }),
   version: (client: WeftClient, id: string, version: number) =>
     queryOptions({
       queryKey: queryKeys.workflowVersion(id, version),
@@ -39,8 +38,7 @@ export const catalogQueries = {
 export const instanceQueries = {
   list: (client: WeftClient, query: InstanceListQuery = {}) =>
     queryOptions({ queryKey: queryKeys.instanceList(query), queryFn: () => client.instances.list(query) }),
-  detail: (client: WeftClient, id: string) =>
-    queryOptions({ queryKey: queryKeys.instance(id), queryFn: () => client.instances.get(id) }),
+  detail: (client: WeftClient, id: string) => queryOptions({ queryKey: queryKeys.instance(id), queryFn: () => client.instances.get(id) }),
   history: (client: WeftClient, id: string) =>
     queryOptions({ queryKey: queryKeys.history(id), queryFn: () => client.instances.history(id) }),
 };

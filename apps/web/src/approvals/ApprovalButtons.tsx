@@ -47,7 +47,11 @@ export function ApprovalButtons({ instanceId, event, choices, title, compact, on
   });
   const error = decide.error;
   return (
-    <div className={compact ? "approval-buttons compact" : "approval-buttons"} role="group" aria-label={title ? `${title} for ${instanceId}` : `Approval for ${instanceId}`}>
+    <div
+      className={compact ? "approval-buttons compact" : "approval-buttons"}
+      role="group"
+      aria-label={title ? `${title} for ${instanceId}` : `Approval for ${instanceId}`}
+    >
       <label className="sr-only" htmlFor={commentId}>
         Comment (optional)
       </label>

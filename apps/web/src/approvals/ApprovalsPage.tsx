@@ -58,7 +58,9 @@ export function ApprovalsPage() {
                     </Link>
                   </td>
                   <td title={a.since}>{timeAgo(a.since, now)}</td>
-                  <td className={left !== undefined && left < 60_000 ? "warn" : ""}>{left === undefined ? "no timeout" : left <= 0 ? "timing out" : formatElapsed(left)}</td>
+                  <td className={left !== undefined && left < 60_000 ? "warn" : ""}>
+                    {left === undefined ? "no timeout" : left <= 0 ? "timing out" : formatElapsed(left)}
+                  </td>
                   <td>
                     <ApprovalButtons instanceId={a.instanceId} event={a.event} choices={a.choices} title={a.title} />
                   </td>

@@ -56,7 +56,9 @@ export function ActivityInputEditor({
         <Tabs.Content value="fields" className="tab-panel">
           {fields.length === 0 ? (
             <p className="field-hint">
-              {activity ? "This activity takes no named properties; write its input as JSONata." : "Pick an activity to get one field per input property."}
+              {activity
+                ? "This activity takes no named properties; write its input as JSONata."
+                : "Pick an activity to get one field per input property."}
             </p>
           ) : null}
           {fields.map((field) => {
@@ -75,11 +77,17 @@ export function ActivityInputEditor({
                     {schema?.description ? ` — ${schema.description}` : schema ? "" : " — not in the activity's schema"}
                   </>
                 }
-                onChange={(expression) => onChange(joinObjectExpression(fields.map((f) => (f.key === field.key ? { ...f, expression } : f))))}
+                onChange={(expression) =>
+                  onChange(joinObjectExpression(fields.map((f) => (f.key === field.key ? { ...f, expression } : f))))
+                }
               />
             );
           })}
-          {fields.length > 0 ? <p className="field-hint">Each field is a JSONata expression over input, steps, vars (e.g. <code>steps.save.id</code>, <code>"text"</code>).</p> : null}
+          {fields.length > 0 ? (
+            <p className="field-hint">
+              Each field is a JSONata expression over input, steps, vars (e.g. <code>steps.save.id</code>, <code>"text"</code>).
+            </p>
+          ) : null}
         </Tabs.Content>
         <Tabs.Content value="raw" className="tab-panel">
           <TextField
@@ -89,7 +97,9 @@ export function ActivityInputEditor({
             readOnly={readOnly}
             value={value}
             placeholder="Default: the previous node's output"
-            hint={fieldsPossible ? "JSONata, e.g. { \"url\": input.url }" : "Not a plain { \"key\": expression } object, so it is edited as text."}
+            hint={
+              fieldsPossible ? 'JSONata, e.g. { "url": input.url }' : 'Not a plain { "key": expression } object, so it is edited as text.'
+            }
             onChange={(text) => onChange(text === "" ? undefined : text)}
           />
         </Tabs.Content>

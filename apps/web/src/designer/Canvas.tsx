@@ -74,7 +74,13 @@ export function Canvas({ label, emptyHint, compact }: CanvasProps) {
       const map = item.type === "start" ? undefined : findMapAt(flow, store.getState().nodes, point);
       if (map) {
         const origin = flow.getInternalNode(map.id)?.internals.positionAbsolute ?? map.position;
-        store.getState().addNode(item.type, { position: { x: position.x - origin.x, y: position.y - origin.y }, parentId: map.id, settings: item.settings });
+        store
+          .getState()
+          .addNode(item.type, {
+            position: { x: position.x - origin.x, y: position.y - origin.y },
+            parentId: map.id,
+            settings: item.settings,
+          });
       } else {
         store.getState().addNode(item.type, { position, settings: item.settings });
       }
@@ -100,8 +106,15 @@ export function Canvas({ label, emptyHint, compact }: CanvasProps) {
           const internal = flow.getInternalNode(dragged.id);
           if (!internal) return;
           const abs = internal.internals.positionAbsolute;
-          const center = { x: abs.x + (internal.measured.width ?? NODE_WIDTH) / 2, y: abs.y + (internal.measured.height ?? NODE_HEIGHT) / 2 };
-          const map = findMapAt(flow, store.getState().nodes.filter((n) => n.id !== dragged.id), center);
+          const center = {
+            x: abs.x + (internal.measured.width ?? NODE_WIDTH) / 2,
+            y: abs.y + (internal.measured.height ?? NODE_HEIGHT) / 2,
+          };
+          const map = findMapAt(
+            flow,
+            store.getState().nodes.filter((n) => n.id !== dragged.id),
+            center,
+          );
           if (map?.id === dragged.parentId) return;
           if (map) {
             const origin = flow.getInternalNode(map.id)?.internals.positionAbsolute ?? map.position;
@@ -128,7 +141,16 @@ export function Canvas({ label, emptyHint, compact }: CanvasProps) {
         proOptions={{ hideAttribution: true }}
       >
         <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="var(--canvas-dots)" />
-        {compact ? null : <MiniMap pannable zoomable ariaLabel="Minimap" style={{ width: 170, height: 110 }} nodeColor={(n) => kindOf(n.type ?? "").color} nodeStrokeWidth={2} />}
+        {compact ? null : (
+          <MiniMap
+            pannable
+            zoomable
+            ariaLabel="Minimap"
+            style={{ width: 170, height: 110 }}
+            nodeColor={(n) => kindOf(n.type ?? "").color}
+            nodeStrokeWidth={2}
+          />
+        )}
         <Controls aria-label="Zoom controls" showInteractive={!readOnly} fitViewOptions={{ padding: FIT_PADDING, duration: 300 }} />
       </ReactFlow>
       {nodes.length === 0 && emptyHint ? <div className="canvas-empty">{emptyHint}</div> : null}

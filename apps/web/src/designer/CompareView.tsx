@@ -28,24 +28,47 @@ export function CompareView({ workflowId, from, to }: { workflowId: string; from
   const after = b.data;
   const diff = useMemo(() => (before && after ? diffDefinitions(before, after) : undefined), [before, after]);
   const stores = useMemo(
-    () => (before && after ? [createDesignerStore(before, { readOnly: true }), createDesignerStore(after, { readOnly: true })] as const : undefined),
+    () =>
+      before && after
+        ? ([createDesignerStore(before, { readOnly: true }), createDesignerStore(after, { readOnly: true })] as const)
+        : undefined,
     [before, after],
   );
   const base = `/workflows/${encodeURIComponent(workflowId)}`;
   if (a.error || b.error) {
     return (
       <div className="page">
-        <EmptyState title="These versions could not be compared" actions={<Link className="btn btn-primary" to={base}>Back to the draft</Link>}>
+        <EmptyState
+          title="These versions could not be compared"
+          actions={
+            <Link className="btn btn-primary" to={base}>
+              Back to the draft
+            </Link>
+          }
+        >
           {(a.error ?? b.error)?.message}
         </EmptyState>
       </div>
     );
   }
-  if (!diff || !stores) return <p className="page muted">Loading {sideName(from)} and {sideName(to)}…</p>;
+  if (!diff || !stores)
+    return (
+      <p className="page muted">
+        Loading {sideName(from)} and {sideName(to)}…
+      </p>
+    );
 
   const pick = (map: ReadonlyMap<string, ItemDiff>, keep: (d: ItemDiff) => boolean) => new Map([...map].filter(([, d]) => keep(d)));
-  const left = { ...EMPTY_DECORATIONS, nodeDiff: pick(diff.nodes, (d) => d.status !== "added"), edgeDiff: pick(diff.edges, (d) => d.status !== "added") };
-  const right = { ...EMPTY_DECORATIONS, nodeDiff: pick(diff.nodes, (d) => d.status !== "removed"), edgeDiff: pick(diff.edges, (d) => d.status !== "removed") };
+  const left = {
+    ...EMPTY_DECORATIONS,
+    nodeDiff: pick(diff.nodes, (d) => d.status !== "added"),
+    edgeDiff: pick(diff.edges, (d) => d.status !== "added"),
+  };
+  const right = {
+    ...EMPTY_DECORATIONS,
+    nodeDiff: pick(diff.nodes, (d) => d.status !== "removed"),
+    edgeDiff: pick(diff.edges, (d) => d.status !== "removed"),
+  };
   const count = (status: ItemDiff["status"]) => [...diff.nodes.values()].filter((d) => d.status === status).length;
   const edgeCount = (status: ItemDiff["status"]) => [...diff.edges.values()].filter((d) => d.status === status).length;
 
@@ -96,7 +119,9 @@ export function CompareView({ workflowId, from, to }: { workflowId: string; from
         ))}
       </div>
       {diff.nodes.size === 0 && diff.edges.size === 0 ? (
-        <p className="compare-same">The drawings are the same{diff.document.length ? ` (only ${diff.document.join(", ")} changed)` : ""}.</p>
+        <p className="compare-same">
+          The drawings are the same{diff.document.length ? ` (only ${diff.document.join(", ")} changed)` : ""}.
+        </p>
       ) : (
         <ul className="compare-changes" aria-label="Changes">
           {[...diff.nodes].map(([id, d]) => (

@@ -20,7 +20,11 @@ export function DesignerPage() {
     const [from = "", to = ""] = compare.split("..");
     return <CompareView key={compare} workflowId={workflowId} from={from} to={to} />;
   }
-  return version ? <VersionLoader key={`${workflowId}@${version}`} workflowId={workflowId} version={version} /> : <DraftLoader key={workflowId} workflowId={workflowId} />;
+  return version ? (
+    <VersionLoader key={`${workflowId}@${version}`} workflowId={workflowId} version={version} />
+  ) : (
+    <DraftLoader key={workflowId} workflowId={workflowId} />
+  );
 }
 
 function DraftLoader({ workflowId }: { workflowId: string }) {
@@ -32,7 +36,8 @@ function DraftLoader({ workflowId }: { workflowId: string }) {
   const list = useQuery({ ...workflowQueries.list(client), enabled: isCode, meta: { silent: true } });
   if (detail.isError) return <LoadError workflowId={workflowId} message={detail.error.message} />;
   // A code-first orchestrator from weft.config: nothing to draw, a page that starts it.
-  if (detail.data && isCode) return <CodeWorkflowPage detail={detail.data} loadedAt={list.data?.find((w) => w.id === workflowId)?.updatedAt} />;
+  if (detail.data && isCode)
+    return <CodeWorkflowPage detail={detail.data} loadedAt={list.data?.find((w) => w.id === workflowId)?.updatedAt} />;
   if (!store || !detail.data) return <p className="page muted">Loading the workflow…</p>;
   return <DesignerWorkspace store={store} workflowId={workflowId} detail={detail.data} />;
 }
@@ -50,7 +55,14 @@ function VersionLoader({ workflowId, version }: { workflowId: string; version: n
 function LoadError({ workflowId, message }: { workflowId: string; message: string }) {
   return (
     <div className="page">
-      <EmptyState title={`Workflow ${workflowId} could not be opened`} actions={<Link className="btn btn-primary" to="/">Back to workflows</Link>}>
+      <EmptyState
+        title={`Workflow ${workflowId} could not be opened`}
+        actions={
+          <Link className="btn btn-primary" to="/">
+            Back to workflows
+          </Link>
+        }
+      >
         {message}
       </EmptyState>
     </div>

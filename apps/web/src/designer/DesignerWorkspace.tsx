@@ -97,7 +97,11 @@ function Workspace({ store, workflowId, detail, viewingVersion }: DesignerWorksp
       return client.workflows.publish(workflowId);
     },
     onSuccess: async ({ version }) => {
-      toast.show({ tone: "success", title: `Published version ${version}`, description: "New runs start on it; running instances stay on theirs." });
+      toast.show({
+        tone: "success",
+        title: `Published version ${version}`,
+        description: "New runs start on it; running instances stay on theirs.",
+      });
       await queryClient.invalidateQueries({ queryKey: queryKeys.workflow(workflowId) });
       void queryClient.invalidateQueries({ queryKey: queryKeys.workflows, exact: true });
     },
@@ -173,10 +177,24 @@ function Workspace({ store, workflowId, detail, viewingVersion }: DesignerWorksp
               </Link>
             ) : (
               <>
-                <button type="button" className="btn btn-ghost" onClick={() => store.getState().undo()} disabled={!canUndo} aria-label="Undo" title="Undo (Ctrl+Z)">
+                <button
+                  type="button"
+                  className="btn btn-ghost"
+                  onClick={() => store.getState().undo()}
+                  disabled={!canUndo}
+                  aria-label="Undo"
+                  title="Undo (Ctrl+Z)"
+                >
                   ↶ Undo
                 </button>
-                <button type="button" className="btn btn-ghost" onClick={() => store.getState().redo()} disabled={!canRedo} aria-label="Redo" title="Redo (Ctrl+Shift+Z)">
+                <button
+                  type="button"
+                  className="btn btn-ghost"
+                  onClick={() => store.getState().redo()}
+                  disabled={!canRedo}
+                  aria-label="Redo"
+                  title="Redo (Ctrl+Shift+Z)"
+                >
                   ↷ Redo
                 </button>
                 <button type="button" className="btn" onClick={() => void layout()} title="Auto-layout, left to right (Shift+L)">
@@ -190,7 +208,13 @@ function Workspace({ store, workflowId, detail, viewingVersion }: DesignerWorksp
             <button type="button" className="btn" onClick={exportJson}>
               Export JSON
             </button>
-            <button type="button" className="btn btn-ghost icon-btn" onClick={() => setHelpOpen(true)} aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)">
+            <button
+              type="button"
+              className="btn btn-ghost icon-btn"
+              onClick={() => setHelpOpen(true)}
+              aria-label="Keyboard shortcuts"
+              title="Keyboard shortcuts (?)"
+            >
               ?
             </button>
             {!readOnly ? (
@@ -202,9 +226,16 @@ function Workspace({ store, workflowId, detail, viewingVersion }: DesignerWorksp
                     </button>
                   </span>
                 </Tooltip>
-                <Tooltip content={blocking ? "Fix the errors in the Problems panel first" : "Validate and freeze the draft as the next version"}>
+                <Tooltip
+                  content={blocking ? "Fix the errors in the Problems panel first" : "Validate and freeze the draft as the next version"}
+                >
                   <span tabIndex={blocking ? 0 : -1}>
-                    <button type="button" className="btn btn-primary" disabled={blocking || publish.isPending} onClick={() => publish.mutate()}>
+                    <button
+                      type="button"
+                      className="btn btn-primary"
+                      disabled={blocking || publish.isPending}
+                      onClick={() => publish.mutate()}
+                    >
                       {publish.isPending ? "Publishing…" : "Publish"}
                     </button>
                   </span>
@@ -221,7 +252,10 @@ function Workspace({ store, workflowId, detail, viewingVersion }: DesignerWorksp
               emptyHint={
                 <>
                   <strong>An empty canvas.</strong>
-                  <span>Drag <em>Start</em> from the palette, then activities, and connect them from the right-hand handle of one node to the next.</span>
+                  <span>
+                    Drag <em>Start</em> from the palette, then activities, and connect them from the right-hand handle of one node to the
+                    next.
+                  </span>
                 </>
               }
             />
@@ -238,11 +272,17 @@ function Workspace({ store, workflowId, detail, viewingVersion }: DesignerWorksp
 }
 
 function SaveStatus({ state }: { state: SaveState }) {
-  const text = state.status === "saved" ? "Saved" : state.status === "saving" ? "Saving…" : state.status === "pending" ? "Unsaved changes" : `Not saved: ${state.message}`;
+  const text =
+    state.status === "saved"
+      ? "Saved"
+      : state.status === "saving"
+        ? "Saving…"
+        : state.status === "pending"
+          ? "Unsaved changes"
+          : `Not saved: ${state.message}`;
   return (
     <span role="status" aria-live="polite" className={`save-status save-${state.status}`} title={text}>
       {text}
     </span>
   );
 }
-

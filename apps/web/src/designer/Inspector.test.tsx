@@ -76,7 +76,7 @@ describe("Inspector", () => {
   it("edits the input as raw JSONata", () => {
     const store = setup({ nodeId: "send" }, withNotify);
     fireEvent.mouseDown(screen.getByRole("tab", { name: "JSONata" }));
-    type("Input expression", "$merge([input, { \"to\": \"ops\" }])");
+    type("Input expression", '$merge([input, { "to": "ops" }])');
     expect(settings(store, "send").input).toBe('$merge([input, { "to": "ops" }])');
   });
 
@@ -105,7 +105,11 @@ describe("Inspector", () => {
     type("Event name", "Decision");
     type("Timeout (ms)", "60000");
     type("Choices (comma-separated)", "Yes, No, Maybe");
-    expect(settings(store, "approve")).toMatchObject({ event: "Decision", timeoutMs: 60000, approval: { title: "Approve order", choices: ["Yes", "No", "Maybe"] } });
+    expect(settings(store, "approve")).toMatchObject({
+      event: "Decision",
+      timeoutMs: 60000,
+      approval: { title: "Approve order", choices: ["Yes", "No", "Maybe"] },
+    });
     fireEvent.click(screen.getByLabelText("Ask a person to approve"));
     expect(settings(store, "approve").approval).toBeUndefined();
   });

@@ -86,7 +86,12 @@ function NodeForm({ node, activities, problems }: { node: WeftNode; activities: 
         ) : null}
       </p>
       <ProblemList problems={problems} />
-      <TextField label="Label" value={str(s.label)} placeholder={kind.title} onChange={(v) => set({ label: v === "" ? undefined : v }, "label")} />
+      <TextField
+        label="Label"
+        value={str(s.label)}
+        placeholder={kind.title}
+        onChange={(v) => set({ label: v === "" ? undefined : v }, "label")}
+      />
 
       {node.type === "activity" ? (
         <>
@@ -100,16 +105,35 @@ function NodeForm({ node, activities, problems }: { node: WeftNode; activities: 
             ]}
             hint={activity?.description}
           />
-          <ActivityInputEditor key={String(s.activity)} activity={activity} value={str(s.input)} readOnly={readOnly} onChange={(v) => set({ input: v }, "input")} />
+          <ActivityInputEditor
+            key={String(s.activity)}
+            activity={activity}
+            value={str(s.input)}
+            readOnly={readOnly}
+            onChange={(v) => set({ input: v }, "input")}
+          />
           <RetryEditor value={s.retry} onChange={(retry) => set({ retry }, "retry")} />
-          <NumberField label="Timeout per attempt (ms)" min={1} value={s.timeoutMs} onChange={(v) => set({ timeoutMs: v }, "timeoutMs")} hint={typeof s.timeoutMs === "number" ? formatDuration(s.timeoutMs) : "No timeout"} />
+          <NumberField
+            label="Timeout per attempt (ms)"
+            min={1}
+            value={s.timeoutMs}
+            onChange={(v) => set({ timeoutMs: v }, "timeoutMs")}
+            hint={typeof s.timeoutMs === "number" ? formatDuration(s.timeoutMs) : "No timeout"}
+          />
         </>
       ) : null}
 
       {node.type === "subWorkflow" ? (
         <>
           <SubWorkflowPicker workflow={str(s.workflow)} version={s.version} onChange={(patch) => set(patch)} />
-          <TextField label="Input expression" code multiline value={str(s.input)} placeholder="Default: the previous node's output" onChange={(v) => set({ input: v === "" ? undefined : v }, "input")} />
+          <TextField
+            label="Input expression"
+            code
+            multiline
+            value={str(s.input)}
+            placeholder="Default: the previous node's output"
+            onChange={(v) => set({ input: v === "" ? undefined : v }, "input")}
+          />
           <RetryEditor value={s.retry} onChange={(retry) => set({ retry }, "retry")} />
         </>
       ) : null}
@@ -118,15 +142,39 @@ function NodeForm({ node, activities, problems }: { node: WeftNode; activities: 
 
       {node.type === "delay" ? (
         <>
-          <NumberField label="Duration (ms)" min={1} value={s.durationMs} onChange={(v) => set({ durationMs: v }, "durationMs")} hint={typeof s.durationMs === "number" ? formatDuration(s.durationMs) : "Or wait until a time:"} />
-          <TextField label="Until (expression giving an ISO time)" code value={str(s.until)} placeholder='e.g. input.sendAt' onChange={(v) => set({ until: v === "" ? undefined : v }, "until")} />
+          <NumberField
+            label="Duration (ms)"
+            min={1}
+            value={s.durationMs}
+            onChange={(v) => set({ durationMs: v }, "durationMs")}
+            hint={typeof s.durationMs === "number" ? formatDuration(s.durationMs) : "Or wait until a time:"}
+          />
+          <TextField
+            label="Until (expression giving an ISO time)"
+            code
+            value={str(s.until)}
+            placeholder="e.g. input.sendAt"
+            onChange={(v) => set({ until: v === "" ? undefined : v }, "until")}
+          />
         </>
       ) : null}
 
       {node.type === "map" ? (
         <>
-          <TextField label="Items (expression giving an array)" code value={str(s.items)} onChange={(v) => set({ items: v }, "items")} hint="Inside the body, item and index are in scope." />
-          <NumberField label="Max concurrency" min={1} value={s.maxConcurrency} onChange={(v) => set({ maxConcurrency: v }, "maxConcurrency")} hint="Items running at once (default 10)." />
+          <TextField
+            label="Items (expression giving an array)"
+            code
+            value={str(s.items)}
+            onChange={(v) => set({ items: v }, "items")}
+            hint="Inside the body, item and index are in scope."
+          />
+          <NumberField
+            label="Max concurrency"
+            min={1}
+            value={s.maxConcurrency}
+            onChange={(v) => set({ maxConcurrency: v }, "maxConcurrency")}
+            hint="Items running at once (default 10)."
+          />
         </>
       ) : null}
 
@@ -144,15 +192,46 @@ function NodeForm({ node, activities, problems }: { node: WeftNode; activities: 
 
       {node.type === "choice" ? <ChoiceEdges nodeId={node.id} /> : null}
       {node.type === "transform" ? <AssignEditor value={s.assign} onChange={(assign) => set({ assign }, "assign")} /> : null}
-      {node.type === "setStatus" ? <TextField label="Status expression" code value={str(s.status)} onChange={(v) => set({ status: v }, "status")} hint='e.g. "Waiting for approval"' /> : null}
-      {node.type === "end" ? <TextField label="Output expression" code multiline value={str(s.output)} placeholder="Default: the previous node's output" onChange={(v) => set({ output: v === "" ? undefined : v }, "output")} /> : null}
+      {node.type === "setStatus" ? (
+        <TextField
+          label="Status expression"
+          code
+          value={str(s.status)}
+          onChange={(v) => set({ status: v }, "status")}
+          hint='e.g. "Waiting for approval"'
+        />
+      ) : null}
+      {node.type === "end" ? (
+        <TextField
+          label="Output expression"
+          code
+          multiline
+          value={str(s.output)}
+          placeholder="Default: the previous node's output"
+          onChange={(v) => set({ output: v === "" ? undefined : v }, "output")}
+        />
+      ) : null}
       {node.type === "fail" ? (
         <>
-          <TextField label="Error code" value={str(s.error)} onChange={(v) => set({ error: v === "" ? undefined : v }, "error")} hint='e.g. "OrderRejected"' />
-          <TextField label="Message expression" code value={str(s.message)} onChange={(v) => set({ message: v === "" ? undefined : v }, "message")} />
+          <TextField
+            label="Error code"
+            value={str(s.error)}
+            onChange={(v) => set({ error: v === "" ? undefined : v }, "error")}
+            hint='e.g. "OrderRejected"'
+          />
+          <TextField
+            label="Message expression"
+            code
+            value={str(s.message)}
+            onChange={(v) => set({ message: v === "" ? undefined : v }, "message")}
+          />
         </>
       ) : null}
-      {node.type === "start" ? <p className="muted">The start node&apos;s output is the instance input. Set the input schema on the workflow (click the empty canvas).</p> : null}
+      {node.type === "start" ? (
+        <p className="muted">
+          The start node&apos;s output is the instance input. Set the input schema on the workflow (click the empty canvas).
+        </p>
+      ) : null}
     </div>
   );
 }
@@ -170,36 +249,105 @@ export function RetryEditor({ value, onChange }: { value: unknown; onChange(valu
       <CheckField label="Retry on failure" checked={retry !== undefined} onChange={(on) => onChange(on ? { maxAttempts: 3 } : undefined)} />
       {retry ? (
         <div className="grid-2">
-          <NumberField label="Max attempts" min={1} value={retry.maxAttempts} onChange={(v) => set("maxAttempts", v)} hint="Counts the first attempt." />
-          <NumberField label="First interval (ms)" min={1} value={retry.firstIntervalMs} onChange={(v) => set("firstIntervalMs", v)} hint="Default 1000" />
-          <NumberField label="Backoff coefficient" min={1} step={0.1} value={retry.backoffCoefficient} onChange={(v) => set("backoffCoefficient", v)} hint="Default 2" />
-          <NumberField label="Max interval (ms)" min={1} value={retry.maxIntervalMs} onChange={(v) => set("maxIntervalMs", v)} hint="Default: no cap" />
-          <NumberField label="Total timeout (ms)" min={1} value={retry.totalTimeoutMs} onChange={(v) => set("totalTimeoutMs", v)} hint="Stop retrying after this long" />
+          <NumberField
+            label="Max attempts"
+            min={1}
+            value={retry.maxAttempts}
+            onChange={(v) => set("maxAttempts", v)}
+            hint="Counts the first attempt."
+          />
+          <NumberField
+            label="First interval (ms)"
+            min={1}
+            value={retry.firstIntervalMs}
+            onChange={(v) => set("firstIntervalMs", v)}
+            hint="Default 1000"
+          />
+          <NumberField
+            label="Backoff coefficient"
+            min={1}
+            step={0.1}
+            value={retry.backoffCoefficient}
+            onChange={(v) => set("backoffCoefficient", v)}
+            hint="Default 2"
+          />
+          <NumberField
+            label="Max interval (ms)"
+            min={1}
+            value={retry.maxIntervalMs}
+            onChange={(v) => set("maxIntervalMs", v)}
+            hint="Default: no cap"
+          />
+          <NumberField
+            label="Total timeout (ms)"
+            min={1}
+            value={retry.totalTimeoutMs}
+            onChange={(v) => set("totalTimeoutMs", v)}
+            hint="Stop retrying after this long"
+          />
         </div>
       ) : null}
     </fieldset>
   );
 }
 
-export function WaitForm({ settings: s, set }: { settings: Record<string, unknown>; set(patch: Record<string, unknown>, key?: string): void }) {
+export function WaitForm({
+  settings: s,
+  set,
+}: {
+  settings: Record<string, unknown>;
+  set(patch: Record<string, unknown>, key?: string): void;
+}) {
   const approval = s.approval as { title?: string; choices?: string[] } | undefined;
   const [choicesText, setChoicesText] = useState((approval?.choices ?? ["Approved", "Rejected"]).join(", "));
   return (
     <>
-      <TextField label="Event name" value={typeof s.event === "string" ? s.event : ""} onChange={(v) => set({ event: v }, "event")} hint="POST /api/instances/<id>/events/<name> raises it." />
-      <NumberField label="Timeout (ms)" min={1} value={s.timeoutMs} onChange={(v) => set({ timeoutMs: v }, "timeoutMs")} hint={typeof s.timeoutMs === "number" ? `${formatDuration(s.timeoutMs)}; connect the On timeout handle to handle it` : "Waits forever"} />
+      <TextField
+        label="Event name"
+        value={typeof s.event === "string" ? s.event : ""}
+        onChange={(v) => set({ event: v }, "event")}
+        hint="POST /api/instances/<id>/events/<name> raises it."
+      />
+      <NumberField
+        label="Timeout (ms)"
+        min={1}
+        value={s.timeoutMs}
+        onChange={(v) => set({ timeoutMs: v }, "timeoutMs")}
+        hint={
+          typeof s.timeoutMs === "number" ? `${formatDuration(s.timeoutMs)}; connect the On timeout handle to handle it` : "Waits forever"
+        }
+      />
       <fieldset className="subform">
         <legend>Approval</legend>
-        <CheckField label="Ask a person to approve" checked={approval !== undefined} onChange={(on) => set({ approval: on ? { title: "Approve", choices: ["Approved", "Rejected"] } : undefined })} />
+        <CheckField
+          label="Ask a person to approve"
+          checked={approval !== undefined}
+          onChange={(on) => set({ approval: on ? { title: "Approve", choices: ["Approved", "Rejected"] } : undefined })}
+        />
         {approval ? (
           <>
-            <TextField label="Approval title" value={approval.title} onChange={(v) => set({ approval: { ...approval, title: v } }, "approvalTitle")} />
+            <TextField
+              label="Approval title"
+              value={approval.title}
+              onChange={(v) => set({ approval: { ...approval, title: v } }, "approvalTitle")}
+            />
             <TextField
               label="Choices (comma-separated)"
               value={choicesText}
               onChange={(v) => {
                 setChoicesText(v);
-                set({ approval: { ...approval, choices: v.split(",").map((c) => c.trim()).filter(Boolean) } }, "approvalChoices");
+                set(
+                  {
+                    approval: {
+                      ...approval,
+                      choices: v
+                        .split(",")
+                        .map((c) => c.trim())
+                        .filter(Boolean),
+                    },
+                  },
+                  "approvalChoices",
+                );
               }}
               hint="Each becomes a button in Approvals; the payload is {decision}."
             />
@@ -214,7 +362,8 @@ function ChoiceEdges({ nodeId }: { nodeId: string }) {
   const edges = useDesigner(useShallow((s) => s.edges.filter((e) => e.source === nodeId)));
   const nodes = useDesigner((s) => s.nodes);
   const store = useDesignerStore();
-  if (!edges.length) return <p className="muted">Connect this node&apos;s Next handle to each branch; then give each branch a condition here.</p>;
+  if (!edges.length)
+    return <p className="muted">Connect this node&apos;s Next handle to each branch; then give each branch a condition here.</p>;
   return (
     <fieldset className="subform">
       <legend>Branches, tried in order</legend>
@@ -232,7 +381,13 @@ function ChoiceEdges({ nodeId }: { nodeId: string }) {
               readOnly={s.default === true}
               onChange={(v) => store.getState().updateEdge(edge.id, { condition: v === "" ? undefined : v }, "condition")}
             />
-            <CheckField label={`Default branch (${name})`} checked={s.default === true} onChange={(on) => store.getState().updateEdge(edge.id, { default: on ? true : undefined, condition: on ? undefined : s.condition })} />
+            <CheckField
+              label={`Default branch (${name})`}
+              checked={s.default === true}
+              onChange={(on) =>
+                store.getState().updateEdge(edge.id, { default: on ? true : undefined, condition: on ? undefined : s.condition })
+              }
+            />
           </div>
         );
       })}
@@ -283,24 +438,44 @@ function AssignEditor({ value, onChange }: { value: unknown; onChange(value: Rec
   );
 }
 
-function SubWorkflowPicker({ workflow, version, onChange }: { workflow: string | undefined; version: unknown; onChange(patch: Record<string, unknown>): void }) {
+function SubWorkflowPicker({
+  workflow,
+  version,
+  onChange,
+}: {
+  workflow: string | undefined;
+  version: unknown;
+  onChange(patch: Record<string, unknown>): void;
+}) {
   const client = useWeftClient();
   const list = useQuery(workflowQueries.list(client));
   const detail = useQuery({ ...workflowQueries.detail(client, workflow ?? ""), enabled: !!workflow, meta: { silent: true } });
   const self = useDesigner((s) => s.workflowId);
-  const options = (list.data ?? []).filter((w) => w.id !== self).map((w) => ({ value: w.id, label: `${w.name} (${w.id})${w.latestVersion ? "" : " — not published"}` }));
+  const options = (list.data ?? [])
+    .filter((w) => w.id !== self)
+    .map((w) => ({ value: w.id, label: `${w.name} (${w.id})${w.latestVersion ? "" : " — not published"}` }));
   if (workflow && !options.some((o) => o.value === workflow)) options.unshift({ value: workflow, label: `${workflow} (unknown)` });
   return (
     <>
-      <SelectField label="Workflow" value={workflow ?? ""} options={options} onChange={(v) => onChange({ workflow: v, version: "latest" })} />
+      <SelectField
+        label="Workflow"
+        value={workflow ?? ""}
+        options={options}
+        onChange={(v) => onChange({ workflow: v, version: "latest" })}
+      />
       <SelectField
         label="Version"
         value={String(version ?? "latest")}
         onChange={(v) => onChange({ version: v === "latest" ? "latest" : Number(v) })}
         options={[
           { value: "latest", label: "Latest (resolved when the parent starts)" },
-          ...(detail.data?.versions ?? []).map((v) => ({ value: String(v.version), label: `v${v.version} — ${new Date(v.publishedAt).toLocaleString()}` })),
-          ...(typeof version === "number" && !(detail.data?.versions ?? []).some((v) => v.version === version) ? [{ value: String(version), label: `v${version}` }] : []),
+          ...(detail.data?.versions ?? []).map((v) => ({
+            value: String(v.version),
+            label: `v${v.version} — ${new Date(v.publishedAt).toLocaleString()}`,
+          })),
+          ...(typeof version === "number" && !(detail.data?.versions ?? []).some((v) => v.version === version)
+            ? [{ value: String(version), label: `v${version}` }]
+            : []),
         ]}
       />
     </>
@@ -332,11 +507,26 @@ function EdgeForm({ edge, problems }: { edge: WeftEdge; problems: readonly Probl
       />
       {source?.type === "choice" ? (
         <>
-          <TextField label="Condition" code value={typeof s.condition === "string" ? s.condition : ""} readOnly={s.default === true} placeholder='e.g. steps.approve.decision = "Approved"' onChange={(v) => set({ condition: v === "" ? undefined : v }, "condition")} />
-          <CheckField label="Default branch" checked={s.default === true} onChange={(on) => set({ default: on ? true : undefined, condition: on ? undefined : s.condition })} />
+          <TextField
+            label="Condition"
+            code
+            value={typeof s.condition === "string" ? s.condition : ""}
+            readOnly={s.default === true}
+            placeholder='e.g. steps.approve.decision = "Approved"'
+            onChange={(v) => set({ condition: v === "" ? undefined : v }, "condition")}
+          />
+          <CheckField
+            label="Default branch"
+            checked={s.default === true}
+            onChange={(on) => set({ default: on ? true : undefined, condition: on ? undefined : s.condition })}
+          />
         </>
       ) : null}
-      <TextField label="Edge label" value={typeof s.label === "string" ? s.label : ""} onChange={(v) => set({ label: v === "" ? undefined : v }, "label")} />
+      <TextField
+        label="Edge label"
+        value={typeof s.label === "string" ? s.label : ""}
+        onChange={(v) => set({ label: v === "" ? undefined : v }, "label")}
+      />
     </div>
   );
 }
@@ -355,11 +545,21 @@ function DocumentForm() {
         Id <code>{String(meta.id)}</code> · select a node or an edge to edit it.
       </p>
       <TextField label="Name" value={typeof meta.name === "string" ? meta.name : ""} onChange={(v) => set({ name: v }, "name")} />
-      <TextField label="Description" multiline value={typeof meta.description === "string" ? meta.description : ""} onChange={(v) => set({ description: v === "" ? undefined : v }, "description")} />
+      <TextField
+        label="Description"
+        multiline
+        value={typeof meta.description === "string" ? meta.description : ""}
+        onChange={(v) => set({ description: v === "" ? undefined : v }, "description")}
+      />
       <SelectField
         label="Trigger"
         value={trigger.type}
-        onChange={(type) => set({ trigger: type === "webhook" ? { type, path: String(meta.id) } : type === "schedule" ? { type, cron: "0 * * * *" } : { type: "manual" } })}
+        onChange={(type) =>
+          set({
+            trigger:
+              type === "webhook" ? { type, path: String(meta.id) } : type === "schedule" ? { type, cron: "0 * * * *" } : { type: "manual" },
+          })
+        }
         options={[
           { value: "manual", label: "Manual (API, Run button)" },
           { value: "webhook", label: "Webhook" },
@@ -368,11 +568,29 @@ function DocumentForm() {
       />
       {trigger.type === "webhook" ? (
         <>
-          <TextField label="Webhook path" value={trigger.path} onChange={(v) => set({ trigger: { ...trigger, path: v } }, "trigger")} hint={`POST /api/hooks/${trigger.path ?? ""}`} />
-          <TextField label="Webhook secret" value={trigger.secret} onChange={(v) => set({ trigger: { ...trigger, secret: v === "" ? undefined : v } }, "trigger")} hint="When set, requests must be signed (HMAC-SHA256)." />
+          <TextField
+            label="Webhook path"
+            value={trigger.path}
+            onChange={(v) => set({ trigger: { ...trigger, path: v } }, "trigger")}
+            hint={`POST /api/hooks/${trigger.path ?? ""}`}
+          />
+          <TextField
+            label="Webhook secret"
+            value={trigger.secret}
+            onChange={(v) => set({ trigger: { ...trigger, secret: v === "" ? undefined : v } }, "trigger")}
+            hint="When set, requests must be signed (HMAC-SHA256)."
+          />
         </>
       ) : null}
-      {trigger.type === "schedule" ? <TextField label="Cron" code value={trigger.cron} onChange={(v) => set({ trigger: { ...trigger, cron: v } }, "trigger")} hint='Five fields, e.g. "*/5 * * * *"' /> : null}
+      {trigger.type === "schedule" ? (
+        <TextField
+          label="Cron"
+          code
+          value={trigger.cron}
+          onChange={(v) => set({ trigger: { ...trigger, cron: v } }, "trigger")}
+          hint='Five fields, e.g. "*/5 * * * *"'
+        />
+      ) : null}
       <TextField
         label="Input schema (JSON Schema)"
         code

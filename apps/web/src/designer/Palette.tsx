@@ -17,8 +17,16 @@ export function Palette({ activities, loading }: { activities: readonly Activity
   return (
     <aside className="palette" aria-label="Palette">
       <div className="palette-search">
-        <input type="search" aria-label="Search the palette" placeholder="Search nodes and activities" value={query} onChange={(e) => setQuery(e.target.value)} />
-        <p className="palette-tip">{selectedId ? "Click to add after the selected node, or drag onto the canvas." : "Drag onto the canvas, or click to add."}</p>
+        <input
+          type="search"
+          aria-label="Search the palette"
+          placeholder="Search nodes and activities"
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
+        />
+        <p className="palette-tip">
+          {selectedId ? "Click to add after the selected node, or drag onto the canvas." : "Drag onto the canvas, or click to add."}
+        </p>
       </div>
       <div className="palette-sections">
         {sections.map((section) => (
@@ -32,7 +40,11 @@ export function Palette({ activities, loading }: { activities: readonly Activity
                     className="palette-item"
                     draggable
                     aria-label={item.data.type === "activity" && item.data.settings ? `${item.title} (${item.hint})` : item.title}
-                    title={item.source ? `${item.hint} · ${item.source === "project" ? "project activity (weft.config)" : "remote worker"}` : item.hint}
+                    title={
+                      item.source
+                        ? `${item.hint} · ${item.source === "project" ? "project activity (weft.config)" : "remote worker"}`
+                        : item.hint
+                    }
                     onDragStart={(e) => {
                       e.dataTransfer.setData(PALETTE_MIME, JSON.stringify(item.data));
                       e.dataTransfer.effectAllowed = "copy";

@@ -23,15 +23,26 @@ export function ProblemsPanel({ problems, open, onToggle }: { problems: readonly
     const internal = flow.getInternalNode(nodeId);
     if (!internal) return;
     const { x, y } = internal.internals.positionAbsolute;
-    void flow.setCenter(x + (internal.measured.width ?? NODE_WIDTH) / 2, y + (internal.measured.height ?? NODE_HEIGHT) / 2, { zoom: Math.max(flow.getZoom(), 1), duration: 300 });
+    void flow.setCenter(x + (internal.measured.width ?? NODE_WIDTH) / 2, y + (internal.measured.height ?? NODE_HEIGHT) / 2, {
+      zoom: Math.max(flow.getZoom(), 1),
+      duration: 300,
+    });
   };
 
   return (
     <section className={open ? "problems open" : "problems"} aria-label="Problems">
       <button type="button" className="problems-toggle" aria-expanded={open} onClick={onToggle}>
         <span className="problems-title">Problems</span>
-        {errors ? <span className="count count-error">{errors} error{errors > 1 ? "s" : ""}</span> : null}
-        {warnings ? <span className="count count-warning">{warnings} warning{warnings > 1 ? "s" : ""}</span> : null}
+        {errors ? (
+          <span className="count count-error">
+            {errors} error{errors > 1 ? "s" : ""}
+          </span>
+        ) : null}
+        {warnings ? (
+          <span className="count count-warning">
+            {warnings} warning{warnings > 1 ? "s" : ""}
+          </span>
+        ) : null}
         {problems.length === 0 ? <span className="count count-ok">No problems — ready to publish</span> : null}
         <span className="problems-chevron" aria-hidden="true">
           {open ? "▾" : "▴"}

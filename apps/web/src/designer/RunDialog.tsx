@@ -8,7 +8,17 @@ import { Dialog } from "../ui/Dialog";
 import { checkAgainstSchema, sampleInput } from "./schema-check";
 
 /** Starts the latest published version with an input checked against its inputSchema, then opens the run. */
-export function RunDialog({ open, onOpenChange, workflowId, version }: { open: boolean; onOpenChange(open: boolean): void; workflowId: string; version: number }) {
+export function RunDialog({
+  open,
+  onOpenChange,
+  workflowId,
+  version,
+}: {
+  open: boolean;
+  onOpenChange(open: boolean): void;
+  workflowId: string;
+  version: number;
+}) {
   const client = useWeftClient();
   const navigate = useNavigate();
   const published = useQuery({ ...workflowQueries.version(client, workflowId, version), enabled: open });
@@ -47,7 +57,12 @@ export function RunDialog({ open, onOpenChange, workflowId, version }: { open: b
           <button type="button" className="btn" onClick={() => onOpenChange(false)}>
             Cancel
           </button>
-          <button type="button" className="btn btn-primary" disabled={check.problems.length > 0 || start.isPending || !published.data} onClick={() => start.mutate()}>
+          <button
+            type="button"
+            className="btn btn-primary"
+            disabled={check.problems.length > 0 || start.isPending || !published.data}
+            onClick={() => start.mutate()}
+          >
             Start run
           </button>
         </>
@@ -55,7 +70,16 @@ export function RunDialog({ open, onOpenChange, workflowId, version }: { open: b
     >
       <div className="field">
         <label htmlFor="run-input">Input (JSON)</label>
-        <textarea id="run-input" className="code" rows={10} spellCheck={false} value={text} onChange={(e) => setText(e.target.value)} aria-invalid={check.problems.length > 0 || undefined} aria-describedby="run-input-problems" />
+        <textarea
+          id="run-input"
+          className="code"
+          rows={10}
+          spellCheck={false}
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          aria-invalid={check.problems.length > 0 || undefined}
+          aria-describedby="run-input-problems"
+        />
         <div id="run-input-problems" role="status">
           {check.problems.length ? (
             <ul className="run-problems">
@@ -66,7 +90,9 @@ export function RunDialog({ open, onOpenChange, workflowId, version }: { open: b
               ))}
             </ul>
           ) : (
-            <span className="field-hint">{schema ? "Matches the input schema." : "This workflow has no input schema: any JSON is accepted."}</span>
+            <span className="field-hint">
+              {schema ? "Matches the input schema." : "This workflow has no input schema: any JSON is accepted."}
+            </span>
           )}
         </div>
       </div>

@@ -5,10 +5,23 @@ import { Dialog } from "../ui/Dialog";
 import { SelectField } from "./fields";
 
 /** Published versions: open one read-only, or compare two (or one with the draft) side by side. */
-export function VersionsDialog({ open, onOpenChange, workflowId, versions }: { open: boolean; onOpenChange(open: boolean): void; workflowId: string; versions: readonly WorkflowVersionInfo[] }) {
+export function VersionsDialog({
+  open,
+  onOpenChange,
+  workflowId,
+  versions,
+}: {
+  open: boolean;
+  onOpenChange(open: boolean): void;
+  workflowId: string;
+  versions: readonly WorkflowVersionInfo[];
+}) {
   const navigate = useNavigate();
   const sorted = [...versions].sort((a, b) => b.version - a.version);
-  const options = [{ value: "draft", label: "The draft" }, ...sorted.map((v) => ({ value: String(v.version), label: `Version ${v.version}` }))];
+  const options = [
+    { value: "draft", label: "The draft" },
+    ...sorted.map((v) => ({ value: String(v.version), label: `Version ${v.version}` })),
+  ];
   const [from, setFrom] = useState("");
   const [to, setTo] = useState("draft");
   useEffect(() => {
@@ -20,7 +33,13 @@ export function VersionsDialog({ open, onOpenChange, workflowId, versions }: { o
   }, [open]);
   const base = `/workflows/${encodeURIComponent(workflowId)}`;
   return (
-    <Dialog open={open} onOpenChange={onOpenChange} title="Version history" description="Published versions never change; a running instance stays on its version." wide>
+    <Dialog
+      open={open}
+      onOpenChange={onOpenChange}
+      title="Version history"
+      description="Published versions never change; a running instance stays on its version."
+      wide
+    >
       {sorted.length === 0 ? (
         <p className="muted">Nothing is published yet. Publish the draft to create version 1.</p>
       ) : (

@@ -13,7 +13,10 @@ export const WeftEdgeView = memo(function WeftEdgeView(props: EdgeProps<WeftEdge
   // instead of through the nodes between its ends.
   const backward = targetX < sourceX - 40 && sourcePosition === "right";
   const lane = useStore(
-    useCallback((state: ReactFlowState) => (backward ? freeLane(state, sourceX + 24, targetX - 24, sourceY, targetY) : null), [backward, sourceX, targetX, sourceY, targetY]),
+    useCallback(
+      (state: ReactFlowState) => (backward ? freeLane(state, sourceX + 24, targetX - 24, sourceY, targetY) : null),
+      [backward, sourceX, targetX, sourceY, targetY],
+    ),
   );
   const [path, labelX, labelY] =
     lane !== null
@@ -31,8 +34,20 @@ export const WeftEdgeView = memo(function WeftEdgeView(props: EdgeProps<WeftEdge
           : kind !== "next"
             ? kind
             : undefined;
-  const className = ["wedge", `wedge-${kind}`, selected ? "is-selected" : "", problems.length ? "has-errors" : "", diff ? `diff-${diff.status}` : ""].join(" ");
-  const title = [text, ...problems.map((p) => p.message), diff ? `${diff.status}${diff.keys.length ? `: ${diff.keys.join(", ")}` : ""}` : ""].filter(Boolean).join(" — ");
+  const className = [
+    "wedge",
+    `wedge-${kind}`,
+    selected ? "is-selected" : "",
+    problems.length ? "has-errors" : "",
+    diff ? `diff-${diff.status}` : "",
+  ].join(" ");
+  const title = [
+    text,
+    ...problems.map((p) => p.message),
+    diff ? `${diff.status}${diff.keys.length ? `: ${diff.keys.join(", ")}` : ""}` : "",
+  ]
+    .filter(Boolean)
+    .join(" — ");
   return (
     <>
       <BaseEdge id={id} path={path} className={className} {...(markerEnd ? { markerEnd } : {})} interactionWidth={16} />

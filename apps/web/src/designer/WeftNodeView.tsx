@@ -19,10 +19,14 @@ export const WeftNodeView = memo(function WeftNodeView({ id, type, data, selecte
   const subtitle = nodeSubtitle(type ?? "", s, kind.title);
   const badges: { text: string; title: string }[] = [];
   const retry = s.retry as { maxAttempts?: number } | undefined;
-  if (retry?.maxAttempts && retry.maxAttempts > 1) badges.push({ text: `↻ ${retry.maxAttempts}×`, title: `Retries: up to ${retry.maxAttempts} attempts` });
-  if (typeof s.timeoutMs === "number") badges.push({ text: `timeout ${formatDuration(s.timeoutMs)}`, title: `Timeout: ${formatDuration(s.timeoutMs)}` });
-  if (s.approval) badges.push({ text: "✓ approval", title: `Approval: ${((s.approval as { choices?: string[] }).choices ?? []).join(" / ")}` });
-  if (type === "map" && typeof s.maxConcurrency === "number") badges.push({ text: `≤ ${s.maxConcurrency} at once`, title: "Max concurrency" });
+  if (retry?.maxAttempts && retry.maxAttempts > 1)
+    badges.push({ text: `↻ ${retry.maxAttempts}×`, title: `Retries: up to ${retry.maxAttempts} attempts` });
+  if (typeof s.timeoutMs === "number")
+    badges.push({ text: `timeout ${formatDuration(s.timeoutMs)}`, title: `Timeout: ${formatDuration(s.timeoutMs)}` });
+  if (s.approval)
+    badges.push({ text: "✓ approval", title: `Approval: ${((s.approval as { choices?: string[] }).choices ?? []).join(" / ")}` });
+  if (type === "map" && typeof s.maxConcurrency === "number")
+    badges.push({ text: `≤ ${s.maxConcurrency} at once`, title: "Max concurrency" });
   if (type === "join" && s.mode === "any") badges.push({ text: "first", title: "Join mode: any (the first branch)" });
   const activityTitle = activityName ? activities.get(activityName)?.title : undefined;
 
@@ -35,7 +39,12 @@ export const WeftNodeView = memo(function WeftNodeView({ id, type, data, selecte
   ].join(" ");
 
   return (
-    <div className={className} style={{ "--kind": kind.color } as React.CSSProperties} data-testid={`node-${id}`} aria-label={`${kind.title} ${label}`}>
+    <div
+      className={className}
+      style={{ "--kind": kind.color } as React.CSSProperties}
+      data-testid={`node-${id}`}
+      aria-label={`${kind.title} ${label}`}
+    >
       {kind.input ? <Handle type="target" position={Position.Left} className="handle handle-in" aria-label={`Input of ${label}`} /> : null}
       <div className="wnode-head">
         <span className="wnode-icon" aria-hidden="true">
@@ -50,8 +59,20 @@ export const WeftNodeView = memo(function WeftNodeView({ id, type, data, selecte
           </div>
         </div>
         {problems.length ? (
-          <Tooltip content={<ul className="tip-list">{problems.map((p, i) => <li key={i}>{p.message}</li>)}</ul>}>
-            <button type="button" className={errors.length ? "wnode-problem" : "wnode-problem warning"} aria-label={`${problems.length} problem${problems.length > 1 ? "s" : ""} on ${label}: ${problems.map((p) => p.message).join(" ")}`}>
+          <Tooltip
+            content={
+              <ul className="tip-list">
+                {problems.map((p, i) => (
+                  <li key={i}>{p.message}</li>
+                ))}
+              </ul>
+            }
+          >
+            <button
+              type="button"
+              className={errors.length ? "wnode-problem" : "wnode-problem warning"}
+              aria-label={`${problems.length} problem${problems.length > 1 ? "s" : ""} on ${label}: ${problems.map((p) => p.message).join(" ")}`}
+            >
               !
             </button>
           </Tooltip>
@@ -72,13 +93,36 @@ export const WeftNodeView = memo(function WeftNodeView({ id, type, data, selecte
         </div>
       ) : null}
       {kind.outputs.includes("next") ? (
-        <Handle type="source" id="next" position={Position.Right} className="handle handle-next" aria-label={`Next from ${label}`} title="Next: drag to the following node" />
+        <Handle
+          type="source"
+          id="next"
+          position={Position.Right}
+          className="handle handle-next"
+          aria-label={`Next from ${label}`}
+          title="Next: drag to the following node"
+        />
       ) : null}
       {kind.outputs.includes("error") ? (
-        <Handle type="source" id="error" position={Position.Bottom} className="handle handle-error" style={{ left: "35%" }} aria-label={`On error from ${label}`} title="On error: taken when it fails after its retries" />
+        <Handle
+          type="source"
+          id="error"
+          position={Position.Bottom}
+          className="handle handle-error"
+          style={{ left: "35%" }}
+          aria-label={`On error from ${label}`}
+          title="On error: taken when it fails after its retries"
+        />
       ) : null}
       {kind.outputs.includes("timeout") ? (
-        <Handle type="source" id="timeout" position={Position.Bottom} className="handle handle-timeout" style={{ left: "65%" }} aria-label={`On timeout from ${label}`} title="On timeout: taken when the wait times out" />
+        <Handle
+          type="source"
+          id="timeout"
+          position={Position.Bottom}
+          className="handle handle-timeout"
+          style={{ left: "65%" }}
+          aria-label={`On timeout from ${label}`}
+          title="On timeout: taken when the wait times out"
+        />
       ) : null}
     </div>
   );
@@ -109,9 +153,17 @@ function nodeSubtitle(type: string, s: Record<string, unknown>, title: string): 
     case "choice":
       return "takes the first true branch";
     case "delay":
-      return typeof s.durationMs === "number" ? `waits ${formatDuration(s.durationMs)}` : text(s.until) ? `until ${String(s.until)}` : "waits";
+      return typeof s.durationMs === "number"
+        ? `waits ${formatDuration(s.durationMs)}`
+        : text(s.until)
+          ? `until ${String(s.until)}`
+          : "waits";
     case "transform":
-      return `sets ${Object.keys((s.assign as object | undefined) ?? {}).map((k) => `vars.${k}`).join(", ") || "variables"}`;
+      return `sets ${
+        Object.keys((s.assign as object | undefined) ?? {})
+          .map((k) => `vars.${k}`)
+          .join(", ") || "variables"
+      }`;
     case "setStatus":
       return `status ${String(s.status ?? "")}`;
     default:

@@ -96,7 +96,13 @@ export function SelectField(props: {
   return (
     <div className="field">
       <label htmlFor={id}>{props.label}</label>
-      <select id={id} value={props.value} disabled={props.disabled} onChange={(e) => props.onChange(e.target.value)} aria-describedby={props.hint ? `${id}-hint` : undefined}>
+      <select
+        id={id}
+        value={props.value}
+        disabled={props.disabled}
+        onChange={(e) => props.onChange(e.target.value)}
+        aria-describedby={props.hint ? `${id}-hint` : undefined}
+      >
         {props.options.map((o) => (
           <option key={o.value} value={o.value}>
             {o.label}

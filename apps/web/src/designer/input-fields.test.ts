@@ -16,11 +16,16 @@ describe("activity input as fields", () => {
   it("gives up on anything that is not a plain object of pairs", () => {
     expect(splitObjectExpression("input")).toBeUndefined();
     expect(splitObjectExpression("{ input.a: 1 }")).toBeUndefined();
-    expect(splitObjectExpression("{ \"a\": 1 } ~> $merge")).toBeUndefined();
+    expect(splitObjectExpression('{ "a": 1 } ~> $merge')).toBeUndefined();
   });
 
   it("joins fields back, leaving out empty ones", () => {
-    expect(joinObjectExpression([{ key: "to", expression: "input.email" }, { key: "subject", expression: "" }])).toBe('{ "to": input.email }');
+    expect(
+      joinObjectExpression([
+        { key: "to", expression: "input.email" },
+        { key: "subject", expression: "" },
+      ]),
+    ).toBe('{ "to": input.email }');
     expect(joinObjectExpression([])).toBeUndefined();
   });
 });

@@ -65,7 +65,9 @@ export async function autoLayout(
   };
   const edgesWithin = (parent: string | undefined) =>
     edges
-      .filter((e) => parentOf.get(e.source) === parent && parentOf.get(e.target) === parent && parentOf.has(e.source) && parentOf.has(e.target))
+      .filter(
+        (e) => parentOf.get(e.source) === parent && parentOf.get(e.target) === parent && parentOf.has(e.source) && parentOf.has(e.target),
+      )
       .map((e) => ({ id: e.id, sources: [e.source], targets: [e.target] }));
 
   const graph: ElkNode = {
@@ -75,7 +77,11 @@ export async function autoLayout(
       "elk.padding": "[top=20,left=20,bottom=20,right=20]",
       // A long pipeline wraps into rows (each still left to right) to fit the canvas's shape.
       ...(options.aspectRatio
-        ? { "elk.layered.wrapping.strategy": "MULTI_EDGE", "elk.aspectRatio": String(options.aspectRatio), "elk.layered.wrapping.additionalEdgeSpacing": "24" }
+        ? {
+            "elk.layered.wrapping.strategy": "MULTI_EDGE",
+            "elk.aspectRatio": String(options.aspectRatio),
+            "elk.layered.wrapping.additionalEdgeSpacing": "24",
+          }
         : {}),
     },
     children: (byParent.get(undefined) ?? []).map(build),

@@ -139,7 +139,10 @@ export function mapSize(map: WeftNode, nodes: readonly WeftNode[]): { width: num
     right = Math.max(right, child.position.x + w);
     bottom = Math.max(bottom, child.position.y + h);
   }
-  return { width: Math.max(NODE_WIDTH + 2 * MAP_PADDING.side, right + MAP_PADDING.side), height: Math.max(150, bottom + MAP_PADDING.bottom) };
+  return {
+    width: Math.max(NODE_WIDTH + 2 * MAP_PADDING.side, right + MAP_PADDING.side),
+    height: Math.max(150, bottom + MAP_PADDING.bottom),
+  };
 }
 
 /** Gives every map node the size of its body; other nodes pass through unchanged. */

@@ -56,7 +56,19 @@ export function sampleInput(schema: JsonSchema | undefined): unknown {
   const out: Record<string, unknown> = {};
   for (const [name, sub] of Object.entries(schema.properties)) {
     const type = Array.isArray(sub.type) ? sub.type[0] : sub.type;
-    out[name] = sub.default ?? (type === "string" ? "" : type === "number" || type === "integer" ? 0 : type === "array" ? [] : type === "boolean" ? false : type === "object" ? {} : null);
+    out[name] =
+      sub.default ??
+      (type === "string"
+        ? ""
+        : type === "number" || type === "integer"
+          ? 0
+          : type === "array"
+            ? []
+            : type === "boolean"
+              ? false
+              : type === "object"
+                ? {}
+                : null);
   }
   return out;
 }

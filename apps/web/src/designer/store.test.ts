@@ -53,7 +53,13 @@ describe("designer store", () => {
     expect(nodes[1]?.position.x).toBeGreaterThan(nodes[0]!.position.x);
     expect(edges).toHaveLength(1);
     expect(edges[0]).toMatchObject({ source: start, target: echo, sourceHandle: "next" });
-    expect(store.getState().toDefinition().nodes[1]).toEqual({ id: "echo", type: "activity", label: "Echo", position: nodes[1]!.position, activity: "util.echo" });
+    expect(store.getState().toDefinition().nodes[1]).toEqual({
+      id: "echo",
+      type: "activity",
+      label: "Echo",
+      position: nodes[1]!.position,
+      activity: "util.echo",
+    });
   });
 
   it("undoes and redoes every edit", () => {
@@ -124,7 +130,11 @@ describe("designer store", () => {
     expect(pasted[0]!.position).toEqual({ x: 700, y: 140 });
     const newEdges = s().edges.filter((e) => pasted.some((n) => n.id === e.source));
     expect(newEdges.map((e) => `${e.source}->${e.target}`).sort()).toEqual(["pdf2->merge2", "video2->merge2"]);
-    expect(s().nodes.find((n) => n.id === "video2")?.data.settings.retry).toEqual({ maxAttempts: 3, firstIntervalMs: 1000, backoffCoefficient: 2 });
+    expect(s().nodes.find((n) => n.id === "video2")?.data.settings.retry).toEqual({
+      maxAttempts: 3,
+      firstIntervalMs: 1000,
+      backoffCoefficient: 2,
+    });
     s().undo();
     expect(s().nodes).toHaveLength(orderProcessing.nodes.length);
   });
@@ -146,7 +156,10 @@ describe("designer store", () => {
     const store = createDesignerStore(orderProcessing as never, { readOnly: true });
     store.getState().updateNode("save", { label: "x" });
     store.getState().onNodesChange([{ type: "select", id: "save", selected: true }]);
-    expect(store.getState().nodes.find((n) => n.id === "save")).toMatchObject({ selected: true, data: { settings: { label: "Save order" } } });
+    expect(store.getState().nodes.find((n) => n.id === "save")).toMatchObject({
+      selected: true,
+      data: { settings: { label: "Save order" } },
+    });
     expect(store.getState().past).toHaveLength(0);
   });
 });
@@ -159,9 +172,17 @@ describe("moving nodes in and out of a map", () => {
     s().reparent("thumbnail", "transcodeAll", { x: 40, y: 160 });
     const ids = s().nodes.map((n) => n.id);
     expect(ids.indexOf("thumbnail")).toBe(ids.indexOf("transcodeAll") + 1);
-    expect(s().toDefinition().nodes.find((n) => n.id === "thumbnail")).toMatchObject({ parentId: "transcodeAll", position: { x: 40, y: 160 } });
+    expect(
+      s()
+        .toDefinition()
+        .nodes.find((n) => n.id === "thumbnail"),
+    ).toMatchObject({ parentId: "transcodeAll", position: { x: 40, y: 160 } });
     s().reparent("thumbnail", undefined, { x: 1800, y: 400 });
-    expect(s().toDefinition().nodes.find((n) => n.id === "thumbnail")).not.toHaveProperty("parentId");
+    expect(
+      s()
+        .toDefinition()
+        .nodes.find((n) => n.id === "thumbnail"),
+    ).not.toHaveProperty("parentId");
     s().undo();
     expect(s().toDefinition()).toEqual(videoPipeline);
   });

@@ -1,12 +1,5 @@
 import type { WorkflowDefinition } from "@weft/definition";
-import {
-  applyEdgeChanges,
-  applyNodeChanges,
-  type Connection,
-  type EdgeChange,
-  type NodeChange,
-  type XYPosition,
-} from "@xyflow/react";
+import { applyEdgeChanges, applyNodeChanges, type Connection, type EdgeChange, type NodeChange, type XYPosition } from "@xyflow/react";
 import { createStore, type StoreApi } from "zustand/vanilla";
 import {
   definitionToFlow,
@@ -198,7 +191,7 @@ export function createDesignerStore(
         const taken = new Set(state.nodes.map((n) => n.id));
         const settings: Record<string, unknown> = { ...kind.defaults, ...opts.settings };
         const activityName = typeof settings.activity === "string" ? settings.activity : undefined;
-        const base = type === "activity" && activityName ? activityName.split(".").pop() ?? type : type;
+        const base = type === "activity" && activityName ? (activityName.split(".").pop() ?? type) : type;
         const id = uniqueNodeId(base, taken);
         const label = typeof settings.label === "string" ? settings.label : undefined;
         delete settings.label;
@@ -209,7 +202,11 @@ export function createDesignerStore(
           // To the right of the node it follows, below any sibling already there.
           const x = after.position.x + NODE_WIDTH + 80;
           let y = after.position.y;
-          while (state.nodes.some((n) => n.parentId === parentId && Math.abs(n.position.x - x) < NODE_WIDTH && Math.abs(n.position.y - y) < NODE_HEIGHT)) {
+          while (
+            state.nodes.some(
+              (n) => n.parentId === parentId && Math.abs(n.position.x - x) < NODE_WIDTH && Math.abs(n.position.y - y) < NODE_HEIGHT,
+            )
+          ) {
             y += NODE_HEIGHT + 40;
           }
           position = { x, y };
@@ -230,7 +227,14 @@ export function createDesignerStore(
           const edgeIds = new Set(edges.map((e) => e.id));
           edges = [
             ...edges,
-            { id: uniqueEdgeId(after.id, id, edgeIds), source: after.id, target: id, sourceHandle: "next", type: "weft", data: { settings: {}, keys: ["id", "source", "target"] } },
+            {
+              id: uniqueEdgeId(after.id, id, edgeIds),
+              source: after.id,
+              target: id,
+              sourceHandle: "next",
+              type: "weft",
+              data: { settings: {}, keys: ["id", "source", "target"] },
+            },
           ];
         }
         edit({ nodes, edges });
@@ -285,7 +289,11 @@ export function createDesignerStore(
         if (state.readOnly) return;
         const node = state.nodes.find((n) => n.id === id);
         if (!node || node.parentId === parentId || id === parentId) return;
-        const moved: WeftNode = { ...node, position, data: { ...node.data, keys: node.data.keys.includes("parentId") || !parentId ? node.data.keys : [...node.data.keys, "parentId"] } };
+        const moved: WeftNode = {
+          ...node,
+          position,
+          data: { ...node.data, keys: node.data.keys.includes("parentId") || !parentId ? node.data.keys : [...node.data.keys, "parentId"] },
+        };
         if (parentId) moved.parentId = parentId;
         else delete moved.parentId;
         // React Flow wants a parent before its children: put the node right after its new parent.
@@ -366,7 +374,14 @@ export function createDesignerStore(
           const target = renamed.get(e.target)!;
           const id = uniqueEdgeId(source, target, edgeIds);
           edgeIds.add(id);
-          return { ...e, id, source, target, selected: false, ...(e.data ? { data: { ...e.data, settings: structuredClone(e.data.settings) } } : {}) };
+          return {
+            ...e,
+            id,
+            source,
+            target,
+            selected: false,
+            ...(e.data ? { data: { ...e.data, settings: structuredClone(e.data.settings) } } : {}),
+          };
         });
         edit({
           nodes: [...state.nodes.map((n) => (n.selected ? { ...n, selected: false } : n)), ...pasted],

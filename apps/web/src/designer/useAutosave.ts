@@ -38,7 +38,10 @@ export function useAutosave(store: DesignerStore, workflowId: string, enabled: b
         void queryClient.invalidateQueries({ queryKey: queryKeys.workflows, exact: true });
         setState(store.getState().revision === revision ? { status: "saved" } : { status: "pending" });
       } catch (error) {
-        setState({ status: "error", message: isApiError(error) ? error.detail || error.title : error instanceof Error ? error.message : String(error) });
+        setState({
+          status: "error",
+          message: isApiError(error) ? error.detail || error.title : error instanceof Error ? error.message : String(error),
+        });
         throw error;
       }
     })();

@@ -65,9 +65,7 @@ export function HistoryTable({ events, origin }: { events: readonly HistoryEvent
                   aria-label={`Event ${event.seq} ${event.type}${nodeId ? ` on ${nodeId}` : ""}`}
                   onClick={() => toggle(event.seq)}
                 >
-                  <span className="mono">
-                    {event.seq}
-                  </span>
+                  <span className="mono">{event.seq}</span>
                   <span>
                     {expanded ? "▾" : "▸"} {event.type}
                     {event.name ? <span className="muted"> {event.name}</span> : null}

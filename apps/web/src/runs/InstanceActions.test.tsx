@@ -37,7 +37,9 @@ describe("InstanceActions", () => {
   });
 
   it("hides retry now when nothing backs off, and shows a refused action's problem", async () => {
-    const { client } = fakeClient((call) => (call.url.endsWith("/rewind") ? problem(409, "Conflict", "Instance 'i1' is not failed.") : [202, {}]));
+    const { client } = fakeClient((call) =>
+      call.url.endsWith("/rewind") ? problem(409, "Conflict", "Instance 'i1' is not failed.") : [202, {}],
+    );
     render(
       <Providers client={client}>
         <InstanceActions instance={instance("failed")} states={{}} />
@@ -52,8 +54,24 @@ describe("InstanceActions", () => {
 
   it("restarts from a chosen step on a chosen published version and opens the new run", async () => {
     const { client, calls } = fakeClient((call) => {
-      if (call.url === "/api/workflows/video-pipeline") return [200, { id: "video-pipeline", draft: {}, latestVersion: 2, versions: [{ version: 1, publishedAt: "" }, { version: 2, publishedAt: "" }] }];
-      if (call.url.startsWith("/api/workflows/video-pipeline/versions/")) return [200, { id: "video-pipeline", name: "V", version: 2, nodes: [{ id: "notify", type: "activity", label: "Notify" }], edges: [] }];
+      if (call.url === "/api/workflows/video-pipeline")
+        return [
+          200,
+          {
+            id: "video-pipeline",
+            draft: {},
+            latestVersion: 2,
+            versions: [
+              { version: 1, publishedAt: "" },
+              { version: 2, publishedAt: "" },
+            ],
+          },
+        ];
+      if (call.url.startsWith("/api/workflows/video-pipeline/versions/"))
+        return [
+          200,
+          { id: "video-pipeline", name: "V", version: 2, nodes: [{ id: "notify", type: "activity", label: "Notify" }], edges: [] },
+        ];
       if (call.url.includes("/restart-points?version=2")) return [200, { version: 2, nodeIds: ["transcodeAll", "notify"] }];
       if (call.url.includes("/restart-points")) return [200, { version: 1, nodeIds: ["transcodeAll"] }];
       if (call.url.endsWith("/restart-from")) return [202, { instanceId: "i2", workflowId: "video-pipeline", version: 2, links: {} }];
@@ -71,14 +89,20 @@ describe("InstanceActions", () => {
     await within(dialog).findByRole("option", { name: "Notify (notify)" });
     await userEvent.selectOptions(within(dialog).getByLabelText("Step"), "notify");
     await userEvent.click(within(dialog).getByRole("button", { name: "Restart from here" }));
-    await waitFor(() => expect((screen.getByTestId("location")).textContent).toContain("/runs/i2"));
-    expect(calls.find((c) => c.url.endsWith("/restart-from"))).toMatchObject({ method: "POST", url: "/api/instances/i1/restart-from", body: { nodeId: "notify", version: 2 } });
+    await waitFor(() => expect(screen.getByTestId("location").textContent).toContain("/runs/i2"));
+    expect(calls.find((c) => c.url.endsWith("/restart-from"))).toMatchObject({
+      method: "POST",
+      url: "/api/instances/i1/restart-from",
+      body: { nodeId: "notify", version: 2 },
+    });
   });
 
   it("shows why a restart from a step is refused", async () => {
     const { client } = fakeClient((call) => {
-      if (call.url === "/api/workflows/video-pipeline") return [200, { id: "video-pipeline", draft: {}, latestVersion: 1, versions: [{ version: 1, publishedAt: "" }] }];
-      if (call.url.startsWith("/api/workflows/video-pipeline/versions/")) return [200, { id: "video-pipeline", name: "V", version: 1, nodes: [], edges: [] }];
+      if (call.url === "/api/workflows/video-pipeline")
+        return [200, { id: "video-pipeline", draft: {}, latestVersion: 1, versions: [{ version: 1, publishedAt: "" }] }];
+      if (call.url.startsWith("/api/workflows/video-pipeline/versions/"))
+        return [200, { id: "video-pipeline", name: "V", version: 1, nodes: [], edges: [] }];
       if (call.url.includes("/restart-points")) return [200, { version: 1, nodeIds: ["notify"] }];
       return problem(409, "Conflict", "Instance 'i1' never reached 'notify'.");
     });

@@ -21,7 +21,15 @@ const LABELS: Record<Action, string> = {
 };
 
 /** The instance's actions; a refused one shows the server's problem+json beside the buttons. */
-export function InstanceActions({ instance, states, definition }: { instance: InstanceDetail; states: NodeStates; definition?: WorkflowDefinition | undefined }) {
+export function InstanceActions({
+  instance,
+  states,
+  definition,
+}: {
+  instance: InstanceDetail;
+  states: NodeStates;
+  definition?: WorkflowDefinition | undefined;
+}) {
   const client = useWeftClient();
   const queryClient = useQueryClient();
   const navigate = useNavigate();
@@ -113,7 +121,9 @@ export function InstanceActions({ instance, states, definition }: { instance: In
         open={confirm !== undefined}
         onOpenChange={(open) => !open && setConfirm(undefined)}
         title={confirm === "purge" ? "Purge this run?" : "Terminate this run?"}
-        description={confirm === "purge" ? "The run and its whole history are deleted for good." : "It stops where it is; running steps are abandoned."}
+        description={
+          confirm === "purge" ? "The run and its whole history are deleted for good." : "It stops where it is; running steps are abandoned."
+        }
         footer={
           <>
             <button type="button" className="btn" onClick={() => setConfirm(undefined)}>
@@ -145,7 +155,17 @@ export function InstanceActions({ instance, states, definition }: { instance: In
   );
 }
 
-function RaiseEventDialog({ open, onOpenChange, instanceId, definition }: { open: boolean; onOpenChange(open: boolean): void; instanceId: string; definition?: WorkflowDefinition | undefined }) {
+function RaiseEventDialog({
+  open,
+  onOpenChange,
+  instanceId,
+  definition,
+}: {
+  open: boolean;
+  onOpenChange(open: boolean): void;
+  instanceId: string;
+  definition?: WorkflowDefinition | undefined;
+}) {
   const client = useWeftClient();
   const events = [...new Set((definition?.nodes ?? []).flatMap((n) => (n.type === "waitForEvent" ? [n.event] : [])))];
   const [name, setName] = useState("");
@@ -182,7 +202,13 @@ function RaiseEventDialog({ open, onOpenChange, instanceId, definition }: { open
     >
       <div className="field">
         <label htmlFor="event-name">Event name</label>
-        <input id="event-name" list="event-names" value={name} onChange={(e) => setName(e.target.value)} placeholder={events[0] ?? "OrderApprovalResult"} />
+        <input
+          id="event-name"
+          list="event-names"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          placeholder={events[0] ?? "OrderApprovalResult"}
+        />
         <datalist id="event-names">
           {events.map((e) => (
             <option key={e} value={e} />

@@ -50,7 +50,13 @@ function RetryNodeButton({ instanceId, nodeId }: { instanceId: string; nodeId: s
   const retry = useMutation({ mutationFn: () => client.instances.retryNow(instanceId, { nodeId }), meta: { silent: true } });
   return (
     <div className="retry-now">
-      <button type="button" className="btn btn-sm btn-primary" disabled={retry.isPending} onClick={() => retry.mutate()} aria-label={`Retry ${nodeId} now`}>
+      <button
+        type="button"
+        className="btn btn-sm btn-primary"
+        disabled={retry.isPending}
+        onClick={() => retry.mutate()}
+        aria-label={`Retry ${nodeId} now`}
+      >
         Retry now
       </button>
       {retry.error ? (
@@ -87,7 +93,11 @@ export function InstancePage() {
     () =>
       live.history
         .filter((e) => e.type === "SubOrchestrationCreated")
-        .map((e) => ({ id: String((e as HistoryEvent & { instanceId?: string }).instanceId ?? ""), name: e.name ?? "", nodeId: e.tags?.nodeId }))
+        .map((e) => ({
+          id: String((e as HistoryEvent & { instanceId?: string }).instanceId ?? ""),
+          name: e.name ?? "",
+          nodeId: e.tags?.nodeId,
+        }))
         .filter((c) => c.id),
     [live.history],
   );
@@ -97,7 +107,15 @@ export function InstancePage() {
       if (!instance || terminal || !state) return null;
       const node = plan?.nodes[nodeId]?.node;
       if (state.status === "waiting" && node?.type === "waitForEvent" && node.approval) {
-        return <ApprovalButtons compact instanceId={instance.instanceId} event={node.event} choices={node.approval.choices} title={node.approval.title} />;
+        return (
+          <ApprovalButtons
+            compact
+            instanceId={instance.instanceId}
+            event={node.event}
+            choices={node.approval.choices}
+            title={node.approval.title}
+          />
+        );
       }
       if (state.status === "retrying") return <RetryNodeButton instanceId={instance.instanceId} nodeId={nodeId} />;
       return null;
@@ -136,13 +154,21 @@ export function InstancePage() {
           <StatusChip status={instance.status} />
         </span>
         <span className={`conn conn-${live.connection}`} role="status" aria-label={`Live updates: ${live.connection}`}>
-          {live.connection === "live" ? "● live" : live.connection === "reconnecting" ? "reconnecting…" : live.connection === "closed" ? "finished" : "connecting…"}
+          {live.connection === "live"
+            ? "● live"
+            : live.connection === "reconnecting"
+              ? "reconnecting…"
+              : live.connection === "closed"
+                ? "finished"
+                : "connecting…"}
         </span>
       </div>
       <dl className="facts instance-facts">
         <dt>Workflow</dt>
         <dd>
-          <Link to={`/workflows/${encodeURIComponent(instance.workflowId)}${instance.version ? `?version=${instance.version}` : ""}`}>{instance.workflowId}</Link>
+          <Link to={`/workflows/${encodeURIComponent(instance.workflowId)}${instance.version ? `?version=${instance.version}` : ""}`}>
+            {instance.workflowId}
+          </Link>
           {instance.version !== null ? <span className="muted"> v{instance.version}</span> : null}
         </dd>
         <dt>Started</dt>
@@ -150,7 +176,13 @@ export function InstancePage() {
         <dt>Duration</dt>
         <dd data-testid="instance-duration">{formatElapsed(ended - started)}</dd>
         <dt>Custom status</dt>
-        <dd>{instance.customStatus === null || instance.customStatus === undefined ? <span className="muted">—</span> : <code>{JSON.stringify(instance.customStatus)}</code>}</dd>
+        <dd>
+          {instance.customStatus === null || instance.customStatus === undefined ? (
+            <span className="muted">—</span>
+          ) : (
+            <code>{JSON.stringify(instance.customStatus)}</code>
+          )}
+        </dd>
         {instance.parentInstanceId ? (
           <>
             <dt>Parent</dt>
@@ -188,7 +220,8 @@ export function InstancePage() {
           <RunDrawing definition={live.definition} states={live.states} terminal={terminal} extras={extras} />
         ) : instance.version === null ? (
           <p className="muted">
-            A code-first orchestrator from <code>weft.config</code>: there is no drawing. Its steps are on the timeline and in the history below.
+            A code-first orchestrator from <code>weft.config</code>: there is no drawing. Its steps are on the timeline and in the history
+            below.
           </p>
         ) : live.planError ? (
           <p className="field-error">The drawing is not available: {live.planError}</p>
@@ -214,7 +247,13 @@ export function InstancePage() {
         </section>
         <section className="panel" aria-labelledby="output-title">
           <h2 id="output-title">{instance.error ? "Error" : "Output"}</h2>
-          {instance.error ? <ErrorDetail error={instance.error} /> : terminal ? <Json value={instance.output} label="Output" /> : <p className="muted">Not finished yet.</p>}
+          {instance.error ? (
+            <ErrorDetail error={instance.error} />
+          ) : terminal ? (
+            <Json value={instance.output} label="Output" />
+          ) : (
+            <p className="muted">Not finished yet.</p>
+          )}
         </section>
       </div>
 

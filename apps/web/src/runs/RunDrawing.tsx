@@ -84,7 +84,11 @@ const RunNodeView = memo(function RunNodeView({ id, data }: NodeProps<RunNode>) 
           </span>
         ) : null}
         {progress ? (
-          <span className="rnode-progress" data-testid={`map-progress-${id}`} title={`${progress.done} done, ${progress.failed} failed, ${progress.running} running`}>
+          <span
+            className="rnode-progress"
+            data-testid={`map-progress-${id}`}
+            title={`${progress.done} done, ${progress.failed} failed, ${progress.running} running`}
+          >
             {progress.done}/{progress.total}
             <span className="rnode-progress-bar" aria-hidden="true">
               <span style={{ width: `${progress.total ? (progress.done / progress.total) * 100 : 0}%` }} />
@@ -98,7 +102,9 @@ const RunNodeView = memo(function RunNodeView({ id, data }: NodeProps<RunNode>) 
         </div>
       ) : null}
       {extra ? <div className="rnode-extra nodrag nopan">{extra}</div> : null}
-      {data.type !== "end" && data.type !== "fail" ? <Handle type="source" position={Position.Right} className="rhandle" isConnectable={false} /> : null}
+      {data.type !== "end" && data.type !== "fail" ? (
+        <Handle type="source" position={Position.Right} className="rhandle" isConnectable={false} />
+      ) : null}
     </div>
   );
 });
@@ -107,13 +113,32 @@ const nodeTypes = { run: RunNodeView };
 
 /** A smooth-step edge; one that goes back left (a wrapped row) runs along a free lane, as in the designer. */
 const RunEdgeView = memo(function RunEdgeView(props: EdgeProps) {
-  const { sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, markerEnd, label, labelStyle, labelBgPadding, labelBgBorderRadius, labelShowBg, labelBgStyle } = props;
+  const {
+    sourceX,
+    sourceY,
+    targetX,
+    targetY,
+    sourcePosition,
+    targetPosition,
+    markerEnd,
+    label,
+    labelStyle,
+    labelBgPadding,
+    labelBgBorderRadius,
+    labelShowBg,
+    labelBgStyle,
+  } = props;
   const backward = targetX < sourceX - 40 && sourcePosition === "right";
   const lane = useStore(
-    useCallback((state: ReactFlowState) => (backward ? freeLane(state, sourceX + 24, targetX - 24, sourceY, targetY) : null), [backward, sourceX, targetX, sourceY, targetY]),
+    useCallback(
+      (state: ReactFlowState) => (backward ? freeLane(state, sourceX + 24, targetX - 24, sourceY, targetY) : null),
+      [backward, sourceX, targetX, sourceY, targetY],
+    ),
   );
   const [path, labelX, labelY] =
-    lane !== null ? lanePath(sourceX, sourceY, targetX, targetY, lane) : getSmoothStepPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, borderRadius: 10 });
+    lane !== null
+      ? lanePath(sourceX, sourceY, targetX, targetY, lane)
+      : getSmoothStepPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, borderRadius: 10 });
   return (
     <BaseEdge
       path={path}
@@ -156,7 +181,10 @@ export const fitZoom = (b: { width: number; height: number }, size: { width: num
  * pipeline), laid out again with the designer's wrapped auto-layout into rows that fit the
  * drawing's shape (the drawing as saved until that layout is ready). Undefined until the size is known.
  */
-function useReadableDefinition(definition: WorkflowDefinition, size: { width: number; height: number } | undefined): WorkflowDefinition | undefined {
+function useReadableDefinition(
+  definition: WorkflowDefinition,
+  size: { width: number; height: number } | undefined,
+): WorkflowDefinition | undefined {
   const [wrapped, setWrapped] = useState<{ of: WorkflowDefinition; definition: WorkflowDefinition } | undefined>();
   const needsWrap = useMemo(() => {
     if (!size) return undefined;
@@ -206,7 +234,11 @@ function absolute(nodes: readonly RunNode[], node: RunNode): { x: number; y: num
  * The view: everything, when it fits at a readable zoom; otherwise the readable zoom,
  * centred on the step that matters (running, waiting, retrying or failed), or the start.
  */
-export function viewportFor(nodes: readonly RunNode[], size: { width: number; height: number }, focus: string | undefined): { x: number; y: number; zoom: number } {
+export function viewportFor(
+  nodes: readonly RunNode[],
+  size: { width: number; height: number },
+  focus: string | undefined,
+): { x: number; y: number; zoom: number } {
   const b = boundsOf(nodes);
   const fit = fitZoom(b, size);
   if (fit >= MIN_READABLE_ZOOM) {
@@ -216,16 +248,32 @@ export function viewportFor(nodes: readonly RunNode[], size: { width: number; he
   const target = focus ? nodes.find((n) => n.id === focus) : undefined;
   const at = target ? absolute(nodes, target) : undefined;
   const span = (lo: number, hi: number, wanted: number) => Math.min(lo, Math.max(hi, wanted));
-  const x = span(PAD - b.x * zoom, size.width - PAD - (b.x + b.width) * zoom, at ? size.width / 2 - (at.x + RUN_NODE_WIDTH / 2) * zoom : PAD - b.x * zoom);
+  const x = span(
+    PAD - b.x * zoom,
+    size.width - PAD - (b.x + b.width) * zoom,
+    at ? size.width / 2 - (at.x + RUN_NODE_WIDTH / 2) * zoom : PAD - b.x * zoom,
+  );
   const y =
     b.height * zoom <= size.height - 2 * PAD
       ? (size.height - b.height * zoom) / 2 - b.y * zoom
-      : span(PAD - b.y * zoom, size.height - PAD - (b.y + b.height) * zoom, at ? size.height / 2 - (at.y + RUN_NODE_HEIGHT / 2) * zoom : PAD - b.y * zoom);
+      : span(
+          PAD - b.y * zoom,
+          size.height - PAD - (b.y + b.height) * zoom,
+          at ? size.height / 2 - (at.y + RUN_NODE_HEIGHT / 2) * zoom : PAD - b.y * zoom,
+        );
   return { x, y, zoom };
 }
 
 /** Moves the view to the step that matters when it changes, until the user pans or zooms. */
-function FollowFocus({ focus, size, nodes }: { focus: string | undefined; size: { width: number; height: number }; nodes: readonly RunNode[] }) {
+function FollowFocus({
+  focus,
+  size,
+  nodes,
+}: {
+  focus: string | undefined;
+  size: { width: number; height: number };
+  nodes: readonly RunNode[];
+}) {
   const flow = useReactFlow();
   const moved = useRef(false);
   const first = useRef(focus);
@@ -319,10 +367,15 @@ export function toRunEdges(definition: WorkflowDefinition, states: NodeStates, t
     const sourceDone = source?.status === "succeeded" || source?.status === "failed";
     const targetStarted = Boolean(target && target.status !== "idle" && target.status !== "skipped");
     const active = !terminal && Boolean(target && ACTIVE_NODE_STATUSES.has(target.status)) && (sourceDone || source?.status === "waiting");
-    const choiceTaken = source?.takenEdge !== undefined ? source.takenEdge === edge.id || (source.takenEdge === "default" && e.default === true) : undefined;
+    const choiceTaken =
+      source?.takenEdge !== undefined ? source.takenEdge === edge.id || (source.takenEdge === "default" && e.default === true) : undefined;
     const taken = choiceTaken ?? (sourceDone && targetStarted);
     const kind = typeof e.kind === "string" ? e.kind : "next";
-    const className = ["redge", `redge-${kind}`, active ? "is-active" : taken ? "is-taken" : terminal || choiceTaken === false ? "is-not-taken" : ""].join(" ");
+    const className = [
+      "redge",
+      `redge-${kind}`,
+      active ? "is-active" : taken ? "is-taken" : terminal || choiceTaken === false ? "is-not-taken" : "",
+    ].join(" ");
     return {
       id: edge.id,
       type: "run",
@@ -340,7 +393,17 @@ export function toRunEdges(definition: WorkflowDefinition, states: NodeStates, t
 
 const FOCUS_ORDER = ["failed", "retrying", "waiting", "running"];
 
-export function RunDrawing({ definition, states, terminal, extras }: { definition: WorkflowDefinition; states: NodeStates; terminal: boolean; extras?: NodeExtras }) {
+export function RunDrawing({
+  definition,
+  states,
+  terminal,
+  extras,
+}: {
+  definition: WorkflowDefinition;
+  states: NodeStates;
+  terminal: boolean;
+  extras?: NodeExtras;
+}) {
   const box = useRef<HTMLDivElement>(null);
   const [size, setSize] = useState<{ width: number; height: number } | undefined>();
   useLayoutEffect(() => {

@@ -8,7 +8,16 @@ import { useWeftClient } from "../api/WeftClientContext";
 import { Dialog } from "../ui/Dialog";
 import { EmptyState } from "../ui/EmptyState";
 import { timeAgo } from "../ui/format";
-import { applySummary, filtersFromParams, filtersToParams, filtersToQuery, RANGE_PRESETS, removeInstance, type PagedRuns, type RunFilters } from "./list-query";
+import {
+  applySummary,
+  filtersFromParams,
+  filtersToParams,
+  filtersToQuery,
+  RANGE_PRESETS,
+  removeInstance,
+  type PagedRuns,
+  type RunFilters,
+} from "./list-query";
 import { formatElapsed, INSTANCE_STATUSES, shortJson } from "./status";
 import { StartRunDialog } from "./StartRunDialog";
 import { StatusChip } from "./StatusChip";
@@ -64,7 +73,8 @@ export function RunsPage() {
     });
   const allSelected = items.length > 0 && items.every((i) => selected.has(i.instanceId));
   const chosen = items.filter((i) => selected.has(i.instanceId));
-  const eligible = (action: BulkAction) => chosen.filter((i) => (action === "purge" ? isTerminalStatus(i.status) : !isTerminalStatus(i.status)));
+  const eligible = (action: BulkAction) =>
+    chosen.filter((i) => (action === "purge" ? isTerminalStatus(i.status) : !isTerminalStatus(i.status)));
 
   const runBulk = async (action: BulkAction) => {
     const targets = eligible(action);
@@ -80,7 +90,9 @@ export function RunsPage() {
     setBulk(undefined);
     setSelected(new Set());
     const done = targets.length - failures.length;
-    setBulkResult(`${action === "purge" ? "Purged" : "Terminated"} ${done} of ${targets.length}.${failures.length ? ` Refused: ${failures.join("; ")}` : ""}`);
+    setBulkResult(
+      `${action === "purge" ? "Purged" : "Terminated"} ${done} of ${targets.length}.${failures.length ? ` Refused: ${failures.join("; ")}` : ""}`,
+    );
     void queryClient.invalidateQueries({ queryKey: ["instances", "list"] });
   };
 
@@ -158,7 +170,12 @@ export function RunsPage() {
 
       <div className="bulk-bar" aria-live="polite">
         <span className="muted">{selected.size ? `${selected.size} selected` : `${items.length}${runs.hasNextPage ? "+" : ""} runs`}</span>
-        <button type="button" className="btn btn-sm btn-danger" disabled={eligible("terminate").length === 0} onClick={() => setBulk("terminate")}>
+        <button
+          type="button"
+          className="btn btn-sm btn-danger"
+          disabled={eligible("terminate").length === 0}
+          onClick={() => setBulk("terminate")}
+        >
           Terminate selected
         </button>
         <button type="button" className="btn btn-sm btn-danger" disabled={eligible("purge").length === 0} onClick={() => setBulk("purge")}>
@@ -212,17 +229,35 @@ export function RunsPage() {
           </thead>
           <tbody>
             {items.map((item) => {
-              const end = item.completedAt ? Date.parse(item.completedAt) : isTerminalStatus(item.status) ? Date.parse(item.updatedAt) : now;
+              const end = item.completedAt
+                ? Date.parse(item.completedAt)
+                : isTerminalStatus(item.status)
+                  ? Date.parse(item.updatedAt)
+                  : now;
               return (
-                <tr key={item.instanceId} data-testid={`run-${item.instanceId}`} className={selected.has(item.instanceId) ? "selected" : ""}>
+                <tr
+                  key={item.instanceId}
+                  data-testid={`run-${item.instanceId}`}
+                  className={selected.has(item.instanceId) ? "selected" : ""}
+                >
                   <td className="col-check">
-                    <input type="checkbox" aria-label={`Select run ${item.instanceId}`} checked={selected.has(item.instanceId)} onChange={() => toggle(item.instanceId)} />
+                    <input
+                      type="checkbox"
+                      aria-label={`Select run ${item.instanceId}`}
+                      checked={selected.has(item.instanceId)}
+                      onChange={() => toggle(item.instanceId)}
+                    />
                   </td>
                   <td>
                     <StatusChip status={item.status} />
                   </td>
                   <td>
-                    <Link className="mono" to={`/runs/${encodeURIComponent(item.instanceId)}`} title={item.instanceId} aria-label={`Run ${item.instanceId}`}>
+                    <Link
+                      className="mono"
+                      to={`/runs/${encodeURIComponent(item.instanceId)}`}
+                      title={item.instanceId}
+                      aria-label={`Run ${item.instanceId}`}
+                    >
                       {item.instanceId.length > 13 ? `${item.instanceId.slice(0, 13)}…` : item.instanceId}
                     </Link>
                   </td>
@@ -272,7 +307,10 @@ export function RunsPage() {
         <ul className="bulk-list">
           {(bulk ? eligible(bulk) : []).slice(0, 10).map((i) => (
             <li key={i.instanceId} className="mono">
-              {i.instanceId} <span className="muted">({i.workflowId}, {i.status})</span>
+              {i.instanceId}{" "}
+              <span className="muted">
+                ({i.workflowId}, {i.status})
+              </span>
             </li>
           ))}
         </ul>

@@ -11,7 +11,15 @@ const SAMPLE_INPUTS: Record<string, unknown> = {
 };
 
 /** Starts a published workflow with a JSON input and opens its live page. */
-export function StartRunDialog({ open, onOpenChange, initialWorkflow }: { open: boolean; onOpenChange(open: boolean): void; initialWorkflow?: string }) {
+export function StartRunDialog({
+  open,
+  onOpenChange,
+  initialWorkflow,
+}: {
+  open: boolean;
+  onOpenChange(open: boolean): void;
+  initialWorkflow?: string;
+}) {
   const client = useWeftClient();
   const navigate = useNavigate();
   const workflows = useQuery({ ...workflowQueries.list(client), enabled: open });

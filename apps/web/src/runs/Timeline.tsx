@@ -296,8 +296,8 @@ export function Timeline({ model, running, now: fixedNow }: { model: TimelineMod
           {retries ? ` · ${retries === 1 ? "1 retry" : `${retries} retries`}` : ""}
         </span>
         <span className="timeline-legend" aria-hidden="true">
-          <i className="lg lg-running" /> running <i className="lg lg-succeeded" /> succeeded <i className="lg lg-failed" /> failed <i className="lg lg-retrying" /> backoff{" "}
-          <i className="lg lg-waiting" /> timer / wait
+          <i className="lg lg-running" /> running <i className="lg lg-succeeded" /> succeeded <i className="lg lg-failed" /> failed{" "}
+          <i className="lg lg-retrying" /> backoff <i className="lg lg-waiting" /> timer / wait
         </span>
         <div className="timeline-zoom">
           <button type="button" className="btn btn-sm" onClick={() => zoom(0.5)} aria-label="Zoom the timeline in">
@@ -306,7 +306,13 @@ export function Timeline({ model, running, now: fixedNow }: { model: TimelineMod
           <button type="button" className="btn btn-sm" onClick={() => zoom(2)} aria-label="Zoom the timeline out">
             −
           </button>
-          <button type="button" className="btn btn-sm" onClick={() => (setFollow(true), setView(undefined))} aria-label="Fit the whole run in the timeline" disabled={follow}>
+          <button
+            type="button"
+            className="btn btn-sm"
+            onClick={() => (setFollow(true), setView(undefined))}
+            aria-label="Fit the whole run in the timeline"
+            disabled={follow}
+          >
             Fit
           </button>
         </div>

@@ -1,6 +1,14 @@
 import type { InstanceSummary } from "@weft/client";
 import { describe, expect, it } from "vitest";
-import { applySummary, EMPTY_FILTERS, filtersFromParams, filtersToParams, filtersToQuery, matchesQuery, removeInstance } from "./list-query";
+import {
+  applySummary,
+  EMPTY_FILTERS,
+  filtersFromParams,
+  filtersToParams,
+  filtersToQuery,
+  matchesQuery,
+  removeInstance,
+} from "./list-query";
 
 const NOW = Date.parse("2026-03-10T12:34:56.789Z");
 const summary = (id: string, status: InstanceSummary["status"], workflowId = "order-processing"): InstanceSummary => ({
@@ -20,8 +28,17 @@ describe("run filters → the list query", () => {
   });
 
   it("sends statuses in a stable order, the workflow, the search and a preset range from the minute", () => {
-    const query = filtersToQuery({ ...EMPTY_FILTERS, statuses: ["failed", "running"], workflow: "video-pipeline", range: "1h", q: "  abc " }, NOW);
-    expect(query).toEqual({ limit: 50, status: ["running", "failed"], workflow: "video-pipeline", from: "2026-03-10T11:34:00.000Z", q: "abc" });
+    const query = filtersToQuery(
+      { ...EMPTY_FILTERS, statuses: ["failed", "running"], workflow: "video-pipeline", range: "1h", q: "  abc " },
+      NOW,
+    );
+    expect(query).toEqual({
+      limit: 50,
+      status: ["running", "failed"],
+      workflow: "video-pipeline",
+      from: "2026-03-10T11:34:00.000Z",
+      q: "abc",
+    });
   });
 
   it("sends a custom range as UTC instants and ignores an empty bound", () => {
@@ -31,7 +48,15 @@ describe("run filters → the list query", () => {
   });
 
   it("round-trips through the URL", () => {
-    const filters = { ...EMPTY_FILTERS, statuses: ["completed" as const], workflow: "w", range: "custom", from: "2026-03-01T08:00", to: "2026-03-02T08:00", q: "x" };
+    const filters = {
+      ...EMPTY_FILTERS,
+      statuses: ["completed" as const],
+      workflow: "w",
+      range: "custom",
+      from: "2026-03-01T08:00",
+      to: "2026-03-02T08:00",
+      q: "x",
+    };
     const params = filtersToParams(filters);
     expect(params.toString()).toBe("status=completed&workflow=w&range=custom&from=2026-03-01T08%3A00&to=2026-03-02T08%3A00&q=x");
     expect(filtersFromParams(params)).toEqual(filters);
@@ -40,7 +65,13 @@ describe("run filters → the list query", () => {
 });
 
 describe("live updates of the loaded pages", () => {
-  const pages = () => ({ pages: [{ items: [summary("a", "running"), summary("b", "running")], nextCursor: "c1" }, { items: [summary("c", "failed")], nextCursor: null }], pageParams: ["", "c1"] });
+  const pages = () => ({
+    pages: [
+      { items: [summary("a", "running"), summary("b", "running")], nextCursor: "c1" },
+      { items: [summary("c", "failed")], nextCursor: null },
+    ],
+    pageParams: ["", "c1"],
+  });
 
   it("replaces a row in place", () => {
     const next = applySummary(pages(), summary("c", "completed"), {});

@@ -55,7 +55,8 @@ export function filtersToParams(filters: RunFilters): URLSearchParams {
  */
 export function filtersToQuery(filters: RunFilters, now: number, limit = 50): InstanceListQuery {
   const query: InstanceListQuery = { limit };
-  if (filters.statuses.length) query.status = [...filters.statuses].sort((a, b) => INSTANCE_STATUSES.indexOf(a) - INSTANCE_STATUSES.indexOf(b));
+  if (filters.statuses.length)
+    query.status = [...filters.statuses].sort((a, b) => INSTANCE_STATUSES.indexOf(a) - INSTANCE_STATUSES.indexOf(b));
   if (filters.workflow) query.workflow = filters.workflow;
   const preset = RANGE_PRESETS.find((p) => p.value === filters.range);
   if (preset) {

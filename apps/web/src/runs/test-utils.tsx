@@ -14,7 +14,11 @@ export interface FetchCall {
 export function fakeClient(answer: (call: FetchCall) => [number, unknown]) {
   const calls: FetchCall[] = [];
   const fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
-    const call = { method: init?.method ?? "GET", url: String(input), body: typeof init?.body === "string" ? JSON.parse(init.body) : undefined };
+    const call = {
+      method: init?.method ?? "GET",
+      url: String(input),
+      body: typeof init?.body === "string" ? JSON.parse(init.body) : undefined,
+    };
     calls.push(call);
     const [status, body] = answer(call);
     const problem = status >= 400;
@@ -35,14 +39,30 @@ function Where() {
 }
 
 /** Providers for a component test: query client, API client and a router at `path`. */
-export function Providers({ client, children, path = "/" }: { client: ReturnType<typeof createWeftClient>; children: ReactNode; path?: string }) {
+export function Providers({
+  client,
+  children,
+  path = "/",
+}: {
+  client: ReturnType<typeof createWeftClient>;
+  children: ReactNode;
+  path?: string;
+}) {
   const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false }, mutations: { retry: false } } });
   return (
     <QueryClientProvider client={queryClient}>
       <WeftClientProvider client={client}>
         <MemoryRouter initialEntries={[path]}>
           <Routes>
-            <Route path="*" element={<>{children}<Where /></>} />
+            <Route
+              path="*"
+              element={
+                <>
+                  {children}
+                  <Where />
+                </>
+              }
+            />
           </Routes>
         </MemoryRouter>
       </WeftClientProvider>

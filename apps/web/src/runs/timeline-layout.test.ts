@@ -47,10 +47,24 @@ describe("buildTimeline", () => {
       {
         labels: { transcodeAll: "Transcode each", transcode: "Transcode", thumbnail: "Thumbnail" },
         scopes: { transcode: "transcodeAll" },
-        nodeStates: { transcodeAll: { nodeId: "transcodeAll", status: "running", attempts: 0, runs: 1, startedAt: at(0), progress: { total: 3, done: 1, failed: 0, running: 1 } } },
+        nodeStates: {
+          transcodeAll: {
+            nodeId: "transcodeAll",
+            status: "running",
+            attempts: 0,
+            runs: 1,
+            startedAt: at(0),
+            progress: { total: 3, done: 1, failed: 0, running: 1 },
+          },
+        },
       },
     );
-    expect(model.rows.map((r) => `${r.depth}:${r.label}`)).toEqual(["0:Transcode each", "1:Transcode [0]", "1:Transcode [2]", "0:Thumbnail"]);
+    expect(model.rows.map((r) => `${r.depth}:${r.label}`)).toEqual([
+      "0:Transcode each",
+      "1:Transcode [0]",
+      "1:Transcode [2]",
+      "0:Thumbnail",
+    ]);
     const span = model.bars.find((b) => b.kind === "span");
     expect(span).toMatchObject({ row: 0, status: "running", end: null, label: "1/3 items" });
     expect(model.byRow.map((r) => r.length)).toEqual([1, 1, 1, 1]);

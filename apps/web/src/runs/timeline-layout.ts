@@ -88,7 +88,16 @@ export function buildTimeline(history: readonly HistoryEvent[], options: Timelin
     const key = index !== undefined ? `${nodeId}#${index}` : nodeId;
     const group: Group = groups.get(key) ?? { children: new Map() };
     groups.set(key, group);
-    group.header ??= { row: { key, nodeId, ...(index !== undefined ? { index } : {}), label: index !== undefined ? `${label(nodeId)} [${index}]` : label(nodeId), depth: 0 }, order: order++ };
+    group.header ??= {
+      row: {
+        key,
+        nodeId,
+        ...(index !== undefined ? { index } : {}),
+        label: index !== undefined ? `${label(nodeId)} [${index}]` : label(nodeId),
+        depth: 0,
+      },
+      order: order++,
+    };
     return key;
   };
   const push = (key: string, bar: Omit<TimelineBar, "row">) => {
@@ -221,7 +230,11 @@ export function buildTimeline(history: readonly HistoryEvent[], options: Timelin
     const state = states[mapId];
     const childBars = [...group.children.keys()].flatMap((k) => rowBars.get(k) ?? []);
     const start = state?.startedAt ? Date.parse(state.startedAt) : Math.min(...childBars.map((b) => b.start));
-    const end = state?.endedAt ? Date.parse(state.endedAt) : childBars.some((b) => b.end === null) ? null : Math.max(...childBars.map((b) => b.end ?? 0));
+    const end = state?.endedAt
+      ? Date.parse(state.endedAt)
+      : childBars.some((b) => b.end === null)
+        ? null
+        : Math.max(...childBars.map((b) => b.end ?? 0));
     const progress = state?.progress;
     push(mapId, {
       kind: "span",
@@ -324,7 +337,10 @@ export function barAt(model: TimelineModel, rowIndex: number, t: number, now: nu
 export function axisTicks(view: TimeView, target = 8): { step: number; ticks: number[] } {
   const span = Math.max(1, view.to - view.from);
   const raw = span / target;
-  const steps = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 15_000, 30_000, 60_000, 120_000, 300_000, 600_000, 900_000, 1_800_000, 3_600_000, 7_200_000, 21_600_000, 43_200_000, 86_400_000];
+  const steps = [
+    1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000, 15_000, 30_000, 60_000, 120_000, 300_000, 600_000, 900_000, 1_800_000,
+    3_600_000, 7_200_000, 21_600_000, 43_200_000, 86_400_000,
+  ];
   const step = steps.find((s) => s >= raw) ?? Math.ceil(raw / 86_400_000) * 86_400_000;
   const ticks: number[] = [];
   for (let t = Math.ceil(view.from / step) * step; t <= view.to; t += step) ticks.push(t);

@@ -174,7 +174,17 @@ export function useInstanceLive(instanceId: string) {
   // One tracker per plan, fed only the new events; at most one apply runs at a time and the
   // next one takes whatever history arrived meanwhile, so a stream of events costs one
   // replay step and one fold per batch instead of one per render.
-  const tracker = useRef<{ plan: Plan; tracker: NodeStateTracker; running: boolean; latest: readonly HistoryEvent[]; applied?: readonly HistoryEvent[]; alive: boolean } | undefined>(undefined);
+  const tracker = useRef<
+    | {
+        plan: Plan;
+        tracker: NodeStateTracker;
+        running: boolean;
+        latest: readonly HistoryEvent[];
+        applied?: readonly HistoryEvent[];
+        alive: boolean;
+      }
+    | undefined
+  >(undefined);
   useEffect(() => {
     const current = plan.plan;
     if (!current || history.length === 0) return;

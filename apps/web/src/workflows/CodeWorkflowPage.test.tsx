@@ -12,8 +12,22 @@ describe("code-first orchestrators", () => {
     const { client } = fakeClient(() => [
       200,
       [
-        { id: "order-processing", name: "Process order", latestVersion: 2, updatedAt: "2026-03-10T12:00:00.000Z", trigger: { type: "manual" }, kind: "drawn" },
-        { id: "order-code", name: "Order (code)", latestVersion: null, updatedAt: "2026-03-10T12:00:00.000Z", trigger: { type: "manual" }, kind: "code" },
+        {
+          id: "order-processing",
+          name: "Process order",
+          latestVersion: 2,
+          updatedAt: "2026-03-10T12:00:00.000Z",
+          trigger: { type: "manual" },
+          kind: "drawn",
+        },
+        {
+          id: "order-code",
+          name: "Order (code)",
+          latestVersion: null,
+          updatedAt: "2026-03-10T12:00:00.000Z",
+          trigger: { type: "manual" },
+          kind: "code",
+        },
       ],
     ]);
     render(
@@ -36,7 +50,9 @@ describe("code-first orchestrators", () => {
     const { client, calls } = fakeClient(() => [202, { instanceId: "run-1", workflowId: "order-code", version: null }]);
     render(
       <Providers client={client} path="/workflows/order-code">
-        <CodeWorkflowPage detail={{ id: "order-code", name: "Order (code)", kind: "code", draft: null as never, latestVersion: null, versions: [] }} />
+        <CodeWorkflowPage
+          detail={{ id: "order-code", name: "Order (code)", kind: "code", draft: null as never, latestVersion: null, versions: [] }}
+        />
       </Providers>,
     );
     expect(screen.getByRole("heading", { name: "Order (code)" })).toBeTruthy();
@@ -78,6 +94,8 @@ describe("code-first orchestrators", () => {
     expect(items.find((i) => i.hint === "util.echo")?.source).toBeUndefined();
     expect(items.find((i) => i.hint === "my.greet")?.source).toBe("project");
     expect(items.find((i) => i.hint === "py.resize")?.source).toBe("remote");
-    expect(paletteSections([{ ...base, name: "py.resize", title: "Resize", source: "remote" }], "remote").flatMap((s) => s.items)).toHaveLength(1);
+    expect(
+      paletteSections([{ ...base, name: "py.resize", title: "Resize", source: "remote" }], "remote").flatMap((s) => s.items),
+    ).toHaveLength(1);
   });
 });

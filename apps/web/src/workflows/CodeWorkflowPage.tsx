@@ -59,7 +59,14 @@ export function CodeWorkflowPage({ detail, loadedAt }: { detail: WorkflowDetail;
         <h2 id="code-start">Start a run</h2>
         <div className="field">
           <label htmlFor="code-input">Input (JSON)</label>
-          <textarea id="code-input" className="json-input" rows={8} value={input} onChange={(e) => setInput(e.target.value)} spellCheck={false} />
+          <textarea
+            id="code-input"
+            className="json-input"
+            rows={8}
+            value={input}
+            onChange={(e) => setInput(e.target.value)}
+            spellCheck={false}
+          />
           <p className="field-hint">Passed to the orchestrator as its input.</p>
         </div>
         {start.error ? (

@@ -50,7 +50,13 @@ export function NewWorkflowDialog({ open, onOpenChange, from, takenIds, build }:
     },
   });
 
-  const idError = !id ? "Give the workflow an id." : !ID_PATTERN.test(id) ? "Lower-case letters, digits and dashes only." : takenIds.has(id) ? "A workflow with this id exists." : undefined;
+  const idError = !id
+    ? "Give the workflow an id."
+    : !ID_PATTERN.test(id)
+      ? "Lower-case letters, digits and dashes only."
+      : takenIds.has(id)
+        ? "A workflow with this id exists."
+        : undefined;
   const canCreate = name.trim() !== "" && !idError && !create.isPending;
 
   return (

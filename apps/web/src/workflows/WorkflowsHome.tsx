@@ -52,7 +52,11 @@ export function WorkflowsHome() {
     }
     const definition = parsed as WorkflowDefinition;
     if (typeof parsed !== "object" || parsed === null || typeof definition.id !== "string" || !Array.isArray(definition.nodes)) {
-      toast.show({ tone: "error", title: `${file.name} is not a workflow`, description: "A workflow definition has an id, a name, nodes and edges." });
+      toast.show({
+        tone: "error",
+        title: `${file.name} is not a workflow`,
+        description: "A workflow definition has an id, a name, nodes and edges.",
+      });
       return;
     }
     if (takenIds.has(definition.id)) setConflict(definition);
@@ -72,7 +76,11 @@ export function WorkflowsHome() {
             <DropdownMenu.Portal>
               <DropdownMenu.Content className="menu" sideOffset={4} align="end">
                 {TEMPLATES.map((t) => (
-                  <DropdownMenu.Item key={t.key} className="menu-item" onSelect={() => openNew({ definition: t.definition, label: t.title })}>
+                  <DropdownMenu.Item
+                    key={t.key}
+                    className="menu-item"
+                    onSelect={() => openNew({ definition: t.definition, label: t.title })}
+                  >
                     <span className="menu-item-title">{t.title}</span>
                     <span className="menu-item-hint">{t.description}</span>
                   </DropdownMenu.Item>
@@ -102,7 +110,14 @@ export function WorkflowsHome() {
       {workflows.isPending ? (
         <p className="muted">Loading workflows…</p>
       ) : workflows.isError ? (
-        <EmptyState title="The workflows could not be loaded" actions={<button className="btn" onClick={() => void workflows.refetch()}>Try again</button>}>
+        <EmptyState
+          title="The workflows could not be loaded"
+          actions={
+            <button className="btn" onClick={() => void workflows.refetch()}>
+              Try again
+            </button>
+          }
+        >
           {workflows.error.message}. Is the server running (<code>npm start</code>)?
         </EmptyState>
       ) : workflows.data.length === 0 ? (
@@ -113,7 +128,11 @@ export function WorkflowsHome() {
               <button type="button" className="btn btn-primary" onClick={() => openNew(undefined)}>
                 Draw a new workflow
               </button>
-              <button type="button" className="btn" onClick={() => openNew({ definition: TEMPLATES[0]!.definition, label: TEMPLATES[0]!.title })}>
+              <button
+                type="button"
+                className="btn"
+                onClick={() => openNew({ definition: TEMPLATES[0]!.definition, label: TEMPLATES[0]!.title })}
+              >
                 Start from the video pipeline
               </button>
             </>
@@ -198,7 +217,9 @@ export function WorkflowsHome() {
           </>
         }
       >
-        <p className="muted">The file names the id <code>{conflict?.id}</code>.</p>
+        <p className="muted">
+          The file names the id <code>{conflict?.id}</code>.
+        </p>
       </Dialog>
     </div>
   );

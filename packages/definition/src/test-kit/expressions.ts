@@ -1,7 +1,7 @@
 // Test helpers (not built into dist) for the expression tests.
-import { expect } from 'vitest';
-import { ExpressionError } from '../expression-error.js';
-import type { EvaluateExpressionOptions } from '../expressions.js';
+import { expect } from "vitest";
+import { ExpressionError } from "../expression-error.js";
+import type { EvaluateExpressionOptions } from "../expressions.js";
 
 /** Deterministic `$now` (epoch 0) and `$random` (0.5), with any other option. */
 export const options = (overrides: Partial<EvaluateExpressionOptions> = {}): EvaluateExpressionOptions => ({
@@ -18,5 +18,5 @@ export async function rejection(promise: Promise<unknown>): Promise<ExpressionEr
     expect(error).toBeInstanceOf(ExpressionError);
     return error as ExpressionError;
   }
-  throw new Error('expected the evaluation to reject');
+  throw new Error("expected the evaluation to reject");
 }

@@ -21,7 +21,10 @@ export function createRandom(seed: string): () => number {
   let c = hashString(seed, 3);
   let d = hashString(seed, 4);
   const next = (): number => {
-    a >>>= 0; b >>>= 0; c >>>= 0; d >>>= 0;
+    a >>>= 0;
+    b >>>= 0;
+    c >>>= 0;
+    d >>>= 0;
     let t = (a + b) | 0;
     a = b ^ (b >>> 9);
     b = (c + (c << 3)) | 0;

@@ -19,7 +19,10 @@ export class InstanceNotFoundError extends EngineError {
 
 export class InstanceExistsError extends EngineError {
   override name = "InstanceExistsError";
-  constructor(readonly instanceId: string, readonly status: string) {
+  constructor(
+    readonly instanceId: string,
+    readonly status: string,
+  ) {
     super(
       "instance-exists",
       `Instance '${instanceId}' already exists and is ${status}; an id can be reused only once its instance is completed, failed or terminated.`,
@@ -37,7 +40,11 @@ export class WorkflowNotFoundError extends EngineError {
 /** The instance's state forbids the operation (raise an event on a completed instance, purge a running one …). */
 export class InstanceStateError extends EngineError {
   override name = "InstanceStateError";
-  constructor(readonly instanceId: string, readonly status: string, action: string) {
+  constructor(
+    readonly instanceId: string,
+    readonly status: string,
+    action: string,
+  ) {
     super("instance-state", `Cannot ${action} instance '${instanceId}': it is ${status}.`);
   }
 }

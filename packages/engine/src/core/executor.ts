@@ -8,21 +8,13 @@ import type {
   WaitForEventOptions,
 } from "./context.js";
 import { createRandom, guidFrom } from "./deterministic.js";
-import {
-  NonDeterminismError,
-  SubOrchestrationFailedError,
-  TaskFailedError,
-  TimeoutError,
-  toFailureDetails,
-} from "./errors.js";
+import { NonDeterminismError, SubOrchestrationFailedError, TaskFailedError, TimeoutError, toFailureDetails } from "./errors.js";
 import type { FailureDetails, HistoryEvent, NewHistoryEvent, Tags } from "./history.js";
 import { type RetryPolicy, retryDelayMs } from "./retry-policy.js";
 import { AtomicTask, DeferredTask, EventTask, type Task, WhenAllTask, WhenAnyTask } from "./tasks.js";
 
 export type Completion =
-  | { kind: "completed"; output: unknown }
-  | { kind: "failed"; error: FailureDetails }
-  | { kind: "continuedAsNew"; input: unknown };
+  { kind: "completed"; output: unknown } | { kind: "failed"; error: FailureDetails } | { kind: "continuedAsNew"; input: unknown };
 
 export interface ExecutorInit {
   instanceId: string;
@@ -473,12 +465,7 @@ export class ReplayExecutor {
    * timer (tagged with the call's tags and `backoffFor`) and schedules the next
    * attempt. Every attempt is its own task in history.
    */
-  #withRetry<T>(
-    what: string,
-    attempt: (n: number) => AtomicTask<T>,
-    policy: RetryPolicy | undefined,
-    tags: Tags | undefined,
-  ): Task<T> {
+  #withRetry<T>(what: string, attempt: (n: number) => AtomicTask<T>, policy: RetryPolicy | undefined, tags: Tags | undefined): Task<T> {
     const first = attempt(1);
     if (!policy || policy.maxAttempts <= 1) {
       first.whenDone(() => relabelFailure(first, what, 1));

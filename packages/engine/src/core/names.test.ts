@@ -19,7 +19,10 @@ describe("instance ids", () => {
   it("are checked when an instance starts, before anything is written", async () => {
     const store = createMemoryStore();
     const client = createClient({ store });
-    await expect(client.start("o", null, { instanceId: "bad\ud800" })).rejects.toMatchObject({ code: "bad-instance-id", message: expect.stringMatching(/surrogate/) });
+    await expect(client.start("o", null, { instanceId: "bad\ud800" })).rejects.toMatchObject({
+      code: "bad-instance-id",
+      message: expect.stringMatching(/surrogate/),
+    });
     expect((await store.listInstances({ limit: 10 })).items).toEqual([]);
   });
 });

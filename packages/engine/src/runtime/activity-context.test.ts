@@ -158,7 +158,13 @@ describe("claiming with names served elsewhere", () => {
     hub.worker.poke();
     await new Promise((r) => setTimeout(r, 100));
     expect((await hub.store.getInstance(waiting))?.status).toBe("running");
-    const [task] = await hub.store.claimActivities({ owner: "remote", limit: 10, leaseMs: 1000, now: hub.clock.now(), names: ["remote.thing"] });
+    const [task] = await hub.store.claimActivities({
+      owner: "remote",
+      limit: 10,
+      leaseMs: 1000,
+      now: hub.clock.now(),
+      names: ["remote.thing"],
+    });
     expect(task).toMatchObject({ name: "remote.thing", instanceId: waiting });
   });
 

@@ -84,7 +84,4 @@ export function consoleActivityLogger(task: ActivityTaskInfo): ActivityLogger {
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: inputs are typed by each activity
-export type ActivityFunction<TInput = any, TOutput = unknown> = (
-  input: TInput,
-  context: ActivityContext,
-) => TOutput | Promise<TOutput>;
+export type ActivityFunction<TInput = any, TOutput = unknown> = (input: TInput, context: ActivityContext) => TOutput | Promise<TOutput>;

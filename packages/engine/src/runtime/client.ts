@@ -20,9 +20,7 @@ export interface StartOptions {
   startAt?: Date;
 }
 
-export type InstanceChange =
-  | { type: "history"; event: HistoryEvent }
-  | { type: "status"; instance: InstanceRecord };
+export type InstanceChange = { type: "history"; event: HistoryEvent } | { type: "status"; instance: InstanceRecord };
 
 export interface SubscribeOptions {
   /** Only history after this seq (resume point). Default 0: the whole history. */
@@ -145,12 +143,9 @@ export function createClient(options: ClientOptions): EngineClient {
       send(instanceId, "event", `raise event '${name}' on`, "EventRaised", { name, input: payload }),
     terminate: (instanceId, reason) =>
       send(instanceId, "terminate", "terminate", "ExecutionTerminated", reason === undefined ? {} : { reason }),
-    suspend: (instanceId, reason) =>
-      send(instanceId, "suspend", "suspend", "ExecutionSuspended", reason === undefined ? {} : { reason }),
-    resume: (instanceId, reason) =>
-      send(instanceId, "resume", "resume", "ExecutionResumed", reason === undefined ? {} : { reason }),
-    rewind: (instanceId, reason) =>
-      send(instanceId, "rewind", "rewind", "ExecutionRewound", reason === undefined ? {} : { reason }),
+    suspend: (instanceId, reason) => send(instanceId, "suspend", "suspend", "ExecutionSuspended", reason === undefined ? {} : { reason }),
+    resume: (instanceId, reason) => send(instanceId, "resume", "resume", "ExecutionResumed", reason === undefined ? {} : { reason }),
+    rewind: (instanceId, reason) => send(instanceId, "rewind", "rewind", "ExecutionRewound", reason === undefined ? {} : { reason }),
     async restart(instanceId, restartOptions = {}) {
       const previous = await mustGet(instanceId);
       const input = previous.input;
@@ -186,7 +181,8 @@ export function createClient(options: ClientOptions): EngineClient {
         onlyIfStatus: ["running"],
       });
       if (result === "not-found") throw new InstanceNotFoundError(instanceId);
-      if (result === "rejected") throw new InstanceStateError(instanceId, (await store.getInstance(instanceId))?.status ?? "gone", "fire a timer of");
+      if (result === "rejected")
+        throw new InstanceStateError(instanceId, (await store.getInstance(instanceId))?.status ?? "gone", "fire a timer of");
     },
     async purge(instanceId) {
       const result = await store.purgeInstance(instanceId);

@@ -116,7 +116,13 @@ describe("external events", () => {
   });
 
   it("refuses an event for an unknown instance and for a finished one", async () => {
-    hub = createTestHub({ orchestrators: { *o() { return 1; } } });
+    hub = createTestHub({
+      orchestrators: {
+        *o() {
+          return 1;
+        },
+      },
+    });
     await expect(hub.client.raiseEvent("nope", "x")).rejects.toMatchObject({ name: "InstanceNotFoundError" });
     const id = await hub.client.start("o");
     await hub.client.waitForCompletion(id);

@@ -95,7 +95,9 @@ export function createGroupCommit<Item, Outcome>(options: GroupCommitOptions<Ite
 
   function settle(group: readonly Pending<Item, Outcome>[], outcomes: readonly Outcome[]): void {
     if (outcomes.length !== group.length) {
-      const error = new Error(`A group commit of ${group.length} items returned ${outcomes.length} outcomes; the store must return one per item.`);
+      const error = new Error(
+        `A group commit of ${group.length} items returned ${outcomes.length} outcomes; the store must return one per item.`,
+      );
       for (const pending of group) pending.reject(error);
       return;
     }

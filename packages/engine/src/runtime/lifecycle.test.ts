@@ -83,7 +83,13 @@ describe("terminate", () => {
 
 describe("restart, rewind and purge", () => {
   it("restarts a finished instance as a new instance with the same orchestrator, input and tags", async () => {
-    hub = createTestHub({ orchestrators: { *o(_ctx: OrchestrationContext, input: number) { return input + 1; } } });
+    hub = createTestHub({
+      orchestrators: {
+        *o(_ctx: OrchestrationContext, input: number) {
+          return input + 1;
+        },
+      },
+    });
     const id = await hub.client.start("o", 41, { tags: { version: "3" } });
     await hub.client.waitForCompletion(id);
     const again = await hub.client.restart(id);
@@ -187,7 +193,14 @@ describe("instance ids", () => {
 
 describe("the client's queries", () => {
   it("lists instances newest first with filters and cursor paging", async () => {
-    hub = createTestHub({ orchestrators: { waitsForGo, *quick() { return 1; } } });
+    hub = createTestHub({
+      orchestrators: {
+        waitsForGo,
+        *quick() {
+          return 1;
+        },
+      },
+    });
     for (let i = 0; i < 7; i++) {
       await hub.client.start(i % 2 ? "quick" : "waitsForGo", null, { instanceId: `list-${i}`, tags: { batch: "b1" } });
       hub.advance(1);

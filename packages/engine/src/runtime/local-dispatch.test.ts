@@ -126,10 +126,26 @@ describe("local dispatch", () => {
     });
     const id = await hub.client.start("mixed");
     await hub.until(id, (_, history) => history.some((e) => e.type === "TaskScheduled" && e.name === "remote"));
-    const [task] = await store.claimActivities({ owner: "remote-worker", limit: 10, leaseMs: 30_000, now: hub.clock.now(), names: ["remote"] });
+    const [task] = await store.claimActivities({
+      owner: "remote-worker",
+      limit: 10,
+      leaseMs: 30_000,
+      now: hub.clock.now(),
+      names: ["remote"],
+    });
     expect(task).toMatchObject({ name: "remote", claimCount: 1 });
     await store.completeActivities(
-      [{ id: task?.id ?? "", leaseToken: task?.leaseToken ?? "", message: { instanceId: id, executionId: task?.executionId ?? "", event: { type: "TaskCompleted", at: new Date(hub.clock.now()).toISOString(), taskId: task?.taskId ?? 0, result: 40 } } }],
+      [
+        {
+          id: task?.id ?? "",
+          leaseToken: task?.leaseToken ?? "",
+          message: {
+            instanceId: id,
+            executionId: task?.executionId ?? "",
+            event: { type: "TaskCompleted", at: new Date(hub.clock.now()).toISOString(), taskId: task?.taskId ?? 0, result: 40 },
+          },
+        },
+      ],
       hub.clock.now(),
     );
     hub.worker.poke();
@@ -213,14 +229,24 @@ describe("local dispatch", () => {
           };
         },
       });
-      const local = createTestHub({ store: spy, orchestrators: fanOut, activities: { add: (n: number) => n + 1 }, activityConcurrency: 1, ...(affinityMs === undefined ? {} : { affinityMs }) });
+      const local = createTestHub({
+        store: spy,
+        orchestrators: fanOut,
+        activities: { add: (n: number) => n + 1 },
+        activityConcurrency: 1,
+        ...(affinityMs === undefined ? {} : { affinityMs }),
+      });
       const id = await local.client.start("three");
       expect(await local.client.waitForCompletion(id)).toMatchObject({ status: "completed", output: [2, 3, 4] });
       await local.stop();
       expect(scheduled.filter((task) => task.claimFor !== undefined)).toHaveLength(1);
       const reserved = scheduled.filter((task) => task.reserveFor !== undefined).map((task) => task.reserveFor);
       if (affinityMs === 0) expect(reserved).toEqual([]);
-      else expect(reserved).toEqual([expect.objectContaining({ forMs: affinityMs ?? 2_000 }), expect.objectContaining({ forMs: affinityMs ?? 2_000 })]);
+      else
+        expect(reserved).toEqual([
+          expect.objectContaining({ forMs: affinityMs ?? 2_000 }),
+          expect.objectContaining({ forMs: affinityMs ?? 2_000 }),
+        ]);
     }
   });
 
@@ -268,7 +294,10 @@ describe("local dispatch", () => {
     const all = Promise.all(ids.map((id) => client.waitForCompletion(id).finally(() => (finished += 1))));
     let timer: ReturnType<typeof setTimeout> | undefined;
     const stalled = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`${ids.length - finished} of ${ids.length} instances stalled (the clock is fake: nothing waits on time)`)), 8_000);
+      timer = setTimeout(
+        () => reject(new Error(`${ids.length - finished} of ${ids.length} instances stalled (the clock is fake: nothing waits on time)`)),
+        8_000,
+      );
     });
     const done = await Promise.race([all, stalled]).finally(() => clearTimeout(timer));
     done.forEach((instance, i) => expect(instance).toMatchObject({ status: "completed", output: 2 + i + 1 }));

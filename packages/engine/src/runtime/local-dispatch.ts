@@ -27,16 +27,18 @@ import type { ActivityResult, InboxMessage, OrchestrationWorkItem, TurnCommit } 
  * and the results as inbox messages that were never stored (their ids are placeholders,
  * and the turn built from them consumes nothing from the inbox).
  */
-export function localWorkItem(cached: CachedExecutor & { instance: InstanceRecord }, results: readonly ActivityResult[], now: number): OrchestrationWorkItem {
-  const messages = results.map(
-    (result, index): InboxMessage => ({
-      id: -(index + 1),
-      instanceId: result.message.instanceId,
-      ...(result.message.executionId === undefined ? {} : { executionId: result.message.executionId }),
-      event: result.message.event,
-      visibleAt: now,
-    }),
-  );
+export function localWorkItem(
+  cached: CachedExecutor & { instance: InstanceRecord },
+  results: readonly ActivityResult[],
+  now: number,
+): OrchestrationWorkItem {
+  const messages = results.map((result, index): InboxMessage => ({
+    id: -(index + 1),
+    instanceId: result.message.instanceId,
+    ...(result.message.executionId === undefined ? {} : { executionId: result.message.executionId }),
+    event: result.message.event,
+    visibleAt: now,
+  }));
   return { instance: { ...cached.instance, lastSeq: cached.lastSeq }, leaseToken: "", messages };
 }
 

@@ -77,11 +77,7 @@ export interface TurnResult {
  * commit together. Pure with respect to the store: it reads history through
  * `env.loadHistory` only on a cache miss, and writes nothing.
  */
-export async function runTurn(
-  item: OrchestrationWorkItem,
-  cached: CachedExecutor | undefined,
-  env: TurnEnvironment,
-): Promise<TurnResult> {
+export async function runTurn(item: OrchestrationWorkItem, cached: CachedExecutor | undefined, env: TurnEnvironment): Promise<TurnResult> {
   const builder = new TurnBuilder(item, env);
   const result = await builder.run(cached);
   // The cached executor has seen every event this turn records.
@@ -125,9 +121,7 @@ class TurnBuilder {
 
   async run(cached: CachedExecutor | undefined): Promise<TurnResult> {
     const instance = this.#instance;
-    const current = this.#item.messages.filter(
-      (m) => m.executionId === undefined || m.executionId === instance.executionId,
-    );
+    const current = this.#item.messages.filter((m) => m.executionId === undefined || m.executionId === instance.executionId);
     // Messages of a finished execution are consumed without effect.
     for (const m of this.#item.messages) if (!current.includes(m)) this.#consume(m);
 
@@ -226,14 +220,12 @@ class TurnBuilder {
     if (overLimit) return this.#complete({ kind: "failed", error: overLimit });
     const children = this.#childrenBefore(executor, actions);
     for (const action of actions) this.#perform(action, executor, children);
-    this.#commit.update.pendingWaits = executor.openWaits().map(
-      (w): PendingWait => ({
-        name: w.name,
-        since: toIso(w.since),
-        ...(w.timeoutAt !== undefined ? { timeoutAt: toIso(w.timeoutAt) } : {}),
-        ...(w.tags ? { tags: w.tags } : {}),
-      }),
-    );
+    this.#commit.update.pendingWaits = executor.openWaits().map((w): PendingWait => ({
+      name: w.name,
+      since: toIso(w.since),
+      ...(w.timeoutAt !== undefined ? { timeoutAt: toIso(w.timeoutAt) } : {}),
+      ...(w.tags ? { tags: w.tags } : {}),
+    }));
     const completion = executor.completion;
     if (completion) return this.#complete(completion, executor);
     return this.#finish({ executor, executionId: instance.executionId, lastSeq: this.#lastSeq });
@@ -462,9 +454,7 @@ class TurnBuilder {
     const completedAt = findLastIndex(history, (e) => e.type === "ExecutionCompleted" && e.status === "failed");
     if (completedAt < 0) return this.#finish(undefined);
     const turnStart = findLastIndex(history.slice(0, completedAt), (e) => e.type === "OrchestratorStarted");
-    const failed = history
-      .slice(turnStart + 1, completedAt)
-      .filter((e) => e.type === "TaskFailed" || e.type === "SubOrchestrationFailed");
+    const failed = history.slice(turnStart + 1, completedAt).filter((e) => e.type === "TaskFailed" || e.type === "SubOrchestrationFailed");
     const completed = history[completedAt] as HistoryEvent;
     const at = toIso(this.#env.now);
     const newEvents = [
@@ -490,8 +480,7 @@ class TurnBuilder {
     await executor.replay([...history, ...newEvents]);
     for (const failure of failed) {
       const scheduled = history.find(
-        (e) =>
-          e.taskId === failure.taskId && (e.type === "TaskScheduled" || e.type === "SubOrchestrationCreated"),
+        (e) => e.taskId === failure.taskId && (e.type === "TaskScheduled" || e.type === "SubOrchestrationCreated"),
       );
       if (!scheduled) continue;
       if (scheduled.type === "TaskScheduled") {
@@ -512,7 +501,13 @@ class TurnBuilder {
         this.#commit.messages.push({
           instanceId: instance.instanceId,
           executionId: instance.executionId,
-          event: { type: "SubOrchestrationFailed", at, taskId: failure.taskId, instanceId: scheduled.instanceId, ...(failure.error ? { error: failure.error } : {}) },
+          event: {
+            type: "SubOrchestrationFailed",
+            at,
+            taskId: failure.taskId,
+            instanceId: scheduled.instanceId,
+            ...(failure.error ? { error: failure.error } : {}),
+          },
         });
       } else if (scheduled.instanceId) {
         this.#commit.messages.push({
@@ -599,10 +594,7 @@ function runningChildren(history: readonly HistoryEvent[]): string[] {
   for (const event of history) {
     if (event.type === "SubOrchestrationCreated" && event.taskId !== undefined && event.instanceId) {
       open.set(event.taskId, event.instanceId);
-    } else if (
-      (event.type === "SubOrchestrationCompleted" || event.type === "SubOrchestrationFailed") &&
-      event.taskId !== undefined
-    ) {
+    } else if ((event.type === "SubOrchestrationCompleted" || event.type === "SubOrchestrationFailed") && event.taskId !== undefined) {
       open.delete(event.taskId);
     }
   }

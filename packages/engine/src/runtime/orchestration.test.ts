@@ -155,10 +155,7 @@ describe("orchestrations", () => {
     const done = await hub.client.waitForCompletion(id);
     expect(done.customStatus).toEqual({ stage: "done" });
     const history = await hub.client.history(id);
-    expect(history.filter((e) => e.type === "CustomStatusSet").map((e) => e.result)).toEqual([
-      { stage: "waiting" },
-      { stage: "done" },
-    ]);
+    expect(history.filter((e) => e.type === "CustomStatusSet").map((e) => e.result)).toEqual([{ stage: "waiting" }, { stage: "done" }]);
   });
 });
 
@@ -202,8 +199,7 @@ describe("retries", () => {
     expect(answers.map((e) => e.taskId)).toEqual(scheduled.map((e) => e.taskId));
     // The waits were 1000 ms and then 3000 ms after each failure was processed.
     const timers = history.filter((e) => e.type === "TimerCreated");
-    const turnTimeOf = (seq: number) =>
-      Date.parse(history.filter((e) => e.type === "OrchestratorStarted" && e.seq < seq).at(-1)?.at ?? "");
+    const turnTimeOf = (seq: number) => Date.parse(history.filter((e) => e.type === "OrchestratorStarted" && e.seq < seq).at(-1)?.at ?? "");
     expect(timers.map((t) => Date.parse(t.fireAt ?? "") - turnTimeOf(t.seq))).toEqual([1000, 3000]);
     expect(timers.map((t) => t.tags?.backoffFor)).toEqual([scheduled[0]?.taskId, scheduled[1]?.taskId]);
   });
@@ -435,7 +431,9 @@ describe("a poison activity", () => {
 
   it("is given up after its workers died running it the allowed number of times, and the retry policy goes on", async () => {
     const runs: number[] = [];
-    const result = await afterDeaths(3, { activities: { crashy: (_: unknown, ctx) => (runs.push(ctx.attempt), `ok on attempt ${ctx.attempt}`) } });
+    const result = await afterDeaths(3, {
+      activities: { crashy: (_: unknown, ctx) => (runs.push(ctx.attempt), `ok on attempt ${ctx.attempt}`) },
+    });
     expect(result.output).toBe("ok on attempt 2");
     expect(runs).toEqual([2]);
     expect(result.failed?.name).toBe("PoisonActivityError");
@@ -459,7 +457,9 @@ describe("a poison activity", () => {
     expect(inProcess).toEqual([2]);
     expect(result.output).toBe("in-process on attempt 2");
     expect(result.failed?.name).toBe("PoisonActivityError");
-    expect(result.failed?.message).toContain("its worker died 1 time(s), then the process it ran alone in died 2 time(s) (last: signal SIGKILL (pid 2))");
+    expect(result.failed?.message).toContain(
+      "its worker died 1 time(s), then the process it ran alone in died 2 time(s) (last: signal SIGKILL (pid 2))",
+    );
     expect(result.metrics).toMatchObject({ activitiesPoisoned: 1, isolatedProcessDeaths: 2 });
   });
 
@@ -488,44 +488,47 @@ describe("a poison activity", () => {
     // ...but never beside another suspect.
     { deaths: 1, held: 2, peak: 1 },
     { deaths: 2, held: 2, peak: 1 },
-  ])("runs one suspect (claimed before without a result) at a time, so a poison cannot take another suspect with it ($deaths death(s) holding $held of 2: $peak at once)", async ({ deaths, held, peak: expectedPeak }) => {
-    const clock = createFakeClock();
-    const store = createMemoryStore();
-    let running = 0;
-    let peak = 0;
-    const slow = async (n: number) => {
-      running += 1;
-      peak = Math.max(peak, running);
-      await new Promise((r) => setTimeout(r, 20));
-      running -= 1;
-      return n;
-    };
-    hub = createTestHub({
-      store,
-      clock,
-      leaseMs: 1000,
-      orchestrators: {
-        *o(ctx: OrchestrationContext) {
-          return yield ctx.all([ctx.callActivity("slow", 1), ctx.callActivity("slow", 2)]);
+  ])(
+    "runs one suspect (claimed before without a result) at a time, so a poison cannot take another suspect with it ($deaths death(s) holding $held of 2: $peak at once)",
+    async ({ deaths, held, peak: expectedPeak }) => {
+      const clock = createFakeClock();
+      const store = createMemoryStore();
+      let running = 0;
+      let peak = 0;
+      const slow = async (n: number) => {
+        running += 1;
+        peak = Math.max(peak, running);
+        await new Promise((r) => setTimeout(r, 20));
+        running -= 1;
+        return n;
+      };
+      hub = createTestHub({
+        store,
+        clock,
+        leaseMs: 1000,
+        orchestrators: {
+          *o(ctx: OrchestrationContext) {
+            return yield ctx.all([ctx.callActivity("slow", 1), ctx.callActivity("slow", 2)]);
+          },
         },
-      },
-      activities: { slow },
-      dispatch: { orchestrations: true, activities: false },
-    });
-    const id = await hub.client.start("o");
-    await hub.until(id, (_, h) => h.filter((e) => e.type === "TaskScheduled").length === 2);
-    // Workers claim `held` of the activities and die running them (their leases lapse).
-    for (let i = 0; i < deaths; i++) {
-      expect(await store.claimActivities({ owner: `doomed-${i}`, limit: held, leaseMs: 1000, now: clock.now() })).toHaveLength(held);
-      clock.advance(1001);
-    }
-    const worker = createWorker({ store, clock, activities: { slow }, dispatch: { orchestrations: false }, pollIntervalMs: 20 });
-    worker.start();
-    try {
-      expect((await hub.client.waitForCompletion(id)).output).toEqual([1, 2]);
-      expect(peak).toBe(expectedPeak);
-    } finally {
-      await worker.stop();
-    }
-  });
+        activities: { slow },
+        dispatch: { orchestrations: true, activities: false },
+      });
+      const id = await hub.client.start("o");
+      await hub.until(id, (_, h) => h.filter((e) => e.type === "TaskScheduled").length === 2);
+      // Workers claim `held` of the activities and die running them (their leases lapse).
+      for (let i = 0; i < deaths; i++) {
+        expect(await store.claimActivities({ owner: `doomed-${i}`, limit: held, leaseMs: 1000, now: clock.now() })).toHaveLength(held);
+        clock.advance(1001);
+      }
+      const worker = createWorker({ store, clock, activities: { slow }, dispatch: { orchestrations: false }, pollIntervalMs: 20 });
+      worker.start();
+      try {
+        expect((await hub.client.waitForCompletion(id)).output).toEqual([1, 2]);
+        expect(peak).toBe(expectedPeak);
+      } finally {
+        await worker.stop();
+      }
+    },
+  );
 });

@@ -226,7 +226,9 @@ describe("limit decisions and replay", () => {
     expect(cached.done.output).toEqual([2, 4, 6, 8, 10]);
     expect(replayed.done.output).toEqual([2, 4, 6, 8, 10]);
     expect(cached.history.filter((e) => e.type === "SubOrchestrationFailed").length).toBeGreaterThan(0);
-    expect(replayed.history.map((e) => [e.type, e.taskId, e.error?.name])).toEqual(cached.history.map((e) => [e.type, e.taskId, e.error?.name]));
+    expect(replayed.history.map((e) => [e.type, e.taskId, e.error?.name])).toEqual(
+      cached.history.map((e) => [e.type, e.taskId, e.error?.name]),
+    );
   });
 
   it("fails a refused step again on rewind instead of waiting for a child that never existed", async () => {

@@ -14,7 +14,16 @@ import { ActivityAbort } from "./activity-abort.js";
 import { nextTurn, turnIsSpent } from "./event-loop-turns.js";
 import { type InstanceRecord, isTerminal } from "./instance.js";
 import { asLocalCommit, instanceAfter, localWorkItem } from "./local-dispatch.js";
-import { type CachedExecutor, DEFAULT_LIMITS, jsonBytes, type Limits, type OrchestratorResolver, runTurn, type TurnEnvironment, type TurnResult } from "./orchestration-turn.js";
+import {
+  type CachedExecutor,
+  DEFAULT_LIMITS,
+  jsonBytes,
+  type Limits,
+  type OrchestratorResolver,
+  runTurn,
+  type TurnEnvironment,
+  type TurnResult,
+} from "./orchestration-turn.js";
 import { ReplayCache } from "./replay-cache.js";
 import type { ActivityResult, ActivityWorkItem, NewActivityTask, OrchestrationWorkItem, Store, TurnCommit, TurnOutcome } from "./store.js";
 import { Wakeup } from "./wakeup.js";
@@ -382,7 +391,10 @@ class TaskHubWorker implements Worker {
     );
     const ready = results.filter((r) => r !== undefined);
     if (ready.length === 0) return;
-    await this.#commit(ready.map(({ item, result }) => ({ from: item.instance, result })), false);
+    await this.#commit(
+      ready.map(({ item, result }) => ({ from: item.instance, result })),
+      false,
+    );
     this.#metrics.turnMillis += performance.now() - started;
   }
 
@@ -605,10 +617,10 @@ class TaskHubWorker implements Worker {
     try {
       if (!fn) {
         outcome = {
-          error: Object.assign(
-            new Error(`No activity named '${item.name}' is registered with this worker.`),
-            { name: "UnknownActivityError", nonRetryable: true },
-          ),
+          error: Object.assign(new Error(`No activity named '${item.name}' is registered with this worker.`), {
+            name: "UnknownActivityError",
+            nonRetryable: true,
+          }),
         };
       } else if (item.claimCount > maxClaims) {
         // Claimed this often without a result: its workers died running it (a poison activity
@@ -616,7 +628,9 @@ class TaskHubWorker implements Worker {
         // the retry policy decides whether another attempt runs.
         outcome = { error: poisonError(item, item.claimCount - 1) };
       } else {
-        const run = isolated ? this.#runIsolated(isolated, item, context, abort.signal) : Promise.resolve().then(() => fn(item.input, context));
+        const run = isolated
+          ? this.#runIsolated(isolated, item, context, abort.signal)
+          : Promise.resolve().then(() => fn(item.input, context));
         const timeout =
           item.timeoutMs === undefined
             ? undefined
@@ -644,14 +658,17 @@ class TaskHubWorker implements Worker {
       if (bytes > limit) {
         outcome = {
           error: Object.assign(
-            new Error(`Activity '${item.name}' returned ${Math.ceil(bytes / 1024)} KiB; the limit is ${Math.floor(limit / 1024)} KiB. Return a reference (a URL, a key) instead of the data.`),
+            new Error(
+              `Activity '${item.name}' returned ${Math.ceil(bytes / 1024)} KiB; the limit is ${Math.floor(limit / 1024)} KiB. Return a reference (a URL, a key) instead of the data.`,
+            ),
             { name: "PayloadTooLargeError", nonRetryable: true },
           ),
         };
       }
     }
     if ("error" in outcome) this.#metrics.activitiesFailed += 1;
-    if ("error" in outcome && (outcome.error as { name?: unknown } | undefined)?.name === "PoisonActivityError") this.#metrics.activitiesPoisoned += 1;
+    if ("error" in outcome && (outcome.error as { name?: unknown } | undefined)?.name === "PoisonActivityError")
+      this.#metrics.activitiesPoisoned += 1;
     this.#completions.push({
       id: item.id,
       leaseToken: item.leaseToken,
@@ -719,7 +736,8 @@ class TaskHubWorker implements Worker {
     }
     if (queued.length === 0) return;
     try {
-      for (const result of queued) if (!this.#ownWrites.has(result.message.instanceId)) this.#ownWrites.set(result.message.instanceId, false);
+      for (const result of queued)
+        if (!this.#ownWrites.has(result.message.instanceId)) this.#ownWrites.set(result.message.instanceId, false);
       try {
         await this.#store.completeActivities(queued, this.#clock.now());
       } finally {
@@ -854,7 +872,12 @@ class TaskHubWorker implements Worker {
     const instance = await this.#store.getInstance(item.instanceId).catch(() => undefined);
     if (!instance || isTerminal(instance.status) || instance.executionId !== item.executionId) {
       const state = instance ? (instance.executionId === item.executionId ? instance.status : "restarted") : "gone";
-      return new ActivityCancelledError(item.instanceId, item.taskId, "instance-ended", `${where} was cancelled: the instance is ${state}.`);
+      return new ActivityCancelledError(
+        item.instanceId,
+        item.taskId,
+        "instance-ended",
+        `${where} was cancelled: the instance is ${state}.`,
+      );
     }
     return new ActivityCancelledError(
       item.instanceId,
@@ -878,7 +901,9 @@ class TaskHubWorker implements Worker {
   /** Looks for dead workers' leases now and then; work they held becomes claimable at once. */
   #scheduleLivenessCheck(): void {
     if (!this.#store.releaseDeadWorkers) return;
-    this.#repeat(Math.max(10, this.#options.livenessCheckMs ?? Math.min(1000, Math.floor(this.#leaseMs / 3))), () => this.#releaseDeadWorkers());
+    this.#repeat(Math.max(10, this.#options.livenessCheckMs ?? Math.min(1000, Math.floor(this.#leaseMs / 3))), () =>
+      this.#releaseDeadWorkers(),
+    );
   }
 
   async #releaseDeadWorkers(): Promise<void> {

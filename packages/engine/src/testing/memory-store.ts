@@ -255,11 +255,7 @@ export class MemoryStore implements Store {
     return claimed;
   }
 
-  async renewActivityLeases(
-    leases: readonly { id: string; leaseToken: string }[],
-    leaseMs: number,
-    now: number,
-  ): Promise<string[]> {
+  async renewActivityLeases(leases: readonly { id: string; leaseToken: string }[], leaseMs: number, now: number): Promise<string[]> {
     const held: string[] = [];
     for (const { id, leaseToken } of leases) {
       const activity = this.#activities.get(id);
@@ -479,7 +475,15 @@ export class MemoryStore implements Store {
       {
         instanceId: init.instanceId,
         executionId: init.executionId,
-        event: { type: "ExecutionStarted", at, name: init.name, input: init.input, executionId: init.executionId, ...(init.parentInstanceId ? { instanceId: init.parentInstanceId } : {}), ...(init.parentTaskId !== undefined ? { taskId: init.parentTaskId } : {}) },
+        event: {
+          type: "ExecutionStarted",
+          at,
+          name: init.name,
+          input: init.input,
+          executionId: init.executionId,
+          ...(init.parentInstanceId ? { instanceId: init.parentInstanceId } : {}),
+          ...(init.parentTaskId !== undefined ? { taskId: init.parentTaskId } : {}),
+        },
         ...(init.visibleAt !== undefined ? { visibleAt: init.visibleAt } : {}),
       },
       now,

@@ -22,7 +22,11 @@ export interface TestHub {
   /** Advances a fake clock and wakes the dispatchers. */
   advance(ms: number): void;
   /** Resolves once `predicate` holds for the instance (checked on every change). */
-  until(instanceId: string, predicate: (instance: InstanceRecord, history: HistoryEvent[]) => boolean, timeoutMs?: number): Promise<InstanceRecord>;
+  until(
+    instanceId: string,
+    predicate: (instance: InstanceRecord, history: HistoryEvent[]) => boolean,
+    timeoutMs?: number,
+  ): Promise<InstanceRecord>;
   stop(): Promise<void>;
 }
 
@@ -62,7 +66,9 @@ export function createTestHub(options: TestHubOptions = {}): TestHub {
           if (predicate(instance, history)) return instance;
         }
         if (Date.now() > deadline) {
-          throw new Error(`Instance '${instanceId}' did not reach the expected state within ${timeoutMs} ms (status: ${instance?.status}).`);
+          throw new Error(
+            `Instance '${instanceId}' did not reach the expected state within ${timeoutMs} ms (status: ${instance?.status}).`,
+          );
         }
         await new Promise((resolve) => setTimeout(resolve, 2));
       }

@@ -26,7 +26,11 @@ interface Probe {
 function send(baseUrl: string, probe: Probe, auth: Record<string, string>): Promise<number> {
   const { port } = new URL(baseUrl);
   return new Promise((resolve, reject) => {
-    const headers = { ...auth, ...probe.headers, ...(probe.body !== undefined ? { "content-length": String(Buffer.byteLength(probe.body)) } : {}) };
+    const headers = {
+      ...auth,
+      ...probe.headers,
+      ...(probe.body !== undefined ? { "content-length": String(Buffer.byteLength(probe.body)) } : {}),
+    };
     const req = httpRequest({ host: "127.0.0.1", port, method: probe.method, path: probe.path, headers }, (res) => {
       res.resume();
       res.on("end", () => resolve(res.statusCode ?? 0));
@@ -50,17 +54,57 @@ export async function probeCrossOrigin(
     [targets.startPath, input],
     [targets.approvePath, approval],
   ] as const) {
-    for (const contentType of ["text/plain", "text/plain;charset=UTF-8", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"]) {
-      probes.push({ name: `${target} as ${contentType}`, method: "POST", path: target, headers: { host: own, "content-type": contentType }, body, expected: 415 });
-      probes.push({ name: `${target} as ${contentType} from evil.example`, method: "POST", path: target, headers: { host: own, "content-type": contentType, origin: "http://evil.example", "sec-fetch-site": "cross-site" }, body, expected: 403 });
+    for (const contentType of [
+      "text/plain",
+      "text/plain;charset=UTF-8",
+      "application/x-www-form-urlencoded",
+      "multipart/form-data; boundary=x",
+    ]) {
+      probes.push({
+        name: `${target} as ${contentType}`,
+        method: "POST",
+        path: target,
+        headers: { host: own, "content-type": contentType },
+        body,
+        expected: 415,
+      });
+      probes.push({
+        name: `${target} as ${contentType} from evil.example`,
+        method: "POST",
+        path: target,
+        headers: { host: own, "content-type": contentType, origin: "http://evil.example", "sec-fetch-site": "cross-site" },
+        body,
+        expected: 403,
+      });
     }
     probes.push({ name: `${target} without a content type`, method: "POST", path: target, headers: { host: own }, body, expected: 415 });
     for (const origin of ["http://evil.example", "http://127.0.0.1:1", "http://localhost:1", "null"]) {
-      probes.push({ name: `${target} as JSON from ${origin}`, method: "POST", path: target, headers: { host: own, "content-type": "application/json", origin }, body, expected: 403 });
+      probes.push({
+        name: `${target} as JSON from ${origin}`,
+        method: "POST",
+        path: target,
+        headers: { host: own, "content-type": "application/json", origin },
+        body,
+        expected: 403,
+      });
     }
-    probes.push({ name: `${target} marked same-site`, method: "POST", path: target, headers: { host: own, "content-type": "application/json", "sec-fetch-site": "same-site" }, body, expected: 403 });
+    probes.push({
+      name: `${target} marked same-site`,
+      method: "POST",
+      path: target,
+      headers: { host: own, "content-type": "application/json", "sec-fetch-site": "same-site" },
+      body,
+      expected: 403,
+    });
     for (const host of ["evil.example", `rebind.evil.example:${new URL(baseUrl).port}`, "127.0.0.1.nip.io"]) {
-      probes.push({ name: `${target} for host ${host}`, method: "POST", path: target, headers: { host, "content-type": "application/json" }, body, expected: 421 });
+      probes.push({
+        name: `${target} for host ${host}`,
+        method: "POST",
+        path: target,
+        headers: { host, "content-type": "application/json" },
+        body,
+        expected: 421,
+      });
     }
   }
   for (const path of ["/api/workflows", "/api/instances", "/metrics", "/"]) {

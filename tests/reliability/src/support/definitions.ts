@@ -1,7 +1,12 @@
 type Node = { id: string; type: string; [setting: string]: unknown };
 
 /** A definition document from nodes and `[source, target]` (or full) edges; positions and edge ids filled in. */
-export function definition(id: string, nodes: Node[], edges: Array<[string, string] | Record<string, unknown>>, extra: Record<string, unknown> = {}) {
+export function definition(
+  id: string,
+  nodes: Node[],
+  edges: Array<[string, string] | Record<string, unknown>>,
+  extra: Record<string, unknown> = {},
+) {
   return {
     id,
     name: id,
@@ -37,7 +42,7 @@ export function crashWorkflow(recorderUrl: string, timerMs: number) {
       { id: "wait", type: "delay", durationMs: timerMs },
       call("d", recorderUrl, "steps.b.body.value + steps.c.body.value"),
       call("e", recorderUrl, "steps.d.body.value"),
-      { id: "end", type: "end", output: "{ \"result\": steps.e.body.value }" },
+      { id: "end", type: "end", output: '{ "result": steps.e.body.value }' },
     ],
     [
       ["start", "a"],
@@ -63,7 +68,7 @@ export function timerWorkflow() {
     [
       { id: "start", type: "start" },
       { id: "wait", type: "delay", until: "input.due" },
-      { id: "end", type: "end", output: "{ \"firedAt\": steps.wait.firedAt, \"due\": input.due }" },
+      { id: "end", type: "end", output: '{ "firedAt": steps.wait.firedAt, "due": input.due }' },
     ],
     [
       ["start", "wait"],
@@ -107,9 +112,9 @@ export function threeStepWorkflow() {
     "three-steps",
     [
       { id: "start", type: "start" },
-      { id: "one", type: "activity", activity: "util.echo", input: "{ \"n\": input.n }" },
-      { id: "two", type: "activity", activity: "util.echo", input: "{ \"n\": steps.one.n + 1 }" },
-      { id: "three", type: "activity", activity: "util.echo", input: "{ \"n\": steps.two.n + 1 }" },
+      { id: "one", type: "activity", activity: "util.echo", input: '{ "n": input.n }' },
+      { id: "two", type: "activity", activity: "util.echo", input: '{ "n": steps.one.n + 1 }' },
+      { id: "three", type: "activity", activity: "util.echo", input: '{ "n": steps.two.n + 1 }' },
       { id: "end", type: "end", output: "steps.three" },
     ],
     [

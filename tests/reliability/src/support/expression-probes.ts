@@ -30,10 +30,10 @@ export const HOSTILE_EXPRESSIONS: readonly HostileExpression[] = [
   { name: "many-matches", expression: "$count($match(input.text, /a/))", input: { text: "a".repeat(200_000) } },
   // Single built-in calls that were quadratic or linear in a huge sequence.
   { name: "sort", expression: "$count($sort([1..1000000].$string()))" },
-  { name: "sort-strings", expression: "$count($sort($split($pad(\"\", 100000, \"ba\"), \"\")))" },
+  { name: "sort-strings", expression: '$count($sort($split($pad("", 100000, "ba"), "")))' },
   { name: "distinct", expression: "$count($distinct($zip([1..100000], [1..100000])))" },
   { name: "string", expression: "$length($string([1..1000000]))" },
-  { name: "to-millis", expression: "$toMillis($join([1..400].(\"Monday\"), \" \"), \"[FNn] [D1] [MNn] [Y]\")" },
+  { name: "to-millis", expression: '$toMillis($join([1..400].("Monday"), " "), "[FNn] [D1] [MNn] [Y]")' },
   // A string that doubles itself: past V8's string limit an uncatchable fatal error,
   // again on every replay; and a single $split into more items than a sequence may hold.
   { name: "string-doubling", expression: '($f := function($s, $n){ $n = 0 ? $s : $f($s & $s, $n - 1) }; $length($f("ab", 26)))' },
@@ -46,7 +46,11 @@ export const HOSTILE_EXPRESSIONS: readonly HostileExpression[] = [
     }),
   ),
   // A 20,000-item literal (420 ms of held loop), refused at publish; the same built at run time through $eval.
-  { name: "array-literal", expression: `$count([${Array.from({ length: 20_000 }, (_, index) => index).join(",")}])`, refusedAtPublish: true },
+  {
+    name: "array-literal",
+    expression: `$count([${Array.from({ length: 20_000 }, (_, index) => index).join(",")}])`,
+    refusedAtPublish: true,
+  },
   { name: "eval-literal", expression: '$count($eval("[" & $join([1..40000].$string(), ",") & "]"))' },
 ];
 
@@ -142,7 +146,8 @@ export async function probeHostileExpressions(
     Array.from({ length: 4 }, async () => {
       for (let probe = queue.shift(); probe; probe = queue.shift()) {
         const response = await call(`/api/workflows/hostile-${probe.name}/instances`, { json: { input: probe.input ?? {} } });
-        if (response.status !== 202 && response.status !== 201) throw new Error(`start of ${probe.name} refused (${response.status}): ${JSON.stringify(response.body)}`);
+        if (response.status !== 202 && response.status !== 201)
+          throw new Error(`start of ${probe.name} refused (${response.status}): ${JSON.stringify(response.body)}`);
         starts.push({ name: probe.name, id: response.body.instanceId as string });
       }
     }),

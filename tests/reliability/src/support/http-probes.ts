@@ -9,7 +9,10 @@ import { type Api, publish, sleep } from "./server-process.js";
 export function specialPurposeTargets(port: string | number): { url: string; refusedAs: RegExp }[] {
   return [
     { url: "http://198.18.0.1/", refusedAs: /a benchmarking address \(Benchmarking, 198\.18\.0\.0\/15\)/ },
-    { url: `http://[2002:7f00:1::]:${port}/api/health`, refusedAs: /a loopback address \(127\.0\.0\.1 in Loopback, 127\.0\.0\.0\/8, carried by 6to4, 2002::\/16\)/ },
+    {
+      url: `http://[2002:7f00:1::]:${port}/api/health`,
+      refusedAs: /a loopback address \(127\.0\.0\.1 in Loopback, 127\.0\.0\.0\/8, carried by 6to4, 2002::\/16\)/,
+    },
     { url: "http://224.0.0.1/", refusedAs: /a multicast address \(Multicast, 224\.0\.0\.0\/4\)/ },
     { url: "http://255.255.255.255/", refusedAs: /a broadcast address \(Limited Broadcast, 255\.255\.255\.255\/32\)/ },
     { url: `http://[64:ff9b::7f00:1]:${port}/api/health`, refusedAs: /a loopback address \(127\.0\.0\.1 in Loopback, .*64:ff9b::\/96\)/ },
@@ -57,7 +60,8 @@ export async function probeSpecialPurposeAddresses(api: Api, port: string | numb
   for (const { url, refusedAs } of specialPurposeTargets(port)) {
     const started = performance.now();
     const created = await api(`/api/workflows/${workflowId}/instances`, { json: { input: { url } } });
-    if (created.status !== 202) throw new Error(`starting the probe for ${url} answered ${created.status}: ${JSON.stringify(created.body)}`);
+    if (created.status !== 202)
+      throw new Error(`starting the probe for ${url} answered ${created.status}: ${JSON.stringify(created.body)}`);
     let detail: { status?: string; error?: { message?: string } } = {};
     for (let i = 0; i < 500; i++) {
       detail = (await api(`/api/instances/${created.body.instanceId}`)).body;

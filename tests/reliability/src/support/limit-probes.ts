@@ -51,7 +51,9 @@ export async function countInstances(api: Api): Promise<number> {
 }
 
 /** The innermost cause of an instance error (a parent's wraps its child's). */
-export function rootCause(error: { name?: string; message?: string; cause?: unknown } | undefined): { name?: string; message?: string } | undefined {
+export function rootCause(
+  error: { name?: string; message?: string; cause?: unknown } | undefined,
+): { name?: string; message?: string } | undefined {
   let current = error;
   while (current?.cause) current = current.cause as typeof current;
   return current;

@@ -31,10 +31,13 @@ export async function startRecorder(options: { minDelayMs?: number; maxDelayMs?:
       }
       const key = `${body.instance ?? "?"}/${body.step ?? "?"}`;
       calls.set(key, (calls.get(key) ?? 0) + 1);
-      setTimeout(() => {
-        response.writeHead(200, { "content-type": "application/json" });
-        response.end(JSON.stringify({ value: (body.n ?? 0) + 1, step: body.step }));
-      }, min + Math.random() * (max - min));
+      setTimeout(
+        () => {
+          response.writeHead(200, { "content-type": "application/json" });
+          response.end(JSON.stringify({ value: (body.n ?? 0) + 1, step: body.step }));
+        },
+        min + Math.random() * (max - min),
+      );
     });
   });
   server.keepAliveTimeout = 1000;

@@ -16,7 +16,13 @@ export function report(scenario: string, figures: Figures): void {
   console.log(`[${scenario}] ${line}`);
   if (!FULL) return;
   mkdirSync(resultsDir, { recursive: true });
-  const body = { scenario, recordedAt: new Date().toISOString(), node: process.version, platform: `${process.platform}-${process.arch}`, figures };
+  const body = {
+    scenario,
+    recordedAt: new Date().toISOString(),
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+    figures,
+  };
   writeFileSync(join(resultsDir, `chaos-${scenario}.json`), `${JSON.stringify(body, null, 2)}\n`);
 }
 

@@ -68,7 +68,21 @@ export async function probeSecretLeaks(): Promise<SecretProbeResult> {
     const runs: string[] = [];
     for (const [id, input] of Object.entries(probes)) {
       const activity = id === "probe-notify" ? "notify.send" : "http.request";
-      await publish(api, definition(id, [{ id: "start", type: "start" }, { id: "step", type: "activity", activity, input }, { id: "end", type: "end" }], [["start", "step"], ["step", "end"]]));
+      await publish(
+        api,
+        definition(
+          id,
+          [
+            { id: "start", type: "start" },
+            { id: "step", type: "activity", activity, input },
+            { id: "end", type: "end" },
+          ],
+          [
+            ["start", "step"],
+            ["step", "end"],
+          ],
+        ),
+      );
       const started = await api(`/api/workflows/${id}/instances`, { json: {} });
       const instanceId = started.body.instanceId as string;
       ids.push(instanceId);

@@ -66,7 +66,10 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
     });
   });
   for (;;) {
-    const ok = await fetch(`${url}/api/health`).then((r) => r.status === 200, () => false);
+    const ok = await fetch(`${url}/api/health`).then(
+      (r) => r.status === 200,
+      () => false,
+    );
     if (ok) break;
     await sleep(20);
   }
@@ -85,7 +88,10 @@ export async function startServerProcess(options: ServerProcessOptions): Promise
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export interface Api {
-  (path: string, init?: { method?: string; json?: unknown; body?: string; headers?: Record<string, string> }): Promise<{ status: number; body: any }>;
+  (
+    path: string,
+    init?: { method?: string; json?: unknown; body?: string; headers?: Record<string, string> },
+  ): Promise<{ status: number; body: any }>;
 }
 
 /** JSON over fetch against a base URL (a getter, so it follows a restarted server). */

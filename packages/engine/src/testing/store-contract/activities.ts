@@ -107,7 +107,9 @@ export function describeActivities(ctx: ContractContext): void {
       const kept = claimed.find((t) => t.name === "kept");
       const lost = claimed.find((t) => t.name === "lost");
       if (!kept || !lost) throw new Error("both tasks should be claimed");
-      expect(await store.renewActivityLeases([{ id: kept.id, leaseToken: kept.leaseToken }], LEASE_MS, T0 + LEASE_MS - 1)).toEqual([kept.id]);
+      expect(await store.renewActivityLeases([{ id: kept.id, leaseToken: kept.leaseToken }], LEASE_MS, T0 + LEASE_MS - 1)).toEqual([
+        kept.id,
+      ]);
       // "lost" expired and went to another worker; "kept" was renewed and stays with us.
       const reclaimed = await claimTasks(store, T0 + LEASE_MS, { owner: "other-worker" });
       expect(reclaimed.map((t) => t.name)).toEqual(["lost"]);
@@ -128,7 +130,9 @@ export function describeActivities(ctx: ContractContext): void {
       await scheduleActivities(store, [{}]);
       const [task] = await claimTasks(store, T0);
       if (!task) throw new Error("task should be claimed");
-      expect(await store.renewActivityLeases([{ id: task.id, leaseToken: task.leaseToken }], LEASE_MS, T0 + 20 * SECOND)).toEqual([task.id]);
+      expect(await store.renewActivityLeases([{ id: task.id, leaseToken: task.leaseToken }], LEASE_MS, T0 + 20 * SECOND)).toEqual([
+        task.id,
+      ]);
       expect(await claimTasks(store, T0 + LEASE_MS + SECOND)).toEqual([]);
       expect(await claimTasks(store, T0 + 20 * SECOND + LEASE_MS - 1)).toEqual([]);
       expect(await claimTasks(store, T0 + 20 * SECOND + LEASE_MS)).toHaveLength(1);
@@ -150,7 +154,10 @@ export function describeActivities(ctx: ContractContext): void {
       const init = await scheduleActivities(store, [{ name: "charge" }]);
       const [task] = await claimTasks(store, T0);
       if (!task) throw new Error("task should be claimed");
-      const results = await store.completeActivities([{ id: task.id, leaseToken: task.leaseToken, message: taskCompleted(task, { charged: 100 }) }], T0 + SECOND);
+      const results = await store.completeActivities(
+        [{ id: task.id, leaseToken: task.leaseToken, message: taskCompleted(task, { charged: 100 }) }],
+        T0 + SECOND,
+      );
       expect(results).toEqual([true]);
       expect(await claimTasks(store, FAR_FUTURE)).toEqual([]);
       const items = await claimAll(store, T0 + SECOND);
@@ -164,9 +171,19 @@ export function describeActivities(ctx: ContractContext): void {
       const [stale] = await claimTasks(store, T0);
       const [current] = await claimTasks(store, T0 + LEASE_MS, { owner: "other-worker" });
       if (!stale || !current) throw new Error("task should be claimed twice");
-      expect(await store.completeActivities([{ id: stale.id, leaseToken: stale.leaseToken, message: taskCompleted(stale, "stale") }], T0 + LEASE_MS)).toEqual([false]);
+      expect(
+        await store.completeActivities(
+          [{ id: stale.id, leaseToken: stale.leaseToken, message: taskCompleted(stale, "stale") }],
+          T0 + LEASE_MS,
+        ),
+      ).toEqual([false]);
       expect(await claimAll(store, FAR_FUTURE)).toEqual([]);
-      expect(await store.completeActivities([{ id: current.id, leaseToken: current.leaseToken, message: taskCompleted(current, "fresh") }], T0 + LEASE_MS)).toEqual([true]);
+      expect(
+        await store.completeActivities(
+          [{ id: current.id, leaseToken: current.leaseToken, message: taskCompleted(current, "fresh") }],
+          T0 + LEASE_MS,
+        ),
+      ).toEqual([true]);
       const [item] = await claimAll(store, T0 + LEASE_MS);
       expect(item?.messages.map((m) => m.event.result)).toEqual(["fresh"]);
     });
@@ -176,7 +193,9 @@ export function describeActivities(ctx: ContractContext): void {
       await scheduleActivities(store, [{}]);
       const [task] = await claimTasks(store, T0);
       if (!task) throw new Error("task should be claimed");
-      expect(await store.completeActivities([{ id: task.id, leaseToken: task.leaseToken, message: taskCompleted(task) }], T0 + LEASE_MS + 1)).toEqual([false]);
+      expect(
+        await store.completeActivities([{ id: task.id, leaseToken: task.leaseToken, message: taskCompleted(task) }], T0 + LEASE_MS + 1),
+      ).toEqual([false]);
       expect(await claimAll(store, FAR_FUTURE)).toEqual([]);
       expect(await claimTasks(store, T0 + LEASE_MS + 1)).toHaveLength(1);
     });
@@ -218,7 +237,9 @@ export function describeActivities(ctx: ContractContext): void {
       // The instance ends without cancelling its task; the purge removes both.
       expect(committed(await store.commitTurns([turnFor(item, { update: { lastSeq: 2, status: "terminated" } })], T0))).toEqual([true]);
       expect(await store.purgeInstance(init.instanceId)).toBe("purged");
-      expect(await store.completeActivities([{ id: task.id, leaseToken: task.leaseToken, message: taskCompleted(task) }], T0)).toEqual([false]);
+      expect(await store.completeActivities([{ id: task.id, leaseToken: task.leaseToken, message: taskCompleted(task) }], T0)).toEqual([
+        false,
+      ]);
       expect(await store.getInstance(init.instanceId)).toBeUndefined();
     });
   });

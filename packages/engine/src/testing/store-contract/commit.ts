@@ -80,7 +80,12 @@ export function describeCommit(ctx: ContractContext): void {
         messages: [message(init.instanceId, "ExecutionRewound", { reason: "retry" }, T0)],
       });
       expect(await commitOne(store, turn)).toBe(true);
-      expect(await store.getInstance(init.instanceId)).toMatchObject({ status: "failed", output: { partial: true }, error, completedAt: toIso(T0) });
+      expect(await store.getInstance(init.instanceId)).toMatchObject({
+        status: "failed",
+        output: { partial: true },
+        error,
+        completedAt: toIso(T0),
+      });
 
       const rewind = await claimOne(store, init.instanceId);
       const clear = turnFor(rewind, { update: { lastSeq: 2, status: "running", output: null, error: null, completedAt: null } });
@@ -149,7 +154,14 @@ export function describeCommit(ctx: ContractContext): void {
       const store = await ctx.open();
       const init = await start(store);
       const item = await claimOne(store, init.instanceId);
-      const task = activityTask(init, { taskId: 4, name: "video.encode", input: { url: "s3://x" }, attempt: 2, tags: { nodeId: "enc", index: 1 }, timeoutMs: 9000 });
+      const task = activityTask(init, {
+        taskId: 4,
+        name: "video.encode",
+        input: { url: "s3://x" },
+        attempt: 2,
+        tags: { nodeId: "enc", index: 1 },
+        timeoutMs: 9000,
+      });
       const delayed = activityTask(init, { taskId: 5, visibleAt: T0 + 10 * SECOND });
       expect(await commitOne(store, firstTurn(item, { activities: [task, delayed] }))).toBe(true);
       const claimed = await claimTasks(store, T0);
@@ -172,7 +184,13 @@ export function describeCommit(ctx: ContractContext): void {
       const store = await ctx.open();
       const parent = await start(store);
       const item = await claimOne(store, parent.instanceId);
-      const child = newInstance({ name: "child-orchestrator", input: { part: 1 }, parentInstanceId: parent.instanceId, parentTaskId: 3, tags: { v: "1" } });
+      const child = newInstance({
+        name: "child-orchestrator",
+        input: { part: 1 },
+        parentInstanceId: parent.instanceId,
+        parentTaskId: 3,
+        tags: { v: "1" },
+      });
       expect(await commitOne(store, firstTurn(item, { instances: [child] }), T0 + SECOND)).toBe(true);
       expect(await store.getInstance(child.instanceId)).toMatchObject({
         status: "pending",
@@ -186,7 +204,14 @@ export function describeCommit(ctx: ContractContext): void {
       });
       const started = await claimOne(store, child.instanceId, T0 + SECOND);
       expect(started.messages.map((m) => m.event)).toMatchObject([
-        { type: "ExecutionStarted", name: "child-orchestrator", input: { part: 1 }, executionId: child.executionId, instanceId: parent.instanceId, taskId: 3 },
+        {
+          type: "ExecutionStarted",
+          name: "child-orchestrator",
+          input: { part: 1 },
+          executionId: child.executionId,
+          instanceId: parent.instanceId,
+          taskId: 3,
+        },
       ]);
     });
 
@@ -208,16 +233,25 @@ export function describeCommit(ctx: ContractContext): void {
       const item = await claimOne(store, parent.instanceId);
       const again = { ...existing, executionId: freshId("exec"), input: "theirs", parentInstanceId: parent.instanceId, parentTaskId: 1 };
       expect(await commitOne(store, firstTurn(item, { instances: [again] }))).toBe(true);
-      expect(await store.getInstance(existing.instanceId)).toMatchObject({ status: "running", input: "mine", executionId: existing.executionId, lastSeq: 2 });
+      expect(await store.getInstance(existing.instanceId)).toMatchObject({
+        status: "running",
+        input: "mine",
+        executionId: existing.executionId,
+        lastSeq: 2,
+      });
       expect(ids(await claimAll(store, T0 + LEASE_MS))).not.toContain(existing.instanceId);
     });
 
     it("deletes history through deleteHistoryThroughSeq before appending, seqs still increasing", async () => {
       const store = await ctx.open();
-      const init = await startRunning(store, {}, {
-        events: [event(1, "ExecutionStarted"), event(2, "OrchestratorStarted"), event(3, "ContinuedAsNew", { input: 2 })],
-        update: { lastSeq: 3, status: "running" },
-      });
+      const init = await startRunning(
+        store,
+        {},
+        {
+          events: [event(1, "ExecutionStarted"), event(2, "OrchestratorStarted"), event(3, "ContinuedAsNew", { input: 2 })],
+          update: { lastSeq: 3, status: "running" },
+        },
+      );
       await store.enqueueMessage(message(init.instanceId, "ExecutionStarted", { input: 2 }, T0));
       const item = await claimOne(store, init.instanceId);
       const turn = turnFor(item, {
@@ -239,7 +273,10 @@ export function describeCommit(ctx: ContractContext): void {
       const item = await claimOne(store, init.instanceId);
       const bystanderItem = await claimOne(store, bystander.instanceId);
       expect(await commitOne(store, firstTurn(bystanderItem, { activities: [activityTask(bystander)] }))).toBe(true);
-      const tasks = [activityTask(init, { taskId: 1, name: "leased" }), activityTask(init, { taskId: 2, name: "queued", visibleAt: T0 + 60 * SECOND })];
+      const tasks = [
+        activityTask(init, { taskId: 1, name: "leased" }),
+        activityTask(init, { taskId: 2, name: "queued", visibleAt: T0 + 60 * SECOND }),
+      ];
       expect(await commitOne(store, firstTurn(item, { activities: tasks }))).toBe(true);
       const [leased] = await claimTasks(store, T0, { names: ["leased"] });
       expect(leased).toBeDefined();
@@ -318,7 +355,16 @@ export function describeCommit(ctx: ContractContext): void {
     it("rejects a turn for an unknown instance", async () => {
       const store = await ctx.open();
       const missing = freshId("missing");
-      const turn = { instanceId: missing, leaseToken: "token", consumedMessageIds: [], events: [], update: { lastSeq: 1 }, messages: [], activities: [], instances: [] };
+      const turn = {
+        instanceId: missing,
+        leaseToken: "token",
+        consumedMessageIds: [],
+        events: [],
+        update: { lastSeq: 1 },
+        messages: [],
+        activities: [],
+        instances: [],
+      };
       expect(committed(await store.commitTurns([turn], T0))).toEqual([false]);
       expect(await store.getInstance(missing)).toBeUndefined();
     });

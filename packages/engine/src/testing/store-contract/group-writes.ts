@@ -67,8 +67,16 @@ export function describeGroupWrites(ctx: ContractContext): void {
         { created: false, status: "running" },
         { created: false, status: "suspended" },
       ]);
-      expect(await store.getInstance(pending.instanceId)).toMatchObject({ input: "mine", executionId: pending.executionId, createdAt: toIso(T0) });
-      expect(await store.getInstance(running.instanceId)).toMatchObject({ status: "running", executionId: running.executionId, lastSeq: 2 });
+      expect(await store.getInstance(pending.instanceId)).toMatchObject({
+        input: "mine",
+        executionId: pending.executionId,
+        createdAt: toIso(T0),
+      });
+      expect(await store.getInstance(running.instanceId)).toMatchObject({
+        status: "running",
+        executionId: running.executionId,
+        lastSeq: 2,
+      });
       expect((await store.getHistory(running.instanceId)).map((e) => e.seq)).toEqual([1, 2]);
       expect((await store.getInstance(fresh.instanceId))?.status).toBe("pending");
       // The pending one still has just its own ExecutionStarted.
@@ -91,7 +99,13 @@ export function describeGroupWrites(ctx: ContractContext): void {
       const fresh = { ...old, executionId: freshId("exec"), input: "new" };
       expect(await store.createInstances([fresh], later)).toEqual([{ created: true }]);
       const record = await store.getInstance(old.instanceId);
-      expect(record).toMatchObject({ status: "pending", lastSeq: 0, executionId: fresh.executionId, input: "new", createdAt: toIso(later) });
+      expect(record).toMatchObject({
+        status: "pending",
+        lastSeq: 0,
+        executionId: fresh.executionId,
+        input: "new",
+        createdAt: toIso(later),
+      });
       expect(record?.output).toBeUndefined();
       expect(record?.completedAt).toBeUndefined();
       expect(await store.getHistory(old.instanceId)).toEqual([]);

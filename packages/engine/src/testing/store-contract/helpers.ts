@@ -153,7 +153,11 @@ export function localTurn(
   );
   return {
     instanceId: state.instanceId,
-    local: { lastSeq: state.lastSeq, executionId: state.executionId, completes: completes.map(({ id, leaseToken }) => ({ id, leaseToken })) },
+    local: {
+      lastSeq: state.lastSeq,
+      executionId: state.executionId,
+      completes: completes.map(({ id, leaseToken }) => ({ id, leaseToken })),
+    },
     consumedMessageIds: [],
     events,
     update: { lastSeq: state.lastSeq + events.length },
@@ -187,7 +191,12 @@ export async function commitOne(store: Store, turn: TurnCommit, now = T0): Promi
 }
 
 /** Creates an instance, runs its first turn (now running) and returns its id. */
-export async function startRunning(store: Store, overrides: Partial<NewInstance> = {}, patch: Partial<TurnCommit> = {}, now = T0): Promise<NewInstance> {
+export async function startRunning(
+  store: Store,
+  overrides: Partial<NewInstance> = {},
+  patch: Partial<TurnCommit> = {},
+  now = T0,
+): Promise<NewInstance> {
   const init = await start(store, overrides, now);
   const item = await claimOne(store, init.instanceId, now);
   expect(await commitOne(store, firstTurn(item, patch, now), now)).toBe(true);
@@ -207,11 +216,7 @@ export function activityTask(instance: NewInstance, overrides: Partial<NewActivi
 }
 
 /** Starts a running instance whose first turn scheduled these activity tasks. */
-export async function scheduleActivities(
-  store: Store,
-  tasks: readonly Partial<NewActivityTask>[],
-  now = T0,
-): Promise<NewInstance> {
+export async function scheduleActivities(store: Store, tasks: readonly Partial<NewActivityTask>[], now = T0): Promise<NewInstance> {
   const init = newInstance();
   await store.createInstance(init, now);
   const item = await claimOne(store, init.instanceId, now);

@@ -35,12 +35,11 @@ const OWNER = "local-worker";
 const activityWork: StoreNotification = { kind: "work-available", queue: "activity" };
 
 /** A running instance (lastSeq 2) whose first turn scheduled `count` tasks, all claimed by OWNER as a worker holds them before it runs them. */
-async function heldTasks(
-  store: Store,
-  count = 1,
-  leaseMs = LEASE_MS,
-): Promise<{ state: InstanceRecord; tasks: ActivityWorkItem[] }> {
-  const init = await scheduleActivities(store, Array.from({ length: count }, () => ({})));
+async function heldTasks(store: Store, count = 1, leaseMs = LEASE_MS): Promise<{ state: InstanceRecord; tasks: ActivityWorkItem[] }> {
+  const init = await scheduleActivities(
+    store,
+    Array.from({ length: count }, () => ({})),
+  );
   const tasks = await claimTasks(store, T0, { owner: OWNER, leaseMs });
   expect(tasks).toHaveLength(count);
   return { state: await instance(store, init.instanceId), tasks };
@@ -71,7 +70,14 @@ export function describeLocalDispatch(ctx: ContractContext): void {
       const init = await start(store);
       const item = await claimOne(store, init.instanceId);
       const now = T0 + SECOND;
-      const claimedTask = activityTask(init, { taskId: 1, name: "local", input: { x: 1 }, tags: { nodeId: "n1" }, timeoutMs: 5000, claimFor: { owner: OWNER, leaseMs: 10 * SECOND } });
+      const claimedTask = activityTask(init, {
+        taskId: 1,
+        name: "local",
+        input: { x: 1 },
+        tags: { nodeId: "n1" },
+        timeoutMs: 5000,
+        claimFor: { owner: OWNER, leaseMs: 10 * SECOND },
+      });
       const queuedTask = activityTask(init, { taskId: 2, name: "queued" });
       const [outcome] = await store.commitTurns([firstTurn(item, { activities: [claimedTask, queuedTask] }, now)], now);
       expect(outcome?.committed).toBe(true);
@@ -101,7 +107,10 @@ export function describeLocalDispatch(ctx: ContractContext): void {
       const store = await ctx.open();
       const init = await start(store);
       const item = await claimOne(store, init.instanceId);
-      const activities = [activityTask(init, { taskId: 1, name: "local", claimFor: { owner: OWNER, leaseMs: 10 * SECOND } }), activityTask(init, { taskId: 2, name: "queued" })];
+      const activities = [
+        activityTask(init, { taskId: 1, name: "local", claimFor: { owner: OWNER, leaseMs: 10 * SECOND } }),
+        activityTask(init, { taskId: 2, name: "queued" }),
+      ];
       const [outcome] = await store.commitTurns([firstTurn(item, { activities })], T0);
       const [local] = outcome?.claimed ?? [];
       if (!local) throw new Error("the claimFor task should be returned");
@@ -127,7 +136,10 @@ export function describeLocalDispatch(ctx: ContractContext): void {
       const store = await ctx.open();
       const init = await start(store);
       const item = await claimOne(store, init.instanceId);
-      const [outcome] = await store.commitTurns([firstTurn(item, { activities: [activityTask(init, { claimFor: { owner: OWNER, leaseMs: 10 * SECOND } })] })], T0);
+      const [outcome] = await store.commitTurns(
+        [firstTurn(item, { activities: [activityTask(init, { claimFor: { owner: OWNER, leaseMs: 10 * SECOND } })] })],
+        T0,
+      );
       const [local] = outcome?.claimed ?? [];
       if (!local) throw new Error("the claimFor task should be returned");
       const lease = { id: local.id, leaseToken: local.leaseToken };
@@ -166,7 +178,10 @@ export function describeLocalDispatch(ctx: ContractContext): void {
       const store = await ctx.open();
       const init = await start(store);
       const item = await claimOne(store, init.instanceId);
-      const turn = firstTurn({ ...item, leaseToken: "not-the-token" }, { activities: [activityTask(init, { claimFor: { owner: OWNER, leaseMs: LEASE_MS } })] });
+      const turn = firstTurn(
+        { ...item, leaseToken: "not-the-token" },
+        { activities: [activityTask(init, { claimFor: { owner: OWNER, leaseMs: LEASE_MS } })] },
+      );
       expect(await store.commitTurns([turn], T0)).toEqual([{ committed: false, claimed: [] }]);
       expect(await claimTasks(store, FAR_FUTURE)).toEqual([]);
     });
@@ -213,7 +228,10 @@ export function describeLocalDispatch(ctx: ContractContext): void {
       const item = await claimOne(store, init.instanceId);
       const seen: StoreNotification[] = [];
       store.subscribe((n) => seen.push(n));
-      const activities = [activityTask(init, { taskId: 1, claimFor: { owner: OWNER, leaseMs: LEASE_MS } }), activityTask(init, { taskId: 2 })];
+      const activities = [
+        activityTask(init, { taskId: 1, claimFor: { owner: OWNER, leaseMs: LEASE_MS } }),
+        activityTask(init, { taskId: 2 }),
+      ];
       expect(await commitOne(store, firstTurn(item, { activities }))).toBe(true);
       await eventually(() => {
         expect(seen).toContainEqual(activityWork);
@@ -238,7 +256,10 @@ export function describeLocalDispatch(ctx: ContractContext): void {
       seen.length = 0;
       await store.enqueueMessage(message(state.instanceId, "EventRaised", { name: "e" }, T0 + SECOND));
       const item = await claimOne(store, state.instanceId, T0 + 2 * SECOND);
-      const quiet = turnFor(item, { events: [event(item.instance.lastSeq + 1, "OrchestratorStarted", {}, T0)], update: { lastSeq: item.instance.lastSeq + 1 } });
+      const quiet = turnFor(item, {
+        events: [event(item.instance.lastSeq + 1, "OrchestratorStarted", {}, T0)],
+        update: { lastSeq: item.instance.lastSeq + 1 },
+      });
       expect(await commitOne(store, quiet, T0 + 2 * SECOND)).toBe(true);
       await eventually(() => expect(ofInstance()).toContainEqual({ kind: "instance-changed", instanceId: state.instanceId }));
       expect(ofInstance().some((n) => n.kind === "instance-changed" && n.status !== undefined)).toBe(false);
@@ -253,7 +274,9 @@ export function describeLocalDispatch(ctx: ContractContext): void {
         dropInbox: true,
       });
       expect(await commitOne(store, done, T0 + 3 * SECOND)).toBe(true);
-      await eventually(() => expect(ofInstance()).toContainEqual({ kind: "instance-changed", instanceId: state.instanceId, status: "completed" }));
+      await eventually(() =>
+        expect(ofInstance()).toContainEqual({ kind: "instance-changed", instanceId: state.instanceId, status: "completed" }),
+      );
     });
   });
 
@@ -266,7 +289,12 @@ export function describeLocalDispatch(ctx: ContractContext): void {
       const turn = localTurn(state, tasks, { update: { lastSeq: 4, customStatus: { step: "local" } } }, now);
       expect(await store.commitTurns([turn], now)).toEqual([{ committed: true, claimed: [] }]);
       expect(await store.getHistory(state.instanceId)).toEqual([...history, ...turn.events]);
-      expect(await store.getInstance(state.instanceId)).toEqual({ ...state, lastSeq: 4, customStatus: { step: "local" }, updatedAt: toIso(now) });
+      expect(await store.getInstance(state.instanceId)).toEqual({
+        ...state,
+        lastSeq: 4,
+        customStatus: { step: "local" },
+        updatedAt: toIso(now),
+      });
       // The tasks are gone, not waiting for their leases to lapse; their results are in history only.
       expect(await claimTasks(store, FAR_FUTURE)).toEqual([]);
       expect(await store.queueDepth(FAR_FUTURE)).toEqual({ orchestrations: 0, activities: 0 });
@@ -316,7 +344,13 @@ export function describeLocalDispatch(ctx: ContractContext): void {
       expect(await commitOne(store, localTurn(await instance(store, state.instanceId), tasks), T0 + SECOND)).toBe(true);
       const item = await claimOne(store, state.instanceId, T0 + SECOND);
       expect(item.messages.map((m) => m.event.name)).toEqual(["waiting"]);
-      expect(await commitOne(store, turnFor(item, { events: [event(4, "EventRaised", { name: "waiting" })], update: { lastSeq: 4 } }), T0 + SECOND)).toBe(true);
+      expect(
+        await commitOne(
+          store,
+          turnFor(item, { events: [event(4, "EventRaised", { name: "waiting" })], update: { lastSeq: 4 } }),
+          T0 + SECOND,
+        ),
+      ).toBe(true);
       const timer = await claimOne(store, state.instanceId, T0 + 60 * SECOND);
       expect(timer.messages.map((m) => m.event.type)).toEqual(["TimerFired"]);
     });
@@ -356,7 +390,9 @@ export function describeLocalDispatch(ctx: ContractContext): void {
       const { state, tasks } = await heldTasks(store);
       await store.enqueueMessage(message(state.instanceId, "EventRaised", { name: "raced" }, T0));
       const item = await claimOne(store, state.instanceId, T0);
-      expect(await commitOne(store, turnFor(item, { events: [event(3, "EventRaised", { name: "raced" })], update: { lastSeq: 3 } }))).toBe(true);
+      expect(await commitOne(store, turnFor(item, { events: [event(3, "EventRaised", { name: "raced" })], update: { lastSeq: 3 } }))).toBe(
+        true,
+      );
       const before = await instance(store, state.instanceId);
       expect(await commitOne(store, localTurn(state, tasks), T0 + SECOND)).toBe(false);
       await expectUnchanged(store, before);
@@ -407,7 +443,9 @@ export function describeLocalDispatch(ctx: ContractContext): void {
       const store = await ctx.open();
       const { state, tasks } = await heldTasks(store);
       const [task] = tasks as [ActivityWorkItem];
-      expect(await store.completeActivities([{ id: task.id, leaseToken: task.leaseToken, message: taskCompleted(task) }], T0)).toEqual([true]);
+      expect(await store.completeActivities([{ id: task.id, leaseToken: task.leaseToken, message: taskCompleted(task) }], T0)).toEqual([
+        true,
+      ]);
       expect(await commitOne(store, localTurn(state, tasks), T0 + SECOND)).toBe(false);
       await expectUnchanged(store, state);
       const item = await claimOne(store, state.instanceId, T0 + SECOND);

@@ -175,7 +175,9 @@ export function describeMisc(ctx: ContractContext): void {
 
       const item = await claimOne(store, init.instanceId);
       expect(item.messages[0]?.event.input).toEqual(awkward);
-      const waits = [{ name: "ünïcode wait", since: toIso(T0), tags: { n: 1, b: true, z: null, s: "✓", choices: ["Approved", "Rejected"] } }];
+      const waits = [
+        { name: "ünïcode wait", since: toIso(T0), tags: { n: 1, b: true, z: null, s: "✓", choices: ["Approved", "Rejected"] } },
+      ];
       const events = [
         event(1, "ExecutionStarted", { input: awkward, tags: { n: 1.5, b: false, z: null, s: "日本" } }),
         event(2, "TaskCompleted", { taskId: 1, result: awkward, error: { name: "E", message: "✗", details: awkward } }),
@@ -184,7 +186,12 @@ export function describeMisc(ctx: ContractContext): void {
         events,
         update: { lastSeq: 2, status: "completed", output: awkward, customStatus: awkward, pendingWaits: waits, completedAt: toIso(T0) },
         messages: [message(init.instanceId, "EventRaised", { name: "späť", input: awkward }, T0 + SECOND)],
-        activities: [activityTask(init, { input: awkward, tags: { nodeId: "ノード", index: 2, flag: true, none: null, meta: { a: [1, { b: null }] } } })],
+        activities: [
+          activityTask(init, {
+            input: awkward,
+            tags: { nodeId: "ノード", index: 2, flag: true, none: null, meta: { a: [1, { b: null }] } },
+          }),
+        ],
       });
       expect(await commitOne(store, turn)).toBe(true);
 
@@ -193,7 +200,10 @@ export function describeMisc(ctx: ContractContext): void {
       const [next] = await claimAll(store, T0 + SECOND);
       expect(next?.messages[0]?.event).toMatchObject({ name: "späť", input: awkward });
       const [task] = await claimTasks(store, T0);
-      expect(task).toMatchObject({ input: awkward, tags: { nodeId: "ノード", index: 2, flag: true, none: null, meta: { a: [1, { b: null }] } } });
+      expect(task).toMatchObject({
+        input: awkward,
+        tags: { nodeId: "ノード", index: 2, flag: true, none: null, meta: { a: [1, { b: null }] } },
+      });
     });
 
     it("keeps scalar inputs exactly, null apart from absent", async () => {
@@ -221,7 +231,10 @@ export function describeMisc(ctx: ContractContext): void {
 
     it("never claims an activity task twice under concurrent claims", async () => {
       const store = await ctx.open();
-      await scheduleActivities(store, Array.from({ length: 30 }, () => ({})));
+      await scheduleActivities(
+        store,
+        Array.from({ length: 30 }, () => ({})),
+      );
       const batches = await Promise.all(Array.from({ length: 10 }, (_, i) => claimTasks(store, T0, { limit: 5, owner: `worker-${i}` })));
       const claimed = batches.flat().map((t) => t.id);
       expect(new Set(claimed).size).toBe(claimed.length);

@@ -31,7 +31,10 @@ export function describeOrchestrations(ctx: ContractContext): void {
     it("keeps the message's executionId and visibleAt", async () => {
       const store = await ctx.open();
       const init = await start(store);
-      await store.enqueueMessage({ ...message(init.instanceId, "TimerFired", { taskId: 3 }, T0 + 5 * SECOND), executionId: init.executionId });
+      await store.enqueueMessage({
+        ...message(init.instanceId, "TimerFired", { taskId: 3 }, T0 + 5 * SECOND),
+        executionId: init.executionId,
+      });
       const item = await claimOne(store, init.instanceId, T0 + 5 * SECOND);
       expect(item.messages[1]).toMatchObject({ instanceId: init.instanceId, executionId: init.executionId, visibleAt: T0 + 5 * SECOND });
     });
@@ -153,7 +156,11 @@ export function describeOrchestrations(ctx: ContractContext): void {
       const messageIds = item?.messages.map((m) => m.id) ?? [];
       expect(messageIds).toHaveLength(3);
       expect([...messageIds].sort((a, b) => a - b)).toEqual(messageIds);
-      expect(item?.messages.map((m) => (m.event.type === "EventRaised" ? m.event.name : m.event.type))).toEqual(["ExecutionStarted", "a", "b"]);
+      expect(item?.messages.map((m) => (m.event.type === "EventRaised" ? m.event.name : m.event.type))).toEqual([
+        "ExecutionStarted",
+        "a",
+        "b",
+      ]);
     });
 
     it("claims at most limit instances, oldest work first", async () => {

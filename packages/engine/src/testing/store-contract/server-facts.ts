@@ -159,7 +159,7 @@ export function describeServerFacts(ctx: ContractContext): void {
 
     it("round-trips JSON bodies and text fields", async () => {
       const store = await ctx.open();
-      const entry = { channel: "ünïcode ✓", to: "ＴＯ 😀 \"x\"", subject: "日本語 \n\t", body: awkward };
+      const entry = { channel: "ünïcode ✓", to: 'ＴＯ 😀 "x"', subject: "日本語 \n\t", body: awkward };
       const appended = await store.appendOutbox(entry, T0);
       expect(appended).toMatchObject(entry);
       expect(await store.listOutbox()).toEqual([{ ...entry, id: appended.id, createdAt: toIso(T0) }]);

@@ -60,7 +60,11 @@ export function describeWorkflows(ctx: ContractContext): void {
       const draft = await saveDraft(store);
       await store.publishWorkflowVersion(draft.workflowId, { v: 1 }, T0 + SECOND);
       const saved = await store.saveWorkflowDraft({ ...draft, draft: { edited: true } }, T0 + 2 * SECOND);
-      expect(saved).toMatchObject({ draft: { edited: true }, latestVersion: 1, versions: [{ version: 1, publishedAt: toIso(T0 + SECOND) }] });
+      expect(saved).toMatchObject({
+        draft: { edited: true },
+        latestVersion: 1,
+        versions: [{ version: 1, publishedAt: toIso(T0 + SECOND) }],
+      });
       expect(await store.getWorkflowVersion(draft.workflowId, 1)).toMatchObject({ definition: { v: 1 } });
     });
 
@@ -228,7 +232,7 @@ export function describeWorkflows(ctx: ContractContext): void {
     it("round-trips JSON drafts, triggers and definitions", async () => {
       const store = await ctx.open();
       const trigger = { kind: "webhook", secret: "s3cr3t ✓", filters: [awkward.nested, null] };
-      const draft = await saveDraft(store, { name: "ünïcode «name» 😀 \"quoted\"", draft: awkward, trigger });
+      const draft = await saveDraft(store, { name: 'ünïcode «name» 😀 "quoted"', draft: awkward, trigger });
       expect(await store.getWorkflow(draft.workflowId)).toMatchObject({ name: draft.name, draft: awkward, trigger });
       const version = await store.publishWorkflowVersion(draft.workflowId, awkward, T0);
       expect((await store.getWorkflowVersion(draft.workflowId, version))?.definition).toEqual(awkward);
