@@ -137,7 +137,8 @@ describe("patterns the linear-time engine cannot run", () => {
 
   it('keeps JavaScript identity escapes (\\a is "a", not a bell) and [] / [^]', () => {
     expect(translateRegex("\\a\\e\\p", "")).toEqual({ ok: true, source: "aep", lookbehind: false });
-    const empty = new LinearRegExp(/[]/g);
+    // Built from text: a literal empty class reads as a typo to the linter, but here it is the input under test.
+    const empty = new LinearRegExp(new RegExp("[]", "g"));
     expect(empty.exec("abc")).toBeNull();
     const any = new LinearRegExp(/[^]/g);
     expect(any.exec("\n")?.[0]).toBe("\n");
