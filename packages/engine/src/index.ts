@@ -15,8 +15,8 @@ export type { Completion, ExecutorInit, ExecutorStats, OpenWait, SubOrchestratio
 export { retryDelayMs, retryPolicyProblem, DEFAULT_BACKOFF_COEFFICIENT, DEFAULT_FIRST_INTERVAL_MS } from "./core/retry-policy.js";
 export type { RetryPolicy } from "./core/retry-policy.js";
 export type { Action, ActionKind } from "./core/actions.js";
-export { systemClock, randomIdGenerator } from "./core/clock.js";
-export type { Clock, IdGenerator } from "./core/clock.js";
+export { systemClock, randomIdGenerator } from "./runtime/clock.js";
+export type { Clock, IdGenerator } from "./runtime/clock.js";
 export { createRandom, guidFrom } from "./core/deterministic.js";
 export {
   ActivityCancelledError,

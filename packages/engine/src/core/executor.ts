@@ -7,11 +7,12 @@ import type {
   TimerOptions,
   WaitForEventOptions,
 } from "./context.js";
-import { createRandom, guidFrom } from "./deterministic.js";
+import { createRandom } from "./deterministic.js";
+import { createContext } from "./orchestration-context.js";
+import { withRetry } from "./retry.js";
 import { NonDeterminismError, SubOrchestrationFailedError, TaskFailedError, TimeoutError, toFailureDetails } from "./errors.js";
 import type { FailureDetails, HistoryEvent, NewHistoryEvent, Tags } from "./history.js";
-import { type RetryPolicy, retryDelayMs } from "./retry-policy.js";
-import { AtomicTask, DeferredTask, EventTask, type Task, WhenAllTask, WhenAnyTask } from "./tasks.js";
+import { AtomicTask, EventTask, type Task } from "./tasks.js";
 
 export type Completion =
   { kind: "completed"; output: unknown } | { kind: "failed"; error: FailureDetails } | { kind: "continuedAsNew"; input: unknown };
@@ -377,7 +378,7 @@ export class ReplayExecutor {
       }));
       return this.openTask<T>(action.id);
     };
-    return this.#withRetry(`Activity '${name}'`, attempt, options.retry, options.tags);
+    return withRetry(this, `Activity '${name}'`, attempt, options.retry, options.tags);
   }
 
   /** @internal */
@@ -400,7 +401,7 @@ export class ReplayExecutor {
       this.#children.open += 1;
       return this.openTask<T>(action.id);
     };
-    return this.#withRetry(`Sub-orchestration '${name}'`, attempt, options.retry, options.tags);
+    return withRetry(this, `Sub-orchestration '${name}'`, attempt, options.retry, options.tags);
   }
 
   /** @internal */
@@ -459,61 +460,9 @@ export class ReplayExecutor {
   nextRandom(): number {
     return this.#random();
   }
-
-  /**
-   * Drives attempts of one call: on a retryable failure it waits on a durable
-   * timer (tagged with the call's tags and `backoffFor`) and schedules the next
-   * attempt. Every attempt is its own task in history.
-   */
-  #withRetry<T>(what: string, attempt: (n: number) => AtomicTask<T>, policy: RetryPolicy | undefined, tags: Tags | undefined): Task<T> {
-    const first = attempt(1);
-    if (!policy || policy.maxAttempts <= 1) {
-      first.whenDone(() => relabelFailure(first, what, 1));
-      return first;
-    }
-    const outcome = new DeferredTask<T>();
-    const startedAt = this.#currentTime;
-    const watch = (task: AtomicTask<T>, n: number): void => {
-      task.whenDone(() => {
-        if (task.isCompleted) {
-          outcome.settleWith(task.result as T);
-          return;
-        }
-        const failure = failureOf(task.error);
-        const delay = retryDelayMs(policy, n);
-        const elapsed = this.#currentTime - startedAt;
-        const outOfTime = policy.totalTimeoutMs !== undefined && elapsed + delay >= policy.totalTimeoutMs;
-        if (failure.nonRetryable || n >= policy.maxAttempts || outOfTime) {
-          relabelFailure(task, what, n);
-          outcome.failWith(task.error ?? new Error(`${what} failed`));
-          return;
-        }
-        const timer = this.createTimer(this.#currentTime + delay, {
-          tags: { ...tags, backoffFor: task.id, attempt: n + 1 },
-        });
-        timer.whenDone(() => watch(attempt(n + 1), n + 1));
-      });
-    };
-    watch(first, 1);
-    return outcome;
-  }
 }
 
 const waitTags = new WeakMap<Task<unknown>, Tags>();
-
-function failureOf(error: Error | undefined): FailureDetails {
-  const failure = (error as { failure?: FailureDetails } | undefined)?.failure;
-  return failure ?? toFailureDetails(error);
-}
-
-/** Gives the error the orchestrator sees a message that names the step and the attempts. */
-function relabelFailure(task: AtomicTask<unknown>, what: string, attempts: number): void {
-  const error = task.error;
-  if (!task.isFailed || !error) return;
-  const cause = failureOf(error);
-  const tries = attempts > 1 ? ` after ${attempts} attempts` : "";
-  error.message = `${what} failed${tries}: ${cause.message}`;
-}
 
 function isTask(value: unknown): value is Task<unknown> {
   return typeof value === "object" && value !== null && "whenDone" in value && "isDone" in value;
@@ -526,36 +475,4 @@ function describeValue(value: unknown): string {
     return "a Promise (orchestrators must not await IO; call an activity instead)";
   }
   return `a ${typeof value}`;
-}
-
-function createContext(executor: ReplayExecutor, init: ExecutorInit): OrchestrationContext {
-  const tags = Object.freeze({ ...(init.tags ?? {}) });
-  return {
-    instanceId: init.instanceId,
-    executionId: init.executionId,
-    name: init.name,
-    parentInstanceId: init.parentInstanceId,
-    tags,
-    get isReplaying() {
-      return executor.isReplaying;
-    },
-    now: () => new Date(executor.currentTime),
-    newGuid: () => guidFrom(() => executor.nextRandom()),
-    random: () => executor.nextRandom(),
-    callActivity: (name, input, options) => executor.callActivity(name, input, options),
-    callSubOrchestrator: (name, input, options) => executor.callSubOrchestrator(name, input, options),
-    createTimer: (fireAt, options) => executor.createTimer(fireAt.getTime(), options),
-    sleep: (delayMs, options) => executor.createTimer(executor.currentTime + delayMs, options),
-    waitForEvent: (name, options) => executor.waitForEvent(name, options),
-    all: (tasks) => new WhenAllTask(tasks),
-    any: (tasks) => {
-      if (tasks.length === 0) throw new TypeError("ctx.any() needs at least one task.");
-      return new WhenAnyTask(tasks);
-    },
-    continueAsNew: (input) => executor.requestContinueAsNew(input),
-    setCustomStatus: (status) => executor.setCustomStatus(status),
-    sendEvent: (instanceId, name, payload) => {
-      executor.schedule((id) => ({ kind: "SendEvent" as const, id, instanceId, name, input: payload }));
-    },
-  };
 }

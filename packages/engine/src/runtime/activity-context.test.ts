@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { systemClock } from "../core/clock.js";
+import { systemClock } from "./clock.js";
 import type { OrchestrationContext } from "../core/context.js";
 import { createTestHub, type TestHub } from "../testing/test-hub.js";
 import type { ActivityContext, ActivityTaskInfo } from "./activity.js";

@@ -2,9 +2,14 @@ import type { Action } from "../core/actions.js";
 import type { Orchestrator } from "../core/context.js";
 import { type Completion, ReplayExecutor } from "../core/executor.js";
 import { type FailureDetails, type HistoryEvent, type NewHistoryEvent, toIso } from "../core/history.js";
-import { CHILD_LIMIT_ERRORS, type ChildLimits, childLimitFailure, depthFromTag } from "./child-limits.js";
+import { childLimitFailure, depthFromTag } from "./child-limits.js";
 import { isTerminal, type InstanceRecord, type PendingWait } from "./instance.js";
 import type { InboxMessage, NewMessage, OrchestrationWorkItem, TurnCommit } from "./store.js";
+import { DEFAULT_LIMITS, DEPTH_TAG, type Limits, overLimit } from "./turn-limits.js";
+import { lastFailedTurn, retryFailures, runningChildren } from "./turn-rewind.js";
+
+// The limits are part of the turn's contract; they live in turn-limits.ts.
+export { DEFAULT_LIMITS, DEPTH_TAG, jsonBytes, type Limits } from "./turn-limits.js";
 
 /** A live executor kept between turns; valid while the instance's execution and lastSeq match. */
 export interface CachedExecutor {
@@ -30,38 +35,6 @@ export interface TurnEnvironment {
   loadHistory(instanceId: string): Promise<HistoryEvent[]>;
   limits?: Partial<Limits>;
 }
-
-/**
- * What one instance may grow to. Past a payload or history limit the instance fails
- * with a stated reason; a sub-orchestration past a child limit is not created and its
- * step fails instead (see child-limits.ts).
- */
-export interface Limits extends ChildLimits {
-  /** The largest input, output, event payload or custom status, as JSON. Default 256 KiB. */
-  maxPayloadBytes: number;
-  /** The most history events one execution may have. Default 50,000 (use continueAsNew for long loops). */
-  maxHistoryEvents: number;
-}
-
-/**
- * The instance tag that says how many sub-orchestration levels below its root an
- * instance runs (a root has none: depth 0). Set by the engine on every child it creates.
- */
-export const DEPTH_TAG = "weft.depth";
-
-/**
- * Defaults no sane workflow reaches but that stop a runaway fast: ten levels of
- * sub-workflows is already unusual design (a self-call is stopped after ten instances);
- * 1,000 children at once is the benchmark's fan-out; 5,000 children per execution is
- * about what the history limit allows anyway (each child costs at least two events and a turn).
- */
-export const DEFAULT_LIMITS: Limits = {
-  maxPayloadBytes: 256 * 1024,
-  maxHistoryEvents: 50_000,
-  maxSubOrchestrationDepth: 10,
-  maxOpenChildren: 1_000,
-  maxChildrenPerExecution: 5_000,
-};
 
 export interface TurnResult {
   commit: TurnCommit;
@@ -216,8 +189,8 @@ class TurnBuilder {
     if (this.#status === "pending") this.#setStatus("running");
     await executor.apply(newEvents, false);
     const actions = executor.takeActions();
-    const overLimit = this.#overLimit(actions, executor.completion);
-    if (overLimit) return this.#complete({ kind: "failed", error: overLimit });
+    const refused = overLimit(this.#instance.instanceId, this.#lastSeq, actions, executor.completion, this.#env.limits);
+    if (refused) return this.#complete({ kind: "failed", error: refused });
     const children = this.#childrenBefore(executor, actions);
     for (const action of actions) this.#perform(action, executor, children);
     this.#commit.update.pendingWaits = executor.openWaits().map((w): PendingWait => ({
@@ -336,46 +309,6 @@ class TurnBuilder {
     }
   }
 
-  /** A failure when this turn would take the instance past a limit; nothing of it is then performed. */
-  #overLimit(actions: readonly Action[], completion: Completion | undefined): FailureDetails | undefined {
-    const limits = { ...DEFAULT_LIMITS, ...this.#env.limits };
-    const eventsAfter = this.#lastSeq + actions.length + 1;
-    if (eventsAfter > limits.maxHistoryEvents) {
-      return {
-        name: "HistoryLimitExceeded",
-        message: `Instance '${this.#instance.instanceId}' would pass ${limits.maxHistoryEvents} history events; split the work into sub-workflows or use continue-as-new for long loops.`,
-        nonRetryable: true,
-      };
-    }
-    const payloads: [string, unknown][] = actions.map((action) => {
-      switch (action.kind) {
-        case "ScheduleTask":
-          return [`the input of activity '${action.name}' (task ${action.id})`, action.input];
-        case "CreateSubOrchestration":
-          return [`the input of sub-orchestration '${action.name}' (task ${action.id})`, action.input];
-        case "SendEvent":
-          return [`the payload of event '${action.name}' sent to '${action.instanceId}'`, action.input];
-        case "SetCustomStatus":
-          return ["the custom status", action.status];
-        default:
-          return ["", undefined];
-      }
-    });
-    if (completion?.kind === "completed") payloads.push(["the output", completion.output]);
-    if (completion?.kind === "continuedAsNew") payloads.push(["the continue-as-new input", completion.input]);
-    for (const [what, value] of payloads) {
-      const bytes = jsonBytes(value);
-      if (bytes > limits.maxPayloadBytes) {
-        return {
-          name: "PayloadTooLargeError",
-          message: `${what[0]?.toUpperCase()}${what.slice(1)} is ${Math.ceil(bytes / 1024)} KiB; the limit is ${Math.floor(limits.maxPayloadBytes / 1024)} KiB. Pass a reference (a URL, a key) instead of the data.`,
-          nonRetryable: true,
-        };
-      }
-    }
-    return undefined;
-  }
-
   // ---- endings -------------------------------------------------------------------
 
   #complete(completion: Completion, executor?: ReplayExecutor): TurnResult {
@@ -451,11 +384,9 @@ class TurnBuilder {
   async #rewind(message: InboxMessage): Promise<TurnResult> {
     const instance = this.#instance;
     const history = await this.#env.loadHistory(instance.instanceId);
-    const completedAt = findLastIndex(history, (e) => e.type === "ExecutionCompleted" && e.status === "failed");
-    if (completedAt < 0) return this.#finish(undefined);
-    const turnStart = findLastIndex(history.slice(0, completedAt), (e) => e.type === "OrchestratorStarted");
-    const failed = history.slice(turnStart + 1, completedAt).filter((e) => e.type === "TaskFailed" || e.type === "SubOrchestrationFailed");
-    const completed = history[completedAt] as HistoryEvent;
+    const last = lastFailedTurn(history);
+    if (!last) return this.#finish(undefined);
+    const { failed, completed } = last;
     const at = toIso(this.#env.now);
     const newEvents = [
       this.#record({ type: "OrchestratorStarted", at }),
@@ -478,44 +409,7 @@ class TurnBuilder {
     });
     this.#executor = executor;
     await executor.replay([...history, ...newEvents]);
-    for (const failure of failed) {
-      const scheduled = history.find(
-        (e) => e.taskId === failure.taskId && (e.type === "TaskScheduled" || e.type === "SubOrchestrationCreated"),
-      );
-      if (!scheduled) continue;
-      if (scheduled.type === "TaskScheduled") {
-        this.#commit.activities.push({
-          instanceId: instance.instanceId,
-          executionId: instance.executionId,
-          taskId: scheduled.taskId ?? 0,
-          name: scheduled.name ?? "",
-          input: scheduled.input,
-          attempt: scheduled.attempt ?? 1,
-          ...(scheduled.tags ? { tags: scheduled.tags } : {}),
-          ...(scheduled.timeoutMs !== undefined ? { timeoutMs: scheduled.timeoutMs } : {}),
-        });
-      } else if (isChildLimitRefusal(failure)) {
-        // That child was never created (a limit refused it): nothing can rewind it, so the
-        // step fails again with the same reason instead of waiting forever. Restart the instance
-        // after raising the limit.
-        this.#commit.messages.push({
-          instanceId: instance.instanceId,
-          executionId: instance.executionId,
-          event: {
-            type: "SubOrchestrationFailed",
-            at,
-            taskId: failure.taskId,
-            instanceId: scheduled.instanceId,
-            ...(failure.error ? { error: failure.error } : {}),
-          },
-        });
-      } else if (scheduled.instanceId) {
-        this.#commit.messages.push({
-          instanceId: scheduled.instanceId,
-          event: { type: "ExecutionRewound", at, reason: `Parent '${instance.instanceId}' was rewound` },
-        });
-      }
-    }
+    retryFailures(instance, history, failed, at, this.#commit);
     this.#setStatus("running");
     Object.assign(this.#commit.update, { error: null, output: null, completedAt: null });
     if (executor.completion) return this.#complete(executor.completion, executor);
@@ -572,14 +466,6 @@ class TurnBuilder {
   }
 }
 
-/** Size of a value as UTF-8 JSON (0 for undefined). */
-export function jsonBytes(value: unknown): number {
-  if (value === undefined) return 0;
-  const text = JSON.stringify(value) ?? "";
-  // Most payloads are ASCII: only count bytes exactly when the length says it matters.
-  return text.length * 3 < 64 * 1024 ? text.length : new TextEncoder().encode(text).length;
-}
-
 function reasonOf(event: NewHistoryEvent): { reason?: string } {
   return event.reason === undefined ? {} : { reason: event.reason };
 }
@@ -587,29 +473,4 @@ function reasonOf(event: NewHistoryEvent): { reason?: string } {
 function resolveFailure(name: string, error: unknown): FailureDetails {
   const message = error instanceof Error ? error.message : String(error);
   return { name: "UnknownOrchestratorError", message: `Could not load orchestrator '${name}': ${message}` };
-}
-
-function runningChildren(history: readonly HistoryEvent[]): string[] {
-  const open = new Map<number, string>();
-  for (const event of history) {
-    if (event.type === "SubOrchestrationCreated" && event.taskId !== undefined && event.instanceId) {
-      open.set(event.taskId, event.instanceId);
-    } else if ((event.type === "SubOrchestrationCompleted" || event.type === "SubOrchestrationFailed") && event.taskId !== undefined) {
-      open.delete(event.taskId);
-    }
-  }
-  return [...open.values()];
-}
-
-const CHILD_LIMIT_NAMES = new Set(Object.values(CHILD_LIMIT_ERRORS));
-
-/** A child's failure that the parent's own turn recorded because a limit refused to create it. */
-function isChildLimitRefusal(event: HistoryEvent): boolean {
-  const details = event.error?.details as { limit?: unknown } | undefined;
-  return CHILD_LIMIT_NAMES.has(event.error?.name ?? "") && typeof details?.limit === "string";
-}
-
-function findLastIndex<T>(items: readonly T[], predicate: (item: T) => boolean): number {
-  for (let i = items.length - 1; i >= 0; i--) if (predicate(items[i] as T)) return i;
-  return -1;
 }

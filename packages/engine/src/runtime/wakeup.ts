@@ -1,4 +1,4 @@
-import type { Clock } from "../core/clock.js";
+import type { Clock } from "./clock.js";
 
 /**
  * A dispatcher's sleep: ends on `notify()` or when its timeout passes on the

@@ -2,7 +2,7 @@
  * The worker's public contract: its options, its metrics and the Worker handle
  * (createWorker in worker.ts builds one from the parts in this directory).
  */
-import type { Clock, IdGenerator } from "../core/clock.js";
+import type { Clock, IdGenerator } from "./clock.js";
 import type { Orchestrator } from "../core/context.js";
 import type { ActivityFunction, ActivityLogger, ActivityTaskInfo } from "./activity.js";
 import type { Limits, OrchestratorResolver } from "./orchestration-turn.js";

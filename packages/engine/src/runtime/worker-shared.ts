@@ -3,7 +3,7 @@
  * clock, the replay cache, the two wake-ups, the metrics, and the helpers every part uses
  * (reporting an error, sleeping until notified, repeating work on a timer).
  */
-import { type Clock, type IdGenerator, randomIdGenerator, systemClock } from "../core/clock.js";
+import { type Clock, type IdGenerator, randomIdGenerator, systemClock } from "./clock.js";
 import { ReplayCache } from "./replay-cache.js";
 import type { Store } from "./store.js";
 import { Wakeup } from "./wakeup.js";

@@ -1,4 +1,4 @@
-import type { Clock } from "../core/clock.js";
+import type { Clock } from "../runtime/clock.js";
 
 export interface FakeClock extends Clock {
   /** Moves time forward and fires every timer that came due, in time order. */

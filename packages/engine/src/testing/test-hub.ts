@@ -1,4 +1,4 @@
-import type { Clock } from "../core/clock.js";
+import type { Clock } from "../runtime/clock.js";
 import type { HistoryEvent } from "../core/history.js";
 import { createClient, type EngineClient } from "../runtime/client.js";
 import type { InstanceRecord } from "../runtime/instance.js";

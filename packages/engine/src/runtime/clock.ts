@@ -1,4 +1,4 @@
-/** Time and ids come from ports, so the runtime can be driven by a fake clock in tests. */
+/** Time and ids come from ports, so the runtime can be driven by a fake clock in tests (the deterministic core never reads either: its time is the history's). */
 export interface Clock {
   /** Epoch milliseconds. */
   now(): number;
