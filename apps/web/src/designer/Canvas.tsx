@@ -13,7 +13,8 @@ import { useCallback, useMemo, useState, type DragEvent } from "react";
 import { useTheme } from "../ui/theme";
 import { useDesigner, useDesignerStore } from "./DesignerStoreContext";
 import { sizeMaps, type WeftEdge, type WeftNode } from "./mapping";
-import { FIT_PADDING, kindOf, NODE_HEIGHT, NODE_WIDTH, NODE_KINDS } from "./node-kinds";
+import { kindOf, NODE_KINDS } from "../nodes/registry";
+import { FIT_PADDING, NODE_HEIGHT, NODE_WIDTH } from "./geometry";
 import { PALETTE_MIME, type PaletteItemData } from "./palette-items";
 import { WeftEdgeView } from "./WeftEdgeView";
 import { WeftNodeView } from "./WeftNodeView";
@@ -74,13 +75,11 @@ export function Canvas({ label, emptyHint, compact }: CanvasProps) {
       const map = item.type === "start" ? undefined : findMapAt(flow, store.getState().nodes, point);
       if (map) {
         const origin = flow.getInternalNode(map.id)?.internals.positionAbsolute ?? map.position;
-        store
-          .getState()
-          .addNode(item.type, {
-            position: { x: position.x - origin.x, y: position.y - origin.y },
-            parentId: map.id,
-            settings: item.settings,
-          });
+        store.getState().addNode(item.type, {
+          position: { x: position.x - origin.x, y: position.y - origin.y },
+          parentId: map.id,
+          settings: item.settings,
+        });
       } else {
         store.getState().addNode(item.type, { position, settings: item.settings });
       }

@@ -12,7 +12,7 @@ import { Canvas } from "./Canvas";
 import { DesignerStoreProvider, useDesigner } from "./DesignerStoreContext";
 import { Inspector } from "./Inspector";
 import { autoLayout } from "./layout";
-import { FIT_PADDING } from "./node-kinds";
+import { FIT_PADDING } from "./geometry";
 import type { WeftEdge, WeftNode } from "./mapping";
 import { Palette } from "./Palette";
 import { ProblemsPanel } from "./ProblemsPanel";

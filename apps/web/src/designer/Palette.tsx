@@ -1,7 +1,7 @@
 import type { ActivityInfo } from "@weft/client";
 import { useMemo, useState } from "react";
 import { useDesigner, useDesignerStore } from "./DesignerStoreContext";
-import { NodeIcon } from "./NodeIcon";
+import { NodeIcon } from "../nodes/NodeIcon";
 import { PALETTE_MIME, paletteSections } from "./palette-items";
 
 /** Every node type and catalog activity: drag onto the canvas, or click to add after the selection. */

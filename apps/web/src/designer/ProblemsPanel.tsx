@@ -2,7 +2,7 @@ import type { Problem } from "@weft/definition";
 import { useReactFlow } from "@xyflow/react";
 import { useDesignerStore } from "./DesignerStoreContext";
 import type { WeftEdge, WeftNode } from "./mapping";
-import { NODE_HEIGHT, NODE_WIDTH } from "./node-kinds";
+import { NODE_HEIGHT, NODE_WIDTH } from "./geometry";
 
 /** Every problem of the drawing; clicking one selects its node (or edge) and centres it. */
 export function ProblemsPanel({ problems, open, onToggle }: { problems: readonly Problem[]; open: boolean; onToggle(): void }) {

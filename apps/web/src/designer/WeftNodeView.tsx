@@ -2,8 +2,9 @@ import { Handle, Position, type NodeProps } from "@xyflow/react";
 import { memo } from "react";
 import { Tooltip } from "../ui/Tooltip";
 import type { WeftNode } from "./mapping";
-import { formatDuration, kindOf } from "./node-kinds";
-import { NodeIcon } from "./NodeIcon";
+import { NodeIcon } from "../nodes/NodeIcon";
+import { kindOf } from "../nodes/registry";
+import { formatDuration } from "../ui/format";
 import { useDecorations } from "./view-context";
 
 /** One custom node for every node type: icon, label, activity name, badges, handles per edge kind. */
@@ -16,7 +17,7 @@ export const WeftNodeView = memo(function WeftNodeView({ id, type, data, selecte
   const errors = problems.filter((p) => p.severity === "error");
   const diff = nodeDiff?.get(id);
   const activityName = typeof s.activity === "string" ? s.activity : undefined;
-  const subtitle = nodeSubtitle(type ?? "", s, kind.title);
+  const subtitle = kind.type === type ? kind.subtitle(s) : kind.title;
   const badges: { text: string; title: string }[] = [];
   const retry = s.retry as { maxAttempts?: number } | undefined;
   if (retry?.maxAttempts && retry.maxAttempts > 1)
@@ -25,9 +26,7 @@ export const WeftNodeView = memo(function WeftNodeView({ id, type, data, selecte
     badges.push({ text: `timeout ${formatDuration(s.timeoutMs)}`, title: `Timeout: ${formatDuration(s.timeoutMs)}` });
   if (s.approval)
     badges.push({ text: "✓ approval", title: `Approval: ${((s.approval as { choices?: string[] }).choices ?? []).join(" / ")}` });
-  if (type === "map" && typeof s.maxConcurrency === "number")
-    badges.push({ text: `≤ ${s.maxConcurrency} at once`, title: "Max concurrency" });
-  if (type === "join" && s.mode === "any") badges.push({ text: "first", title: "Join mode: any (the first branch)" });
+  if (kind.type === type && kind.badges) badges.push(...kind.badges(s));
   const activityTitle = activityName ? activities.get(activityName)?.title : undefined;
 
   const className = [
@@ -127,46 +126,3 @@ export const WeftNodeView = memo(function WeftNodeView({ id, type, data, selecte
     </div>
   );
 });
-
-/** The second line of a node: what it runs or waits for, never a repeat of its title. */
-function nodeSubtitle(type: string, s: Record<string, unknown>, title: string): string {
-  const text = (v: unknown) => (typeof v === "string" && v.trim() ? v : undefined);
-  switch (type) {
-    case "activity":
-      return text(s.activity) ?? "no activity chosen";
-    case "subWorkflow":
-      return `${String(s.workflow ?? "?")} @ ${String(s.version ?? "latest")}`;
-    case "waitForEvent":
-      return `event ${String(s.event ?? "?")}`;
-    case "map":
-      return `for each of ${String(s.items ?? "?")}`;
-    case "start":
-      return "when a run starts";
-    case "end":
-      return text(s.output) ? `output ${String(s.output)}` : "run completes";
-    case "fail":
-      return text(s.error) ? `fails with ${String(s.error)}` : "run fails";
-    case "parallel":
-      return "runs branches side by side";
-    case "join":
-      return s.mode === "any" ? "waits for the first branch" : "waits for every branch";
-    case "choice":
-      return "takes the first true branch";
-    case "delay":
-      return typeof s.durationMs === "number"
-        ? `waits ${formatDuration(s.durationMs)}`
-        : text(s.until)
-          ? `until ${String(s.until)}`
-          : "waits";
-    case "transform":
-      return `sets ${
-        Object.keys((s.assign as object | undefined) ?? {})
-          .map((k) => `vars.${k}`)
-          .join(", ") || "variables"
-      }`;
-    case "setStatus":
-      return `status ${String(s.status ?? "")}`;
-    default:
-      return title;
-  }
-}

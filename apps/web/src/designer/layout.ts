@@ -1,6 +1,6 @@
 import type { XYPosition } from "@xyflow/react";
 import type { WeftEdge, WeftNode } from "./mapping";
-import { MAP_PADDING, NODE_HEIGHT, NODE_WIDTH } from "./node-kinds";
+import { MAP_PADDING, NODE_HEIGHT, NODE_WIDTH } from "./geometry";
 
 // ELK is large: load it the first time a layout is asked for.
 let elkPromise: Promise<{ layout(graph: unknown): Promise<unknown> }> | undefined;

@@ -1,6 +1,6 @@
 import type { WorkflowDefinition } from "@weft/definition";
 import type { Edge, Node } from "@xyflow/react";
-import { MAP_PADDING, NODE_HEIGHT, NODE_WIDTH } from "./node-kinds";
+import { MAP_PADDING, NODE_HEIGHT, NODE_WIDTH } from "./geometry";
 
 /**
  * A definition node's settings are top-level properties beside `type`; React Flow wants

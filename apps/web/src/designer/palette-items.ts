@@ -1,5 +1,5 @@
 import type { ActivityInfo } from "@weft/client";
-import { NODE_KINDS, PALETTE_GROUPS } from "./node-kinds";
+import { NODE_KINDS, PALETTE_GROUPS } from "../nodes/registry";
 
 export const PALETTE_MIME = "application/x-weft-palette";
 
@@ -13,7 +13,6 @@ export interface PaletteItem {
   key: string;
   title: string;
   hint: string;
-  icon: string;
   color: string;
   data: PaletteItemData;
   search: string;
@@ -36,7 +35,6 @@ export function paletteSections(activities: readonly ActivityInfo[], query: stri
         key: k.type,
         title: k.title,
         hint: k.description,
-        icon: k.icon,
         color: k.color,
         data: { type: k.type },
         search: `${k.title} ${k.type} ${k.description}`.toLowerCase(),
@@ -49,7 +47,6 @@ export function paletteSections(activities: readonly ActivityInfo[], query: stri
       key: `activity:${a.name}`,
       title: a.title,
       hint: a.name,
-      icon: NODE_KINDS.activity.icon,
       color: NODE_KINDS.activity.color,
       data: { type: "activity", settings: { label: a.title, activity: a.name } },
       search: `${a.title} ${a.name} ${a.description} ${a.category} ${a.source ?? ""}`.toLowerCase(),

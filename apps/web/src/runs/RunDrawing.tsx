@@ -22,7 +22,8 @@ import { createContext, memo, useCallback, useContext, useEffect, useLayoutEffec
 import { autoLayout } from "../designer/layout";
 import type { WeftEdge, WeftNode } from "../designer/mapping";
 import { freeLane, lanePath } from "../designer/WeftEdgeView";
-import { nodeIcon, nodeTitle, RUN_MAP_PADDING, RUN_NODE_HEIGHT, RUN_NODE_WIDTH } from "./node-look";
+import { glyphOf, kindOf, titleOf } from "../nodes/registry";
+import { RUN_MAP_PADDING, RUN_NODE_HEIGHT, RUN_NODE_WIDTH } from "./run-geometry";
 import { ACTIVE_NODE_STATUSES, nodeStatusVar } from "./status";
 
 interface RunNodeData extends Record<string, unknown> {
@@ -62,10 +63,10 @@ const RunNodeView = memo(function RunNodeView({ id, data }: NodeProps<RunNode>) 
       aria-label={`${data.label}: ${statusText(state)}${attempts ? `, attempt ${attempts}` : ""}${progress ? `, ${progress.done} of ${progress.total} items done` : ""}`}
       style={{ ["--state" as string]: `var(${nodeStatusVar(status)})` }}
     >
-      {data.type !== "start" ? <Handle type="target" position={Position.Left} className="rhandle" isConnectable={false} /> : null}
+      {kindOf(data.type).input ? <Handle type="target" position={Position.Left} className="rhandle" isConnectable={false} /> : null}
       <div className="rnode-head">
         <span className="rnode-icon" aria-hidden="true">
-          {nodeIcon(data.type)}
+          {glyphOf(data.type)}
         </span>
         <div className="rnode-text">
           <div className="rnode-label" title={data.label}>
@@ -102,7 +103,7 @@ const RunNodeView = memo(function RunNodeView({ id, data }: NodeProps<RunNode>) 
         </div>
       ) : null}
       {extra ? <div className="rnode-extra nodrag nopan">{extra}</div> : null}
-      {data.type !== "end" && data.type !== "fail" ? (
+      {kindOf(data.type).outputs.length > 0 ? (
         <Handle type="source" position={Position.Right} className="rhandle" isConnectable={false} />
       ) : null}
     </div>
@@ -302,11 +303,9 @@ function FollowFocus({
 
 function subtitleOf(node: Record<string, unknown>): string {
   const type = String(node.type);
-  if (type === "activity") return String(node.activity ?? "");
-  if (type === "waitForEvent") return `event ${String(node.event ?? "")}`;
-  if (type === "subWorkflow") return `${String(node.workflow ?? "")} @ ${String(node.version ?? "latest")}`;
-  if (type === "map") return `≤ ${String(node.maxConcurrency ?? "∞")} at once`;
-  return nodeTitle(type);
+  const kind = kindOf(type);
+  // An unknown type keeps its own name rather than the activity kind's fallback.
+  return kind.type === type && kind.runSubtitle ? kind.runSubtitle(node) : titleOf(type);
 }
 
 /** React Flow nodes for a definition: map groups sized around their body, parents first. */
@@ -339,7 +338,7 @@ export function toRunNodes(definition: WorkflowDefinition, states: NodeStates): 
       position: (node.position ?? { x: 0, y: 0 }) as { x: number; y: number },
       data: {
         type: String(node.type),
-        label: typeof node.label === "string" && node.label ? node.label : nodeTitle(String(node.type)),
+        label: typeof node.label === "string" && node.label ? node.label : titleOf(String(node.type)),
         subtitle: subtitleOf(node),
         ...(states[id] ? { state: states[id] } : {}),
         ...(retry?.maxAttempts ? { maxAttempts: retry.maxAttempts } : {}),

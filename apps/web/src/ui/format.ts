@@ -27,3 +27,13 @@ export function slugify(name: string): string {
     .slice(0, 50);
   return slug || "workflow";
 }
+
+/** "60 s", "30 min", "1.5 h" for a duration in milliseconds. */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms)) return String(ms);
+  if (ms < 1000) return `${ms} ms`;
+  if (ms < 60_000) return `${+(ms / 1000).toFixed(1)} s`;
+  if (ms < 3_600_000) return `${+(ms / 60_000).toFixed(1)} min`;
+  if (ms < 86_400_000) return `${+(ms / 3_600_000).toFixed(1)} h`;
+  return `${+(ms / 86_400_000).toFixed(1)} d`;
+}
