@@ -56,86 +56,106 @@ export interface FlowAnalysis {
 }
 
 export function analyzeFlow(graph: WorkflowGraph, scopes: Scopes): FlowAnalysis {
-  const problems: Problem[] = [];
-  const stacks = new Map<string, Stack>();
-  const joins = new Map<string, JoinState>();
-  const joinsOfParallel = new Map<string, GraphNode[]>();
-  const branchTargets = new Set<string>();
-  const deferred: Array<{ edge: GraphEdge; target: GraphNode; stack: Stack }> = [];
-  let waiting: GraphNode[] = []; // joins with arrivals, not placed yet
-  const queue: GraphNode[] = [];
-  let head = 0;
+  const walk = new FlowWalk(graph, scopes);
+  walk.run();
+  walk.checkParallels();
+  const reached = new Set(walk.stacks.keys());
+  const problems = walk.problems;
+  if (scopes.starts.length > 0) problems.push(...unreachableWarnings(graph, reached));
+  return { reached, problems };
+}
 
-  for (const node of graph.nodes) {
-    if (node.type !== NodeType.Parallel) continue;
-    for (const edge of flowOut(scopes, node)) branchTargets.add(edge.target);
-  }
+/** One breadth-first walk over every scope, with the state the walk shares between its steps. */
+class FlowWalk {
+  readonly problems: Problem[] = [];
+  readonly stacks = new Map<string, Stack>();
+  readonly #joins = new Map<string, JoinState>();
+  readonly #joinsOfParallel = new Map<string, GraphNode[]>();
+  readonly #branchTargets = new Set<string>();
+  readonly #deferred: Array<{ edge: GraphEdge; target: GraphNode; stack: Stack }> = [];
+  #waiting: GraphNode[] = []; // joins with arrivals, not placed yet
+  readonly #queue: GraphNode[] = [];
+  #head = 0;
 
-  const visit = (node: GraphNode, stack: Stack): boolean => {
-    if (stacks.has(node.id)) return false;
-    stacks.set(node.id, stack);
-    queue.push(node);
-    return true;
-  };
-
-  const arrive = (edge: GraphEdge, target: GraphNode, stack: Stack): void => {
-    if (!visit(target, stack) && stacks.get(target.id) !== stack) {
-      problems.push(crossingProblem(graph, edge, stacks.get(target.id), stack));
+  constructor(
+    readonly graph: WorkflowGraph,
+    readonly scopes: Scopes,
+  ) {
+    for (const node of graph.nodes) {
+      if (node.type !== NodeType.Parallel) continue;
+      for (const edge of flowOut(scopes, node)) this.#branchTargets.add(edge.target);
     }
-  };
-
-  const topSeeds = scopes.starts.length > 0 ? scopes.starts : scopes.topLevel.filter((node) => flowIn(scopes, node).length === 0);
-  for (const seed of topSeeds) visit(seed, undefined);
+  }
 
   // Breadth-first, with two waits that make the first arrival the telling one:
   //  - a join is only placed once no other node can move (as it waits for its
   //    branches at run time), then it closes the parallel most of its branches come from;
   //  - a node that starts a branch is entered through its parallel when the parallel
   //    can be reached at all, so an edge from elsewhere into it is the one reported.
-  for (;;) {
-    while (head < queue.length) {
-      const node = queue[head++] as GraphNode;
-      const stack = stacks.get(node.id);
-      if (node.type === NodeType.Map) {
-        const body = scopes.bodies.get(node.id) ?? [];
-        const entries = scopes.entries.get(node.id) ?? [];
-        for (const entry of entries.length > 0 ? entries : body) visit(entry, undefined);
+  run(): void {
+    const { scopes } = this;
+    const topSeeds = scopes.starts.length > 0 ? scopes.starts : scopes.topLevel.filter((node) => flowIn(scopes, node).length === 0);
+    for (const seed of topSeeds) this.#visit(seed, undefined);
+    for (;;) {
+      while (this.#head < this.#queue.length) this.#step(this.#queue[this.#head++] as GraphNode);
+      if (this.#waiting.length > 0) {
+        const ready = this.#waiting.sort((a, b) => a.index - b.index);
+        this.#waiting = [];
+        for (const join of ready) this.#placeJoin(join, this.#joins.get(join.id) as JoinState);
+        continue;
       }
-      flowOut(scopes, node).forEach((edge, branch) => {
-        const target = graph.nodeById.get(edge.target) as GraphNode;
-        const isBranch = node.type === NodeType.Parallel;
-        const incoming: Stack = isBranch ? { parallel: node, branch, parent: stack, depth: (stack?.depth ?? 0) + 1 } : stack;
-        if (target.type === NodeType.Join) {
-          arriveAtJoin(edge, target, incoming);
-        } else if (!isBranch && branchTargets.has(target.id) && !stacks.has(target.id)) {
-          deferred.push({ edge, target, stack: incoming });
-        } else {
-          arrive(edge, target, incoming);
-        }
-      });
+      if (this.#deferred.length > 0) {
+        for (const { edge, target, stack } of this.#deferred.splice(0)) this.#arrive(edge, target, stack);
+        continue;
+      }
+      break;
     }
-    if (waiting.length > 0) {
-      const ready = waiting.sort((a, b) => a.index - b.index);
-      waiting = [];
-      for (const join of ready) placeJoin(join, joins.get(join.id) as JoinState);
-      continue;
-    }
-    if (deferred.length > 0) {
-      for (const { edge, target, stack } of deferred.splice(0)) arrive(edge, target, stack);
-      continue;
-    }
-    break;
   }
 
-  function arriveAtJoin(edge: GraphEdge, join: GraphNode, incoming: Stack): void {
-    let state = joins.get(join.id);
+  #step(node: GraphNode): void {
+    const { graph, scopes } = this;
+    const stack = this.stacks.get(node.id);
+    if (node.type === NodeType.Map) {
+      const body = scopes.bodies.get(node.id) ?? [];
+      const entries = scopes.entries.get(node.id) ?? [];
+      for (const entry of entries.length > 0 ? entries : body) this.#visit(entry, undefined);
+    }
+    flowOut(scopes, node).forEach((edge, branch) => {
+      const target = graph.nodeById.get(edge.target) as GraphNode;
+      const isBranch = node.type === NodeType.Parallel;
+      const incoming: Stack = isBranch ? { parallel: node, branch, parent: stack, depth: (stack?.depth ?? 0) + 1 } : stack;
+      if (target.type === NodeType.Join) {
+        this.#arriveAtJoin(edge, target, incoming);
+      } else if (!isBranch && this.#branchTargets.has(target.id) && !this.stacks.has(target.id)) {
+        this.#deferred.push({ edge, target, stack: incoming });
+      } else {
+        this.#arrive(edge, target, incoming);
+      }
+    });
+  }
+
+  #visit(node: GraphNode, stack: Stack): boolean {
+    if (this.stacks.has(node.id)) return false;
+    this.stacks.set(node.id, stack);
+    this.#queue.push(node);
+    return true;
+  }
+
+  #arrive(edge: GraphEdge, target: GraphNode, stack: Stack): void {
+    if (!this.#visit(target, stack) && this.stacks.get(target.id) !== stack) {
+      this.problems.push(crossingProblem(this.graph, edge, this.stacks.get(target.id), stack));
+    }
+  }
+
+  #arriveAtJoin(edge: GraphEdge, join: GraphNode, incoming: Stack): void {
+    let state = this.#joins.get(join.id);
     if (state === undefined) {
       state = { closes: null, arrivals: new Map(), outside: undefined, reported: new Set() };
-      joins.set(join.id, state);
-      waiting.push(join);
+      this.#joins.set(join.id, state);
+      this.#waiting.push(join);
     }
     if (state.closes !== null) {
-      reportJoinArrival(join, state, edge, incoming);
+      this.#reportJoinArrival(join, state, edge, incoming);
       return;
     }
     if (incoming === undefined) {
@@ -152,7 +172,7 @@ export function analyzeFlow(graph: WorkflowGraph, scopes: Scopes): FlowAnalysis 
 
   // Decides which parallel a join closes: the one most of its branches come from (the
   // innermost on a tie), and reports every arrival from elsewhere.
-  function placeJoin(join: GraphNode, state: JoinState): void {
+  #placeJoin(join: GraphNode, state: JoinState): void {
     let best: JoinArrival | undefined;
     for (const arrival of state.arrivals.values()) {
       if (
@@ -165,20 +185,21 @@ export function analyzeFlow(graph: WorkflowGraph, scopes: Scopes): FlowAnalysis 
     }
     state.closes = best?.frame.parallel;
     if (best !== undefined) {
-      const list = joinsOfParallel.get(best.frame.parallel.id) ?? [];
+      const list = this.#joinsOfParallel.get(best.frame.parallel.id) ?? [];
       list.push(join);
-      joinsOfParallel.set(best.frame.parallel.id, list);
+      this.#joinsOfParallel.set(best.frame.parallel.id, list);
     }
     const arrivals = [...state.arrivals.values()];
     state.arrivals = new Map(best !== undefined ? [[best.frame.parallel.id, best]] : []);
-    if (state.outside !== undefined) reportJoinArrival(join, state, state.outside, undefined);
+    if (state.outside !== undefined) this.#reportJoinArrival(join, state, state.outside, undefined);
     for (const arrival of arrivals) {
-      if (arrival !== best) reportJoinArrival(join, state, arrival.edge, arrival.frame);
+      if (arrival !== best) this.#reportJoinArrival(join, state, arrival.edge, arrival.frame);
     }
-    visit(join, best?.frame.parent);
+    this.#visit(join, best?.frame.parent);
   }
 
-  function reportJoinArrival(join: GraphNode, state: JoinState, edge: GraphEdge, incoming: Stack): void {
+  #reportJoinArrival(join: GraphNode, state: JoinState, edge: GraphEdge, incoming: Stack): void {
+    const { graph } = this;
     const closes = state.closes ?? undefined;
     if (incoming !== undefined && closes === incoming.parallel) {
       state.arrivals.get(closes.id)?.branches.add(incoming.branch);
@@ -188,7 +209,7 @@ export function analyzeFlow(graph: WorkflowGraph, scopes: Scopes): FlowAnalysis 
     if (state.reported.has(key)) return;
     state.reported.add(key);
     if (incoming === undefined) {
-      problems.push(
+      this.problems.push(
         errorProblem(
           ProblemCode.UnmatchedJoin,
           closes === undefined
@@ -199,7 +220,7 @@ export function analyzeFlow(graph: WorkflowGraph, scopes: Scopes): FlowAnalysis 
       );
       return;
     }
-    problems.push(
+    this.problems.push(
       errorProblem(
         ProblemCode.UnmatchedJoin,
         closes === undefined
@@ -210,48 +231,48 @@ export function analyzeFlow(graph: WorkflowGraph, scopes: Scopes): FlowAnalysis 
     );
   }
 
-  for (const parallel of graph.nodes) {
-    if (parallel.type !== NodeType.Parallel || !stacks.has(parallel.id)) continue;
-    const branches = flowOut(scopes, parallel);
-    if (branches.length < 2) continue; // reported with the edge rules
-    const closing = joinsOfParallel.get(parallel.id) ?? [];
-    if (closing.length === 0) {
-      problems.push(
-        errorProblem(
-          ProblemCode.UnmatchedParallel,
-          `The branches of ${nodeRef(parallel)} never meet at a join; add a join where they come together`,
-          { nodeId: parallel.id },
-        ),
-      );
-    } else if (closing.length > 1) {
-      problems.push(
-        errorProblem(
-          ProblemCode.UnmatchedParallel,
-          `The branches of ${nodeRef(parallel)} end at ${closing.length} different joins (${listNames(closing)}); all branches of a parallel must meet at one join`,
-          { nodeId: parallel.id },
-        ),
-      );
-    } else {
-      const join = closing[0] as GraphNode;
-      if (join.raw.mode === JoinMode.Any) continue; // the first branch to arrive is enough
-      const arrived = joins.get(join.id)?.arrivals.get(parallel.id)?.branches ?? new Set<number>();
-      branches.forEach((edge, branch) => {
-        if (arrived.has(branch)) return;
-        const first = graph.nodeById.get(edge.target) as GraphNode;
+  /** After the walk: every reached parallel must close at exactly one join that all its branches reach. */
+  checkParallels(): void {
+    const { graph, scopes, problems } = this;
+    for (const parallel of graph.nodes) {
+      if (parallel.type !== NodeType.Parallel || !this.stacks.has(parallel.id)) continue;
+      const branches = flowOut(scopes, parallel);
+      if (branches.length < 2) continue; // reported with the edge rules
+      const closing = this.#joinsOfParallel.get(parallel.id) ?? [];
+      if (closing.length === 0) {
         problems.push(
           errorProblem(
             ProblemCode.UnmatchedParallel,
-            `The ${ordinal(branch + 1)} branch of ${nodeRef(parallel)} (starting at ${displayName(first)}) never reaches ${nodeRef(join)}, so the join would wait forever; connect the branch to the join, or set the join's mode to "any"`,
+            `The branches of ${nodeRef(parallel)} never meet at a join; add a join where they come together`,
             { nodeId: parallel.id },
           ),
         );
-      });
+      } else if (closing.length > 1) {
+        problems.push(
+          errorProblem(
+            ProblemCode.UnmatchedParallel,
+            `The branches of ${nodeRef(parallel)} end at ${closing.length} different joins (${listNames(closing)}); all branches of a parallel must meet at one join`,
+            { nodeId: parallel.id },
+          ),
+        );
+      } else {
+        const join = closing[0] as GraphNode;
+        if (join.raw.mode === JoinMode.Any) continue; // the first branch to arrive is enough
+        const arrived = this.#joins.get(join.id)?.arrivals.get(parallel.id)?.branches ?? new Set<number>();
+        branches.forEach((edge, branch) => {
+          if (arrived.has(branch)) return;
+          const first = graph.nodeById.get(edge.target) as GraphNode;
+          problems.push(
+            errorProblem(
+              ProblemCode.UnmatchedParallel,
+              `The ${ordinal(branch + 1)} branch of ${nodeRef(parallel)} (starting at ${displayName(first)}) never reaches ${nodeRef(join)}, so the join would wait forever; connect the branch to the join, or set the join's mode to "any"`,
+              { nodeId: parallel.id },
+            ),
+          );
+        });
+      }
     }
   }
-
-  const reached = new Set(stacks.keys());
-  if (scopes.starts.length > 0) problems.push(...unreachableWarnings(graph, reached));
-  return { reached, problems };
 }
 
 function unreachableWarnings(graph: WorkflowGraph, reached: ReadonlySet<string>): Problem[] {
