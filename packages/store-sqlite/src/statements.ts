@@ -5,8 +5,10 @@ import type Database from "better-sqlite3";
  * whose WHERE clause depends on the filters given, caches one statement per
  * filter shape in `list-query.ts`.)
  */
-export interface Statements {
-  // instances
+export interface Statements extends InstanceStatements, HistoryStatements, InboxStatements, ActivityStatements, TimingStatements {}
+
+/** Statements on instances and their tags. */
+interface InstanceStatements {
   getInstance: Database.Statement;
   instanceStatus: Database.Statement;
   insertInstance: Database.Statement;
@@ -15,13 +17,19 @@ export interface Statements {
   deleteInstance: Database.Statement;
   insertTag: Database.Statement;
   deleteTags: Database.Statement;
-  // history
+}
+
+/** Statements on the history. */
+interface HistoryStatements {
   getHistory: Database.Statement;
   getHistoryPage: Database.Statement;
   insertEvent: Database.Statement;
   deleteHistory: Database.Statement;
   deleteHistoryThrough: Database.Statement;
-  // inbox and orchestration leases
+}
+
+/** Statements on the inbox and the orchestration leases (in the table). */
+interface InboxStatements {
   insertMessage: Database.Statement;
   deleteMessage: Database.Statement;
   deleteInbox: Database.Statement;
@@ -33,7 +41,10 @@ export interface Statements {
   leaseInstance: Database.Statement;
   releaseLease: Database.Statement;
   clearInstanceLeases: Database.Statement;
-  // activity tasks
+}
+
+/** Statements on activity tasks. */
+interface ActivityStatements {
   insertActivity: Database.Statement;
   insertLeasedActivity: Database.Statement;
   claimableActivities: Database.Statement;
@@ -46,9 +57,11 @@ export interface Statements {
   deleteActivity: Database.Statement;
   deleteActivities: Database.Statement;
   clearActivityLeases: Database.Statement;
-  // timing
+}
+
+/** Wake-up times and counts. */
+interface TimingStatements {
   nextWakeAt: Database.Statement;
-  // counts
   countByStatus: Database.Statement;
   readyInstances: Database.Statement;
   readyActivities: Database.Statement;
@@ -57,19 +70,16 @@ export interface Statements {
 /** A suspended instance is woken only by these; its other messages wait. */
 const RUNS_WHEN_SUSPENDED = "('ExecutionResumed', 'ExecutionTerminated')";
 
+type Prepare = (sql: string) => Database.Statement;
+
 export function prepareStatements(db: Database.Database): Statements {
-  const p = (sql: string): Database.Statement => db.prepare(sql);
+  const p: Prepare = (sql) => db.prepare(sql);
+  return { ...instanceStatements(p), ...historyStatements(p), ...inboxStatements(p), ...activityStatements(p), ...timingStatements(p) };
+}
+
+function instanceStatements(p: Prepare): InstanceStatements {
   return {
     getInstance: p("SELECT * FROM instances WHERE instance_id = ?"),
-    countByStatus: p("SELECT status, COUNT(*) AS n FROM instances GROUP BY status"),
-    readyInstances: p(
-      `SELECT COUNT(DISTINCT m.instance_id) AS n FROM inbox m JOIN instances i ON i.instance_id = m.instance_id
-        WHERE m.visible_at <= @now AND (i.lease_token IS NULL OR i.lease_expires_at <= @now)`,
-    ),
-    readyActivities: p(
-      `SELECT (SELECT COUNT(*) FROM activity_tasks WHERE lease_owner IS NULL AND available_at <= @now)
-            + (SELECT COUNT(*) FROM activity_tasks WHERE lease_owner IS NOT NULL AND lease_expires_at <= @now) AS n`,
-    ),
     instanceStatus: p("SELECT status FROM instances WHERE instance_id = ?"),
     insertInstance: p(
       `INSERT INTO instances (instance_id, name, execution_id, status, input, created_at, updated_at,
@@ -88,7 +98,11 @@ export function prepareStatements(db: Database.Database): Statements {
     deleteInstance: p("DELETE FROM instances WHERE instance_id = ?"),
     insertTag: p("INSERT INTO instance_tags (instance_id, key, value) VALUES (?, ?, ?)"),
     deleteTags: p("DELETE FROM instance_tags WHERE instance_id = ?"),
+  };
+}
 
+function historyStatements(p: Prepare): HistoryStatements {
+  return {
     // No bound LIMIT in the statements every turn runs: SQLite (3.47+) may shape a plan by a
     // LIMIT's value, so it prepares a statement with a bound LIMIT again after each binding —
     // ~15 µs a call, twice the read itself. A page of history (rarer) binds its limit.
@@ -97,7 +111,11 @@ export function prepareStatements(db: Database.Database): Statements {
     insertEvent: p("INSERT INTO history (instance_id, seq, type, at, event) VALUES (?, ?, ?, ?, ?)"),
     deleteHistory: p("DELETE FROM history WHERE instance_id = ?"),
     deleteHistoryThrough: p("DELETE FROM history WHERE instance_id = ? AND seq <= ?"),
+  };
+}
 
+function inboxStatements(p: Prepare): InboxStatements {
+  return {
     insertMessage: p("INSERT INTO inbox (instance_id, execution_id, event_type, event, visible_at) VALUES (?, ?, ?, ?, ?)"),
     deleteMessage: p("DELETE FROM inbox WHERE id = ? AND instance_id = ?"),
     deleteInbox: p("DELETE FROM inbox WHERE instance_id = ?"),
@@ -130,7 +148,11 @@ export function prepareStatements(db: Database.Database): Statements {
     clearInstanceLeases: p(
       "UPDATE instances SET lease_token = NULL, lease_owner = NULL, lease_expires_at = NULL WHERE lease_token IS NOT NULL",
     ),
+  };
+}
 
+function activityStatements(p: Prepare): ActivityStatements {
+  return {
     insertActivity: p(
       `INSERT INTO activity_tasks (instance_id, execution_id, task_id, name, input, attempt, tags, timeout_ms, visible_at, available_at)
        VALUES (@instanceId, @executionId, @taskId, @name, @input, @attempt, @tags, @timeoutMs, @visibleAt, @visibleAt)`,
@@ -167,7 +189,11 @@ export function prepareStatements(db: Database.Database): Statements {
       `UPDATE activity_tasks SET lease_token = NULL, lease_owner = NULL, lease_expires_at = NULL, available_at = visible_at
         WHERE lease_token IS NOT NULL`,
     ),
+  };
+}
 
+function timingStatements(p: Prepare): TimingStatements {
+  return {
     // A queued task becomes claimable at visible_at (its available_at), a leased one at
     // its lease's expiry; each is looked up in its own partial index.
     nextWakeAt: p(
@@ -177,6 +203,15 @@ export function prepareStatements(db: Database.Database): Statements {
          UNION ALL SELECT MIN(lease_expires_at) FROM activity_tasks WHERE lease_owner IS NOT NULL AND lease_expires_at > @now
          UNION ALL SELECT MIN(lease_expires_at) FROM instances WHERE lease_token IS NOT NULL AND lease_expires_at > @now
        )`,
+    ),
+    countByStatus: p("SELECT status, COUNT(*) AS n FROM instances GROUP BY status"),
+    readyInstances: p(
+      `SELECT COUNT(DISTINCT m.instance_id) AS n FROM inbox m JOIN instances i ON i.instance_id = m.instance_id
+        WHERE m.visible_at <= @now AND (i.lease_token IS NULL OR i.lease_expires_at <= @now)`,
+    ),
+    readyActivities: p(
+      `SELECT (SELECT COUNT(*) FROM activity_tasks WHERE lease_owner IS NULL AND available_at <= @now)
+            + (SELECT COUNT(*) FROM activity_tasks WHERE lease_owner IS NOT NULL AND lease_expires_at <= @now) AS n`,
     ),
   };
 }
