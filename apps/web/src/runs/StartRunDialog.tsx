@@ -1,10 +1,12 @@
-import { useMutation, useQuery } from "@tanstack/react-query";
+import { useQuery } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
-import { useNavigate } from "react-router";
 import { workflowQueries } from "../api/queries";
 import { useWeftClient } from "../api/WeftClientContext";
+import { RunInputField } from "../start-run/RunInputField";
+import { useStartRun } from "../start-run/useStartRun";
 import { Dialog } from "../ui/Dialog";
 
+/** Inputs that run the shipped examples as their descriptions promise. */
 const SAMPLE_INPUTS: Record<string, unknown> = {
   "order-processing": { orderId: "A-1001", customer: "Ada", email: "ada@example.com" },
   "video-pipeline": { url: "https://cdn.example.com/up/clip.mov", resolutions: [1080, 720, 480] },
@@ -21,38 +23,23 @@ export function StartRunDialog({
   initialWorkflow?: string;
 }) {
   const client = useWeftClient();
-  const navigate = useNavigate();
   const workflows = useQuery({ ...workflowQueries.list(client), enabled: open });
   const published = (workflows.data ?? []).filter((w) => w.latestVersion !== null || w.kind === "code");
   const [workflow, setWorkflow] = useState(initialWorkflow ?? "");
-  const [input, setInput] = useState("{}");
-  const [parseError, setParseError] = useState<string | undefined>();
-  useEffect(() => {
-    if (!open) return;
-    if (!workflow && published[0]) choose(published[0].id);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [open, published.length]);
+  const run = useStartRun({ workflowId: workflow, onStarted: () => onOpenChange(false) });
+  const { reset } = run;
   const choose = (id: string) => {
     setWorkflow(id);
-    setInput(JSON.stringify(SAMPLE_INPUTS[id] ?? {}, null, 2));
-    setParseError(undefined);
+    reset(SAMPLE_INPUTS[id] ?? {});
   };
-  const start = useMutation({
-    mutationFn: async () => {
-      let parsed: unknown;
-      try {
-        parsed = input.trim() ? JSON.parse(input) : undefined;
-      } catch (error) {
-        throw new Error(`The input is not JSON: ${(error as Error).message}`);
-      }
-      return client.workflows.start(workflow, parsed === undefined ? {} : { input: parsed });
-    },
-    meta: { silent: true },
-    onSuccess: (started) => {
-      onOpenChange(false);
-      void navigate(`/runs/${encodeURIComponent(started.instanceId)}`);
-    },
-  });
+  const first = published[0]?.id;
+  useEffect(() => {
+    // The first published workflow, once the list is there, unless one was chosen.
+    if (open && !workflow && first) {
+      setWorkflow(first);
+      reset(SAMPLE_INPUTS[first] ?? {});
+    }
+  }, [open, workflow, first, reset]);
   return (
     <Dialog
       open={open}
@@ -64,7 +51,7 @@ export function StartRunDialog({
           <button type="button" className="btn" onClick={() => onOpenChange(false)}>
             Cancel
           </button>
-          <button type="button" className="btn btn-primary" disabled={!workflow || start.isPending} onClick={() => start.mutate()}>
+          <button type="button" className="btn btn-primary" disabled={!run.canStart} onClick={run.start}>
             Start
           </button>
         </>
@@ -80,24 +67,7 @@ export function StartRunDialog({
           ))}
         </select>
       </div>
-      <div className="field">
-        <label htmlFor="start-input">Input (JSON)</label>
-        <textarea
-          id="start-input"
-          className="json-input"
-          rows={8}
-          value={input}
-          onChange={(e) => {
-            setInput(e.target.value);
-            setParseError(undefined);
-          }}
-        />
-      </div>
-      {parseError || start.error ? (
-        <p className="field-error" role="alert">
-          {parseError ?? start.error?.message}
-        </p>
-      ) : null}
+      <RunInputField run={run} />
     </Dialog>
   );
 }

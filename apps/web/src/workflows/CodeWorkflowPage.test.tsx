@@ -2,7 +2,7 @@ import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import { paletteSections } from "../designer/palette-items";
-import { fakeClient, Providers } from "../runs/test-utils";
+import { fakeClient, problem, Providers } from "../runs/test-utils";
 import { ToastProvider } from "../ui/toast";
 import { CodeWorkflowPage } from "./CodeWorkflowPage";
 import { WorkflowsHome } from "./WorkflowsHome";
@@ -65,7 +65,7 @@ describe("code-first orchestrators", () => {
     expect(calls.at(-1)).toMatchObject({ method: "POST", url: "/api/workflows/order-code/instances", body: { input: { orderId: "A-1" } } });
   });
 
-  it("shows an input that is not JSON without starting", async () => {
+  it("shows an input that is not JSON as it is typed, and does not start it", async () => {
     const { client, calls } = fakeClient(() => [202, {}]);
     render(
       <Providers client={client}>
@@ -75,9 +75,24 @@ describe("code-first orchestrators", () => {
     const input = screen.getByLabelText("Input (JSON)");
     await userEvent.clear(input);
     await userEvent.type(input, "nope");
-    await userEvent.click(screen.getByRole("button", { name: "Start" }));
-    expect((await screen.findByRole("alert")).textContent).toMatch(/not JSON/);
+    expect(screen.getByRole("status").textContent).toMatch(/not JSON/);
+    expect(input.getAttribute("aria-invalid")).toBe("true");
+    const start = screen.getByRole("button", { name: "Start" });
+    expect(start.hasAttribute("disabled")).toBe(true);
+    await userEvent.click(start);
     expect(calls).toHaveLength(0);
+  });
+
+  it("shows the server's refusal beside the input", async () => {
+    const { client } = fakeClient(() => problem(422, "Invalid input", "input does not match the input schema"));
+    render(
+      <Providers client={client}>
+        <CodeWorkflowPage detail={{ id: "order-code", kind: "code", draft: null as never, latestVersion: null, versions: [] }} />
+      </Providers>,
+    );
+    await userEvent.click(screen.getByRole("button", { name: "Start" }));
+    expect((await screen.findByRole("alert")).textContent).toMatch(/input does not match/);
+    expect(screen.getByTestId("location").textContent).not.toMatch(/^\/runs\//);
   });
 
   it("palette items carry where a project or remote activity comes from", () => {

@@ -1,8 +1,7 @@
-import { useMutation } from "@tanstack/react-query";
 import type { WorkflowDetail } from "@weft/client";
-import { useState } from "react";
-import { Link, useNavigate } from "react-router";
-import { useWeftClient } from "../api/WeftClientContext";
+import { Link } from "react-router";
+import { RunInputField } from "../start-run/RunInputField";
+import { useStartRun } from "../start-run/useStartRun";
 import { timeAgo } from "../ui/format";
 
 /** The "code" badge of a code-first orchestrator (Workflows list, its page, the start dialog). */
@@ -19,22 +18,7 @@ export function CodeBadge() {
  * or publish, so the page says what it is and starts it with a JSON input.
  */
 export function CodeWorkflowPage({ detail, loadedAt }: { detail: WorkflowDetail; loadedAt?: string | undefined }) {
-  const client = useWeftClient();
-  const navigate = useNavigate();
-  const [input, setInput] = useState("{}");
-  const start = useMutation({
-    mutationFn: async () => {
-      let parsed: unknown;
-      try {
-        parsed = input.trim() ? JSON.parse(input) : undefined;
-      } catch (error) {
-        throw new Error(`The input is not JSON: ${(error as Error).message}`);
-      }
-      return client.workflows.start(detail.id, parsed === undefined ? {} : { input: parsed });
-    },
-    meta: { silent: true },
-    onSuccess: (started) => void navigate(`/runs/${encodeURIComponent(started.instanceId)}`),
-  });
+  const run = useStartRun({ workflowId: detail.id });
   const name = detail.name ?? detail.id;
   return (
     <div className="page code-workflow">
@@ -57,24 +41,8 @@ export function CodeWorkflowPage({ detail, loadedAt }: { detail: WorkflowDetail;
       </section>
       <section className="panel" aria-labelledby="code-start">
         <h2 id="code-start">Start a run</h2>
-        <div className="field">
-          <label htmlFor="code-input">Input (JSON)</label>
-          <textarea
-            id="code-input"
-            className="json-input"
-            rows={8}
-            value={input}
-            onChange={(e) => setInput(e.target.value)}
-            spellCheck={false}
-          />
-          <p className="field-hint">Passed to the orchestrator as its input.</p>
-        </div>
-        {start.error ? (
-          <p className="field-error" role="alert">
-            {start.error.message}
-          </p>
-        ) : null}
-        <button type="button" className="btn btn-primary" disabled={start.isPending} onClick={() => start.mutate()}>
+        <RunInputField run={run} hint="Passed to the orchestrator as its input." />
+        <button type="button" className="btn btn-primary" disabled={!run.canStart} onClick={run.start}>
           Start
         </button>
       </section>
