@@ -1,4 +1,4 @@
-import { useQueries } from "@tanstack/react-query";
+import { useQuery } from "@tanstack/react-query";
 import type { WorkflowDefinition } from "@weft/definition";
 import { ReactFlowProvider } from "@xyflow/react";
 import { useMemo } from "react";
@@ -16,14 +16,8 @@ const sideName = (side: string) => (side === "draft" ? "the draft" : `version ${
 
 /** Two versions side by side on the canvas: removed and changed on the left, added and changed on the right. */
 export function CompareView({ workflowId, from, to }: { workflowId: string; from: string; to: string }) {
-  const client = useWeftClient();
-  const [a, b] = useQueries({
-    queries: [from, to].map((side) =>
-      side === "draft"
-        ? { ...workflowQueries.detail(client, workflowId), select: (d: { draft: WorkflowDefinition }) => d.draft }
-        : { ...workflowQueries.version(client, workflowId, Number(side)), select: (d: WorkflowDefinition) => d },
-    ) as never,
-  }) as unknown as [{ data?: WorkflowDefinition; error: Error | null }, { data?: WorkflowDefinition; error: Error | null }];
+  const a = useSideDefinition(workflowId, from);
+  const b = useSideDefinition(workflowId, to);
   const before = a.data;
   const after = b.data;
   const diff = useMemo(() => (before && after ? diffDefinitions(before, after) : undefined), [before, after]);
@@ -69,8 +63,6 @@ export function CompareView({ workflowId, from, to }: { workflowId: string; from
     nodeDiff: pick(diff.nodes, (d) => d.status !== "removed"),
     edgeDiff: pick(diff.edges, (d) => d.status !== "removed"),
   };
-  const count = (status: ItemDiff["status"]) => [...diff.nodes.values()].filter((d) => d.status === status).length;
-  const edgeCount = (status: ItemDiff["status"]) => [...diff.edges.values()].filter((d) => d.status === status).length;
 
   return (
     <div className="compare">
@@ -86,15 +78,7 @@ export function CompareView({ workflowId, from, to }: { workflowId: string; from
             Compare {sideName(from)} with {sideName(to)}
           </h1>
         </div>
-        <div className="compare-legend" aria-label="Summary of changes">
-          <span className="legend legend-added">{count("added")} nodes added</span>
-          <span className="legend legend-removed">{count("removed")} removed</span>
-          <span className="legend legend-changed">{count("changed")} changed</span>
-          <span className="legend">
-            edges +{edgeCount("added")} −{edgeCount("removed")} ~{edgeCount("changed")}
-          </span>
-          {diff.document.length ? <span className="legend legend-changed">workflow settings: {diff.document.join(", ")}</span> : null}
-        </div>
+        <ChangeSummary diff={diff} />
         <div className="toolbar-actions">
           <Link className="btn" to={base}>
             Back to the draft
@@ -118,26 +102,57 @@ export function CompareView({ workflowId, from, to }: { workflowId: string; from
           </section>
         ))}
       </div>
-      {diff.nodes.size === 0 && diff.edges.size === 0 ? (
-        <p className="compare-same">
-          The drawings are the same{diff.document.length ? ` (only ${diff.document.join(", ")} changed)` : ""}.
-        </p>
-      ) : (
-        <ul className="compare-changes" aria-label="Changes">
-          {[...diff.nodes].map(([id, d]) => (
-            <li key={`n-${id}`} className={`change change-${d.status}`}>
-              node <code>{id}</code> {d.status}
-              {d.keys.length ? `: ${d.keys.join(", ")}` : ""}
-            </li>
-          ))}
-          {[...diff.edges].map(([id, d]) => (
-            <li key={`e-${id}`} className={`change change-${d.status}`}>
-              edge <code>{id}</code> {d.status}
-              {d.keys.length ? `: ${d.keys.join(", ")}` : ""}
-            </li>
-          ))}
-        </ul>
-      )}
+      <ChangeList diff={diff} />
     </div>
+  );
+}
+
+/** One side of the comparison: the draft, or a published version. */
+function useSideDefinition(workflowId: string, side: string): { data: WorkflowDefinition | undefined; error: Error | null } {
+  const client = useWeftClient();
+  const isDraft = side === "draft";
+  const detail = useQuery({ ...workflowQueries.detail(client, workflowId), enabled: isDraft });
+  const version = useQuery({ ...workflowQueries.version(client, workflowId, Number(side)), enabled: !isDraft });
+  return isDraft ? { data: detail.data?.draft, error: detail.error } : { data: version.data, error: version.error };
+}
+
+type Diff = ReturnType<typeof diffDefinitions>;
+
+/** How many nodes and edges were added, removed and changed, and which workflow settings. */
+function ChangeSummary({ diff }: { diff: Diff }) {
+  const count = (status: ItemDiff["status"]) => [...diff.nodes.values()].filter((d) => d.status === status).length;
+  const edgeCount = (status: ItemDiff["status"]) => [...diff.edges.values()].filter((d) => d.status === status).length;
+  return (
+    <div className="compare-legend" aria-label="Summary of changes">
+      <span className="legend legend-added">{count("added")} nodes added</span>
+      <span className="legend legend-removed">{count("removed")} removed</span>
+      <span className="legend legend-changed">{count("changed")} changed</span>
+      <span className="legend">
+        edges +{edgeCount("added")} −{edgeCount("removed")} ~{edgeCount("changed")}
+      </span>
+      {diff.document.length ? <span className="legend legend-changed">workflow settings: {diff.document.join(", ")}</span> : null}
+    </div>
+  );
+}
+
+/** Every change by id, below the canvases. */
+function ChangeList({ diff }: { diff: Diff }) {
+  return diff.nodes.size === 0 && diff.edges.size === 0 ? (
+    <p className="compare-same">The drawings are the same{diff.document.length ? ` (only ${diff.document.join(", ")} changed)` : ""}.</p>
+  ) : (
+    <ul className="compare-changes" aria-label="Changes">
+      {[...diff.nodes].map(([id, d]) => (
+        <li key={`n-${id}`} className={`change change-${d.status}`}>
+          node <code>{id}</code> {d.status}
+          {d.keys.length ? `: ${d.keys.join(", ")}` : ""}
+        </li>
+      ))}
+      {[...diff.edges].map(([id, d]) => (
+        <li key={`e-${id}`} className={`change change-${d.status}`}>
+          edge <code>{id}</code> {d.status}
+          {d.keys.length ? `: ${d.keys.join(", ")}` : ""}
+        </li>
+      ))}
+    </ul>
   );
 }
