@@ -1,39 +1,13 @@
+import { NODE_KINDS } from "./nodes/registry.js";
 import { parseDefinition } from "./parse-definition.js";
+import type { Plan, PlanNode } from "./plan.js";
 import type { Problem } from "./problem.js";
-import type { WorkflowDefinition, WorkflowNode } from "./schema.js";
+import type { WorkflowDefinition } from "./schema.js";
 import type { ValidationCatalog } from "./settings-rules.js";
 import { validate } from "./validate.js";
 
-/**
- * The executable form of a valid definition: every node with its outgoing edges
- * sorted by kind, so the interpreter never searches the edge list. Plain JSON,
- * so a server may cache or ship it.
- */
-export interface Plan {
-  workflowId: string;
-  name: string;
-  /** The published version this plan was compiled from (0 for a draft). */
-  version: number;
-  start: string;
-  nodes: Record<string, PlanNode>;
-}
-
-export interface PlanNode {
-  id: string;
-  /** The node as drawn: type and settings. */
-  node: WorkflowNode;
-  /** Targets of `next` edges in edge order: a parallel's branches, or the one next node. */
-  next: string[];
-  /** A choice's conditional edges in edge order, then (separately) its default. */
-  choices: { edgeId: string; condition: string; target: string }[];
-  defaultTarget?: string;
-  errorTarget?: string;
-  timeoutTarget?: string;
-  /** The map whose body holds this node. */
-  scope?: string;
-  /** For a map: its body's entry node. */
-  bodyEntry?: string;
-}
+export { outgoingTargets } from "./plan.js";
+export type { Plan, PlanNode } from "./plan.js";
 
 /** A definition that cannot be compiled; `problems` says why, node by node. */
 export class DefinitionError extends Error {
@@ -97,21 +71,13 @@ function buildPlan(definition: WorkflowDefinition, version: number): Plan {
     const kind = edge.kind ?? "next";
     if (kind === "error") source.errorTarget = edge.target;
     else if (kind === "timeout") source.timeoutTarget = edge.target;
-    else if (source.node.type === "choice") {
-      if (edge.default) source.defaultTarget = edge.target;
-      else source.choices.push({ edgeId: edge.id, condition: edge.condition ?? "false", target: edge.target });
-    } else source.next.push(edge.target);
-  }
-  for (const plan of Object.values(nodes)) {
-    if (plan.node.type !== "map") continue;
-    const body = Object.values(nodes).filter((n) => n.scope === plan.id);
-    const targetsInside = new Set<string>();
-    for (const member of body) {
-      for (const target of outgoingTargets(member)) targetsInside.add(target);
+    else {
+      const sourceKind = NODE_KINDS[source.node.type];
+      if (sourceKind.planNextEdge) sourceKind.planNextEdge(source, edge);
+      else source.next.push(edge.target);
     }
-    const entry = body.find((member) => !targetsInside.has(member.id));
-    if (entry) plan.bodyEntry = entry.id;
   }
+  for (const plan of Object.values(nodes)) NODE_KINDS[plan.node.type].completePlan?.(plan, nodes);
   const start = definition.nodes.find((n) => n.type === "start" && !n.parentId);
   return {
     workflowId: definition.id,
@@ -120,12 +86,4 @@ function buildPlan(definition: WorkflowDefinition, version: number): Plan {
     start: start?.id ?? "",
     nodes,
   };
-}
-
-export function outgoingTargets(node: PlanNode): string[] {
-  const targets = [...node.next, ...node.choices.map((c) => c.target)];
-  if (node.defaultTarget) targets.push(node.defaultTarget);
-  if (node.errorTarget) targets.push(node.errorTarget);
-  if (node.timeoutTarget) targets.push(node.timeoutTarget);
-  return targets;
 }

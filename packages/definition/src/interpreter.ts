@@ -1,28 +1,22 @@
-import {
-  nextTurn,
-  type OrchestrationContext,
-  type Orchestrator,
-  type RetryPolicy,
-  type Tags,
-  Task,
-  toFailureDetails,
-  turnIsSpent,
-} from "@weft/engine";
-import type { Plan, PlanNode } from "./compile.js";
-import { evaluateExpression, type ExpressionContext } from "./expressions.js";
+import { nextTurn, type OrchestrationContext, type Orchestrator, type Tags, Task, toFailureDetails, turnIsSpent } from "@weft/engine";
+import { evaluateExpression, type EvaluateExpressionOptions, type ExpressionContext } from "./expressions.js";
 import { NodeStatus, type NodeObserver } from "./node-observer.js";
+import { itemDone } from "./nodes/map.js";
+import type { NodeRuntime } from "./nodes/node-kind.js";
+import { nodeKindOf } from "./nodes/registry.js";
+import type { Plan, PlanNode } from "./plan.js";
+import { innermostItem, isInside, scopePath, type Frame, type Scope, type Token } from "./tokens.js";
+import { nodeName, WorkflowError } from "./workflow-error.js";
+
+export { DEFAULT_MAX_MAP_ITEMS } from "./nodes/map.js";
+export { SUB_WORKFLOW_TAG_PREFIX } from "./nodes/sub-workflow.js";
+export { WorkflowError } from "./workflow-error.js";
 
 /** How often one node may run in one instance (per map item inside a map body). */
 export const MAX_NODE_VISITS = 1000;
 
-/** The most items one map node may run over (WEFT_MAX_MAP_ITEMS on the server). */
-export const DEFAULT_MAX_MAP_ITEMS = 10_000;
-
 /** Evaluation steps one expression may take (deterministic, unlike the time box). */
 export const EXPRESSION_STEP_BUDGET = 200_000;
-
-/** Tag key prefix under which a parent records the sub-workflow versions resolved at its start. */
-export const SUB_WORKFLOW_TAG_PREFIX = "sub:";
 
 /** Tags of an instance restarted from a step of an earlier one. */
 export const RESTART_FROM_TAG = "restart:from";
@@ -55,14 +49,6 @@ export interface InterpreterOptions {
   yieldAfterMs?: number;
 }
 
-/** A failure the workflow itself raises (a `fail` node, a visit limit, a bad expression value). */
-export class WorkflowError extends Error {
-  constructor(name: string, message: string) {
-    super(message);
-    this.name = name;
-  }
-}
-
 /**
  * The one orchestrator that runs every drawn workflow: it walks the plan with
  * tokens. A parallel starts a token per branch and its join waits for them; a
@@ -80,43 +66,6 @@ export function interpret(plan: Plan, options: InterpreterOptions = {}): Orchest
   };
 }
 
-interface Scope {
-  /** Outputs of the nodes run in this scope (a map item's body has its own). */
-  steps: Record<string, unknown>;
-  parent?: Scope;
-  item?: unknown;
-  index?: number;
-  mapRun?: MapRun;
-}
-
-/** One activation of a parallel: its branches' arrivals at the join. */
-interface Fork {
-  id: number;
-  parallelId: string;
-  branches: number;
-  arrived: Map<number, unknown>;
-  done: boolean;
-}
-
-interface Frame {
-  fork: Fork;
-  branch: number;
-}
-
-interface Token {
-  id: number;
-  node: string;
-  /** The previous node's output: the default input of the next node. */
-  last: unknown;
-  frames: Frame[];
-  scope: Scope;
-  alive: boolean;
-  waiting?: Task<unknown>;
-  onSettled?: (task: Task<unknown>) => Promise<void>;
-  /** When it began its current wait, in the run's order of waits. */
-  waitSeq?: number;
-}
-
 /**
  * What the run yields while its tokens wait: settled by the first of their waits to settle.
  * One listener per wait, registered once — not a `ctx.any` over every waiting token each
@@ -129,27 +78,13 @@ class WakeSignal extends Task<void> {
   }
 }
 
-interface MapRun {
-  id: number;
-  node: PlanNode;
-  parent: Token;
-  items: unknown[];
-  results: unknown[];
-  nextIndex: number;
-  running: number;
-  finished: number;
-  maxConcurrency: number;
-  tokens: Set<Token>;
-  over: boolean;
-}
-
-class Run {
+class Run implements NodeRuntime {
   readonly #plan: Plan;
-  readonly #ctx: OrchestrationContext;
-  readonly #input: unknown;
-  readonly #options: InterpreterOptions;
+  readonly ctx: OrchestrationContext;
+  readonly input: unknown;
+  readonly options: InterpreterOptions;
   readonly #root: Scope;
-  readonly #vars: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  readonly vars: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   readonly #visits = new Map<string, number>();
   #ready: Token[] = [];
   /** Tokens waiting on a task, in the order they began to wait. */
@@ -166,32 +101,32 @@ class Run {
 
   constructor(plan: Plan, ctx: OrchestrationContext, input: unknown, options: InterpreterOptions) {
     this.#plan = plan;
-    this.#ctx = ctx;
-    this.#input = input;
-    this.#options = options;
+    this.ctx = ctx;
+    this.input = input;
+    this.options = options;
     this.#root = { steps: Object.create(null) as Record<string, unknown> };
   }
 
   async *execute(): AsyncGenerator<Task<unknown>, unknown, unknown> {
-    const restartFrom = this.#ctx.tags[RESTART_FROM_TAG];
+    const restartFrom = this.ctx.tags[RESTART_FROM_TAG];
     if (restartFrom) {
       // Restarted from a step of an earlier instance: load what that run had there, then go on from the step.
-      const seed = (yield this.#ctx.callActivity(
+      const seed = (yield this.ctx.callActivity(
         RESTART_SEED_ACTIVITY,
-        { instanceId: this.#ctx.tags[RESTART_OF_TAG], nodeId: restartFrom },
+        { instanceId: this.ctx.tags[RESTART_OF_TAG], nodeId: restartFrom },
         { tags: { system: "restart" } },
       )) as RestartSeed;
       Object.assign(this.#root.steps, seed.steps);
-      Object.assign(this.#vars, seed.vars);
-      this.#spawn(restartFrom, seed.last, [], this.#root);
+      Object.assign(this.vars, seed.vars);
+      this.spawn(restartFrom, seed.last, [], this.#root);
     } else {
-      this.#spawn(this.#plan.start, this.#input, [], this.#root);
+      this.spawn(this.#plan.start, this.input, [], this.#root);
     }
     while (!this.#finished) {
       while (this.#ready.length > 0 && !this.#finished) {
         const token = this.#ready.shift() as Token;
         if (token.alive) await this.#step(token);
-        await shareTurn(this.#options.yieldAfterMs);
+        await shareTurn(this.options.yieldAfterMs);
       }
       if (this.#finished) break;
       if (this.#settled.length === 0) {
@@ -215,7 +150,7 @@ class Run {
         token.onSettled = undefined;
         if (onSettled) await onSettled(task);
         if (this.#finished) break;
-        await shareTurn(this.#options.yieldAfterMs);
+        await shareTurn(this.options.yieldAfterMs);
       }
     }
     if (this.#failure) throw this.#failure;
@@ -224,20 +159,29 @@ class Run {
 
   // ---- tokens --------------------------------------------------------------------
 
-  #spawn(node: string, last: unknown, frames: Frame[], scope: Scope): Token {
-    const token: Token = { id: this.#nextId++, node, last, frames, scope, alive: true };
+  nextId(): number {
+    return this.#nextId++;
+  }
+
+  spawn(node: string, last: unknown, frames: Frame[], scope: Scope): Token {
+    const token = this.continueFrom(node, last, frames, scope);
     this.#ready.push(token);
+    return token;
+  }
+
+  continueFrom(node: string, last: unknown, frames: Frame[], scope: Scope): Token {
+    const token: Token = { id: this.#nextId++, node, last, frames, scope, alive: true };
     scope.mapRun?.tokens.add(token);
     return token;
   }
 
-  #moveTo(token: Token, target: string, last: unknown): void {
+  moveTo(token: Token, target: string, last: unknown): void {
     token.node = target;
     token.last = last;
     this.#ready.push(token);
   }
 
-  #wait(token: Token, task: Task<unknown>, onSettled: (task: Task<unknown>) => Promise<void>): void {
+  wait(token: Token, task: Task<unknown>, onSettled: (task: Task<unknown>) => Promise<void>): void {
     token.waiting = task;
     token.onSettled = onSettled;
     token.waitSeq = this.#waitSeq++;
@@ -250,17 +194,17 @@ class Run {
     });
   }
 
-  #retire(token: Token): void {
+  retire(token: Token): void {
     token.alive = false;
     this.#waiting.delete(token);
     token.scope.mapRun?.tokens.delete(token);
   }
 
-  #cancel(predicate: (token: Token) => boolean): void {
+  cancel(predicate: (token: Token) => boolean): void {
     for (const token of [...this.#ready, ...this.#waiting]) {
       if (!token.alive || !predicate(token)) continue;
-      this.#retire(token);
-      this.#observe(token.node, token.scope, NodeStatus.Cancelled);
+      this.retire(token);
+      this.observe(token.node, token.scope, NodeStatus.Cancelled);
     }
     this.#ready = this.#ready.filter((t) => t.alive);
   }
@@ -285,284 +229,57 @@ class Run {
       );
       return;
     }
-    this.#observe(plan.id, token.scope, NodeStatus.Running);
-    if (this.#options.onEnter && token.scope === this.#root && token.frames.length === 0) {
-      this.#options.onEnter(plan.id, () => ({
+    this.observe(plan.id, token.scope, NodeStatus.Running);
+    if (this.options.onEnter && token.scope === this.#root && token.frames.length === 0) {
+      this.options.onEnter(plan.id, () => ({
         steps: structuredClone({ ...this.#root.steps }),
-        vars: structuredClone({ ...this.#vars }),
+        vars: structuredClone({ ...this.vars }),
         last: structuredClone(token.last),
       }));
     }
     try {
-      await this.#run(token, plan);
+      // A direct lookup by type: no per-step allocation, whatever the number of kinds.
+      await nodeKindOf(plan.node.type)?.run(this, token, plan, plan.node);
     } catch (error) {
-      await this.#nodeFailed(token, plan, error);
+      await this.nodeFailed(token, plan, error);
     }
   }
 
-  async #run(token: Token, plan: PlanNode): Promise<void> {
-    const node = plan.node;
-    const ctx = this.#ctx;
-    switch (node.type) {
-      case "start":
-        this.#succeed(token, plan, this.#input);
-        return;
-      case "activity": {
-        const input = node.input === undefined ? token.last : await this.#eval(node.input, token);
-        const task = ctx.callActivity(node.activity, input, {
-          ...(node.retry ? { retry: node.retry as RetryPolicy } : {}),
-          ...(node.timeoutMs !== undefined ? { timeoutMs: node.timeoutMs } : {}),
-          tags: this.#tags(plan, token),
-        });
-        this.#wait(token, task, async (done) => {
-          if (done.isFailed) await this.#nodeFailed(token, plan, done.error);
-          else this.#succeed(token, plan, done.result);
-        });
-        return;
-      }
-      case "subWorkflow": {
-        const input = node.input === undefined ? token.last : await this.#eval(node.input, token);
-        const version = this.#subWorkflowVersion(plan);
-        const task = ctx.callSubOrchestrator(node.workflow, input, {
-          ...(node.retry ? { retry: node.retry as RetryPolicy } : {}),
-          tags: this.#tags(plan, token),
-          instanceTags: { version: String(version) },
-        });
-        this.#wait(token, task, async (done) => {
-          if (done.isFailed) await this.#nodeFailed(token, plan, done.error);
-          else this.#succeed(token, plan, done.result);
-        });
-        return;
-      }
-      case "waitForEvent": {
-        const tags: Tags = this.#tags(plan, token);
-        if (node.approval) tags.approval = { title: node.approval.title, choices: node.approval.choices };
-        const task = ctx.waitForEvent(node.event, {
-          ...(node.timeoutMs !== undefined ? { timeoutMs: node.timeoutMs } : {}),
-          tags,
-        });
-        this.#observe(plan.id, token.scope, NodeStatus.Waiting);
-        this.#wait(token, task, async (done) => {
-          if (done.isCompleted) {
-            this.#succeed(token, plan, done.result);
-            return;
-          }
-          if (done.error?.name === "TimeoutError") {
-            const output = { timedOut: true };
-            this.#setStep(token.scope, plan.id, output);
-            if (plan.timeoutTarget) {
-              this.#observe(plan.id, token.scope, NodeStatus.Succeeded, { timedOut: true });
-              this.#moveTo(token, plan.timeoutTarget, output);
-              return;
-            }
-          }
-          await this.#nodeFailed(token, plan, done.error);
-        });
-        return;
-      }
-      case "delay": {
-        let timer: Task<void>;
-        if (node.durationMs !== undefined) {
-          timer = ctx.sleep(node.durationMs, { tags: this.#tags(plan, token) });
-        } else {
-          const until = await this.#eval(node.until ?? "null", token);
-          const at = typeof until === "number" ? until : typeof until === "string" ? Date.parse(until) : Number.NaN;
-          if (!Number.isFinite(at)) {
-            throw new WorkflowError(
-              "BadDelay",
-              `Delay '${nodeName(plan)}': "until" gave ${JSON.stringify(until)}, not an ISO time such as "2026-12-01T09:00:00Z".`,
-            );
-          }
-          timer = ctx.createTimer(new Date(at), { tags: this.#tags(plan, token) });
-        }
-        this.#observe(plan.id, token.scope, NodeStatus.Waiting);
-        this.#wait(token, timer, async () => {
-          this.#succeed(token, plan, { firedAt: ctx.now().toISOString() });
-        });
-        return;
-      }
-      case "parallel": {
-        this.#setStep(token.scope, plan.id, token.last);
-        this.#observe(plan.id, token.scope, NodeStatus.Succeeded);
-        const fork: Fork = { id: this.#nextId++, parallelId: plan.id, branches: plan.next.length, arrived: new Map(), done: false };
-        this.#retire(token);
-        plan.next.forEach((target, branch) => {
-          this.#spawn(target, token.last, [...token.frames, { fork, branch }], token.scope);
-        });
-        return;
-      }
-      case "join": {
-        const frame = token.frames.at(-1);
-        this.#retire(token);
-        if (!frame || frame.fork.done) return;
-        const { fork } = frame;
-        fork.arrived.set(frame.branch, token.last);
-        const all = (node.mode ?? "all") === "all";
-        if (all && fork.arrived.size < fork.branches) {
-          this.#observe(plan.id, token.scope, NodeStatus.Waiting);
-          return;
-        }
-        fork.done = true;
-        const output = all ? Array.from({ length: fork.branches }, (_, i) => fork.arrived.get(i)) : token.last;
-        if (!all) this.#cancel((t) => t.frames.some((f) => f.fork === fork));
-        const next = this.#spawn(plan.id, output, token.frames.slice(0, -1), token.scope);
-        // The continuation token stands on the join itself: it has run, so count it once.
-        this.#ready.pop();
-        this.#succeed(next, plan, output);
-        return;
-      }
-      case "map": {
-        const items = await this.#eval(node.items, token);
-        if (!Array.isArray(items)) {
-          throw new WorkflowError("BadMapItems", `Map '${nodeName(plan)}': "items" must give an array, but gave ${describe(items)}.`);
-        }
-        const maxItems = this.#options.maxMapItems ?? DEFAULT_MAX_MAP_ITEMS;
-        if (items.length > maxItems) {
-          // Refused before anything is scheduled: a map this size would only fail later, on the
-          // history limit, after holding the worker for seconds.
-          throw new WorkflowError(
-            "MapItemsExceeded",
-            `Map '${nodeName(plan)}': "items" gave ${items.length.toLocaleString("en-US")} items; the limit is ${maxItems.toLocaleString("en-US")} (WEFT_MAX_MAP_ITEMS on the server). Split the list into batches (a map over batches, each a sub-workflow), or raise the limit.`,
-          );
-        }
-        if (!plan.bodyEntry || items.length === 0) {
-          this.#succeed(token, plan, []);
-          return;
-        }
-        const run: MapRun = {
-          id: this.#nextId++,
-          node: plan,
-          parent: token,
-          items,
-          results: new Array<unknown>(items.length),
-          nextIndex: 0,
-          running: 0,
-          finished: 0,
-          maxConcurrency: node.maxConcurrency ?? 10,
-          tokens: new Set(),
-          over: false,
-        };
-        this.#observe(plan.id, token.scope, NodeStatus.Running, { items: items.length });
-        this.#launchItems(run);
-        return;
-      }
-      case "choice": {
-        const scope = await this.#context(token);
-        for (const choice of plan.choices) {
-          const matched = await evaluateExpression(choice.condition, scope, this.#evalOptions());
-          if (matched === true || (matched !== false && matched !== null && matched !== undefined && matched !== 0 && matched !== "")) {
-            this.#observe(plan.id, token.scope, NodeStatus.Succeeded, { edgeId: choice.edgeId });
-            this.#moveTo(token, choice.target, token.last);
-            return;
-          }
-        }
-        if (plan.defaultTarget) {
-          this.#observe(plan.id, token.scope, NodeStatus.Succeeded, { edgeId: "default" });
-          this.#moveTo(token, plan.defaultTarget, token.last);
-          return;
-        }
-        throw new WorkflowError(
-          "NoChoiceMatched",
-          `No condition of choice '${nodeName(plan)}' matched and it has no default edge. Add a default edge or a condition that covers this case.`,
-        );
-      }
-      case "transform": {
-        const assigned: Record<string, unknown> = {};
-        for (const [name, expression] of Object.entries(node.assign)) {
-          const value = await this.#eval(expression, token);
-          assigned[name] = value;
-          this.#vars[name] = value;
-        }
-        this.#succeed(token, plan, assigned);
-        return;
-      }
-      case "setStatus": {
-        const status = await this.#eval(node.status, token);
-        ctx.setCustomStatus(status);
-        this.#succeed(token, plan, status);
-        return;
-      }
-      case "end": {
-        const output = node.output === undefined ? token.last : await this.#eval(node.output, token);
-        this.#setStep(token.scope, plan.id, output);
-        this.#observe(plan.id, token.scope, NodeStatus.Succeeded);
-        this.#retire(token);
-        if (token.scope.mapRun) this.#itemDone(token.scope, output);
-        else this.#finish(output);
-        return;
-      }
-      case "fail": {
-        const message = node.message === undefined ? `The workflow failed at '${nodeName(plan)}'.` : await this.#eval(node.message, token);
-        throw new WorkflowError(node.error ?? "WorkflowFailed", typeof message === "string" ? message : JSON.stringify(message));
-      }
-    }
-  }
-
-  /** A node's output is recorded and its token follows the next edge — or, without one, ends its item or the instance. */
-  #succeed(token: Token, plan: PlanNode, output: unknown): void {
-    this.#setStep(token.scope, plan.id, output);
-    this.#observe(plan.id, token.scope, NodeStatus.Succeeded);
+  succeed(token: Token, plan: PlanNode, output: unknown): void {
+    this.setStep(token.scope, plan.id, output);
+    this.observe(plan.id, token.scope, NodeStatus.Succeeded);
     const next = plan.next[0];
     if (next !== undefined) {
-      this.#moveTo(token, next, output);
+      this.moveTo(token, next, output);
       return;
     }
-    this.#retire(token);
-    if (token.scope.mapRun) this.#itemDone(token.scope, output);
+    this.endPath(token, output);
+  }
+
+  endPath(token: Token, output: unknown): void {
+    this.retire(token);
+    if (token.scope.mapRun) itemDone(this, token.scope, output);
     else this.#finish(output);
   }
 
-  /** A node failed: its error edge if it has one, else the enclosing map fails, else the instance. */
-  async #nodeFailed(token: Token, plan: PlanNode, error: unknown): Promise<void> {
+  async nodeFailed(token: Token, plan: PlanNode, error: unknown): Promise<void> {
     const failure = describeFailure(error);
-    this.#observe(plan.id, token.scope, NodeStatus.Failed, { error: failure });
+    this.observe(plan.id, token.scope, NodeStatus.Failed, { error: failure });
     if (plan.errorTarget) {
       const output = { error: failure };
-      this.#setStep(token.scope, plan.id, output);
-      this.#moveTo(token, plan.errorTarget, output);
+      this.setStep(token.scope, plan.id, output);
+      this.moveTo(token, plan.errorTarget, output);
       return;
     }
-    this.#retire(token);
+    this.retire(token);
     const run = token.scope.mapRun;
     if (run && !run.over) {
       run.over = true;
-      this.#cancel((t) => t.scope.mapRun === run || isInside(t.scope, run));
-      await this.#nodeFailed(run.parent, run.node, error);
+      this.cancel((t) => t.scope.mapRun === run || isInside(t.scope, run));
+      await this.nodeFailed(run.parent, run.node, error);
       return;
     }
     this.#fail(error instanceof Error ? error : new WorkflowError(failure.name, failure.message));
-  }
-
-  // ---- maps -----------------------------------------------------------------------
-
-  #launchItems(run: MapRun): void {
-    while (!run.over && run.running < run.maxConcurrency && run.nextIndex < run.items.length) {
-      const index = run.nextIndex++;
-      run.running += 1;
-      const scope: Scope = {
-        steps: Object.create(null) as Record<string, unknown>,
-        parent: run.parent.scope,
-        item: run.items[index],
-        index,
-        mapRun: run,
-      };
-      this.#spawn(run.node.bodyEntry as string, run.items[index], [], scope);
-    }
-  }
-
-  #itemDone(scope: Scope, output: unknown): void {
-    const run = scope.mapRun;
-    if (!run || run.over) return;
-    run.results[scope.index ?? 0] = output;
-    run.running -= 1;
-    run.finished += 1;
-    if (run.finished === run.items.length) {
-      run.over = true;
-      this.#observe(run.node.id, run.parent.scope, NodeStatus.Running, { items: run.items.length, done: run.finished });
-      this.#succeed(run.parent, run.node, run.results);
-      return;
-    }
-    this.#launchItems(run);
   }
 
   // ---- the end ----------------------------------------------------------------------
@@ -571,23 +288,23 @@ class Run {
     if (this.#finished) return;
     this.#finished = true;
     this.#output = output;
-    this.#cancel(() => true);
+    this.cancel(() => true);
   }
 
   #fail(error: unknown): void {
     if (this.#finished) return;
     this.#finished = true;
     this.#failure = error instanceof Error ? error : new WorkflowError("WorkflowError", String(error));
-    this.#cancel(() => true);
+    this.cancel(() => true);
   }
 
   // ---- data ---------------------------------------------------------------------------
 
-  #setStep(scope: Scope, nodeId: string, output: unknown): void {
+  setStep(scope: Scope, nodeId: string, output: unknown): void {
     scope.steps[nodeId] = output;
   }
 
-  async #context(token: Token): Promise<ExpressionContext> {
+  async context(token: Token): Promise<ExpressionContext> {
     // The live objects, not copies: a step must not cost more as the instance's steps pile up
     // (a 1,000-step chain copied every earlier output into each evaluation). That is safe:
     // tokens step one at a time, JSONata does not change its input, and evaluateExpression
@@ -601,89 +318,48 @@ class Run {
       for (const s of chain) Object.assign(steps, s.steps);
     }
     const item = innermostItem(token.scope);
-    const version = Number(this.#ctx.tags.version ?? this.#plan.version);
+    const version = Number(this.ctx.tags.version ?? this.#plan.version);
     return {
-      input: this.#input,
+      input: this.input,
       steps,
-      vars: this.#vars,
+      vars: this.vars,
       ...(item ? { item: item.item, index: item.index } : {}),
-      instance: { id: this.#ctx.instanceId, workflowId: this.#plan.workflowId, version: Number.isFinite(version) ? version : 0 },
+      instance: { id: this.ctx.instanceId, workflowId: this.#plan.workflowId, version: Number.isFinite(version) ? version : 0 },
     };
   }
 
-  async #eval(expression: string, token: Token): Promise<unknown> {
-    return evaluateExpression(expression, await this.#context(token), this.#evalOptions());
+  async eval(expression: string, token: Token): Promise<unknown> {
+    return evaluateExpression(expression, await this.context(token), this.evalOptions());
   }
 
-  #evalOptions() {
+  evalOptions(): EvaluateExpressionOptions {
     return {
-      now: () => this.#ctx.now().getTime(),
-      random: () => this.#ctx.random(),
+      now: () => this.ctx.now().getTime(),
+      random: () => this.ctx.random(),
       // A budget of evaluation steps stops a runaway expression at the same point on every
       // replay; the wall-clock time box behind it is only the last resort.
       maxSteps: EXPRESSION_STEP_BUDGET,
-      ...(this.#options.expressionTimeoutMs !== undefined ? { timeoutMs: this.#options.expressionTimeoutMs } : {}),
+      ...(this.options.expressionTimeoutMs !== undefined ? { timeoutMs: this.options.expressionTimeoutMs } : {}),
     };
   }
 
-  #tags(plan: PlanNode, token: Token): Tags {
+  tags(plan: PlanNode, token: Token): Tags {
     const item = innermostItem(token.scope);
     return item ? { nodeId: plan.id, index: item.index ?? 0 } : { nodeId: plan.id };
   }
 
-  #subWorkflowVersion(plan: PlanNode): number {
-    const node = plan.node;
-    if (node.type !== "subWorkflow") return 0;
-    if (typeof node.version === "number") return node.version;
-    const resolved = Number(this.#ctx.tags[`${SUB_WORKFLOW_TAG_PREFIX}${plan.id}`]);
-    if (!Number.isInteger(resolved) || resolved < 1) {
-      throw new WorkflowError(
-        "UnresolvedSubWorkflow",
-        `Sub-workflow '${nodeName(plan)}' asks for the latest version of '${node.workflow}', but no version was resolved when this instance started. Publish '${node.workflow}' and start the instance again.`,
-      );
-    }
-    return resolved;
-  }
-
-  #observe(nodeId: string, scope: Scope, status: NodeStatus, detail?: Record<string, unknown>): void {
-    const observer = this.#options.observer;
+  observe(nodeId: string, scope: Scope, status: NodeStatus, detail?: Record<string, unknown>): void {
+    const observer = this.options.observer;
     if (!observer) return;
     const item = innermostItem(scope);
     observer({
       nodeId,
       status,
-      at: this.#ctx.now().toISOString(),
+      at: this.ctx.now().toISOString(),
       ...(item?.index !== undefined ? { index: item.index } : {}),
       ...(detail ? { detail } : {}),
     });
   }
-}
-
-function innermostItem(scope: Scope): Scope | undefined {
-  for (let s: Scope | undefined = scope; s; s = s.parent) if (s.mapRun) return s;
-  return undefined;
-}
-
-function isInside(scope: Scope, run: MapRun): boolean {
-  for (let s: Scope | undefined = scope; s; s = s.parent) if (s.mapRun === run) return true;
-  return false;
-}
-
-function scopePath(scope: Scope): string {
-  const parts: string[] = [];
-  for (let s: Scope | undefined = scope; s; s = s.parent) if (s.mapRun) parts.unshift(`${s.mapRun.id}.${s.index ?? 0}`);
-  return parts.join("/");
-}
-
-function nodeName(plan: PlanNode): string {
-  return plan.node.label?.trim() || plan.id;
-}
-
-function describe(value: unknown): string {
-  if (value === undefined) return "nothing";
-  if (value === null) return "null";
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 60 ? `${typeof value} ${text.slice(0, 57)}…` : text;
 }
 
 /** The `{name, message}` a node's error edge sees: the activity's own failure, not the wrapper. */

@@ -1,21 +1,7 @@
-import { NodeType } from "./node-types.js";
+import { NODE_TYPE_WORDS } from "./node-types.js";
 
 // How messages name things: the words a person sees on the canvas, not the JSON.
-const TYPE_WORDS: ReadonlyMap<string, string> = new Map<string, string>([
-  [NodeType.Start, "start"],
-  [NodeType.Activity, "activity"],
-  [NodeType.Parallel, "parallel"],
-  [NodeType.Join, "join"],
-  [NodeType.Map, "map"],
-  [NodeType.WaitForEvent, "wait"],
-  [NodeType.Delay, "delay"],
-  [NodeType.Choice, "choice"],
-  [NodeType.SubWorkflow, "sub-workflow"],
-  [NodeType.Transform, "transform"],
-  [NodeType.SetStatus, "set-status"],
-  [NodeType.End, "end"],
-  [NodeType.Fail, "fail"],
-]);
+const TYPE_WORDS: ReadonlyMap<string, string> = new Map<string, string>(Object.entries(NODE_TYPE_WORDS));
 
 /** The lower-case word for a node type ("activity", "wait", …), "node" when unknown. */
 export function typeWord(type: unknown): string {

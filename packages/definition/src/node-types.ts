@@ -18,6 +18,27 @@ export type NodeType = (typeof NodeType)[keyof typeof NodeType];
 
 export const NODE_TYPES: readonly NodeType[] = Object.values(NodeType);
 
+/**
+ * The word messages use for each node type: what a person sees on the canvas, not the JSON
+ * ("wait", not "waitForEvent"). Kept beside the type names rather than in each kind's module,
+ * because every message names nodes and the kind modules write messages themselves.
+ */
+export const NODE_TYPE_WORDS: Readonly<Record<NodeType, string>> = {
+  start: "start",
+  activity: "activity",
+  parallel: "parallel",
+  join: "join",
+  map: "map",
+  waitForEvent: "wait",
+  delay: "delay",
+  choice: "choice",
+  subWorkflow: "sub-workflow",
+  transform: "transform",
+  setStatus: "set-status",
+  end: "end",
+  fail: "fail",
+};
+
 /** An edge's `kind`; an edge without one is a `next` edge. */
 export const EdgeKind = {
   Next: "next",
@@ -34,15 +55,6 @@ export const JoinMode = {
   Any: "any",
 } as const;
 export type JoinMode = (typeof JoinMode)[keyof typeof JoinMode];
-
-/** Node types that may have an outgoing `error` edge. */
-export const ERROR_EDGE_SOURCES: ReadonlySet<string> = new Set<NodeType>([NodeType.Activity, NodeType.SubWorkflow, NodeType.Map]);
-
-/** Node types that may have any number of outgoing `next` edges. */
-export const BRANCHING_TYPES: ReadonlySet<string> = new Set<NodeType>([NodeType.Choice, NodeType.Parallel]);
-
-/** Node types that finish the instance and so take no outgoing edge. */
-export const TERMINAL_TYPES: ReadonlySet<string> = new Set<NodeType>([NodeType.End, NodeType.Fail]);
 
 export function isNodeType(value: unknown): value is NodeType {
   return typeof value === "string" && (NODE_TYPES as readonly string[]).includes(value);

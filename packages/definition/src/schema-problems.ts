@@ -2,21 +2,17 @@ import type { z } from "zod";
 import type { JsonPath } from "./json-copy.js";
 import { capitalize, nodeTitle, quote } from "./names.js";
 import { NODE_TYPES } from "./node-types.js";
+import { nodeKindOf } from "./nodes/registry.js";
 import { errorProblem, ProblemCode, type Problem } from "./problem.js";
 import { closestMatch } from "./suggest.js";
 
 type Issue = z.core.$ZodIssue;
 
-// What to write when a required setting is missing, by node type and field.
-const MISSING_HINTS: ReadonlyMap<string, string> = new Map([
-  ["activity.activity", 'pick the activity to run from the catalog, e.g. "util.echo"'],
-  ["map.items", "write an expression that gives the list of items, e.g. input.orders"],
-  ["waitForEvent.event", 'name the event to wait for, e.g. "OrderApprovalResult"'],
-  ["subWorkflow.workflow", 'give the id of the workflow to run, e.g. "order-processing"'],
-  ["transform.assign", 'give the variables to set, e.g. { "total": "$sum(input.items.price)" }'],
-  ["setStatus.status", 'write an expression for the status, e.g. "Waiting for approval"'],
-  ["approval.title", 'give the approval a title, e.g. "Approve order"'],
-  ["approval.choices", 'list the choices, e.g. ["Approved", "Rejected"]'],
+// What to write when a required setting of an approval is missing; a node kind's own
+// hints are in its module (nodes/<kind>.ts).
+const APPROVAL_HINTS: ReadonlyMap<string, string> = new Map([
+  ["title", 'give the approval a title, e.g. "Approve order"'],
+  ["choices", 'list the choices, e.g. ["Approved", "Rejected"]'],
 ]);
 
 // The settings objects that are strict, so a typo is reported with a suggestion.
@@ -90,10 +86,10 @@ function missingHint(document: unknown, path: JsonPath): string | undefined {
   const field = path[path.length - 1];
   const owner = path[path.length - 2];
   if (typeof field !== "string") return undefined;
-  if (owner === "approval") return MISSING_HINTS.get(`approval.${field}`);
+  if (owner === "approval") return APPROVAL_HINTS.get(field);
   if (path.length !== 3 || path[0] !== "nodes") return undefined;
-  const type = valueAt(document, [...path.slice(0, 2), "type"]);
-  return typeof type === "string" ? MISSING_HINTS.get(`${type}.${field}`) : undefined;
+  const hints = nodeKindOf(valueAt(document, [...path.slice(0, 2), "type"]))?.missingHints;
+  return hints !== undefined && Object.hasOwn(hints, field) ? hints[field] : undefined;
 }
 
 function phraseFor(issue: Issue, value: unknown, path: JsonPath, hint: string | undefined): string {
