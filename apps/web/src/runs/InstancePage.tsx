@@ -10,7 +10,7 @@ import { InstanceHead } from "./InstanceHead";
 import { useNodeExtras } from "./node-extras";
 import { RunDrawing } from "./RunDrawing";
 import { Timeline } from "./Timeline";
-import { buildTimeline } from "./timeline-layout";
+import { buildTimeline } from "./timeline-model";
 import { useNow } from "./useInstanceEvents";
 import { useInstanceLive } from "./useInstanceLive";
 import "./runs.css";

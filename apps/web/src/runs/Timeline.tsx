@@ -1,19 +1,7 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { formatElapsed, shortJson } from "./status";
-import {
-  axisTicks,
-  barAt,
-  describeRow,
-  fitView,
-  panView,
-  timeToX,
-  visibleRows,
-  xToTime,
-  zoomView,
-  type TimelineBar,
-  type TimelineModel,
-  type TimeView,
-} from "./timeline-layout";
+import { axisTicks, barAt, describeRow, fitView, panView, timeToX, visibleRows, xToTime, zoomView, type TimeView } from "./timeline-layout";
+import type { TimelineBar, TimelineModel } from "./timeline-model";
 
 const ROW_H = 24;
 const AXIS_H = 26;

@@ -1,6 +1,7 @@
 import type { HistoryEvent } from "@weft/client";
 import { describe, expect, it } from "vitest";
-import { axisTicks, barAt, buildTimeline, describeRow, fitView, panView, timeToX, visibleRows, xToTime, zoomView } from "./timeline-layout";
+import { axisTicks, barAt, describeRow, fitView, panView, timeToX, visibleRows, xToTime, zoomView } from "./timeline-layout";
+import { buildTimeline } from "./timeline-model";
 
 const T0 = Date.parse("2026-01-01T00:00:00.000Z");
 const at = (ms: number) => new Date(T0 + ms).toISOString();
