@@ -1,66 +1,31 @@
 import * as DropdownMenu from "@radix-ui/react-dropdown-menu";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery } from "@tanstack/react-query";
 import type { WorkflowDefinition } from "@weft/definition";
 import { useMemo, useRef, useState } from "react";
-import { Link, useNavigate } from "react-router";
-import { queryKeys, workflowQueries } from "../api/queries";
+import { workflowQueries } from "../api/queries";
 import { useWeftClient } from "../api/WeftClientContext";
-import { Dialog } from "../ui/Dialog";
 import { EmptyState } from "../ui/EmptyState";
-import { describeTrigger, timeAgo } from "../ui/format";
-import { useToast } from "../ui/toast";
-import { CodeBadge } from "./CodeWorkflowPage";
-import { NewWorkflowDialog, uniqueId } from "./NewWorkflowDialog";
+import { ImportConflictDialog } from "./ImportConflictDialog";
+import { NewWorkflowDialog } from "./NewWorkflowDialog";
 import { blankDefinition, TEMPLATES } from "./templates";
+import { useImportWorkflow } from "./useImportWorkflow";
+import { WorkflowsTable } from "./WorkflowsTable";
 
 type Source = { definition: WorkflowDefinition; label: string } | undefined;
 
 /** `/`: every workflow as a link named by its name, with New, templates and Import JSON. */
 export function WorkflowsHome() {
   const client = useWeftClient();
-  const toast = useToast();
-  const navigate = useNavigate();
-  const queryClient = useQueryClient();
   const workflows = useQuery(workflowQueries.list(client));
   const takenIds = useMemo(() => new Set((workflows.data ?? []).map((w) => w.id)), [workflows.data]);
   const [dialogOpen, setDialogOpen] = useState(false);
   const [source, setSource] = useState<Source>(undefined);
-  const [conflict, setConflict] = useState<WorkflowDefinition | undefined>(undefined);
   const fileInput = useRef<HTMLInputElement>(null);
-
-  const importDraft = useMutation({
-    mutationFn: (definition: WorkflowDefinition) => client.workflows.saveDraft(definition.id, definition),
-    onSuccess: async (saved) => {
-      await queryClient.invalidateQueries({ queryKey: queryKeys.workflows });
-      toast.show({ tone: "success", title: `Imported ${saved.draft.name}` });
-      void navigate(`/workflows/${encodeURIComponent(saved.id)}`);
-    },
-  });
+  const { onFile, conflict, setConflict, importDraft } = useImportWorkflow(takenIds);
 
   const openNew = (from: Source) => {
     setSource(from);
     setDialogOpen(true);
-  };
-
-  const onFile = async (file: File) => {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(await file.text());
-    } catch (error) {
-      toast.error(error, `${file.name} is not JSON`);
-      return;
-    }
-    const definition = parsed as WorkflowDefinition;
-    if (typeof parsed !== "object" || parsed === null || typeof definition.id !== "string" || !Array.isArray(definition.nodes)) {
-      toast.show({
-        tone: "error",
-        title: `${file.name} is not a workflow`,
-        description: "A workflow definition has an id, a name, nodes and edges.",
-      });
-      return;
-    }
-    if (takenIds.has(definition.id)) setConflict(definition);
-    else importDraft.mutate(definition);
   };
 
   return (
@@ -141,40 +106,7 @@ export function WorkflowsHome() {
           Draw one on the canvas, start from a template, or import a definition you exported.
         </EmptyState>
       ) : (
-        <table className="table" aria-label="Workflows">
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Latest version</th>
-              <th scope="col">Trigger</th>
-              <th scope="col">Last change</th>
-            </tr>
-          </thead>
-          <tbody>
-            {workflows.data.map((w) => (
-              <tr key={w.id}>
-                <td>
-                  <Link to={`/workflows/${encodeURIComponent(w.id)}`} className="wf-link">
-                    {w.name}
-                  </Link>
-                  {w.kind === "code" ? <CodeBadge /> : null}
-                  <div className="muted wf-id">{w.id}</div>
-                </td>
-                <td>
-                  {w.kind === "code" ? (
-                    <span className="muted">runs as coded</span>
-                  ) : w.latestVersion ? (
-                    <span className="pill">v{w.latestVersion}</span>
-                  ) : (
-                    <span className="muted">draft only</span>
-                  )}
-                </td>
-                <td>{describeTrigger(w.trigger)}</td>
-                <td title={w.updatedAt}>{timeAgo(w.updatedAt)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <WorkflowsTable workflows={workflows.data} />
       )}
 
       <NewWorkflowDialog
@@ -184,43 +116,7 @@ export function WorkflowsHome() {
         takenIds={takenIds}
         build={(id, name) => (source ? { ...structuredClone(source.definition), id, name } : blankDefinition(id, name))}
       />
-      <Dialog
-        open={conflict !== undefined}
-        onOpenChange={(open) => !open && setConflict(undefined)}
-        title={`A workflow with id ${conflict?.id ?? ""} exists`}
-        description="Replace its draft with the file (its published versions stay), or import the file as a new workflow."
-        footer={
-          <>
-            <button type="button" className="btn" onClick={() => setConflict(undefined)}>
-              Cancel
-            </button>
-            <button
-              type="button"
-              className="btn"
-              onClick={() => {
-                if (conflict) importDraft.mutate({ ...conflict, id: uniqueId(conflict.id, takenIds) });
-                setConflict(undefined);
-              }}
-            >
-              Import as a copy
-            </button>
-            <button
-              type="button"
-              className="btn btn-danger"
-              onClick={() => {
-                if (conflict) importDraft.mutate(conflict);
-                setConflict(undefined);
-              }}
-            >
-              Replace the draft
-            </button>
-          </>
-        }
-      >
-        <p className="muted">
-          The file names the id <code>{conflict?.id}</code>.
-        </p>
-      </Dialog>
+      <ImportConflictDialog conflict={conflict} setConflict={setConflict} takenIds={takenIds} importDraft={importDraft} />
     </div>
   );
 }
