@@ -41,7 +41,7 @@ function* longThenWait(ctx: OrchestrationContext, n: number) {
   return n;
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: each orchestrator types its own input
+// Orchestrator<any, any>: each orchestrator types its own input.
 export const orchestrators: Record<string, Orchestrator<any, any>> = {
   sequential,
   threeSteps,

@@ -3,19 +3,20 @@ import { bodyLimitByLength } from "./body-limit.js";
 import { cors } from "hono/cors";
 import { secureHeaders } from "hono/secure-headers";
 import { bearerAuth } from "./auth.js";
-import type { AppDeps } from "./deps.js";
+import type { AppDeps, RouteContext } from "./deps.js";
 import { badRequest, HttpProblem, problemResponse, toHttpProblem } from "./problem.js";
-import { RouteTable } from "./openapi.js";
+import { mountRoute, RouteTable } from "./openapi.js";
 import { createRequestGuard, requestGuardOptions } from "./request-guard.js";
 import { batchRoutes } from "./routes/batch.js";
 import { hookRoutes } from "./routes/hooks.js";
+import { instanceControlRoutes, instanceRestartRoutes } from "./routes/instance-control.js";
 import { instanceRoutes } from "./routes/instances.js";
 import { miscRoutes } from "./routes/misc.js";
 import { secretRoutes } from "./routes/secrets.js";
 import { streamRoutes } from "./routes/streams.js";
 import { webRoutes } from "./routes/web.js";
 import { workerRoutes } from "./routes/workers.js";
-import { workflowRoutes } from "./routes/workflows.js";
+import { workflowRoutes, workflowVersionRoutes } from "./routes/workflows.js";
 
 export interface WeftApp {
   app: Hono;
@@ -30,7 +31,7 @@ export interface WeftApp {
 export function createApp(deps: AppDeps): WeftApp {
   const app = new Hono();
   const table = new RouteTable();
-  const context = { deps, table };
+  const context: RouteContext = { deps, table, route: (spec) => mountRoute(app, table, spec) };
 
   app.use("*", async (c, next) => {
     const started = performance.now();
@@ -82,13 +83,16 @@ export function createApp(deps: AppDeps): WeftApp {
   app.use("/api/*", bodyLimitByLength(deps.config.maxBodyBytes));
 
   miscRoutes(app, context);
-  workflowRoutes(app, context);
-  instanceRoutes(app, context);
-  batchRoutes(app, context);
-  streamRoutes(app, context);
-  hookRoutes(app, context, guard);
-  workerRoutes(app, context);
-  secretRoutes(app, context);
+  workflowRoutes(context);
+  workflowVersionRoutes(context);
+  instanceRoutes(context);
+  instanceControlRoutes(context);
+  instanceRestartRoutes(context);
+  batchRoutes(context);
+  streamRoutes(context);
+  hookRoutes(context, guard);
+  workerRoutes(context);
+  secretRoutes(context);
 
   app.all("/api/*", (c) => {
     throw new HttpProblem(404, "Not found", `No API route ${c.req.method} ${c.req.path}; see /api/docs.`);

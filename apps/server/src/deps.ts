@@ -3,7 +3,7 @@ import type { Logger } from "pino";
 import type { ServerConfig } from "./config.js";
 import type { Extensions } from "./extensions.js";
 import type { Metrics } from "./metrics.js";
-import type { RouteTable } from "./openapi.js";
+import type { RouteSpec, RouteTable } from "./openapi.js";
 import type { SecretStore } from "./secrets.js";
 import type { WorkflowService } from "./workflows.js";
 
@@ -28,4 +28,6 @@ export interface AppDeps {
 export interface RouteContext {
   deps: AppDeps;
   table: RouteTable;
+  /** Declares a route once: documented in `table` and mounted on the app. */
+  route: <P extends string>(spec: RouteSpec<P>) => void;
 }

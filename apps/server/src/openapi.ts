@@ -1,3 +1,5 @@
+import type { Handler, Hono } from "hono";
+import type { BlankEnv } from "hono/types";
 import { z } from "zod";
 import { problemSchema } from "./api-schemas.js";
 
@@ -13,6 +15,19 @@ export interface RouteDoc {
   /** Default: true. Health and hooks are open. */
   auth?: boolean;
   responses: Record<number, { description: string; schema?: z.ZodType; contentType?: string }>;
+}
+
+/** A route declared once: its documentation (the OpenAPI entry) and its handler. */
+export interface RouteSpec<P extends string = string> extends RouteDoc {
+  path: P;
+  /** Typed by the path: `c.req.param("id")` is a string on "/api/workflows/:id". */
+  handler: Handler<BlankEnv, P>;
+}
+
+/** Documents the route in `table` and mounts its handler on `app`. */
+export function mountRoute<P extends string>(app: Hono, table: RouteTable, { handler, ...doc }: RouteSpec<P>): void {
+  table.add(doc);
+  app.on(doc.method.toUpperCase(), doc.path, handler);
 }
 
 /**

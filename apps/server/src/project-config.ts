@@ -3,7 +3,7 @@ import Module, { createRequire, register } from "node:module";
 import { dirname, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { ActivityDefinition } from "@weft/activities";
-import type { Orchestrator } from "@weft/engine";
+import type { AnyOrchestrator } from "@weft/engine";
 import { ConfigError } from "./config.js";
 
 /** The file names `weft` looks for in the working directory, in this order. */
@@ -27,8 +27,7 @@ export interface ProjectConfig {
   file: string;
   dir: string;
   activities: ProjectActivity[];
-  // biome-ignore lint/suspicious/noExplicitAny: each orchestrator types its own input and output
-  orchestrators: Map<string, Orchestrator<any, any>>;
+  orchestrators: Map<string, AnyOrchestrator>;
   /** Every project file that was imported (what `weft dev` watches). */
   files: string[];
   /** Loaded with `once` (see {@link loadProjectConfig}); an isolated activity process loads it the same way. */
@@ -91,8 +90,7 @@ export async function loadProjectConfig(file: string, options: { once?: boolean 
   if (typeof orchestrators !== "object" || orchestrators === null || Array.isArray(orchestrators)) {
     throw new ProjectConfigError(`${shown}: 'orchestrators' must be an object of generator functions by workflow id.`);
   }
-  // biome-ignore lint/suspicious/noExplicitAny: see ProjectConfig
-  const byId = new Map<string, Orchestrator<any, any>>();
+  const byId = new Map<string, AnyOrchestrator>();
   for (const [id, fn] of Object.entries(orchestrators as Record<string, unknown>)) {
     if (!WORKFLOW_ID.test(id)) {
       throw new ProjectConfigError(
@@ -101,8 +99,7 @@ export async function loadProjectConfig(file: string, options: { once?: boolean 
     }
     if (typeof fn !== "function")
       throw new ProjectConfigError(`${shown}: orchestrator '${id}' must be a generator function, not ${describe(fn)}.`);
-    // biome-ignore lint/suspicious/noExplicitAny: see ProjectConfig
-    byId.set(id, fn as Orchestrator<any, any>);
+    byId.set(id, fn as AnyOrchestrator);
   }
   return { file: path, dir, activities: collected, orchestrators: byId, files: [...files], once };
 }

@@ -94,40 +94,7 @@ export async function createRuntime(config: ServerConfig, options: RuntimeOption
       activityNames: () => extensions.activityNames(),
       isCodeWorkflow: (id) => extensions.isCodeWorkflow(id),
     });
-    const worker = config.worker
-      ? createWorker({
-          store,
-          // PostgreSQL stores say what lease and poll interval their deployment uses.
-          ...leaseSettings(store),
-          activities: extensions.activities({
-            ...secrets.wrap(toActivityFunctions(definitions)),
-            // System activity: what an instance restarted from a step keeps (recorded in its history).
-            [RESTART_SEED_ACTIVITY]: async (input: { instanceId: string; nodeId: string }) => {
-              const seed = await workflows.restartSeed(input.instanceId, input.nodeId);
-              if (!seed)
-                throw new NonRetryableError(`Instance '${input.instanceId}' has no data from before '${input.nodeId}' (was it purged?).`);
-              return seed;
-            },
-          }),
-          // Remote workers' names are theirs: this worker claims only what it can run, and fails names nobody serves.
-          servedElsewhere: () => extensions.remote.names(),
-          isolatedActivities: extensions.isolatedActivities(),
-          activityLogger: extensions.activityLogger,
-          resolveOrchestrator: extensions.resolver(workflows.resolveOrchestrator),
-          activityConcurrency: config.activityConcurrency,
-          ...(config.affinityMs !== undefined ? { affinityMs: config.affinityMs } : {}),
-          // Running activities get most of the shutdown bound to finish; the rest is for flushing results and closing the store.
-          shutdownGraceMs: Math.floor(config.shutdownTimeoutMs * 0.6),
-          limits: {
-            maxPayloadBytes: config.maxPayloadBytes,
-            maxHistoryEvents: config.maxHistoryEvents,
-            maxSubOrchestrationDepth: config.maxSubWorkflowDepth,
-            maxOpenChildren: config.maxOpenChildren,
-            maxChildrenPerExecution: config.maxChildrenPerExecution,
-          },
-          onError: (error, where) => logger.error({ err: error, where }, "worker error"),
-        })
-      : undefined;
+    const worker = config.worker ? createServerWorker(config, store, { definitions, extensions, secrets, workflows, logger }) : undefined;
     const metrics = createMetrics({ store, worker: () => worker?.metrics() });
     const web = createApp({
       config,
@@ -178,6 +145,54 @@ export async function createRuntime(config: ServerConfig, options: RuntimeOption
     await store.close();
     throw error;
   }
+}
+
+/** The worker of a `weft start` process: the built-in, project and system activities, the drawn workflows' resolver and the configured limits. */
+function createServerWorker(
+  config: ServerConfig,
+  store: Store,
+  { definitions, extensions, secrets, workflows, logger }: ServerWorkerParts,
+): Worker {
+  return createWorker({
+    store,
+    // PostgreSQL stores say what lease and poll interval their deployment uses.
+    ...leaseSettings(store),
+    activities: extensions.activities({
+      ...secrets.wrap(toActivityFunctions(definitions)),
+      // System activity: what an instance restarted from a step keeps (recorded in its history).
+      [RESTART_SEED_ACTIVITY]: async (input: { instanceId: string; nodeId: string }) => {
+        const seed = await workflows.restartSeed(input.instanceId, input.nodeId);
+        if (!seed)
+          throw new NonRetryableError(`Instance '${input.instanceId}' has no data from before '${input.nodeId}' (was it purged?).`);
+        return seed;
+      },
+    }),
+    // Remote workers' names are theirs: this worker claims only what it can run, and fails names nobody serves.
+    servedElsewhere: () => extensions.remote.names(),
+    isolatedActivities: extensions.isolatedActivities(),
+    activityLogger: extensions.activityLogger,
+    resolveOrchestrator: extensions.resolver(workflows.resolveOrchestrator),
+    activityConcurrency: config.activityConcurrency,
+    ...(config.affinityMs !== undefined ? { affinityMs: config.affinityMs } : {}),
+    // Running activities get most of the shutdown bound to finish; the rest is for flushing results and closing the store.
+    shutdownGraceMs: Math.floor(config.shutdownTimeoutMs * 0.6),
+    limits: {
+      maxPayloadBytes: config.maxPayloadBytes,
+      maxHistoryEvents: config.maxHistoryEvents,
+      maxSubOrchestrationDepth: config.maxSubWorkflowDepth,
+      maxOpenChildren: config.maxOpenChildren,
+      maxChildrenPerExecution: config.maxChildrenPerExecution,
+    },
+    onError: (error, where) => logger.error({ err: error, where }, "worker error"),
+  });
+}
+
+interface ServerWorkerParts {
+  definitions: ReturnType<typeof createBuiltInActivities>;
+  extensions: Extensions;
+  secrets: SecretStore;
+  workflows: WorkflowService;
+  logger: Logger;
 }
 
 async function openStore(config: ServerConfig): Promise<Store> {

@@ -28,13 +28,9 @@ import {
   type Store,
   type WorkflowRecord,
 } from "@weft/engine";
-import { Ajv, type ValidateFunction } from "ajv";
-import addFormatsModule from "ajv-formats";
+import { InputChecks, inputLabel } from "./input-checks.js";
 import { timeOrderedId } from "./instance-ids.js";
 import { badRequest, conflict, HttpProblem, notFound, unprocessable } from "./problem.js";
-
-// ajv-formats is CommonJS; under NodeNext its default export arrives wrapped.
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv) => Ajv;
 
 /** Published versions whose compiled plan and input check stay in memory (the recently used ones). */
 const CACHED_VERSIONS = 1000;
@@ -103,10 +99,7 @@ export class WorkflowService {
    * and compiles an older one again from the store when an instance of it needs it.
    */
   readonly #plans = new LruCache<string, Promise<Plan | undefined>>(CACHED_VERSIONS, { maxWeight: CACHED_PLAN_BYTES });
-  readonly #inputValidators = new LruCache<string, { schema: object; check: ValidateFunction }>(CACHED_VERSIONS, {
-    // Ajv keeps every schema it compiled; let it forget this one too.
-    onEvict: (_, { schema }) => this.#ajv.removeSchema(schema),
-  });
+  readonly #inputChecks = new InputChecks(CACHED_VERSIONS);
   /**
    * Published definitions as starts read them (inputSchema, sub-workflow nodes), by
    * `id@version`: a version never changes, so a start reads it from the store once.
@@ -124,7 +117,6 @@ export class WorkflowService {
   readonly #recordsThisTurn = new Map<string, Promise<WorkflowRecord | undefined>>();
   /** Triggers of the latest published versions by `id@version@publishedAt`; stale keys are dropped on each listing. */
   readonly #triggers = new Map<string, Promise<PublishedTrigger | undefined>>();
-  readonly #ajv: Ajv;
   readonly #maxPayloadBytes: number;
   readonly #maxMapItems: number | undefined;
 
@@ -144,7 +136,6 @@ export class WorkflowService {
     this.#store = options.store;
     this.#client = options.client;
     this.#activityNames = options.activityNames;
-    this.#ajv = addFormats(new Ajv({ allErrors: true, strict: false }));
   }
 
   /**
@@ -268,11 +259,7 @@ export class WorkflowService {
     const ofThisWorkflow = (key: string) => key.startsWith(`${workflowId}@`);
     for (const key of [...this.#plans.keys()].filter(ofThisWorkflow)) this.#plans.delete(key);
     for (const key of [...this.#startDefinitions.keys()].filter(ofThisWorkflow)) this.#startDefinitions.delete(key);
-    for (const key of [...this.#inputValidators.keys()].filter(ofThisWorkflow)) {
-      const cached = this.#inputValidators.get(key);
-      this.#inputValidators.delete(key);
-      if (cached) this.#ajv.removeSchema(cached.schema);
-    }
+    this.#inputChecks.forgetWorkflow(workflowId);
   }
 
   /**
@@ -384,7 +371,7 @@ export class WorkflowService {
   /** `path` names the input in errors ("input", "items[3].input"). */
   #checkStartInput(target: StartTarget, input: unknown, path: string): void {
     this.checkPayload(inputLabel(path), input);
-    if (target.version !== null) this.#checkInput(target.workflowId, target.version, target.definition, input, path);
+    if (target.version !== null) this.#inputChecks.check(target.workflowId, target.version, target.definition, input, path);
   }
 
   async #startTags(target: StartTarget, extra: Record<string, string> = {}): Promise<Record<string, string>> {
@@ -490,34 +477,4 @@ export class WorkflowService {
     this.#plans.set(key, plan);
     return plan;
   }
-
-  #checkInput(workflowId: string, version: number, definition: WorkflowDefinition, input: unknown, path: string): void {
-    if (!definition.inputSchema) return;
-    const key = `${workflowId}@${version}`;
-    let check = this.#inputValidators.get(key)?.check;
-    if (!check) {
-      try {
-        check = this.#ajv.compile(definition.inputSchema);
-      } catch (error) {
-        throw unprocessable(
-          `The inputSchema of '${workflowId}' version ${version} is not a usable JSON Schema: ${(error as Error).message}`,
-        );
-      }
-      this.#inputValidators.set(key, { schema: definition.inputSchema, check });
-    }
-    if (check(input ?? null)) return;
-    const errors = (check.errors ?? []).map((e) => ({
-      path: `${path}${e.instancePath.replace(/\//g, ".")}`,
-      message: e.message ?? "is invalid",
-    }));
-    throw unprocessable(
-      `${inputLabel(path)} does not match the workflow's inputSchema: ${errors.map((e) => `${e.path} ${e.message}`).join("; ")}.`,
-      { errors },
-    );
-  }
-}
-
-/** "input" → "The input"; "items[3].input" → "The input of items[3]". */
-function inputLabel(path: string): string {
-  return path === "input" ? "The input" : `The input of ${path.replace(/\.input$/, "")}`;
 }

@@ -8,7 +8,7 @@ import type { JsonSchema, PlainIssue } from "./plain-issues.js";
  * An activity with its schemas and the words a designer shows for it. Made by
  * {@link defineActivity}; turned into worker functions by {@link toActivityFunctions}.
  */
-// biome-ignore lint/suspicious/noExplicitAny: a list of definitions mixes input types, as the engine's ActivityFunction does
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the default input is any so that registries hold activities of every input type
 export interface ActivityDefinition<TInput = any, TOutput = unknown> {
   /** The name a workflow calls, e.g. `video.transcode`. */
   readonly name: string;

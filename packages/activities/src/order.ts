@@ -54,132 +54,146 @@ function linkOf(value: string | { url: string } | undefined, fallback: string): 
 }
 
 export function createOrderActivities(options: OrderOptions): ActivityDefinition[] {
+  return [save(options), createPdf(options), createVideo(options), sendEmail(options), notApproved(options)];
+}
+
+function save(options: OrderOptions) {
+  return defineDemoStep(
+    {
+      name: "order.save",
+      title: "Save order",
+      description: "Stores the order in the order database (demo: about 0.3 s).",
+      category: CATEGORY,
+      fields: {
+        orderId,
+        customer: z.string().optional().describe("The customer's name."),
+        email: z.string().optional().describe("The customer's email address."),
+        items: z.array(z.unknown()).optional().describe("The ordered items."),
+      },
+      output: z.looseObject({
+        orderId: z.string().describe("The order's id."),
+        status: z.literal("saved").describe('Always "saved".'),
+        customer: z.string().optional().describe("The customer's name."),
+        email: z.string().optional().describe("The customer's email address."),
+        itemCount: z.number().int().describe("How many items the order has."),
+      }),
+      durationMs: 300,
+      failure: "Order database unavailable",
+      result: (input, context) => {
+        const saved: { orderId: string; status: "saved"; customer?: string; email?: string; itemCount: number } = {
+          orderId: orderIdOf(input, context),
+          status: "saved",
+          itemCount: input.items?.length ?? 0,
+        };
+        if (input.customer !== undefined) saved.customer = input.customer;
+        if (input.email !== undefined) saved.email = input.email;
+        return saved;
+      },
+    },
+    options,
+  );
+}
+
+function createPdf(options: OrderOptions) {
+  return defineDemoStep(
+    {
+      name: "order.createPdf",
+      title: "Create PDF",
+      description: "Renders the order's invoice as a PDF (demo: about 0.7 s).",
+      category: CATEGORY,
+      fields: { orderId, order },
+      output: z.object({ url: url("PDF"), pages: z.number().int().describe("Number of pages.") }),
+      durationMs: 700,
+      failure: "PDF renderer busy",
+      result: (input, context) => {
+        const id = orderIdOf(input, context);
+        return { url: `${FILES}/${encodeURIComponent(id)}.pdf`, pages: 1 + (stableHash(id) % 3) };
+      },
+    },
+    options,
+  );
+}
+
+function createVideo(options: OrderOptions) {
+  return defineDemoStep(
+    {
+      name: "order.createVideo",
+      title: "Create video",
+      description: "Renders a personalised video of the order (demo: about 1.5 s).",
+      category: CATEGORY,
+      fields: { orderId, order },
+      output: z.object({ url: url("video"), durationSeconds: z.number().describe("Length in seconds.") }),
+      durationMs: 1500,
+      failure: "Video renderer busy",
+      result: (input, context) => {
+        const id = orderIdOf(input, context);
+        return { url: `${FILES}/${encodeURIComponent(id)}.mp4`, durationSeconds: 20 + (stableHash(id) % 40) };
+      },
+    },
+    options,
+  );
+}
+
+function sendEmail(options: OrderOptions) {
   const { outbox } = options;
-  return [
-    defineDemoStep(
-      {
-        name: "order.save",
-        title: "Save order",
-        description: "Stores the order in the order database (demo: about 0.3 s).",
-        category: CATEGORY,
-        fields: {
-          orderId,
-          customer: z.string().optional().describe("The customer's name."),
-          email: z.string().optional().describe("The customer's email address."),
-          items: z.array(z.unknown()).optional().describe("The ordered items."),
-        },
-        output: z.looseObject({
-          orderId: z.string().describe("The order's id."),
-          status: z.literal("saved").describe('Always "saved".'),
-          customer: z.string().optional().describe("The customer's name."),
-          email: z.string().optional().describe("The customer's email address."),
-          itemCount: z.number().int().describe("How many items the order has."),
-        }),
-        durationMs: 300,
-        failure: "Order database unavailable",
-        result: (input, context) => {
-          const saved: { orderId: string; status: "saved"; customer?: string; email?: string; itemCount: number } = {
-            orderId: orderIdOf(input, context),
-            status: "saved",
-            itemCount: input.items?.length ?? 0,
-          };
-          if (input.customer !== undefined) saved.customer = input.customer;
-          if (input.email !== undefined) saved.email = input.email;
-          return saved;
-        },
+  return defineDemoStep(
+    {
+      name: "order.sendEmail",
+      title: "Send confirmation email",
+      description: "Emails the customer the order's PDF and video links (kept in the server's outbox; demo: about 0.3 s).",
+      category: CATEGORY,
+      fields: { orderId, to, order, pdf: link("PDF"), video: link("video") },
+      output: emailResult,
+      durationMs: 300,
+      failure: "Mail server unavailable",
+      result: async (input, context) => {
+        const id = orderIdOf(input, context);
+        const recipient = input.to ?? input.order?.email ?? DEFAULT_RECIPIENT;
+        const subject = `Your order ${id} is confirmed`;
+        const pdf = linkOf(input.pdf, `${FILES}/${encodeURIComponent(id)}.pdf`);
+        const video = linkOf(input.video, `${FILES}/${encodeURIComponent(id)}.mp4`);
+        const body =
+          `Hello ${input.order?.customer ?? "there"},\n\n` +
+          `your order ${id} is confirmed. Thank you!\n\n` +
+          `Invoice (PDF): ${pdf}\nYour order video: ${video}\n`;
+        await outbox.append({ channel: "email", to: recipient, subject, body, instanceId: context.instanceId, taskId: context.taskId });
+        return { sent: true as const, to: recipient, subject };
       },
-      options,
-    ),
-    defineDemoStep(
-      {
-        name: "order.createPdf",
-        title: "Create PDF",
-        description: "Renders the order's invoice as a PDF (demo: about 0.7 s).",
-        category: CATEGORY,
-        fields: { orderId, order },
-        output: z.object({ url: url("PDF"), pages: z.number().int().describe("Number of pages.") }),
-        durationMs: 700,
-        failure: "PDF renderer busy",
-        result: (input, context) => {
-          const id = orderIdOf(input, context);
-          return { url: `${FILES}/${encodeURIComponent(id)}.pdf`, pages: 1 + (stableHash(id) % 3) };
-        },
+    },
+    options,
+  );
+}
+
+function notApproved(options: OrderOptions) {
+  const { outbox } = options;
+  return defineDemoStep(
+    {
+      name: "order.notApproved",
+      title: "Tell customer: not approved",
+      description: "Emails the customer that the order was not approved, with the reason (kept in the server's outbox; demo: about 0.3 s).",
+      category: CATEGORY,
+      fields: {
+        orderId,
+        to,
+        order,
+        reason: z.string().optional().describe("Why the order was not approved; shown to the customer."),
       },
-      options,
-    ),
-    defineDemoStep(
-      {
-        name: "order.createVideo",
-        title: "Create video",
-        description: "Renders a personalised video of the order (demo: about 1.5 s).",
-        category: CATEGORY,
-        fields: { orderId, order },
-        output: z.object({ url: url("video"), durationSeconds: z.number().describe("Length in seconds.") }),
-        durationMs: 1500,
-        failure: "Video renderer busy",
-        result: (input, context) => {
-          const id = orderIdOf(input, context);
-          return { url: `${FILES}/${encodeURIComponent(id)}.mp4`, durationSeconds: 20 + (stableHash(id) % 40) };
-        },
+      output: emailResult,
+      durationMs: 300,
+      failure: "Mail server unavailable",
+      result: async (input, context) => {
+        const id = orderIdOf(input, context);
+        const recipient = input.to ?? input.order?.email ?? DEFAULT_RECIPIENT;
+        const subject = `Your order ${id} was not approved`;
+        const body =
+          `Hello ${input.order?.customer ?? "there"},\n\n` +
+          `we are sorry: your order ${id} was not approved.\n` +
+          (input.reason !== undefined && input.reason !== "" ? `Reason: ${input.reason}\n` : "") +
+          "\nNothing has been charged. Reply to this email if you have questions.\n";
+        await outbox.append({ channel: "email", to: recipient, subject, body, instanceId: context.instanceId, taskId: context.taskId });
+        return { sent: true as const, to: recipient, subject };
       },
-      options,
-    ),
-    defineDemoStep(
-      {
-        name: "order.sendEmail",
-        title: "Send confirmation email",
-        description: "Emails the customer the order's PDF and video links (kept in the server's outbox; demo: about 0.3 s).",
-        category: CATEGORY,
-        fields: { orderId, to, order, pdf: link("PDF"), video: link("video") },
-        output: emailResult,
-        durationMs: 300,
-        failure: "Mail server unavailable",
-        result: async (input, context) => {
-          const id = orderIdOf(input, context);
-          const recipient = input.to ?? input.order?.email ?? DEFAULT_RECIPIENT;
-          const subject = `Your order ${id} is confirmed`;
-          const pdf = linkOf(input.pdf, `${FILES}/${encodeURIComponent(id)}.pdf`);
-          const video = linkOf(input.video, `${FILES}/${encodeURIComponent(id)}.mp4`);
-          const body =
-            `Hello ${input.order?.customer ?? "there"},\n\n` +
-            `your order ${id} is confirmed. Thank you!\n\n` +
-            `Invoice (PDF): ${pdf}\nYour order video: ${video}\n`;
-          await outbox.append({ channel: "email", to: recipient, subject, body, instanceId: context.instanceId, taskId: context.taskId });
-          return { sent: true as const, to: recipient, subject };
-        },
-      },
-      options,
-    ),
-    defineDemoStep(
-      {
-        name: "order.notApproved",
-        title: "Tell customer: not approved",
-        description:
-          "Emails the customer that the order was not approved, with the reason (kept in the server's outbox; demo: about 0.3 s).",
-        category: CATEGORY,
-        fields: {
-          orderId,
-          to,
-          order,
-          reason: z.string().optional().describe("Why the order was not approved; shown to the customer."),
-        },
-        output: emailResult,
-        durationMs: 300,
-        failure: "Mail server unavailable",
-        result: async (input, context) => {
-          const id = orderIdOf(input, context);
-          const recipient = input.to ?? input.order?.email ?? DEFAULT_RECIPIENT;
-          const subject = `Your order ${id} was not approved`;
-          const body =
-            `Hello ${input.order?.customer ?? "there"},\n\n` +
-            `we are sorry: your order ${id} was not approved.\n` +
-            (input.reason !== undefined && input.reason !== "" ? `Reason: ${input.reason}\n` : "") +
-            "\nNothing has been charged. Reply to this email if you have questions.\n";
-          await outbox.append({ channel: "email", to: recipient, subject, body, instanceId: context.instanceId, taskId: context.taskId });
-          return { sent: true as const, to: recipient, subject };
-        },
-      },
-      options,
-    ),
-  ];
+    },
+    options,
+  );
 }

@@ -4,6 +4,7 @@ export { Task, AtomicTask, EventTask, WhenAllTask, WhenAnyTask } from "./core/ta
 export type {
   ActivityOptions,
   OrchestrationContext,
+  AnyOrchestrator,
   Orchestrator,
   SubOrchestratorOptions,
   TimerOptions,

@@ -1,5 +1,5 @@
 import type { ActivityDefinition } from "@weft/activities";
-import type { Orchestrator } from "@weft/engine";
+import type { AnyOrchestrator } from "@weft/engine";
 
 /**
  * One entry of a project's `activities`: a definition, a module namespace (every
@@ -18,8 +18,7 @@ export interface WeftConfig {
    * drawn workflow's id). They are listed among the workflows as `kind: "code"` and start
    * through the same API.
    */
-  // biome-ignore lint/suspicious/noExplicitAny: each orchestrator types its own input and output
-  orchestrators?: Readonly<Record<string, Orchestrator<any, any>>>;
+  orchestrators?: Readonly<Record<string, AnyOrchestrator>>;
 }
 
 /**

@@ -83,7 +83,7 @@ const terminalOrSettled = (m: Model) => m.status;
 
 async function settle(real: Real, m: Model, label: string): Promise<void> {
   const deadline = Date.now() + 3_000;
-  let last = "";
+  let last: string;
   for (;;) {
     const instance = await real.store.getInstance(real.id);
     const history = await real.store.getHistory(real.id);

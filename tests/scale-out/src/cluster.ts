@@ -18,7 +18,7 @@ export async function postgresAvailable(): Promise<boolean> {
     return true;
   } catch (error) {
     if (process.env.CI === "true") {
-      throw new Error(`PostgreSQL is required in CI but ${DATABASE_URL} is not reachable: ${(error as Error).message}`);
+      throw new Error(`PostgreSQL is required in CI but ${DATABASE_URL} is not reachable: ${(error as Error).message}`, { cause: error });
     }
     console.warn(`Skipping the scale-out tests: PostgreSQL at ${DATABASE_URL} is not reachable (${(error as Error).message}).`);
     return false;

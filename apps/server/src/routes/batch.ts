@@ -1,5 +1,4 @@
 import { InstanceNotFoundError, InstanceStateError, type InstanceRecord, type InstanceStatus } from "@weft/engine";
-import type { Hono } from "hono";
 import { z } from "zod";
 import { batchEventBody, batchRaisedSchema, batchStartBody, batchStartedSchema, MAX_BATCH_ITEMS, workflowIdParam } from "../api-schemas.js";
 import type { AppDeps, RouteContext } from "../deps.js";
@@ -17,10 +16,10 @@ type RaiseResult = z.infer<typeof batchRaisedSchema>["results"][number];
  * nothing); then each item is done on its own and reported in `results`. The
  * engine client's group commit puts the items in one transaction.
  */
-export function batchRoutes(app: Hono, { deps, table }: RouteContext): void {
+export function batchRoutes({ deps, route }: RouteContext): void {
   const eventName = z.string().min(1).max(200);
 
-  table.add({
+  route({
     method: "post",
     path: "/api/workflows/:id/instances/batch",
     tag: "Instances",
@@ -35,22 +34,22 @@ export function batchRoutes(app: Hono, { deps, table }: RouteContext): void {
       413: { description: "An item's input is over the payload limit: nothing started" },
       422: { description: "An item's input fails inputSchema: nothing started" },
     },
-  });
-  app.post("/api/workflows/:id/instances/batch", async (c) => {
-    const workflowId = check(workflowIdParam, c.req.param("id"), "path.id");
-    const body = await parseBody(c, batchStartBody);
-    const started = await deps.workflows.startMany(workflowId, body);
-    const results = started.results.map((result) => {
-      if (result.status !== "error") return result;
-      deps.logger.error({ err: result.error, instanceId: result.instanceId, workflowId }, "batch start: an item failed");
-      return { instanceId: result.instanceId, status: result.status, error: UNEXPECTED };
-    });
-    const count = results.filter((r) => r.status === "started").length;
-    deps.logger.info({ workflowId, version: started.version, started: count, items: results.length }, "instances started in a batch");
-    return c.json({ workflowId, version: started.version, results });
+    handler: async (c) => {
+      const workflowId = check(workflowIdParam, c.req.param("id"), "path.id");
+      const body = await parseBody(c, batchStartBody);
+      const started = await deps.workflows.startMany(workflowId, body);
+      const results = started.results.map((result) => {
+        if (result.status !== "error") return result;
+        deps.logger.error({ err: result.error, instanceId: result.instanceId, workflowId }, "batch start: an item failed");
+        return { instanceId: result.instanceId, status: result.status, error: UNEXPECTED };
+      });
+      const count = results.filter((r) => r.status === "started").length;
+      deps.logger.info({ workflowId, version: started.version, started: count, items: results.length }, "instances started in a batch");
+      return c.json({ workflowId, version: started.version, results });
+    },
   });
 
-  table.add({
+  route({
     method: "post",
     path: "/api/events/:name",
     tag: "Instances",
@@ -66,38 +65,38 @@ export function batchRoutes(app: Hono, { deps, table }: RouteContext): void {
       404: { description: "The filter's workflow does not exist" },
       413: { description: "The payload is over the limit: nothing raised" },
     },
-  });
-  app.post("/api/events/:name", async (c) => {
-    const name = check(eventName, c.req.param("name"), "path.name");
-    const body = await parseBody(c, batchEventBody);
-    const payload = body.payload ?? null;
-    deps.workflows.checkPayload(`The payload of event '${name}'`, payload);
-    if (body.instanceIds) {
-      const results = await raiseOn(deps, body.instanceIds, name, payload);
-      deps.logger.info({ event: name, raised: countRaised(results), instances: results.length }, "event raised on many instances");
-      return c.json({ event: name, results });
-    }
-    const filter = body.filter as NonNullable<typeof body.filter>;
-    if (!deps.extensions.isCodeWorkflow(filter.workflow) && !(await deps.store.getWorkflow(filter.workflow))) {
-      throw notFound(`No workflow with id '${filter.workflow}' exists.`);
-    }
-    // One page of the listing per request: the cursor stays exact (a page is gone through
-    // whole), and a request's work and answer stay bounded however many instances match.
-    const page = await deps.client.list({
-      name: filter.workflow,
-      status: (filter.status ?? ["pending", "running", "suspended"]) as InstanceStatus[],
-      ...(filter.version !== undefined ? { tags: { version: String(filter.version) } } : {}),
-      limit: filter.limit ?? MAX_BATCH_ITEMS,
-      ...(filter.cursor ? { cursor: filter.cursor } : {}),
-    });
-    const waiting = filter.waiting ?? true;
-    const matching = page.items.filter((instance) => !waiting || isWaitingFor(instance, name)).map((instance) => instance.instanceId);
-    const results = await raiseOn(deps, matching, name, payload);
-    deps.logger.info(
-      { event: name, workflowId: filter.workflow, raised: countRaised(results), examined: page.items.length },
-      "event raised by filter",
-    );
-    return c.json({ event: name, results, nextCursor: page.nextCursor ?? null });
+    handler: async (c) => {
+      const name = check(eventName, c.req.param("name"), "path.name");
+      const body = await parseBody(c, batchEventBody);
+      const payload = body.payload ?? null;
+      deps.workflows.checkPayload(`The payload of event '${name}'`, payload);
+      if (body.instanceIds) {
+        const results = await raiseOn(deps, body.instanceIds, name, payload);
+        deps.logger.info({ event: name, raised: countRaised(results), instances: results.length }, "event raised on many instances");
+        return c.json({ event: name, results });
+      }
+      const filter = body.filter as NonNullable<typeof body.filter>;
+      if (!deps.extensions.isCodeWorkflow(filter.workflow) && !(await deps.store.getWorkflow(filter.workflow))) {
+        throw notFound(`No workflow with id '${filter.workflow}' exists.`);
+      }
+      // One page of the listing per request: the cursor stays exact (a page is gone through
+      // whole), and a request's work and answer stay bounded however many instances match.
+      const page = await deps.client.list({
+        name: filter.workflow,
+        status: (filter.status ?? ["pending", "running", "suspended"]) as InstanceStatus[],
+        ...(filter.version !== undefined ? { tags: { version: String(filter.version) } } : {}),
+        limit: filter.limit ?? MAX_BATCH_ITEMS,
+        ...(filter.cursor ? { cursor: filter.cursor } : {}),
+      });
+      const waiting = filter.waiting ?? true;
+      const matching = page.items.filter((instance) => !waiting || isWaitingFor(instance, name)).map((instance) => instance.instanceId);
+      const results = await raiseOn(deps, matching, name, payload);
+      deps.logger.info(
+        { event: name, workflowId: filter.workflow, raised: countRaised(results), examined: page.items.length },
+        "event raised by filter",
+      );
+      return c.json({ event: name, results, nextCursor: page.nextCursor ?? null });
+    },
   });
 }
 

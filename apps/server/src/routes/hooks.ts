@@ -1,5 +1,4 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
-import type { Hono } from "hono";
 import { z } from "zod";
 import type { RouteContext } from "../deps.js";
 import { HttpProblem, notFound } from "../problem.js";
@@ -12,8 +11,8 @@ export const SIGNATURE_WINDOW_S = 300;
 
 const hookPath = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._~-]{0,127}$/, "must be a path segment such as new-purchase");
 
-export function hookRoutes(app: Hono, { deps, table }: RouteContext, guard: Pick<RequestGuard, "foreignPage">): void {
-  table.add({
+export function hookRoutes({ deps, route }: RouteContext, guard: Pick<RequestGuard, "foreignPage">): void {
+  route({
     method: "post",
     path: "/api/hooks/:path",
     tag: "Triggers",
@@ -27,43 +26,43 @@ export function hookRoutes(app: Hono, { deps, table }: RouteContext, guard: Pick
       404: { description: "No workflow has this hook" },
       409: { description: "Signature already used" },
     },
-  });
-  app.post("/api/hooks/:path", async (c) => {
-    const path = check(hookPath, c.req.param("path"), "path.path");
-    const target = await findHook(deps, path);
-    if (!target) throw notFound(`No published workflow has a webhook trigger with path '${path}'.`);
-    // Without a signature anyone may call a hook — but not a web page the user happens to visit,
-    // through the user's browser (services that send webhooks send no Origin or Sec-Fetch-Site).
-    const page = target.secret ? undefined : guard.foreignPage(c);
-    if (page !== undefined) {
-      throw new HttpProblem(
-        403,
-        "Forbidden",
-        `The webhook '${path}' has no secret, so web pages (this one: ${page}) may not call it. Give the trigger a secret and sign requests (X-Weft-Signature), or call it from a server.`,
-      );
-    }
-    const raw = await c.req.text();
-    if (target.secret) {
-      await verifySignature(
-        deps,
-        target.workflowId,
-        target.secret,
-        raw,
-        c.req.header("X-Weft-Timestamp"),
-        c.req.header("X-Weft-Signature"),
-      );
-    }
-    let input: unknown = null;
-    if (raw.trim() !== "") {
-      try {
-        input = JSON.parse(raw);
-      } catch (error) {
-        throw new HttpProblem(400, "Bad request", `The request body is not valid JSON: ${(error as Error).message}.`);
+    handler: async (c) => {
+      const path = check(hookPath, c.req.param("path"), "path.path");
+      const target = await findHook(deps, path);
+      if (!target) throw notFound(`No published workflow has a webhook trigger with path '${path}'.`);
+      // Without a signature anyone may call a hook — but not a web page the user happens to visit,
+      // through the user's browser (services that send webhooks send no Origin or Sec-Fetch-Site).
+      const page = target.secret ? undefined : guard.foreignPage(c);
+      if (page !== undefined) {
+        throw new HttpProblem(
+          403,
+          "Forbidden",
+          `The webhook '${path}' has no secret, so web pages (this one: ${page}) may not call it. Give the trigger a secret and sign requests (X-Weft-Signature), or call it from a server.`,
+        );
       }
-    }
-    const started = await deps.workflows.start(target.workflowId, { input });
-    deps.logger.info({ instanceId: started.instanceId, workflowId: target.workflowId, hook: path }, "webhook started an instance");
-    return startedResponse(c, started);
+      const raw = await c.req.text();
+      if (target.secret) {
+        await verifySignature(
+          deps,
+          target.workflowId,
+          target.secret,
+          raw,
+          c.req.header("X-Weft-Timestamp"),
+          c.req.header("X-Weft-Signature"),
+        );
+      }
+      let input: unknown = null;
+      if (raw.trim() !== "") {
+        try {
+          input = JSON.parse(raw);
+        } catch (error) {
+          throw new HttpProblem(400, "Bad request", `The request body is not valid JSON: ${(error as Error).message}.`);
+        }
+      }
+      const started = await deps.workflows.start(target.workflowId, { input });
+      deps.logger.info({ instanceId: started.instanceId, workflowId: target.workflowId, hook: path }, "webhook started an instance");
+      return startedResponse(c, started);
+    },
   });
 }
 

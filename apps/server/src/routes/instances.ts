@@ -1,4 +1,4 @@
-import type { Context, Hono } from "hono";
+import type { Context } from "hono";
 import { z } from "zod";
 import {
   historyEventSchema,
@@ -7,22 +7,18 @@ import {
   instanceIdParam,
   instanceListQuery,
   instanceSummarySchema,
-  reasonBody,
-  versionParam,
 } from "../api-schemas.js";
 import type { RouteContext } from "../deps.js";
-import { badRequest, conflict, notFound } from "../problem.js";
-import { check, parseBody, parseQuery, readJson } from "../validation.js";
+import { notFound } from "../problem.js";
+import { check, parseQuery } from "../validation.js";
 import { detailView, publicEvent, summaryView } from "../views.js";
-import { startedResponse } from "./workflows.js";
 
-export function instanceRoutes(app: Hono, { deps, table }: RouteContext): void {
+export function instanceRoutes({ deps, route }: RouteContext): void {
   const { client } = deps;
   const id = (c: Context) => check(instanceIdParam, c.req.param("id"), "path.id");
   const params = { id: instanceIdParam };
-  const accepted = (c: Context) => c.json({ accepted: true }, 202);
 
-  table.add({
+  route({
     method: "get",
     path: "/api/instances",
     tag: "Instances",
@@ -31,38 +27,38 @@ export function instanceRoutes(app: Hono, { deps, table }: RouteContext): void {
     responses: {
       200: { description: "A page", schema: z.object({ items: z.array(instanceSummarySchema), nextCursor: z.string().nullable() }) },
     },
-  });
-  app.get("/api/instances", async (c) => {
-    const query = parseQuery(c, instanceListQuery);
-    const page = await client.list({
-      ...(query.status ? { status: query.status as never } : {}),
-      ...(query.workflow ? { name: query.workflow } : {}),
-      ...(query.from ? { createdFrom: new Date(query.from).toISOString() } : {}),
-      ...(query.to ? { createdTo: new Date(query.to).toISOString() } : {}),
-      ...(query.q ? { idContains: query.q } : {}),
-      limit: query.limit ?? 50,
-      ...(query.cursor ? { cursor: query.cursor } : {}),
-    });
-    return c.json({ items: page.items.map(summaryView), nextCursor: page.nextCursor ?? null });
+    handler: async (c) => {
+      const query = parseQuery(c, instanceListQuery);
+      const page = await client.list({
+        ...(query.status ? { status: query.status as never } : {}),
+        ...(query.workflow ? { name: query.workflow } : {}),
+        ...(query.from ? { createdFrom: new Date(query.from).toISOString() } : {}),
+        ...(query.to ? { createdTo: new Date(query.to).toISOString() } : {}),
+        ...(query.q ? { idContains: query.q } : {}),
+        limit: query.limit ?? 50,
+        ...(query.cursor ? { cursor: query.cursor } : {}),
+      });
+      return c.json({ items: page.items.map(summaryView), nextCursor: page.nextCursor ?? null });
+    },
   });
 
-  table.add({
+  route({
     method: "get",
     path: "/api/instances/:id",
     tag: "Instances",
     summary: "One instance, with what it waits on",
     params,
     responses: { 200: { description: "Detail", schema: instanceDetailSchema }, 404: { description: "Unknown instance" } },
-  });
-  app.get("/api/instances/:id", async (c) => {
-    const instanceId = id(c);
-    const instance = await client.get(instanceId);
-    if (!instance) throw notFound(`No instance with id '${instanceId}' exists.`);
-    const history = await deps.store.getHistory(instanceId);
-    return c.json(detailView(instance, history));
+    handler: async (c) => {
+      const instanceId = id(c);
+      const instance = await client.get(instanceId);
+      if (!instance) throw notFound(`No instance with id '${instanceId}' exists.`);
+      const history = await deps.store.getHistory(instanceId);
+      return c.json(detailView(instance, history));
+    },
   });
 
-  table.add({
+  route({
     method: "get",
     path: "/api/instances/:id/history",
     tag: "Instances",
@@ -70,173 +66,14 @@ export function instanceRoutes(app: Hono, { deps, table }: RouteContext): void {
     params,
     query: historyQuery,
     responses: { 200: { description: "Events in seq order", schema: z.object({ events: z.array(historyEventSchema) }) } },
-  });
-  app.get("/api/instances/:id/history", async (c) => {
-    const instanceId = id(c);
-    const query = parseQuery(c, historyQuery);
-    const events = await client.history(instanceId, {
-      ...(query.after !== undefined ? { afterSeq: query.after } : {}),
-      ...(query.limit !== undefined ? { limit: query.limit } : {}),
-    });
-    return c.json({ events: events.map(publicEvent) });
-  });
-
-  table.add({
-    method: "post",
-    path: "/api/instances/:id/events/:name",
-    tag: "Instances",
-    summary: "Raise an event; the body is its payload",
-    params: { ...params, name: z.string().min(1).max(200) },
-    body: z.unknown(),
-    responses: {
-      202: { description: "Queued" },
-      404: { description: "Unknown instance" },
-      409: { description: "The instance is finished" },
-    },
-  });
-  app.post("/api/instances/:id/events/:name", async (c) => {
-    const instanceId = id(c);
-    const name = check(z.string().min(1).max(200), c.req.param("name"), "path.name");
-    const payload = await readJson(c, { optional: true });
-    deps.workflows.checkPayload(`The payload of event '${name}'`, payload);
-    await client.raiseEvent(instanceId, name, payload ?? null);
-    deps.logger.info({ instanceId, event: name }, "event raised");
-    return accepted(c);
-  });
-
-  const lifecycle = [
-    ["terminate", "Terminate", (instanceId: string, reason?: string) => client.terminate(instanceId, reason)],
-    ["suspend", "Suspend (events are kept; nothing runs)", (instanceId: string, reason?: string) => client.suspend(instanceId, reason)],
-    ["resume", "Resume a suspended instance", (instanceId: string, reason?: string) => client.resume(instanceId, reason)],
-    ["rewind", "Re-run a failed instance's failed steps", (instanceId: string, reason?: string) => client.rewind(instanceId, reason)],
-  ] as const;
-  for (const [action, summary, run] of lifecycle) {
-    table.add({
-      method: "post",
-      path: `/api/instances/:id/${action}`,
-      tag: "Instances",
-      summary,
-      params,
-      body: reasonBody,
-      responses: {
-        202: { description: "Queued" },
-        404: { description: "Unknown instance" },
-        409: { description: "Not allowed in the instance's state" },
-      },
-    });
-    app.post(`/api/instances/:id/${action}`, async (c) => {
+    handler: async (c) => {
       const instanceId = id(c);
-      const body = await parseBody(c, reasonBody, { optional: true });
-      await run(instanceId, body.reason);
-      deps.logger.info({ instanceId, action }, `instance ${action}`);
-      return accepted(c);
-    });
-  }
-
-  table.add({
-    method: "post",
-    path: "/api/instances/:id/restart",
-    tag: "Instances",
-    summary: "A new instance with the same workflow version and input",
-    params,
-    responses: { 202: { description: "Started" }, 404: { description: "Unknown instance" } },
-  });
-  app.post("/api/instances/:id/restart", async (c) => {
-    const instanceId = id(c);
-    const previous = await client.get(instanceId);
-    if (!previous) throw notFound(`No instance with id '${instanceId}' exists.`);
-    const version = Number(previous.tags.version);
-    if (!Number.isInteger(version)) throw badRequest(`Instance '${instanceId}' was not started from a workflow definition.`);
-    // Same workflow, version, pinned sub-workflow versions and input: the instance's tags and input, copied.
-    const restarted = await client.restart(instanceId);
-    deps.logger.info({ instanceId: restarted, restartOf: instanceId }, "instance restarted");
-    return startedResponse(c, { instanceId: restarted, workflowId: previous.name, version });
-  });
-
-  const retryNowBody = z.strictObject({ nodeId: z.string().min(1).optional(), index: z.number().int().min(0).optional() });
-  table.add({
-    method: "post",
-    path: "/api/instances/:id/retry-now",
-    tag: "Instances",
-    summary: "Retry now: fire the backoff timer of a step waiting between attempts (of every such step without nodeId)",
-    params,
-    body: retryNowBody,
-    responses: { 202: { description: "Fired" }, 409: { description: "Nothing is backing off" } },
-  });
-  app.post("/api/instances/:id/retry-now", async (c) => {
-    const instanceId = id(c);
-    const body = await parseBody(c, retryNowBody, { optional: true });
-    const instance = await client.get(instanceId);
-    if (!instance) throw notFound(`No instance with id '${instanceId}' exists.`);
-    const history = await deps.store.getHistory(instanceId);
-    const fired = new Set(history.filter((e) => e.type === "TimerFired").map((e) => e.taskId));
-    const backoffs = history.filter(
-      (e) =>
-        e.type === "TimerCreated" &&
-        e.tags?.backoffFor !== undefined &&
-        !fired.has(e.taskId) &&
-        (body.nodeId === undefined || e.tags?.nodeId === body.nodeId) &&
-        (body.index === undefined || e.tags?.index === body.index),
-    );
-    if (backoffs.length === 0) {
-      throw conflict(`No step of instance '${instanceId}'${body.nodeId ? ` at node '${body.nodeId}'` : ""} is waiting to retry.`);
-    }
-    for (const timer of backoffs) await client.fireTimer(instanceId, timer.taskId ?? 0);
-    deps.logger.info({ instanceId, timers: backoffs.length }, "retry now");
-    return accepted(c);
-  });
-
-  const restartPointsQuery = z.strictObject({ version: versionParam.optional() });
-  table.add({
-    method: "get",
-    path: "/api/instances/:id/restart-points",
-    tag: "Instances",
-    summary: "The steps this instance can be restarted from, on a published version (default: its own)",
-    params,
-    query: restartPointsQuery,
-    responses: { 200: { description: "{version, nodeIds}" } },
-  });
-  app.get("/api/instances/:id/restart-points", async (c) => {
-    const query = parseQuery(c, restartPointsQuery);
-    return c.json(await deps.workflows.restartPoints(id(c), query.version));
-  });
-
-  const restartFromBody = z.strictObject({ nodeId: z.string().min(1), version: z.number().int().min(1).optional() });
-  table.add({
-    method: "post",
-    path: "/api/instances/:id/restart-from",
-    tag: "Instances",
-    summary: "A new instance on a chosen published version that keeps the outputs of the steps before nodeId and runs from there",
-    params,
-    body: restartFromBody,
-    responses: {
-      202: { description: "Started" },
-      404: { description: "Unknown instance or version" },
-      409: { description: "Not a restart point, or never reached" },
+      const query = parseQuery(c, historyQuery);
+      const events = await client.history(instanceId, {
+        ...(query.after !== undefined ? { afterSeq: query.after } : {}),
+        ...(query.limit !== undefined ? { limit: query.limit } : {}),
+      });
+      return c.json({ events: events.map(publicEvent) });
     },
-  });
-  app.post("/api/instances/:id/restart-from", async (c) => {
-    const instanceId = id(c);
-    const body = await parseBody(c, restartFromBody);
-    const started = await deps.workflows.restartFrom(instanceId, body.nodeId, body.version);
-    deps.logger.info(
-      { instanceId: started.instanceId, restartOf: instanceId, from: body.nodeId, version: started.version },
-      "instance restarted from a step",
-    );
-    return startedResponse(c, started);
-  });
-
-  table.add({
-    method: "delete",
-    path: "/api/instances/:id",
-    tag: "Instances",
-    summary: "Purge a finished instance and its history",
-    params,
-    responses: { 204: { description: "Purged" }, 404: { description: "Unknown instance" }, 409: { description: "Still running" } },
-  });
-  app.delete("/api/instances/:id", async (c) => {
-    const instanceId = id(c);
-    await client.purge(instanceId);
-    return c.body(null, 204);
   });
 }

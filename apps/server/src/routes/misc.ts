@@ -9,95 +9,95 @@ import { HttpProblem } from "../problem.js";
 import { parseQuery } from "../validation.js";
 import { approvalViews } from "../views.js";
 
-export function miscRoutes(app: Hono, { deps, table }: RouteContext): void {
-  table.add({
+export function miscRoutes(app: Hono, { deps, table, route }: RouteContext): void {
+  route({
     method: "get",
     path: "/api/health",
     tag: "Service",
     summary: "Liveness: 200 once the store is migrated and the examples are published",
     auth: false,
     responses: { 200: { description: "Ready" }, 503: { description: "Starting" } },
-  });
-  app.get("/api/health", (c) => {
-    if (!deps.ready()) throw new HttpProblem(503, "Service unavailable", "Weft is starting: the store is being prepared.");
-    return c.json({ status: "ok", store: deps.store.kind, version: deps.version });
+    handler: (c) => {
+      if (!deps.ready()) throw new HttpProblem(503, "Service unavailable", "Weft is starting: the store is being prepared.");
+      return c.json({ status: "ok", store: deps.store.kind, version: deps.version });
+    },
   });
 
-  table.add({
+  route({
     method: "get",
     path: "/api/activities",
     tag: "Service",
     summary: "The activity catalog with JSON Schemas",
     responses: { 200: { description: "Activities" } },
+    handler: (c) => c.json(deps.activities()),
   });
-  app.get("/api/activities", (c) => c.json(deps.activities()));
 
-  table.add({
+  route({
     method: "get",
     path: "/api/approvals",
     tag: "Instances",
     summary: "Every pending approval wait",
     responses: { 200: { description: "Approvals, oldest first", schema: z.array(approvalSchema) } },
-  });
-  app.get("/api/approvals", async (c) => {
-    const approvals = [];
-    let cursor: string | undefined;
-    do {
-      const page = await deps.client.list({ status: ["running", "suspended"], limit: 1000, ...(cursor ? { cursor } : {}) });
-      for (const instance of page.items) approvals.push(...approvalViews(instance));
-      cursor = page.nextCursor;
-    } while (cursor);
-    approvals.sort((a, b) => a.since.localeCompare(b.since));
-    return c.json(approvals);
+    handler: async (c) => {
+      const approvals = [];
+      let cursor: string | undefined;
+      do {
+        const page = await deps.client.list({ status: ["running", "suspended"], limit: 1000, ...(cursor ? { cursor } : {}) });
+        for (const instance of page.items) approvals.push(...approvalViews(instance));
+        cursor = page.nextCursor;
+      } while (cursor);
+      approvals.sort((a, b) => a.since.localeCompare(b.since));
+      return c.json(approvals);
+    },
   });
 
-  table.add({
+  route({
     method: "get",
     path: "/api/outbox",
     tag: "Service",
     summary: "Messages notify.send and the demo steps sent, newest first",
     query: outboxQuery,
     responses: { 200: { description: "Messages" } },
-  });
-  app.get("/api/outbox", async (c) => {
-    const query = parseQuery(c, outboxQuery);
-    const items = await deps.store.listOutbox({
-      ...(query.limit ? { limit: query.limit } : {}),
-      ...(query.before ? { beforeId: query.before } : {}),
-      ...(query.instance ? { instanceId: query.instance } : {}),
-    });
-    return c.json({ items });
+    handler: async (c) => {
+      const query = parseQuery(c, outboxQuery);
+      const items = await deps.store.listOutbox({
+        ...(query.limit ? { limit: query.limit } : {}),
+        ...(query.before ? { beforeId: query.before } : {}),
+        ...(query.instance ? { instanceId: query.instance } : {}),
+      });
+      return c.json({ items });
+    },
   });
 
-  table.add({
+  route({
     method: "get",
     path: "/metrics",
     tag: "Service",
     summary: "Prometheus metrics",
     responses: { 200: { description: "Text format", contentType: "text/plain" } },
-  });
-  app.get("/metrics", async (c) => {
-    const body = await deps.metrics.render();
-    return c.body(body, 200, { "content-type": deps.metrics.contentType });
+    handler: async (c) => {
+      const body = await deps.metrics.render();
+      return c.body(body, 200, { "content-type": deps.metrics.contentType });
+    },
   });
 
-  table.add({
+  route({
     method: "get",
     path: "/api/openapi.json",
     tag: "Service",
     summary: "This document",
     responses: { 200: { description: "OpenAPI 3.1" } },
+    handler: (c) => c.json(table.document(deps.version)),
   });
-  app.get("/api/openapi.json", (c) => c.json(table.document(deps.version)));
 
-  table.add({
+  route({
     method: "get",
     path: "/api/docs",
     tag: "Service",
     summary: "The API reference (Swagger UI)",
     responses: { 200: { description: "HTML", contentType: "text/html" } },
+    handler: (c) => c.html(DOCS_PAGE),
   });
-  app.get("/api/docs", (c) => c.html(DOCS_PAGE));
   app.get("/api/docs/assets/:file", async (c) => {
     const file = c.req.param("file");
     if (file === "docs-init.js") {

@@ -1,4 +1,3 @@
-import type { Hono } from "hono";
 import { z } from "zod";
 import type { RouteContext } from "../deps.js";
 import { MIN_SECRET_LENGTH } from "../secrets.js";
@@ -15,17 +14,17 @@ const secretBody = z.strictObject({
     .max(65_536),
 });
 
-export function secretRoutes(app: Hono, { deps, table }: RouteContext): void {
-  table.add({
+export function secretRoutes({ deps, route }: RouteContext): void {
+  route({
     method: "get",
     path: "/api/secrets",
     tag: "Secrets",
     summary: "The names of the secrets (never their values)",
     responses: { 200: { description: "Names" } },
+    handler: async (c) => c.json({ names: await deps.secrets.names() }),
   });
-  app.get("/api/secrets", async (c) => c.json({ names: await deps.secrets.names() }));
 
-  table.add({
+  route({
     method: "put",
     path: "/api/secrets/:name",
     tag: "Secrets",
@@ -33,25 +32,25 @@ export function secretRoutes(app: Hono, { deps, table }: RouteContext): void {
     params: { name: secretName },
     body: secretBody,
     responses: { 204: { description: "Set" }, 503: { description: "No encryption key (PostgreSQL without WEFT_SECRETS_KEY)" } },
-  });
-  app.put("/api/secrets/:name", async (c) => {
-    const name = check(secretName, c.req.param("name"), "path.name");
-    const { value } = await parseBody(c, secretBody);
-    await deps.secrets.set(name, value);
-    deps.logger.info({ secret: name }, "secret set");
-    return c.body(null, 204);
+    handler: async (c) => {
+      const name = check(secretName, c.req.param("name"), "path.name");
+      const { value } = await parseBody(c, secretBody);
+      await deps.secrets.set(name, value);
+      deps.logger.info({ secret: name }, "secret set");
+      return c.body(null, 204);
+    },
   });
 
-  table.add({
+  route({
     method: "delete",
     path: "/api/secrets/:name",
     tag: "Secrets",
     summary: "Delete a secret",
     params: { name: secretName },
     responses: { 204: { description: "Deleted" }, 404: { description: "Unknown" } },
-  });
-  app.delete("/api/secrets/:name", async (c) => {
-    await deps.secrets.delete(check(secretName, c.req.param("name"), "path.name"));
-    return c.body(null, 204);
+    handler: async (c) => {
+      await deps.secrets.delete(check(secretName, c.req.param("name"), "path.name"));
+      return c.body(null, 204);
+    },
   });
 }

@@ -1,4 +1,3 @@
-import type { Hono } from "hono";
 import { z } from "zod";
 import type { RouteContext } from "../deps.js";
 import { notFound } from "../problem.js";
@@ -90,10 +89,10 @@ const tokenProblems = {
  * Remote workers over HTTP: any language can serve activities with nothing but an HTTP
  * client and JSON (see docs/remote-workers.md and examples/worker-python).
  */
-export function workerRoutes(app: Hono, { deps, table }: RouteContext): void {
+export function workerRoutes({ deps, route }: RouteContext): void {
   const remote = deps.extensions.remote;
 
-  table.add({
+  route({
     method: "post",
     path: "/api/workers/activities",
     tag: "Remote workers",
@@ -103,24 +102,24 @@ export function workerRoutes(app: Hono, { deps, table }: RouteContext): void {
       "they wait in the queue for a remote worker, however long. A name the server runs itself (built-in or weft.config) is refused with 409.",
     body: registerBody,
     responses: { 200: { description: "Registered" }, 409: { description: "A name is served in-process already" } },
-  });
-  app.post("/api/workers/activities", async (c) => {
-    const body = await parseBody(c, registerBody);
-    const records = await remote.register(body.activities);
-    deps.logger.info({ activities: records.map((r) => r.name) }, "remote activities registered");
-    return c.json({ registered: records.map((r) => r.name) });
+    handler: async (c) => {
+      const body = await parseBody(c, registerBody);
+      const records = await remote.register(body.activities);
+      deps.logger.info({ activities: records.map((r) => r.name) }, "remote activities registered");
+      return c.json({ registered: records.map((r) => r.name) });
+    },
   });
 
-  table.add({
+  route({
     method: "get",
     path: "/api/workers/activities",
     tag: "Remote workers",
     summary: "The activity types remote workers registered, with when a worker last polled for each (this server process's view)",
     responses: { 200: { description: "Registrations" } },
+    handler: (c) => c.json(remote.list()),
   });
-  app.get("/api/workers/activities", (c) => c.json(remote.list()));
 
-  table.add({
+  route({
     method: "delete",
     path: "/api/workers/activities/:name",
     tag: "Remote workers",
@@ -128,14 +127,14 @@ export function workerRoutes(app: Hono, { deps, table }: RouteContext): void {
       "Forget a registered activity type: it leaves the catalog, and its queued tasks then fail fast as unknown (unless it is registered again first)",
     params: { name: activityName },
     responses: { 204: { description: "Forgotten" }, 404: { description: "Not registered" } },
-  });
-  app.delete("/api/workers/activities/:name", async (c) => {
-    const name = check(activityName, c.req.param("name"), "path.name");
-    if (!(await remote.unregister(name))) throw notFound(`No remote worker registered activity '${name}'.`);
-    return c.body(null, 204);
+    handler: async (c) => {
+      const name = check(activityName, c.req.param("name"), "path.name");
+      if (!(await remote.unregister(name))) throw notFound(`No remote worker registered activity '${name}'.`);
+      return c.body(null, 204);
+    },
   });
 
-  table.add({
+  route({
     method: "post",
     path: "/api/workers/poll",
     tag: "Remote workers",
@@ -147,57 +146,57 @@ export function workerRoutes(app: Hono, { deps, table }: RouteContext): void {
       200: { description: "Tasks (possibly none)", schema: z.object({ tasks: z.array(taskSchema) }) },
       409: { description: "A name is not registered" },
     },
-  });
-  app.post("/api/workers/poll", async (c) => {
-    const body = await parseBody(c, pollBody);
-    const tasks = await remote.poll({
-      workerId: body.workerId,
-      activities: body.activities,
-      max: body.maxTasks ?? 1,
-      waitMs: body.waitMs ?? MAX_POLL_WAIT_MS,
-      signal: c.req.raw.signal,
-    });
-    return c.json({ tasks });
+    handler: async (c) => {
+      const body = await parseBody(c, pollBody);
+      const tasks = await remote.poll({
+        workerId: body.workerId,
+        activities: body.activities,
+        max: body.maxTasks ?? 1,
+        waitMs: body.waitMs ?? MAX_POLL_WAIT_MS,
+        signal: c.req.raw.signal,
+      });
+      return c.json({ tasks });
+    },
   });
 
-  table.add({
+  route({
     method: "post",
     path: "/api/workers/tasks/complete",
     tag: "Remote workers",
     summary: "Complete a task with its result",
     body: completeBody,
     responses: { 200: { description: "Recorded" }, ...tokenProblems },
-  });
-  app.post("/api/workers/tasks/complete", async (c) => {
-    const body = await parseBody(c, completeBody);
-    await remote.complete(body.taskToken, body.result);
-    return c.json({ accepted: true });
+    handler: async (c) => {
+      const body = await parseBody(c, completeBody);
+      await remote.complete(body.taskToken, body.result);
+      return c.json({ accepted: true });
+    },
   });
 
-  table.add({
+  route({
     method: "post",
     path: "/api/workers/tasks/fail",
     tag: "Remote workers",
     summary: "Fail a task: retried by the workflow's retry policy, unless error.nonRetryable",
     body: failBody,
     responses: { 200: { description: "Recorded" }, ...tokenProblems },
-  });
-  app.post("/api/workers/tasks/fail", async (c) => {
-    const body = await parseBody(c, failBody);
-    await remote.fail(body.taskToken, body.error);
-    return c.json({ accepted: true });
+    handler: async (c) => {
+      const body = await parseBody(c, failBody);
+      await remote.fail(body.taskToken, body.error);
+      return c.json({ accepted: true });
+    },
   });
 
-  table.add({
+  route({
     method: "post",
     path: "/api/workers/tasks/heartbeat",
     tag: "Remote workers",
     summary: "Extend a task's lease by leaseMs. A 409 means stop: the instance ended (terminated, say) or the lease was lost",
     body: heartbeatBody,
     responses: { 200: { description: "Lease extended", schema: z.object({ leaseExpiresAt: z.string() }) }, ...tokenProblems },
-  });
-  app.post("/api/workers/tasks/heartbeat", async (c) => {
-    const body = await parseBody(c, heartbeatBody);
-    return c.json(await remote.heartbeat(body.taskToken, body.details));
+    handler: async (c) => {
+      const body = await parseBody(c, heartbeatBody);
+      return c.json(await remote.heartbeat(body.taskToken, body.details));
+    },
   });
 }

@@ -1,60 +1,60 @@
-import type { Context, Hono } from "hono";
+import type { Context } from "hono";
 import { startBody, startedSchema, versionParam, workflowIdParam, workflowSummarySchema } from "../api-schemas.js";
 import type { RouteContext } from "../deps.js";
 import { conflict } from "../problem.js";
 import { check, parseBody, readJson } from "../validation.js";
 import { z } from "zod";
 
-export function workflowRoutes(app: Hono, { deps, table }: RouteContext): void {
+export function workflowRoutes({ deps, route }: RouteContext): void {
   const { workflows } = deps;
   const id = (raw: string) => check(workflowIdParam, raw, "path.id");
 
-  table.add({
+  route({
     method: "get",
     path: "/api/workflows",
     tag: "Workflows",
     summary:
       'List workflows: drawn ones (kind "drawn") and the code-first orchestrators of weft.config (kind "code", never a version: they start as they are)',
     responses: { 200: { description: "Workflows", schema: z.array(workflowSummarySchema) } },
-  });
-  app.get("/api/workflows", async (c) => {
-    const list = await deps.store.listWorkflows();
-    const code = deps.extensions.codeWorkflows();
-    return c.json([
-      ...list.map((w) => ({
-        id: w.workflowId,
-        name: w.name,
-        latestVersion: w.latestVersion || null,
-        updatedAt: w.updatedAt,
-        trigger: w.trigger ?? { type: "manual" },
-        kind: "drawn",
-      })),
-      ...code.map((w) => ({
-        id: w.id,
-        name: w.name,
-        latestVersion: null,
-        updatedAt: w.loadedAt,
-        trigger: { type: "manual" },
-        kind: "code",
-      })),
-    ]);
+    handler: async (c) => {
+      const list = await deps.store.listWorkflows();
+      const code = deps.extensions.codeWorkflows();
+      return c.json([
+        ...list.map((w) => ({
+          id: w.workflowId,
+          name: w.name,
+          latestVersion: w.latestVersion || null,
+          updatedAt: w.updatedAt,
+          trigger: w.trigger ?? { type: "manual" },
+          kind: "drawn",
+        })),
+        ...code.map((w) => ({
+          id: w.id,
+          name: w.name,
+          latestVersion: null,
+          updatedAt: w.loadedAt,
+          trigger: { type: "manual" },
+          kind: "code",
+        })),
+      ]);
+    },
   });
 
-  table.add({
+  route({
     method: "post",
     path: "/api/workflows/validate",
     tag: "Workflows",
     summary: "Validate a definition",
     body: z.unknown(),
     responses: { 200: { description: "Problems (empty when valid)" } },
-  });
-  app.post("/api/workflows/validate", async (c) => {
-    const body = await readJson(c);
-    if (typeof body === "object" && body !== null && !Array.isArray(body)) delete (body as Record<string, unknown>).version;
-    return c.json({ problems: await workflows.validate(body) });
+    handler: async (c) => {
+      const body = await readJson(c);
+      if (typeof body === "object" && body !== null && !Array.isArray(body)) delete (body as Record<string, unknown>).version;
+      return c.json({ problems: await workflows.validate(body) });
+    },
   });
 
-  table.add({
+  route({
     method: "put",
     path: "/api/workflows/:id",
     tag: "Workflows",
@@ -62,80 +62,86 @@ export function workflowRoutes(app: Hono, { deps, table }: RouteContext): void {
     params: { id: workflowIdParam },
     body: z.unknown(),
     responses: { 200: { description: "Saved, with the problems publishing would report" } },
-  });
-  app.put("/api/workflows/:id", async (c) => {
-    const workflowId = id(c.req.param("id"));
-    if (deps.extensions.isCodeWorkflow(workflowId)) {
-      throw conflict(`'${workflowId}' is a code-first orchestrator from weft.config; a drawn workflow needs another id.`);
-    }
-    const { record, problems } = await workflows.saveDraft(workflowId, await readJson(c));
-    return c.json({ id: record.workflowId, draft: record.draft, problems });
+    handler: async (c) => {
+      const workflowId = id(c.req.param("id"));
+      if (deps.extensions.isCodeWorkflow(workflowId)) {
+        throw conflict(`'${workflowId}' is a code-first orchestrator from weft.config; a drawn workflow needs another id.`);
+      }
+      const { record, problems } = await workflows.saveDraft(workflowId, await readJson(c));
+      return c.json({ id: record.workflowId, draft: record.draft, problems });
+    },
   });
 
-  table.add({
+  route({
     method: "get",
     path: "/api/workflows/:id",
     tag: "Workflows",
     summary: "Draft and versions",
     params: { id: workflowIdParam },
     responses: { 200: { description: "The workflow" } },
+    handler: async (c) => {
+      const workflowId = id(c.req.param("id"));
+      const code = deps.extensions.codeWorkflows().find((w) => w.id === workflowId);
+      if (code) return c.json({ id: code.id, name: code.name, kind: "code", draft: null, latestVersion: null, versions: [] });
+      const record = await workflows.get(workflowId);
+      return c.json({
+        id: record.workflowId,
+        kind: "drawn",
+        draft: record.draft,
+        latestVersion: record.latestVersion || null,
+        versions: record.versions,
+      });
+    },
   });
-  app.get("/api/workflows/:id", async (c) => {
-    const workflowId = id(c.req.param("id"));
-    const code = deps.extensions.codeWorkflows().find((w) => w.id === workflowId);
-    if (code) return c.json({ id: code.id, name: code.name, kind: "code", draft: null, latestVersion: null, versions: [] });
-    const record = await workflows.get(workflowId);
-    return c.json({
-      id: record.workflowId,
-      kind: "drawn",
-      draft: record.draft,
-      latestVersion: record.latestVersion || null,
-      versions: record.versions,
-    });
-  });
+}
 
-  table.add({
+/** A workflow's published versions: read one, publish the draft, delete the workflow, start an instance. */
+export function workflowVersionRoutes({ deps, route }: RouteContext): void {
+  const { workflows } = deps;
+  const id = (raw: string) => check(workflowIdParam, raw, "path.id");
+
+  route({
     method: "get",
     path: "/api/workflows/:id/versions/:v",
     tag: "Workflows",
     summary: "One published version",
     params: { id: workflowIdParam, v: versionParam },
     responses: { 200: { description: "The definition with its version" } },
-  });
-  app.get("/api/workflows/:id/versions/:v", async (c) => {
-    const version = check(versionParam, c.req.param("v"), "path.v");
-    return c.json(await workflows.getVersion(id(c.req.param("id")), version));
+    handler: async (c) => {
+      const version = check(versionParam, c.req.param("v"), "path.v");
+      return c.json(await workflows.getVersion(id(c.req.param("id")), version));
+    },
   });
 
-  table.add({
+  route({
     method: "post",
     path: "/api/workflows/:id/publish",
     tag: "Workflows",
     summary: "Validate the draft and freeze it as the next version",
     params: { id: workflowIdParam },
     responses: { 201: { description: "Published" }, 422: { description: "The draft has problems" } },
-  });
-  app.post("/api/workflows/:id/publish", async (c) => {
-    const workflowId = id(c.req.param("id"));
-    const version = await workflows.publish(workflowId);
-    deps.logger.info({ workflowId, version }, "workflow published");
-    return c.json({ id: workflowId, version }, 201);
+    handler: async (c) => {
+      const workflowId = id(c.req.param("id"));
+      const version = await workflows.publish(workflowId);
+      deps.logger.info({ workflowId, version }, "workflow published");
+      return c.json({ id: workflowId, version }, 201);
+    },
   });
 
-  table.add({
+  route({
     method: "delete",
     path: "/api/workflows/:id",
     tag: "Workflows",
     summary: "Delete a workflow",
     params: { id: workflowIdParam },
     responses: { 204: { description: "Deleted" }, 409: { description: "Instances still run" } },
-  });
-  app.delete("/api/workflows/:id", async (c) => {
-    await workflows.delete(id(c.req.param("id")));
-    return c.body(null, 204);
+    handler: async (c) => {
+      await workflows.delete(id(c.req.param("id")));
+      return c.body(null, 204);
+    },
   });
 
-  table.add({
+  route({
     method: "post",
     path: "/api/workflows/:id/instances",
     tag: "Instances",
@@ -148,13 +154,13 @@ export function workflowRoutes(app: Hono, { deps, table }: RouteContext): void {
       409: { description: "Id in use, or nothing published" },
       422: { description: "Input fails inputSchema" },
     },
-  });
-  app.post("/api/workflows/:id/instances", async (c) => {
-    const workflowId = id(c.req.param("id"));
-    const request = await parseBody(c, startBody, { optional: true });
-    const started = await workflows.start(workflowId, request);
-    deps.logger.info({ instanceId: started.instanceId, workflowId, version: started.version }, "instance started");
-    return startedResponse(c, started);
+    handler: async (c) => {
+      const workflowId = id(c.req.param("id"));
+      const request = await parseBody(c, startBody, { optional: true });
+      const started = await workflows.start(workflowId, request);
+      deps.logger.info({ instanceId: started.instanceId, workflowId, version: started.version }, "instance started");
+      return startedResponse(c, started);
+    },
   });
 }
 

@@ -80,8 +80,15 @@ export interface OrchestrationContext {
 }
 
 /** Yields from `callActivity` & co. resume with the task's result, typed by the caller. */
-// biome-ignore lint/suspicious/noExplicitAny: the value a yield resumes with is typed at the use site
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the value a yield resumes with is typed at the use site
 export type YieldResult = any;
+
+/**
+ * An orchestrator of any input and output, for registries that hold many: an input is a
+ * parameter, so `Orchestrator<unknown>` would refuse one that takes `{ orderId: string }`.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above: parameters are contravariant
+export type AnyOrchestrator = Orchestrator<any, any>;
 
 export type Orchestrator<TInput = unknown, TOutput = unknown> = (
   context: OrchestrationContext,

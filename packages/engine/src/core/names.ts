@@ -7,6 +7,7 @@ export const MAX_ID_LENGTH = 200;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 // NUL cuts text short in C APIs and PostgreSQL refuses it; the other control characters
 // make ids that cannot be typed, shown or put in a URL without surprises.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 /**

@@ -83,5 +83,5 @@ export function consoleActivityLogger(task: ActivityTaskInfo): ActivityLogger {
   return { info: line(console.info), warn: line(console.warn), error: line(console.error) };
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: inputs are typed by each activity
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the default input is any so that registries hold activities of every input type
 export type ActivityFunction<TInput = any, TOutput = unknown> = (input: TInput, context: ActivityContext) => TOutput | Promise<TOutput>;

@@ -3,7 +3,7 @@
  * (createWorker in worker.ts builds one from the parts in this directory).
  */
 import type { Clock, IdGenerator } from "./clock.js";
-import type { Orchestrator } from "../core/context.js";
+import type { AnyOrchestrator } from "../core/context.js";
 import type { ActivityFunction, ActivityLogger, ActivityTaskInfo } from "./activity.js";
 import type { Limits, OrchestratorResolver } from "./orchestration-turn.js";
 import type { Store } from "./store.js";
@@ -14,8 +14,7 @@ export const DEFAULT_ACTIVITY_CONCURRENCY = 100;
 export interface WorkerOptions {
   store: Store;
   /** Orchestrators by name. */
-  // biome-ignore lint/suspicious/noExplicitAny: each orchestrator types its own input and output
-  orchestrators?: Record<string, Orchestrator<any, any>>;
+  orchestrators?: Record<string, AnyOrchestrator>;
   /** Consulted for names not in `orchestrators` (the definition interpreter resolves workflows here). */
   resolveOrchestrator?: OrchestratorResolver;
   /**

@@ -53,12 +53,11 @@ class TaskHubWorker implements Worker {
     this.#shared = shared;
     this.workerId = shared.workerId;
     // The activity side hands results to the flusher, which commits through the committer,
-    // which starts the activities its commits claim: built in that order, tied by `add`.
-    let flusher: CompletionFlusher | undefined;
-    this.#activities = new ActivityDispatcher(shared, (result) => (flusher as CompletionFlusher).add(result));
+    // which starts the activities its commits claim: built in that order (the first hand-over
+    // comes once the worker runs, when the flusher exists).
+    this.#activities = new ActivityDispatcher(shared, (result) => this.#completions.add(result));
     const committer = new TurnCommitter(shared, this.#activities);
-    flusher = new CompletionFlusher(shared, committer);
-    this.#completions = flusher;
+    this.#completions = new CompletionFlusher(shared, committer);
     this.#orchestrations = new OrchestrationDispatcher(shared, committer);
   }
 
