@@ -57,7 +57,7 @@ function checkKinds(
 }
 
 function checkCounts(node: GraphNode, kind: NodeKind | undefined, outgoing: readonly GraphEdge[], problems: Problem[]): void {
-  const count = (kind: EdgeKind): number => outgoing.filter((edge) => edge.kind === kind).length;
+  const count = (edgeKind: EdgeKind): number => outgoing.filter((edge) => edge.kind === edgeKind).length;
   const next = count(EdgeKind.Next);
   const errors = count(EdgeKind.Error);
   const timeouts = count(EdgeKind.Timeout);
