@@ -34,7 +34,8 @@ export function RunInputField({
           aria-invalid={run.problems.length > 0 || undefined}
           aria-describedby={`${id}-problems`}
         />
-        <div id={`${id}-problems`} role="status">
+        {/* Hidden while empty: the field's gap would otherwise leave a blank line under the text area. */}
+        <div id={`${id}-problems`} role="status" hidden={run.problems.length === 0 && !hint}>
           {run.problems.length ? (
             <ul className="run-problems">
               {run.problems.map((p) => (
