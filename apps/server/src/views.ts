@@ -1,3 +1,4 @@
+import { taggedVersion } from "@weft/definition";
 import type { FailureDetails, HistoryEvent, InstanceRecord, PendingWait } from "@weft/engine";
 
 /**
@@ -28,11 +29,11 @@ export interface InstanceSummaryView {
 }
 
 export function summaryView(instance: InstanceRecord): InstanceSummaryView {
-  const version = Number(instance.tags.version);
+  const version = taggedVersion(instance.tags);
   return {
     instanceId: instance.instanceId,
     workflowId: instance.name,
-    version: Number.isInteger(version) ? version : null,
+    version: version ?? null,
     status: instance.status,
     customStatus: instance.customStatus ?? null,
     createdAt: instance.createdAt,

@@ -2,8 +2,7 @@ import {
   captureRestartSeed,
   compile,
   findSubWorkflowCycle,
-  RESTART_FROM_TAG,
-  RESTART_OF_TAG,
+  restartTags,
   type RestartSeed,
   restartPoints,
   hasErrors,
@@ -13,7 +12,9 @@ import {
   parseDefinition,
   type Plan,
   type Problem,
-  SUB_WORKFLOW_TAG_PREFIX,
+  subWorkflowTag,
+  taggedVersion,
+  versionTag,
   validate,
   type ValidationCatalog,
   type WorkflowDefinition,
@@ -377,7 +378,7 @@ export class WorkflowService {
   async #startTags(target: StartTarget, extra: Record<string, string> = {}): Promise<Record<string, string>> {
     // The resolver runs code only for instances tagged as code (extensions.ts, CODE_KIND_TAG).
     if (target.version === null) return { ...extra, kind: "code" };
-    const tags: Record<string, string> = { ...extra, version: String(target.version) };
+    const tags: Record<string, string> = { ...extra, ...versionTag(target.version) };
     // "latest" sub-workflows are pinned now, so every replay of this instance runs the same child version.
     for (const node of target.definition.nodes) {
       if (node.type !== "subWorkflow" || typeof node.version === "number") continue;
@@ -385,7 +386,7 @@ export class WorkflowService {
       if (!child || child.latestVersion === 0) {
         throw conflict(`Sub-workflow '${node.workflow}' (node '${node.id}') has no published version; publish it first.`);
       }
-      tags[`${SUB_WORKFLOW_TAG_PREFIX}${node.id}`] = String(child.latestVersion);
+      Object.assign(tags, subWorkflowTag(node.id, child.latestVersion));
     }
     return tags;
   }
@@ -404,8 +405,8 @@ export class WorkflowService {
 
   /** The worker's orchestrator lookup: an instance's workflow and version → the interpreter. */
   readonly resolveOrchestrator: OrchestratorResolver = async (name: string, instance: InstanceRecord) => {
-    const version = Number(instance.tags.version);
-    if (!Number.isInteger(version) || version < 1) return undefined;
+    const version = taggedVersion(instance.tags);
+    if (version === undefined) return undefined;
     const plan = await this.plan(name, version);
     return plan ? interpret(plan, this.#maxMapItems !== undefined ? { maxMapItems: this.#maxMapItems } : {}) : undefined;
   };
@@ -418,7 +419,8 @@ export class WorkflowService {
   async restartSeed(instanceId: string, nodeId: string): Promise<RestartSeed | undefined> {
     const instance = await this.#store.getInstance(instanceId);
     if (!instance) return undefined;
-    const plan = await this.plan(instance.name, Number(instance.tags.version));
+    const version = taggedVersion(instance.tags);
+    const plan = version === undefined ? undefined : await this.plan(instance.name, version);
     if (!plan) return undefined;
     const history = await this.#store.getHistory(instanceId);
     return captureRestartSeed(plan, history, nodeId, { instanceId, tags: instance.tags });
@@ -428,7 +430,8 @@ export class WorkflowService {
   async restartFrom(instanceId: string, nodeId: string, version?: number): Promise<StartedInstance> {
     const previous = await this.#store.getInstance(instanceId);
     if (!previous) throw notFound(`No instance with id '${instanceId}' exists.`);
-    const targetVersion = version ?? Number(previous.tags.version);
+    const targetVersion = version ?? taggedVersion(previous.tags);
+    if (targetVersion === undefined) throw badRequest(`Instance '${instanceId}' was not started from a workflow definition.`);
     const plan = await this.plan(previous.name, targetVersion);
     if (!plan) throw notFound(`Workflow '${previous.name}' has no published version ${targetVersion}.`);
     const points = restartPoints(plan);
@@ -443,14 +446,15 @@ export class WorkflowService {
     return this.start(previous.name, {
       input: previous.input,
       version: targetVersion,
-      tags: { [RESTART_FROM_TAG]: nodeId, [RESTART_OF_TAG]: instanceId },
+      tags: restartTags(instanceId, nodeId),
     });
   }
 
   async restartPoints(instanceId: string, version?: number): Promise<{ version: number; nodeIds: string[] }> {
     const previous = await this.#store.getInstance(instanceId);
     if (!previous) throw notFound(`No instance with id '${instanceId}' exists.`);
-    const targetVersion = version ?? Number(previous.tags.version);
+    const targetVersion = version ?? taggedVersion(previous.tags);
+    if (targetVersion === undefined) throw badRequest(`Instance '${instanceId}' was not started from a workflow definition.`);
     const plan = await this.plan(previous.name, targetVersion);
     if (!plan) throw notFound(`Workflow '${previous.name}' has no published version ${targetVersion}.`);
     return { version: targetVersion, nodeIds: restartPoints(plan) };

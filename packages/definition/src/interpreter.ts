@@ -9,7 +9,8 @@ import { innermostItem, isInside, scopePath, type Frame, type Scope, type Token 
 import { nodeName, WorkflowError } from "./workflow-error.js";
 
 export { DEFAULT_MAX_MAP_ITEMS } from "./nodes/map.js";
-export { SUB_WORKFLOW_TAG_PREFIX } from "./nodes/sub-workflow.js";
+export { SUB_WORKFLOW_TAG_PREFIX } from "./instance-tags.js";
+import { RESTART_FROM_TAG, RESTART_OF_TAG, taggedVersion } from "./instance-tags.js";
 export { WorkflowError } from "./workflow-error.js";
 
 /** How often one node may run in one instance (per map item inside a map body). */
@@ -19,8 +20,7 @@ export const MAX_NODE_VISITS = 1000;
 export const EXPRESSION_STEP_BUDGET = 200_000;
 
 /** Tags of an instance restarted from a step of an earlier one. */
-export const RESTART_FROM_TAG = "restart:from";
-export const RESTART_OF_TAG = "restart:of";
+export { RESTART_FROM_TAG, RESTART_OF_TAG } from "./instance-tags.js";
 /** The system activity that loads what a restarted instance keeps (recorded in its history, so replay is exact). */
 export const RESTART_SEED_ACTIVITY = "weft.restartSeed";
 
@@ -318,7 +318,7 @@ class Run implements NodeRuntime {
       for (const s of chain) Object.assign(steps, s.steps);
     }
     const item = innermostItem(token.scope);
-    const version = Number(this.ctx.tags.version ?? this.#plan.version);
+    const version = taggedVersion(this.ctx.tags) ?? this.#plan.version;
     return {
       input: this.input,
       steps,

@@ -1,3 +1,4 @@
+import { taggedVersion } from "@weft/definition";
 import type { Context } from "hono";
 import { z } from "zod";
 import { instanceIdParam, reasonBody, versionParam } from "../api-schemas.js";
@@ -102,8 +103,8 @@ export function instanceRestartRoutes({ deps, route }: RouteContext): void {
       const instanceId = id(c);
       const previous = await client.get(instanceId);
       if (!previous) throw notFound(`No instance with id '${instanceId}' exists.`);
-      const version = Number(previous.tags.version);
-      if (!Number.isInteger(version)) throw badRequest(`Instance '${instanceId}' was not started from a workflow definition.`);
+      const version = taggedVersion(previous.tags);
+      if (version === undefined) throw badRequest(`Instance '${instanceId}' was not started from a workflow definition.`);
       // Same workflow, version, pinned sub-workflow versions and input: the instance's tags and input, copied.
       const restarted = await client.restart(instanceId);
       deps.logger.info({ instanceId: restarted, restartOf: instanceId }, "instance restarted");

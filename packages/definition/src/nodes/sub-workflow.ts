@@ -10,12 +10,13 @@ import {
   WORKFLOW_ID_PATTERN,
   WORKFLOW_ID_PHRASE,
 } from "../schema-parts.js";
+import { taggedSubWorkflowVersion, versionTag } from "../instance-tags.js";
 import { checkName, checkRetry } from "../setting-checks.js";
 import { nodeName, WorkflowError } from "../workflow-error.js";
 import type { NodeKind } from "./node-kind.js";
 
 /** Tag key prefix under which a parent records the sub-workflow versions resolved at its start. */
-export const SUB_WORKFLOW_TAG_PREFIX = "sub:";
+export { SUB_WORKFLOW_TAG_PREFIX } from "../instance-tags.js";
 
 /** Runs another published workflow as a child instance and takes its output. */
 export const subWorkflowNodeSchema = z.looseObject({
@@ -45,7 +46,7 @@ export const subWorkflowKind: NodeKind<"subWorkflow"> = {
     const task = runtime.ctx.callSubOrchestrator(node.workflow, input, {
       ...(node.retry ? { retry: node.retry as EngineRetryPolicy } : {}),
       tags: runtime.tags(plan, token),
-      instanceTags: { version: String(version) },
+      instanceTags: versionTag(version),
     });
     runtime.wait(token, task, async (done) => {
       if (done.isFailed) await runtime.nodeFailed(token, plan, done.error);
@@ -58,8 +59,8 @@ export const subWorkflowKind: NodeKind<"subWorkflow"> = {
 // calls the same version even after a newer one is published.
 function subWorkflowVersion(ctx: OrchestrationContext, plan: PlanNode, node: SubWorkflowNode): number {
   if (typeof node.version === "number") return node.version;
-  const resolved = Number(ctx.tags[`${SUB_WORKFLOW_TAG_PREFIX}${plan.id}`]);
-  if (!Number.isInteger(resolved) || resolved < 1) {
+  const resolved = taggedSubWorkflowVersion(ctx.tags, plan.id);
+  if (resolved === undefined) {
     throw new WorkflowError(
       "UnresolvedSubWorkflow",
       `Sub-workflow '${nodeName(plan)}' asks for the latest version of '${node.workflow}', but no version was resolved when this instance started. Publish '${node.workflow}' and start the instance again.`,
