@@ -31,14 +31,15 @@ export function slowOrder(id = "order-slow"): Definition {
   return def;
 }
 
-/** The video pipeline with `input.failRate` passed to each transcode, and retries enough to finish. */
+/** The video pipeline with `input.failRate` and `input.failAttempts` passed to each transcode, and retries enough to finish. */
 export function flakyVideo(id = "video-flaky", maxAttempts = 12): Definition {
   const def = example("video-pipeline");
   def.id = id;
   def.name = maxAttempts > 3 ? "Process video (flaky transcoder)" : "Process video (broken transcoder)";
   for (const node of def.nodes) {
     if (node.id === "transcode") {
-      node.input = '{ "url": input.url, "file": steps.copy, "resolution": item, "failRate": $exists(input.failRate) ? input.failRate : 0 }';
+      node.input =
+        '{ "url": input.url, "file": steps.copy, "resolution": item, "failRate": $exists(input.failRate) ? input.failRate : 0, "failAttempts": $exists(input.failAttempts) ? input.failAttempts : 0 }';
       node.retry = { maxAttempts, firstIntervalMs: 300, backoffCoefficient: 1.3 };
     }
   }

@@ -19,10 +19,16 @@ const demoControls = {
     .max(1)
     .default(0)
     .describe("Chance that an attempt fails on purpose, from 0 (never) to 1 (always), to try retries."),
+  failAttempts: z
+    .number()
+    .int()
+    .min(0)
+    .default(0)
+    .describe("How many attempts fail on purpose before one succeeds: retries you can count on (failRate is a chance)."),
   durationMs: z.number().min(0).optional().describe("How long the step takes, in milliseconds, instead of its realistic default."),
 };
 
-type DemoControls = { failRate: number; durationMs?: number | undefined };
+type DemoControls = { failRate: number; failAttempts: number; durationMs?: number | undefined };
 
 export interface DemoStepSpec<TShape extends z.ZodRawShape, TOutput> {
   name: string;
@@ -41,7 +47,8 @@ export interface DemoStepSpec<TShape extends z.ZodRawShape, TOutput> {
 
 /**
  * A demo step: waits a realistic time (× `demoTimeScale`), honouring the abort
- * signal, fails on purpose with probability `failRate` (retryably), then produces
+ * signal, fails on purpose (retryably) in its first `failAttempts` attempts and with
+ * probability `failRate`, then produces
  * its result. Loose objects, so a workflow's expression may pass extra data; an
  * absent input counts as `{}` when the step has no required field.
  */
@@ -68,6 +75,10 @@ export function defineDemoStep<TShape extends z.ZodRawShape, TOutput>(
       const stepInput = value as unknown as z.output<z.ZodObject<TShape>> & DemoControls;
       const base = stepInput.durationMs ?? (typeof spec.durationMs === "number" ? spec.durationMs : spec.durationMs(stepInput));
       await delay(base * scale, context.signal);
+      if (context.attempt <= stepInput.failAttempts) {
+        const failAttempts = { attempt: context.attempt, of: stepInput.failAttempts };
+        throw new SimulatedFailureError(spec.name, stepInput.failRate, spec.failure, failAttempts);
+      }
       if (stepInput.failRate > 0 && random() < stepInput.failRate) {
         throw new SimulatedFailureError(spec.name, stepInput.failRate, spec.failure);
       }

@@ -73,6 +73,17 @@ describe("demo steps", () => {
     await expect(passing.call("video.transcode", { resolution: 1080, failRate: 0.3 })).resolves.toMatchObject({ resolution: 1080 });
   });
 
+  it("fail the first failAttempts attempts, whatever the random option says, then succeed", async () => {
+    const { call } = builtIns({ random: () => 0.999_999 });
+    const input = { resolution: 720, failAttempts: 2 };
+    await expect(call("video.transcode", input, { attempt: 1 })).rejects.toThrow(
+      "Transcoder busy (simulated failure, attempt 1 of the first 2 set to fail)",
+    );
+    await expect(call("video.transcode", input, { attempt: 2 })).rejects.toBeInstanceOf(SimulatedFailureError);
+    await expect(call("video.transcode", input, { attempt: 3 })).resolves.toMatchObject({ resolution: 720 });
+    await expect(call("order.save", { failAttempts: -1 })).rejects.toThrow("input.failAttempts");
+  });
+
   it("refuse a failRate outside 0..1", async () => {
     const { call } = builtIns();
     await expect(call("order.save", { failRate: 1.5 })).rejects.toThrow("input.failRate must be a number from 0 to 1");

@@ -27,16 +27,19 @@ export class ActivityError extends Error {
   }
 }
 
-/** A demo step failed on purpose (its `failRate`), so a workflow's retries can be tried. */
+/** A demo step failed on purpose (its `failAttempts` or `failRate`), so a workflow's retries can be tried. */
 export class SimulatedFailureError extends ActivityError {
   override name = "SimulatedFailureError";
   constructor(
     readonly activity: string,
     readonly failRate: number,
     what: string,
+    /** Set when the attempt failed because it is one of the first `failAttempts`. */
+    readonly failAttempts?: { attempt: number; of: number },
   ) {
-    super(ActivityErrorCode.SimulatedFailure, `${what} (simulated failure, failRate ${failRate})`, {
-      details: { activity, failRate },
+    const why = failAttempts ? `attempt ${failAttempts.attempt} of the first ${failAttempts.of} set to fail` : `failRate ${failRate}`;
+    super(ActivityErrorCode.SimulatedFailure, `${what} (simulated failure, ${why})`, {
+      details: { activity, failRate, ...(failAttempts ? { failAttempts: failAttempts.of } : {}) },
     });
   }
 }

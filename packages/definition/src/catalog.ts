@@ -1,5 +1,5 @@
 /**
- * The activity names every Weft server has (DEFINITION.md, "The guaranteed catalog").
+ * The activity names every Weft server has (the guaranteed catalog).
  * The catalog with its input schemas lives in `@weft/activities`; these names let the
  * examples and tests be validated without it.
  */

@@ -5,7 +5,7 @@ import type { NodeKind } from "./nodes/node-kind.js";
 import { nodeKindOf } from "./nodes/registry.js";
 import { errorProblem, ProblemCode, warningProblem, type Problem } from "./problem.js";
 
-/** Outgoing edges by node type (DEFINITION.md rule 5); each kind says which edges it takes (nodes/registry.ts). */
+/** Outgoing edges by node type; each kind says which edges it takes (nodes/registry.ts). */
 export function checkEdges(graph: WorkflowGraph): Problem[] {
   const problems: Problem[] = [];
   for (const node of graph.nodes) {

@@ -1,4 +1,4 @@
-/** The node types of DEFINITION.md, as written in the JSON `type` field. */
+/** The node types of a workflow definition (docs/workflow-definition.schema.json), as written in the JSON `type` field. */
 export const NodeType = {
   Start: "start",
   Activity: "activity",

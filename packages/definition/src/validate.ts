@@ -9,7 +9,7 @@ import { checkSettings, type ValidationCatalog } from "./settings-rules.js";
 import { checkSelfCalls } from "./sub-workflow-cycles.js";
 
 /**
- * Checks a workflow definition against DEFINITION.md and returns every problem found,
+ * Checks a workflow definition against its JSON Schema and every node kind's rules (nodes/) and returns every problem found,
  * in one pass: the schema, then the graph (start, ids, edges, reachability, block
  * structure, loops, edges per node type), then settings (expressions, catalog names).
  * Unknown activities and workflows are only reported when the catalog lists them.

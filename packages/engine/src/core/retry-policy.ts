@@ -1,6 +1,6 @@
 /**
  * Orchestration-level retries: the wait between attempts is a durable timer and
- * every attempt is its own task in the history (DEFINITION.md, "Retries").
+ * every attempt is its own task in the history.
  */
 export interface RetryPolicy {
   /** Counts the first attempt: 1 means no retry. */
