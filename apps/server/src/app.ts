@@ -25,8 +25,8 @@ export interface WeftApp {
 }
 
 /**
- * The HTTP app, built from its dependencies and tested without a socket
- * (`app.request(...)`); `main.ts` is the only place that listens.
+ * The HTTP app, built from its dependencies. It does not listen: `serve.ts` puts it on a
+ * socket for `weft start`, and the tests' harness on a loopback port of its own.
  */
 export function createApp(deps: AppDeps): WeftApp {
   const app = new Hono();
