@@ -7,6 +7,12 @@ import { badRequest, conflict, notFound } from "../problem.js";
 import { check, parseBody, parseQuery, readJson } from "../validation.js";
 import { startedResponse } from "./workflows.js";
 
+/** The path's instance id, checked. */
+const id = (c: Context) => check(instanceIdParam, c.req.param("id"), "path.id");
+const params = { id: instanceIdParam };
+/** The answer to a request that queued a message for the instance. */
+const accepted = (c: Context) => c.json({ accepted: true }, 202);
+
 /**
  * The routes that act on an instance: raise an event, terminate, suspend, resume,
  * rewind, and purge. Restarting is instanceRestartRoutes, below.
@@ -14,9 +20,6 @@ import { startedResponse } from "./workflows.js";
  */
 export function instanceControlRoutes({ deps, route }: RouteContext): void {
   const { client } = deps;
-  const id = (c: Context) => check(instanceIdParam, c.req.param("id"), "path.id");
-  const params = { id: instanceIdParam };
-  const accepted = (c: Context) => c.json({ accepted: true }, 202);
 
   route({
     method: "post",
@@ -88,9 +91,6 @@ export function instanceControlRoutes({ deps, route }: RouteContext): void {
 /** Restarting an instance: from the start, from a step (restart points), and retrying a backing-off step now. */
 export function instanceRestartRoutes({ deps, route }: RouteContext): void {
   const { client } = deps;
-  const id = (c: Context) => check(instanceIdParam, c.req.param("id"), "path.id");
-  const params = { id: instanceIdParam };
-  const accepted = (c: Context) => c.json({ accepted: true }, 202);
 
   route({
     method: "post",
