@@ -4,6 +4,7 @@ import { isTerminalStatus } from "@weft/client";
 import { useState } from "react";
 import { useWeftClient } from "../api/WeftClientContext";
 import { Dialog } from "../ui/Dialog";
+import { countOf } from "../ui/format";
 
 type BulkAction = "terminate" | "purge";
 
@@ -71,8 +72,8 @@ export function BulkActions({
         title={bulk === "purge" ? "Purge the selected runs?" : "Terminate the selected runs?"}
         description={
           bulk === "purge"
-            ? `${eligible("purge").length} finished runs and their histories will be deleted for good. Runs still going are left alone.`
-            : `${eligible("terminate").length} runs will stop where they are. Finished runs are left alone.`
+            ? `${countOf(eligible("purge").length, "finished run")} and their histories will be deleted for good. Runs still going are left alone.`
+            : `${countOf(eligible("terminate").length, "run")} will stop where they are. Finished runs are left alone.`
         }
         footer={
           <>

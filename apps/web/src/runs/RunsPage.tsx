@@ -4,6 +4,7 @@ import { useMemo, useState } from "react";
 import { useSearchParams } from "react-router";
 import { useWeftClient } from "../api/WeftClientContext";
 import { EmptyState } from "../ui/EmptyState";
+import { countOf } from "../ui/format";
 import { BulkActions } from "./BulkActions";
 import {
   applySummary,
@@ -73,7 +74,7 @@ export function RunsPage() {
 
       <BulkActions
         chosen={items.filter((i) => selected.has(i.instanceId))}
-        count={selected.size ? `${selected.size} selected` : `${items.length}${runs.hasNextPage ? "+" : ""} runs`}
+        count={selected.size ? `${selected.size} selected` : countOf(runs.hasNextPage ? `${items.length}+` : items.length, "run")}
         clearSelection={() => setSelected(new Set())}
       />
 

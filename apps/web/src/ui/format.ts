@@ -37,3 +37,8 @@ export function formatDuration(ms: number): string {
   if (ms < 86_400_000) return `${+(ms / 3_600_000).toFixed(1)} h`;
   return `${+(ms / 86_400_000).toFixed(1)} d`;
 }
+
+/** "1 run", "3 runs", "3+ runs": a count with its noun. */
+export function countOf(count: number | string, noun: string, plural = `${noun}s`): string {
+  return `${count} ${count === 1 ? noun : plural}`;
+}
