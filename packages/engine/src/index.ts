@@ -57,6 +57,8 @@ export type {
   NewMessage,
   OrchestrationWorkItem,
   Store,
+  TaskHubStore,
+  WorkflowStore,
   StoreNotification,
   TurnCommit,
   TurnOutcome,

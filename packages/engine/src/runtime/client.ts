@@ -5,10 +5,10 @@ import { idProblem } from "../core/names.js";
 import type { InstanceRecord, InstanceStatus } from "./instance.js";
 import { createGroupCommit } from "./group-commit.js";
 import { subscribeToInstance, waitForCompletion } from "./instance-watch.js";
-import type { CreateOutcome, EnqueueResult, InstancePage, InstanceQuery, MessageToEnqueue, NewInstance, Store } from "./store.js";
+import type { CreateOutcome, EnqueueResult, InstancePage, InstanceQuery, MessageToEnqueue, NewInstance, TaskHubStore } from "./store.js";
 
 export interface ClientOptions {
-  store: Store;
+  store: TaskHubStore;
   clock?: Clock;
   ids?: IdGenerator;
 }

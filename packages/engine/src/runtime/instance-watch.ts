@@ -7,11 +7,11 @@ import type { Clock } from "./clock.js";
 import { EngineError, InstanceNotFoundError } from "../core/errors.js";
 import { type InstanceRecord, isTerminal } from "./instance.js";
 import type { InstanceChange, SubscribeOptions } from "./client.js";
-import type { Store } from "./store.js";
+import type { TaskHubStore } from "./store.js";
 
 /** Resolves with the instance once it is terminal; rejects on timeout, abort or when it is gone. */
 export async function waitForCompletion(
-  store: Store,
+  store: TaskHubStore,
   clock: Clock,
   instanceId: string,
   waitOptions: { timeoutMs?: number; signal?: AbortSignal },
@@ -88,7 +88,7 @@ export async function waitForCompletion(
  * ends after the terminal status once every event has been yielded.
  */
 export async function* subscribeToInstance(
-  store: Store,
+  store: TaskHubStore,
   clock: Clock,
   instanceId: string,
   options: SubscribeOptions,

@@ -2,8 +2,10 @@ import type { HistoryEvent, NewHistoryEvent, Tags } from "../core/history.js";
 import type { InstanceRecord, InstanceStatus, PendingWait } from "./instance.js";
 
 /**
- * The Store port: everything durable. The engine owns this interface and its
- * contract suite (`@weft/engine/testing`); every store runs that suite unchanged.
+ * The task hub's port: instances, history, inboxes, activity tasks, leases and change
+ * notifications — everything the engine (worker and client) reads and writes. The
+ * engine owns this interface and its contract suite (`@weft/engine/testing`); every
+ * store runs that suite unchanged.
  *
  * Invariants every implementation keeps:
  * - History is append-only per instance, `seq` strictly increasing by 1.
@@ -13,7 +15,7 @@ import type { InstanceRecord, InstanceStatus, PendingWait } from "./instance.js"
  * - Times passed in (`now`) come from the engine's Clock; the store never reads
  *   the wall clock for visibility or lease decisions, so fake clocks work.
  */
-export interface Store {
+export interface TaskHubStore {
   /** "sqlite" | "postgres" | "memory" … */
   readonly kind: string;
 
@@ -156,6 +158,16 @@ export interface Store {
    */
   subscribe(listener: (notification: StoreNotification) => void): () => void;
 
+  /** Releases connections and locks. Idempotent. */
+  close(): Promise<void>;
+}
+
+/**
+ * What the server keeps beside the task hub: workflow drafts and their published versions,
+ * and small durable facts (claim-once keys, values, the demo outbox). The engine never
+ * calls these; the SQL stores implement them in tables of their own (`server-tables.ts`).
+ */
+export interface WorkflowStore {
   // ---- workflow definitions (drafts and immutable published versions) -----------
 
   /** Creates or replaces a workflow's draft (any JSON); `name` and `trigger` are kept for listing. */
@@ -203,10 +215,10 @@ export interface Store {
 
   /** Newest first; `beforeId` pages back. Default limit 50, max 1000. */
   listOutbox(options?: { limit?: number; beforeId?: number; instanceId?: string }): Promise<OutboxEntry[]>;
-
-  /** Releases connections and locks. Idempotent. */
-  close(): Promise<void>;
 }
+
+/** A whole store, as a backend implements it and the server opens it: the task hub and the server's tables. */
+export interface Store extends TaskHubStore, WorkflowStore {}
 
 export interface WorkflowDraft {
   workflowId: string;

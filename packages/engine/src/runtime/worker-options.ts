@@ -6,13 +6,13 @@ import type { Clock, IdGenerator } from "./clock.js";
 import type { AnyOrchestrator } from "../core/context.js";
 import type { ActivityFunction, ActivityLogger, ActivityTaskInfo } from "./activity.js";
 import type { Limits, OrchestratorResolver } from "./orchestration-turn.js";
-import type { Store } from "./store.js";
+import type { TaskHubStore } from "./store.js";
 
 /** Activities one worker runs at once unless told otherwise (see WorkerOptions.activityConcurrency). */
 export const DEFAULT_ACTIVITY_CONCURRENCY = 100;
 
 export interface WorkerOptions {
-  store: Store;
+  store: TaskHubStore;
   /** Orchestrators by name. */
   orchestrators?: Record<string, AnyOrchestrator>;
   /** Consulted for names not in `orchestrators` (the definition interpreter resolves workflows here). */

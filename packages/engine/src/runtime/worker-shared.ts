@@ -5,7 +5,7 @@
  */
 import { type Clock, type IdGenerator, randomIdGenerator, systemClock } from "./clock.js";
 import { ReplayCache } from "./replay-cache.js";
-import type { Store } from "./store.js";
+import type { TaskHubStore } from "./store.js";
 import { Wakeup } from "./wakeup.js";
 import {
   DEFAULT_ACTIVITY_CONCURRENCY,
@@ -18,7 +18,7 @@ import {
 export class WorkerShared {
   readonly workerId: string;
   readonly options: WorkerOptions;
-  readonly store: Store;
+  readonly store: TaskHubStore;
   readonly clock: Clock;
   readonly ids: IdGenerator;
   readonly cache: ReplayCache;
