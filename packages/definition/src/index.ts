@@ -91,15 +91,7 @@ export { deriveNodeStates, NodeStateTracker } from "./node-states.js";
 export type { NodeItemState, NodeState, NodeStates, NodeStateOptions } from "./node-states.js";
 export { RESTART_FROM_TAG, RESTART_OF_TAG, RESTART_SEED_ACTIVITY } from "./interpreter.js";
 export type { RestartSeed } from "./interpreter.js";
-export {
-  restartTags,
-  subWorkflowTag,
-  taggedRestart,
-  taggedSubWorkflowVersion,
-  taggedVersion,
-  VERSION_TAG,
-  versionTag,
-} from "./instance-tags.js";
+export { restartTags, subWorkflowTag, taggedSubWorkflowVersion, taggedVersion, VERSION_TAG, versionTag } from "./instance-tags.js";
 export { captureRestartSeed, restartPoints } from "./restart.js";
 export type { RestartSeedOptions } from "./restart.js";
 export { redactSecrets, revealSecrets, secretPlaceholder, SECRET_NAME_PATTERN } from "./secrets.js";

@@ -39,13 +39,6 @@ export function restartTags(instanceId: string, nodeId: string): Record<string, 
   return { [RESTART_FROM_TAG]: nodeId, [RESTART_OF_TAG]: instanceId };
 }
 
-/** Where an instance was restarted from, if it was. */
-export function taggedRestart(tags: Tags): { instanceId: string; nodeId: string } | undefined {
-  const nodeId = tags[RESTART_FROM_TAG];
-  const instanceId = tags[RESTART_OF_TAG];
-  return nodeId !== undefined && instanceId !== undefined ? { instanceId, nodeId } : undefined;
-}
-
 function positiveInteger(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const value = Number(text);

@@ -153,7 +153,11 @@ export function instanceRestartRoutes({ deps, route }: RouteContext): void {
     summary: "The steps this instance can be restarted from, on a published version (default: its own)",
     params,
     query: restartPointsQuery,
-    responses: { 200: { description: "{version, nodeIds}" } },
+    responses: {
+      200: { description: "{version, nodeIds}" },
+      400: { description: "Not an instance of a drawn workflow" },
+      404: { description: "Unknown instance or version" },
+    },
     handler: async (c) => {
       const query = parseQuery(c, restartPointsQuery);
       return c.json(await deps.workflows.restartPoints(id(c), query.version));
@@ -170,6 +174,7 @@ export function instanceRestartRoutes({ deps, route }: RouteContext): void {
     body: restartFromBody,
     responses: {
       202: { description: "Started" },
+      400: { description: "Not an instance of a drawn workflow" },
       404: { description: "Unknown instance or version" },
       409: { description: "Not a restart point, or never reached" },
     },

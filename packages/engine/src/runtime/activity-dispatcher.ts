@@ -36,6 +36,8 @@ export class ActivityDispatcher {
   /** Instances that changed while their activities run here: checked (renewed) together, shortly. */
   readonly #changedInstances = new Set<string>();
   #checkScheduled = false;
+  /** `renew`, bound once: every activity's heartbeat calls it. */
+  readonly #renewItems = (items: ActivityWorkItem[]): Promise<void> => this.renew(items);
 
   constructor(shared: WorkerShared, complete: (result: ActivityResult) => Promise<void>) {
     this.#shared = shared;
@@ -139,7 +141,7 @@ export class ActivityDispatcher {
     const shared = this.#shared;
     const abort = new ActivityAbort();
     shared.metrics.activitiesStarted += 1;
-    const run = { item, abort, suspect, renew: (items: ActivityWorkItem[]) => this.renew(items), complete: this.#complete };
+    const run = { item, abort, suspect, renew: this.#renewItems, complete: this.#complete };
     const done = executeActivity(shared, run).finally(() => {
       // Was the activity dispatcher waiting for room? Otherwise it sleeps on: a finished
       // activity brings no new work of its own (its next steps are announced by their commits).
