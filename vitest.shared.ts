@@ -16,5 +16,6 @@ export const workspaceAliases = [
   { find: /^@weft\/definition$/, replacement: `${root}packages/definition/src/index.ts` },
   { find: /^@weft\/activities$/, replacement: `${root}packages/activities/src/index.ts` },
   { find: /^@weft\/sdk$/, replacement: `${root}packages/sdk/src/index.ts` },
+  { find: /^@weft\/protocol$/, replacement: `${root}packages/protocol/src/index.ts` },
   { find: /^@weft\/client$/, replacement: `${root}packages/client/src/index.ts` },
 ];

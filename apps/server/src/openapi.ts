@@ -1,7 +1,7 @@
 import type { Handler, Hono } from "hono";
 import type { BlankEnv } from "hono/types";
 import { z } from "zod";
-import { problemSchema } from "./api-schemas.js";
+import { problemSchema } from "@weft/protocol";
 
 export interface RouteDoc {
   method: "get" | "post" | "put" | "delete";

@@ -49,7 +49,8 @@ export interface RemoteWorkersOptions {
 const REGISTRY_KEY = "weft.remote-activities";
 const TOKEN_KEY = "weft.remote-task-token-key";
 /** Longest a poll is held; below the usual 30 s proxy and load-balancer idle timeouts. */
-export const MAX_POLL_WAIT_MS = 25_000;
+export { MAX_POLL_WAIT_MS } from "@weft/protocol";
+import { MAX_POLL_WAIT_MS } from "@weft/protocol";
 
 interface TokenPayload {
   id: string;

@@ -14,7 +14,7 @@ const CACHE_MS = 5000;
  * characters alone (they would match ordinary text everywhere); 8 keeps every
  * value a user can set well clear of that, and of words a result happens to hold.
  */
-export const MIN_SECRET_LENGTH = 8;
+import { MIN_SECRET_LENGTH } from "@weft/protocol";
 
 interface Loaded {
   at: number;

@@ -1,5 +1,6 @@
 import { taggedVersion } from "@weft/definition";
 import type { FailureDetails, HistoryEvent, InstanceRecord, PendingWait } from "@weft/engine";
+import type { Approval, InstanceDetail, InstanceSummary, PendingEvent, PendingTimer, PendingActivity } from "@weft/protocol";
 
 /**
  * A failure as the API shows it: without its stack trace. History keeps the stack (a
@@ -16,19 +17,7 @@ export function publicEvent(event: HistoryEvent): HistoryEvent {
   return event.error ? { ...event, error: publicFailure(event.error) } : event;
 }
 
-/** The HTTP API's instance summary (HTTP-API.md). */
-export interface InstanceSummaryView {
-  instanceId: string;
-  workflowId: string;
-  version: number | null;
-  status: InstanceRecord["status"];
-  customStatus: unknown;
-  createdAt: string;
-  updatedAt: string;
-  completedAt: string | null;
-}
-
-export function summaryView(instance: InstanceRecord): InstanceSummaryView {
+export function summaryView(instance: InstanceRecord): InstanceSummary {
   const version = taggedVersion(instance.tags);
   return {
     instanceId: instance.instanceId,
@@ -43,12 +32,12 @@ export function summaryView(instance: InstanceRecord): InstanceSummaryView {
 }
 
 export interface PendingView {
-  events: { name: string; nodeId: string | null; since: string; timeoutAt: string | null; approval: unknown }[];
-  timers: { nodeId: string | null; fireAt: string; taskId: number }[];
-  activities: { taskId: number; name: string; nodeId: string | null; attempt: number; startedAt: string }[];
+  events: PendingEvent[];
+  timers: PendingTimer[];
+  activities: PendingActivity[];
 }
 
-export function detailView(instance: InstanceRecord, history: readonly HistoryEvent[]) {
+export function detailView(instance: InstanceRecord, history: readonly HistoryEvent[]): InstanceDetail {
   return {
     ...summaryView(instance),
     input: instance.input ?? null,
@@ -96,7 +85,7 @@ export function pendingView(instance: InstanceRecord, history: readonly HistoryE
 }
 
 /** One pending approval, for the Approvals inbox. */
-export function approvalViews(instance: InstanceRecord) {
+export function approvalViews(instance: InstanceRecord): Approval[] {
   return instance.pendingWaits
     .filter((wait) => wait.tags?.approval)
     .map((wait) => {

@@ -10,6 +10,7 @@ export type {
   BatchStartItem,
   BatchStarted,
   BatchStartResult,
+  DraftInput,
   EventFilter,
   EventRaisedResult,
   EventsRaised,
@@ -39,6 +40,7 @@ export type {
   StartOptions,
   WorkflowDefinition,
   WorkflowDetail,
+  WorkflowDraft,
   WorkflowSummary,
   WorkflowVersionInfo,
 } from "./types.js";

@@ -1,5 +1,6 @@
 import type { EventSourceConstructor } from "./client.js";
 import { isTerminalStatus } from "./types.js";
+import type { InstancesStreamMessages, InstanceStreamMessages } from "@weft/protocol";
 import type { HistoryEvent, InstanceSummary } from "./types.js";
 
 export interface SubscribeInstanceOptions {
@@ -49,14 +50,14 @@ export function subscribeInstance(
     source.close();
   };
   source.addEventListener("history", (message) => {
-    const data = parse<HistoryEvent>(message as MessageEvent, options.onError);
+    const data = parse<InstanceStreamMessages["history"]>(message as MessageEvent, options.onError);
     if (!data) return;
     if (data.seq <= lastEventId) return; // already delivered (a resumed connection may repeat)
     lastEventId = data.seq;
     options.onHistory?.(data);
   });
   source.addEventListener("status", (message) => {
-    const data = parse<InstanceSummary>(message as MessageEvent, options.onError);
+    const data = parse<InstanceStreamMessages["status"]>(message as MessageEvent, options.onError);
     if (!data) return;
     options.onStatus?.(data);
     if (isTerminalStatus(data.status)) {
@@ -83,11 +84,11 @@ export function subscribeInstances(url: string, Source: EventSourceConstructor, 
   const source = new Source(url);
   let closed = false;
   source.addEventListener("instance", (message) => {
-    const data = parse<InstanceSummary>(message as MessageEvent, options.onError);
+    const data = parse<InstancesStreamMessages["instance"]>(message as MessageEvent, options.onError);
     if (data) options.onInstance(data);
   });
   source.addEventListener("purged", (message) => {
-    const data = parse<{ instanceId: string }>(message as MessageEvent, options.onError);
+    const data = parse<InstancesStreamMessages["purged"]>(message as MessageEvent, options.onError);
     if (data) options.onPurged?.(data.instanceId);
   });
   source.addEventListener("error", (event) => {
@@ -101,6 +102,7 @@ export function subscribeInstances(url: string, Source: EventSourceConstructor, 
   };
 }
 
+/** A message's data as the protocol describes it (the server is trusted; only non-JSON is caught). */
 function parse<T>(message: MessageEvent, onError: ((error: Error) => void) | undefined): T | undefined {
   try {
     return JSON.parse(String(message.data)) as T;

@@ -29,6 +29,7 @@ export {
   scheduleTriggerSchema,
   triggerSchema,
   workflowDefinitionSchema,
+  documentFieldsSchema,
   definitionJsonSchema,
 } from "./schema.js";
 export { parseDefinition } from "./parse-definition.js";

@@ -1,6 +1,6 @@
 import { InstanceNotFoundError, InstanceStateError, type InstanceRecord, type InstanceStatus } from "@weft/engine";
 import { z } from "zod";
-import { batchEventBody, batchRaisedSchema, batchStartBody, batchStartedSchema, MAX_BATCH_ITEMS, workflowIdParam } from "../api-schemas.js";
+import { batchEventBody, batchRaisedSchema, batchStartBody, batchStartedSchema, MAX_BATCH_ITEMS, workflowIdParam } from "@weft/protocol";
 import type { AppDeps, RouteContext } from "../deps.js";
 import { notFound } from "../problem.js";
 import { check, parseBody } from "../validation.js";

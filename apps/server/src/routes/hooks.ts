@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
+import { hookPath, startedSchema } from "@weft/protocol";
 import { z } from "zod";
 import type { RouteContext } from "../deps.js";
 import { HttpProblem, notFound } from "../problem.js";
@@ -8,8 +9,6 @@ import { startedResponse } from "./workflows.js";
 
 /** Signatures are accepted within this many seconds of their timestamp, and only once. */
 export const SIGNATURE_WINDOW_S = 300;
-
-const hookPath = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._~-]{0,127}$/, "must be a path segment such as new-purchase");
 
 export function hookRoutes({ deps, route }: RouteContext, guard: Pick<RequestGuard, "foreignPage">): void {
   route({
@@ -21,7 +20,7 @@ export function hookRoutes({ deps, route }: RouteContext, guard: Pick<RequestGua
     body: z.unknown(),
     auth: false,
     responses: {
-      202: { description: "Started" },
+      202: { description: "Started", schema: startedSchema },
       401: { description: "Missing, wrong or stale signature" },
       404: { description: "No workflow has this hook" },
       409: { description: "Signature already used" },

@@ -1,7 +1,18 @@
 import { taggedVersion } from "@weft/definition";
 import type { Context } from "hono";
+import {
+  acceptedSchema,
+  eventNameParam,
+  instanceIdParam,
+  reasonBody,
+  restartFromBody,
+  restartPointsQuery,
+  restartPointsSchema,
+  retryNowBody,
+  startedSchema,
+  type Accepted,
+} from "@weft/protocol";
 import { z } from "zod";
-import { instanceIdParam, reasonBody, versionParam } from "../api-schemas.js";
 import type { RouteContext } from "../deps.js";
 import { badRequest, conflict, notFound } from "../problem.js";
 import { check, parseBody, parseQuery, readJson } from "../validation.js";
@@ -11,7 +22,7 @@ import { startedResponse } from "./workflows.js";
 const id = (c: Context) => check(instanceIdParam, c.req.param("id"), "path.id");
 const params = { id: instanceIdParam };
 /** The answer to a request that queued a message for the instance. */
-const accepted = (c: Context) => c.json({ accepted: true }, 202);
+const accepted = (c: Context) => c.json({ accepted: true } satisfies Accepted, 202);
 
 /**
  * The routes that act on an instance: raise an event, terminate, suspend, resume,
@@ -26,16 +37,16 @@ export function instanceControlRoutes({ deps, route }: RouteContext): void {
     path: "/api/instances/:id/events/:name",
     tag: "Instances",
     summary: "Raise an event; the body is its payload",
-    params: { ...params, name: z.string().min(1).max(200) },
+    params: { ...params, name: eventNameParam },
     body: z.unknown(),
     responses: {
-      202: { description: "Queued" },
+      202: { description: "Queued", schema: acceptedSchema },
       404: { description: "Unknown instance" },
       409: { description: "The instance is finished" },
     },
     handler: async (c) => {
       const instanceId = id(c);
-      const name = check(z.string().min(1).max(200), c.req.param("name"), "path.name");
+      const name = check(eventNameParam, c.req.param("name"), "path.name");
       const payload = await readJson(c, { optional: true });
       deps.workflows.checkPayload(`The payload of event '${name}'`, payload);
       await client.raiseEvent(instanceId, name, payload ?? null);
@@ -59,7 +70,7 @@ export function instanceControlRoutes({ deps, route }: RouteContext): void {
       params,
       body: reasonBody,
       responses: {
-        202: { description: "Queued" },
+        202: { description: "Queued", schema: acceptedSchema },
         404: { description: "Unknown instance" },
         409: { description: "Not allowed in the instance's state" },
       },
@@ -98,7 +109,7 @@ export function instanceRestartRoutes({ deps, route }: RouteContext): void {
     tag: "Instances",
     summary: "A new instance with the same workflow version and input",
     params,
-    responses: { 202: { description: "Started" }, 404: { description: "Unknown instance" } },
+    responses: { 202: { description: "Started", schema: startedSchema }, 404: { description: "Unknown instance" } },
     handler: async (c) => {
       const instanceId = id(c);
       const previous = await client.get(instanceId);
@@ -112,7 +123,6 @@ export function instanceRestartRoutes({ deps, route }: RouteContext): void {
     },
   });
 
-  const retryNowBody = z.strictObject({ nodeId: z.string().min(1).optional(), index: z.number().int().min(0).optional() });
   route({
     method: "post",
     path: "/api/instances/:id/retry-now",
@@ -120,7 +130,7 @@ export function instanceRestartRoutes({ deps, route }: RouteContext): void {
     summary: "Retry now: fire the backoff timer of a step waiting between attempts (of every such step without nodeId)",
     params,
     body: retryNowBody,
-    responses: { 202: { description: "Fired" }, 409: { description: "Nothing is backing off" } },
+    responses: { 202: { description: "Fired", schema: acceptedSchema }, 409: { description: "Nothing is backing off" } },
     handler: async (c) => {
       const instanceId = id(c);
       const body = await parseBody(c, retryNowBody, { optional: true });
@@ -145,7 +155,6 @@ export function instanceRestartRoutes({ deps, route }: RouteContext): void {
     },
   });
 
-  const restartPointsQuery = z.strictObject({ version: versionParam.optional() });
   route({
     method: "get",
     path: "/api/instances/:id/restart-points",
@@ -154,7 +163,7 @@ export function instanceRestartRoutes({ deps, route }: RouteContext): void {
     params,
     query: restartPointsQuery,
     responses: {
-      200: { description: "{version, nodeIds}" },
+      200: { description: "The version and its restart points", schema: restartPointsSchema },
       400: { description: "Not an instance of a drawn workflow" },
       404: { description: "Unknown instance or version" },
     },
@@ -164,7 +173,6 @@ export function instanceRestartRoutes({ deps, route }: RouteContext): void {
     },
   });
 
-  const restartFromBody = z.strictObject({ nodeId: z.string().min(1), version: z.number().int().min(1).optional() });
   route({
     method: "post",
     path: "/api/instances/:id/restart-from",
@@ -173,7 +181,7 @@ export function instanceRestartRoutes({ deps, route }: RouteContext): void {
     params,
     body: restartFromBody,
     responses: {
-      202: { description: "Started" },
+      202: { description: "Started", schema: startedSchema },
       400: { description: "Not an instance of a drawn workflow" },
       404: { description: "Unknown instance or version" },
       409: { description: "Not a restart point, or never reached" },

@@ -1,13 +1,12 @@
 import type { Context } from "hono";
-import { z } from "zod";
 import {
-  historyEventSchema,
+  historyPageSchema,
   historyQuery,
   instanceDetailSchema,
   instanceIdParam,
   instanceListQuery,
-  instanceSummarySchema,
-} from "../api-schemas.js";
+  instancePageSchema,
+} from "@weft/protocol";
 import type { RouteContext } from "../deps.js";
 import { notFound } from "../problem.js";
 import { check, parseQuery } from "../validation.js";
@@ -25,7 +24,7 @@ export function instanceRoutes({ deps, route }: RouteContext): void {
     summary: "List instances, newest first",
     query: instanceListQuery,
     responses: {
-      200: { description: "A page", schema: z.object({ items: z.array(instanceSummarySchema), nextCursor: z.string().nullable() }) },
+      200: { description: "A page", schema: instancePageSchema },
     },
     handler: async (c) => {
       const query = parseQuery(c, instanceListQuery);
@@ -65,7 +64,7 @@ export function instanceRoutes({ deps, route }: RouteContext): void {
     summary: "History events after a sequence number",
     params,
     query: historyQuery,
-    responses: { 200: { description: "Events in seq order", schema: z.object({ events: z.array(historyEventSchema) }) } },
+    responses: { 200: { description: "Events in seq order", schema: historyPageSchema } },
     handler: async (c) => {
       const instanceId = id(c);
       const query = parseQuery(c, historyQuery);

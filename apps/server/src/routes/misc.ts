@@ -3,7 +3,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Hono } from "hono";
 import { z } from "zod";
-import { approvalSchema, outboxQuery } from "../api-schemas.js";
+import { activityInfoSchema, approvalSchema, healthSchema, outboxPageSchema, outboxQuery, type Health } from "@weft/protocol";
 import type { RouteContext } from "../deps.js";
 import { HttpProblem } from "../problem.js";
 import { parseQuery } from "../validation.js";
@@ -16,10 +16,11 @@ export function miscRoutes(app: Hono, { deps, table, route }: RouteContext): voi
     tag: "Service",
     summary: "Liveness: 200 once the store is migrated and the examples are published",
     auth: false,
-    responses: { 200: { description: "Ready" }, 503: { description: "Starting" } },
+    responses: { 200: { description: "Ready", schema: healthSchema }, 503: { description: "Starting" } },
     handler: (c) => {
       if (!deps.ready()) throw new HttpProblem(503, "Service unavailable", "Weft is starting: the store is being prepared.");
-      return c.json({ status: "ok", store: deps.store.kind, version: deps.version });
+      const health: Health = { status: "ok", store: deps.store.kind, version: deps.version };
+      return c.json(health);
     },
   });
 
@@ -28,7 +29,7 @@ export function miscRoutes(app: Hono, { deps, table, route }: RouteContext): voi
     path: "/api/activities",
     tag: "Service",
     summary: "The activity catalog with JSON Schemas",
-    responses: { 200: { description: "Activities" } },
+    responses: { 200: { description: "Activities", schema: z.array(activityInfoSchema) } },
     handler: (c) => c.json(deps.activities()),
   });
 
@@ -57,7 +58,7 @@ export function miscRoutes(app: Hono, { deps, table, route }: RouteContext): voi
     tag: "Service",
     summary: "Messages notify.send and the demo steps sent, newest first",
     query: outboxQuery,
-    responses: { 200: { description: "Messages" } },
+    responses: { 200: { description: "Messages", schema: outboxPageSchema } },
     handler: async (c) => {
       const query = parseQuery(c, outboxQuery);
       const items = await deps.store.listOutbox({

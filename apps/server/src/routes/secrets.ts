@@ -1,18 +1,6 @@
-import { z } from "zod";
+import { secretBody, secretName, secretNamesSchema } from "@weft/protocol";
 import type { RouteContext } from "../deps.js";
-import { MIN_SECRET_LENGTH } from "../secrets.js";
 import { check, parseBody } from "../validation.js";
-
-const secretName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/, "must be 1 to 100 letters, digits, '.', '_' or '-'");
-const secretBody = z.strictObject({
-  value: z
-    .string()
-    .min(
-      MIN_SECRET_LENGTH,
-      `must be at least ${MIN_SECRET_LENGTH} characters (shorter values cannot be told apart from ordinary text, so they could not be kept out of results and logs)`,
-    )
-    .max(65_536),
-});
 
 export function secretRoutes({ deps, route }: RouteContext): void {
   route({
@@ -20,7 +8,7 @@ export function secretRoutes({ deps, route }: RouteContext): void {
     path: "/api/secrets",
     tag: "Secrets",
     summary: "The names of the secrets (never their values)",
-    responses: { 200: { description: "Names" } },
+    responses: { 200: { description: "Names", schema: secretNamesSchema } },
     handler: async (c) => c.json({ names: await deps.secrets.names() }),
   });
 

@@ -1,6 +1,6 @@
 import { streamSSE } from "hono/streaming";
+import { instanceIdParam, instancesStreamMessages, instanceStreamMessages, streamMessagesSchema } from "@weft/protocol";
 import { z } from "zod";
-import { instanceIdParam } from "../api-schemas.js";
 import type { RouteContext } from "../deps.js";
 import { notFound } from "../problem.js";
 import { check } from "../validation.js";
@@ -21,7 +21,11 @@ export function streamRoutes({ deps, route }: RouteContext): void {
     params: { id: instanceIdParam },
     query: z.object({ access_token: z.string().optional() }),
     responses: {
-      200: { description: "event: history (id = seq) and event: status", contentType: "text/event-stream" },
+      200: {
+        description: "event: history (id = seq) and event: status",
+        contentType: "text/event-stream",
+        schema: streamMessagesSchema(instanceStreamMessages),
+      },
       404: { description: "Unknown instance" },
     },
     handler: async (c) => {
@@ -56,9 +60,15 @@ export function streamRoutes({ deps, route }: RouteContext): void {
     method: "get",
     path: "/api/stream",
     tag: "Streams",
-    summary: "SSE: every instance's status changes (event: instance, data = summary)",
+    summary: "SSE: every instance's status changes (event: instance, data = summary; event: purged when one is gone)",
     query: z.object({ access_token: z.string().optional() }),
-    responses: { 200: { description: "event: instance", contentType: "text/event-stream" } },
+    responses: {
+      200: {
+        description: "event: instance, and event: purged",
+        contentType: "text/event-stream",
+        schema: streamMessagesSchema(instancesStreamMessages),
+      },
+    },
     handler: (c) => {
       deps.metrics.streams.inc();
       return streamSSE(c, async (stream) => {

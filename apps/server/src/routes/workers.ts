@@ -1,81 +1,21 @@
+import {
+  acceptedSchema,
+  activityName,
+  completeBody,
+  failBody,
+  heartbeatBody,
+  leaseSchema,
+  MAX_POLL_WAIT_MS,
+  pollBody,
+  polledTasksSchema,
+  registerBody,
+  registeredSchema,
+  remoteActivitySchema,
+} from "@weft/protocol";
 import { z } from "zod";
 import type { RouteContext } from "../deps.js";
 import { notFound } from "../problem.js";
-import { MAX_POLL_WAIT_MS } from "../remote-workers.js";
 import { check, parseBody } from "../validation.js";
-
-const activityName = z
-  .string()
-  .regex(/^[A-Za-z][\w-]*(\.[A-Za-z][\w-]*)*$/, "must be dotted words such as 'text.reverse' (letters, digits, '_' and '-')")
-  .max(200);
-
-const jsonSchemaObject = z
-  .record(z.string(), z.unknown())
-  .describe("A JSON Schema (an object); the designer builds the input form from it.");
-
-const registerBody = z
-  .strictObject({
-    activities: z
-      .array(
-        z.strictObject({
-          name: activityName.describe("The name workflows call, e.g. text.reverse"),
-          title: z.string().max(200).optional().describe("Palette label; default the name"),
-          description: z.string().max(5000).optional(),
-          category: z.string().max(200).optional().describe('Palette group; default "Remote"'),
-          inputSchema: jsonSchemaObject,
-          outputSchema: jsonSchemaObject.optional(),
-        }),
-      )
-      .min(1)
-      .max(500),
-  })
-  .describe("Activity types this worker serves.");
-
-const pollBody = z
-  .strictObject({
-    workerId: z.string().min(1).max(200).describe("Names this worker in leases and logs"),
-    activities: z.array(activityName).min(1).max(500).describe("Registered names this worker serves"),
-    maxTasks: z.number().int().min(1).max(100).optional().describe("Default 1"),
-    waitMs: z
-      .number()
-      .int()
-      .min(0)
-      .max(MAX_POLL_WAIT_MS)
-      .optional()
-      .describe(`How long to hold the request when there is no task; default and max ${MAX_POLL_WAIT_MS}`),
-  })
-  .describe("Long-poll for tasks.");
-
-const taskToken = z.string().min(1).max(4096).describe("The taskToken from the poll answer, as is");
-
-const completeBody = z.strictObject({ taskToken, result: z.unknown().optional().describe("The activity's output (JSON)") });
-
-const failBody = z.strictObject({
-  taskToken,
-  error: z.strictObject({
-    name: z.string().max(200).optional().describe('Default "RemoteActivityError"'),
-    message: z.string().max(10_000),
-    nonRetryable: z.boolean().optional().describe("true stops the workflow's retries (invalid input, say)"),
-    details: z.unknown().optional(),
-    stack: z.string().max(50_000).optional(),
-  }),
-});
-
-const heartbeatBody = z.strictObject({ taskToken, details: z.unknown().optional().describe("Progress, logged at debug level") });
-
-const taskSchema = z.object({
-  taskToken: z.string(),
-  activity: z.string(),
-  input: z.unknown(),
-  attempt: z.number().int(),
-  instanceId: z.string(),
-  taskId: z.number().int(),
-  idempotencyKey: z.string().describe("Stable across redeliveries of this attempt: pass it to APIs that deduplicate"),
-  tags: z.record(z.string(), z.unknown()).nullable(),
-  timeoutMs: z.number().int().nullable(),
-  leaseMs: z.number().int().describe("Heartbeat well within this (every leaseMs/3, say)"),
-  leaseExpiresAt: z.string(),
-});
 
 const tokenProblems = {
   401: { description: "Not a token this server issued" },
@@ -101,7 +41,10 @@ export function workerRoutes({ deps, route }: RouteContext): void {
       "Registrations are kept in the store; re-registering replaces the schema. From then on the server's own worker never claims tasks of these names: " +
       "they wait in the queue for a remote worker, however long. A name the server runs itself (built-in or weft.config) is refused with 409.",
     body: registerBody,
-    responses: { 200: { description: "Registered" }, 409: { description: "A name is served in-process already" } },
+    responses: {
+      200: { description: "Registered", schema: registeredSchema },
+      409: { description: "A name is served in-process already" },
+    },
     handler: async (c) => {
       const body = await parseBody(c, registerBody);
       const records = await remote.register(body.activities);
@@ -115,7 +58,7 @@ export function workerRoutes({ deps, route }: RouteContext): void {
     path: "/api/workers/activities",
     tag: "Remote workers",
     summary: "The activity types remote workers registered, with when a worker last polled for each (this server process's view)",
-    responses: { 200: { description: "Registrations" } },
+    responses: { 200: { description: "Registrations", schema: z.array(remoteActivitySchema) } },
     handler: (c) => c.json(remote.list()),
   });
 
@@ -143,7 +86,7 @@ export function workerRoutes({ deps, route }: RouteContext): void {
       "Each task is leased to this worker for leaseMs: heartbeat within it, or the task goes back to the queue for another worker (at-least-once: make activities idempotent with idempotencyKey).",
     body: pollBody,
     responses: {
-      200: { description: "Tasks (possibly none)", schema: z.object({ tasks: z.array(taskSchema) }) },
+      200: { description: "Tasks (possibly none)", schema: polledTasksSchema },
       409: { description: "A name is not registered" },
     },
     handler: async (c) => {
@@ -165,7 +108,7 @@ export function workerRoutes({ deps, route }: RouteContext): void {
     tag: "Remote workers",
     summary: "Complete a task with its result",
     body: completeBody,
-    responses: { 200: { description: "Recorded" }, ...tokenProblems },
+    responses: { 200: { description: "Recorded", schema: acceptedSchema }, ...tokenProblems },
     handler: async (c) => {
       const body = await parseBody(c, completeBody);
       await remote.complete(body.taskToken, body.result);
@@ -179,7 +122,7 @@ export function workerRoutes({ deps, route }: RouteContext): void {
     tag: "Remote workers",
     summary: "Fail a task: retried by the workflow's retry policy, unless error.nonRetryable",
     body: failBody,
-    responses: { 200: { description: "Recorded" }, ...tokenProblems },
+    responses: { 200: { description: "Recorded", schema: acceptedSchema }, ...tokenProblems },
     handler: async (c) => {
       const body = await parseBody(c, failBody);
       await remote.fail(body.taskToken, body.error);
@@ -193,7 +136,7 @@ export function workerRoutes({ deps, route }: RouteContext): void {
     tag: "Remote workers",
     summary: "Extend a task's lease by leaseMs. A 409 means stop: the instance ended (terminated, say) or the lease was lost",
     body: heartbeatBody,
-    responses: { 200: { description: "Lease extended", schema: z.object({ leaseExpiresAt: z.string() }) }, ...tokenProblems },
+    responses: { 200: { description: "Lease extended", schema: leaseSchema }, ...tokenProblems },
     handler: async (c) => {
       const body = await parseBody(c, heartbeatBody);
       return c.json(await remote.heartbeat(body.taskToken, body.details));

@@ -1,5 +1,18 @@
 import type { Context } from "hono";
-import { startBody, startedSchema, versionParam, workflowIdParam, workflowSummarySchema } from "../api-schemas.js";
+import {
+  problemListSchema,
+  publishedDefinitionSchema,
+  publishedSchema,
+  savedDraftSchema,
+  startBody,
+  startedSchema,
+  versionParam,
+  workflowDetailSchema,
+  workflowDraftSchema,
+  workflowIdParam,
+  workflowSummarySchema,
+  type StartedInstance,
+} from "@weft/protocol";
 import type { RouteContext } from "../deps.js";
 import { conflict } from "../problem.js";
 import { check, parseBody, readJson } from "../validation.js";
@@ -46,7 +59,7 @@ export function workflowRoutes({ deps, route }: RouteContext): void {
     tag: "Workflows",
     summary: "Validate a definition",
     body: z.unknown(),
-    responses: { 200: { description: "Problems (empty when valid)" } },
+    responses: { 200: { description: "Problems (empty when valid)", schema: problemListSchema } },
     handler: async (c) => {
       const body = await readJson(c);
       if (typeof body === "object" && body !== null && !Array.isArray(body)) delete (body as Record<string, unknown>).version;
@@ -60,8 +73,8 @@ export function workflowRoutes({ deps, route }: RouteContext): void {
     tag: "Workflows",
     summary: "Save the draft",
     params: { id: workflowIdParam },
-    body: z.unknown(),
-    responses: { 200: { description: "Saved, with the problems publishing would report" } },
+    body: workflowDraftSchema,
+    responses: { 200: { description: "Saved, with the problems publishing would report", schema: savedDraftSchema } },
     handler: async (c) => {
       const workflowId = id(c.req.param("id"));
       if (deps.extensions.isCodeWorkflow(workflowId)) {
@@ -78,7 +91,7 @@ export function workflowRoutes({ deps, route }: RouteContext): void {
     tag: "Workflows",
     summary: "Draft and versions",
     params: { id: workflowIdParam },
-    responses: { 200: { description: "The workflow" } },
+    responses: { 200: { description: "The workflow", schema: workflowDetailSchema } },
     handler: async (c) => {
       const workflowId = id(c.req.param("id"));
       const code = deps.extensions.codeWorkflows().find((w) => w.id === workflowId);
@@ -106,7 +119,7 @@ export function workflowVersionRoutes({ deps, route }: RouteContext): void {
     tag: "Workflows",
     summary: "One published version",
     params: { id: workflowIdParam, v: versionParam },
-    responses: { 200: { description: "The definition with its version" } },
+    responses: { 200: { description: "The definition with its version", schema: publishedDefinitionSchema } },
     handler: async (c) => {
       const version = check(versionParam, c.req.param("v"), "path.v");
       return c.json(await workflows.getVersion(id(c.req.param("id")), version));
@@ -119,7 +132,7 @@ export function workflowVersionRoutes({ deps, route }: RouteContext): void {
     tag: "Workflows",
     summary: "Validate the draft and freeze it as the next version",
     params: { id: workflowIdParam },
-    responses: { 201: { description: "Published" }, 422: { description: "The draft has problems" } },
+    responses: { 201: { description: "Published", schema: publishedSchema }, 422: { description: "The draft has problems" } },
     handler: async (c) => {
       const workflowId = id(c.req.param("id"));
       const version = await workflows.publish(workflowId);
@@ -164,8 +177,9 @@ export function workflowVersionRoutes({ deps, route }: RouteContext): void {
   });
 }
 
-export function startedResponse(c: Context, started: { instanceId: string; workflowId: string; version: number | null }) {
+export function startedResponse(c: Context, started: Omit<StartedInstance, "links">) {
   const self = `/api/instances/${encodeURIComponent(started.instanceId)}`;
   c.header("Location", self);
-  return c.json({ ...started, links: { self, history: `${self}/history`, stream: `${self}/stream` } }, 202);
+  const body: StartedInstance = { ...started, links: { self, history: `${self}/history`, stream: `${self}/stream` } };
+  return c.json(body, 202);
 }

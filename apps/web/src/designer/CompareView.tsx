@@ -1,5 +1,5 @@
+import type { WorkflowDraft } from "@weft/client";
 import { useQuery } from "@tanstack/react-query";
-import type { WorkflowDefinition } from "@weft/definition";
 import { ReactFlowProvider } from "@xyflow/react";
 import { useMemo } from "react";
 import { Link } from "react-router";
@@ -108,12 +108,14 @@ export function CompareView({ workflowId, from, to }: { workflowId: string; from
 }
 
 /** One side of the comparison: the draft, or a published version. */
-function useSideDefinition(workflowId: string, side: string): { data: WorkflowDefinition | undefined; error: Error | null } {
+function useSideDefinition(workflowId: string, side: string): { data: WorkflowDraft | undefined; error: Error | null } {
   const client = useWeftClient();
   const isDraft = side === "draft";
   const detail = useQuery({ ...workflowQueries.detail(client, workflowId), enabled: isDraft });
   const version = useQuery({ ...workflowQueries.version(client, workflowId, Number(side)), enabled: !isDraft });
-  return isDraft ? { data: detail.data?.draft, error: detail.error } : { data: version.data, error: version.error };
+  return isDraft
+    ? { data: detail.data?.kind === "drawn" ? detail.data.draft : undefined, error: detail.error }
+    : { data: version.data, error: version.error };
 }
 
 type Diff = ReturnType<typeof diffDefinitions>;

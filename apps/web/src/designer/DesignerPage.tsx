@@ -30,13 +30,16 @@ export function DesignerPage() {
 function DraftLoader({ workflowId }: { workflowId: string }) {
   const client = useWeftClient();
   const detail = useQuery({ ...workflowQueries.detail(client, workflowId), staleTime: Infinity, meta: { silent: true } });
-  // One store per opened draft: later cache updates (autosave) must not reset the canvas.
   const isCode = detail.data?.kind === "code";
-  const store = useMemo(() => (detail.data && !isCode ? createDesignerStore(detail.data.draft) : undefined), [detail.data !== undefined]); // eslint-disable-line react-hooks/exhaustive-deps
+  const draft = detail.data?.kind === "drawn" ? detail.data.draft : undefined;
+  const loaded = detail.data !== undefined;
+  // One store per opened draft: later cache updates (autosave) must not reset the canvas.
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const store = useMemo(() => (draft ? createDesignerStore(draft) : undefined), [loaded]);
   const list = useQuery({ ...workflowQueries.list(client), enabled: isCode, meta: { silent: true } });
   if (detail.isError) return <LoadError workflowId={workflowId} message={detail.error.message} />;
   // A code-first orchestrator from weft.config: nothing to draw, a page that starts it.
-  if (detail.data && isCode)
+  if (detail.data?.kind === "code")
     return <CodeWorkflowPage detail={detail.data} loadedAt={list.data?.find((w) => w.id === workflowId)?.updatedAt} />;
   if (!store || !detail.data) return <p className="page muted">Loading the workflow…</p>;
   return <DesignerWorkspace store={store} workflowId={workflowId} detail={detail.data} />;

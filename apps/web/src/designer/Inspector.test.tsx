@@ -22,8 +22,17 @@ const activities: ActivityInfo[] = [
       properties: { to: { type: "string", description: "Who gets it." }, subject: { type: "string" }, body: { type: "string" } },
     },
     outputSchema: {},
+    source: "built-in",
   },
-  { name: "util.echo", title: "Echo", description: "Returns its input.", category: "Utilities", inputSchema: {}, outputSchema: {} },
+  {
+    name: "util.echo",
+    title: "Echo",
+    description: "Returns its input.",
+    category: "Utilities",
+    inputSchema: {},
+    outputSchema: {},
+    source: "built-in",
+  },
 ];
 
 function setup(select: { nodeId?: string; edgeId?: string } | null, definition: object = orderProcessing) {

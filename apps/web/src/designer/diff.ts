@@ -1,4 +1,4 @@
-import type { WorkflowDefinition } from "@weft/definition";
+import type { WorkflowDraft } from "@weft/client";
 
 export type ChangeStatus = "added" | "removed" | "changed";
 
@@ -19,15 +19,22 @@ export interface DefinitionDiff {
  * Compares two definitions by node and edge id. A node only moved is "changed" with
  * key "position" — shown, but kept apart from settings so it reads as a move.
  */
-export function diffDefinitions(before: WorkflowDefinition, after: WorkflowDefinition): DefinitionDiff {
-  const nodes = diffItems(before.nodes as unknown as Item[], after.nodes as unknown as Item[]);
-  const edges = diffItems(before.edges as unknown as Item[], after.edges as unknown as Item[]);
+export function diffDefinitions(before: WorkflowDraft, after: WorkflowDraft): DefinitionDiff {
+  const nodes = diffItems(items(before.nodes), items(after.nodes));
+  const edges = diffItems(items(before.edges), items(after.edges));
   const skip = new Set(["nodes", "edges", "version"]);
-  const document = changedKeys(before as unknown as Item, after as unknown as Item).filter((k) => !skip.has(k));
+  const document = changedKeys(before, after).filter((k) => !skip.has(k));
   return { nodes, edges, document };
 }
 
 type Item = Record<string, unknown> & { id: string };
+
+/** The nodes or edges of a draft that have an id (a half-finished draft may hold anything). */
+function items(list: readonly unknown[]): Item[] {
+  return list.filter(
+    (item): item is Item => typeof item === "object" && item !== null && typeof (item as { id?: unknown }).id === "string",
+  );
+}
 
 function diffItems(before: readonly Item[], after: readonly Item[]): Map<string, ItemDiff> {
   const result = new Map<string, ItemDiff>();

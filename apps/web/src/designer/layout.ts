@@ -19,6 +19,10 @@ const LAYOUT_OPTIONS = {
   "elk.edgeRouting": "ORTHOGONAL",
 };
 
+/** What the layout reads of a node and of an edge: the designer and the run pages pass their own. */
+export type LayoutNode = Pick<WeftNode, "id" | "parentId" | "measured">;
+export type LayoutEdge = Pick<WeftEdge, "id" | "source" | "target">;
+
 interface ElkNode {
   id: string;
   width?: number;
@@ -35,12 +39,12 @@ interface ElkNode {
  * out inside it (positions stay relative to the map); returns every node's new position.
  */
 export async function autoLayout(
-  nodes: readonly WeftNode[],
-  edges: readonly WeftEdge[],
+  nodes: readonly LayoutNode[],
+  edges: readonly LayoutEdge[],
   options: { aspectRatio?: number; mapPadding?: { top: number; side: number; bottom: number } } = {},
 ): Promise<Map<string, XYPosition>> {
   const mapPadding = options.mapPadding ?? MAP_PADDING;
-  const byParent = new Map<string | undefined, WeftNode[]>();
+  const byParent = new Map<string | undefined, LayoutNode[]>();
   for (const node of nodes) {
     const list = byParent.get(node.parentId) ?? [];
     list.push(node);
@@ -48,7 +52,7 @@ export async function autoLayout(
   }
   const parentOf = new Map(nodes.map((n) => [n.id, n.parentId]));
 
-  const build = (node: WeftNode): ElkNode => {
+  const build = (node: LayoutNode): ElkNode => {
     const children = byParent.get(node.id);
     if (!children?.length) {
       return { id: node.id, width: node.measured?.width ?? NODE_WIDTH, height: node.measured?.height ?? NODE_HEIGHT };

@@ -34,7 +34,9 @@ export function useAutosave(store: DesignerStore, workflowId: string, enabled: b
       try {
         const saved = await client.workflows.saveDraft(workflowId, definition);
         savedRevision.current = revision;
-        queryClient.setQueryData<WorkflowDetail>(queryKeys.workflow(workflowId), (old) => (old ? { ...old, draft: saved.draft } : old));
+        queryClient.setQueryData<WorkflowDetail>(queryKeys.workflow(workflowId), (old) =>
+          old?.kind === "drawn" ? { ...old, draft: saved.draft } : old,
+        );
         void queryClient.invalidateQueries({ queryKey: queryKeys.workflows, exact: true });
         setState(store.getState().revision === revision ? { status: "saved" } : { status: "pending" });
       } catch (error) {
@@ -89,7 +91,9 @@ export function useAutosave(store: DesignerStore, workflowId: string, enabled: b
         .saveDraft(workflowId, definition, { keepalive })
         .then((saved) => {
           if (revision > savedRevision.current) savedRevision.current = revision;
-          queryClient.setQueryData<WorkflowDetail>(queryKeys.workflow(workflowId), (old) => (old ? { ...old, draft: saved.draft } : old));
+          queryClient.setQueryData<WorkflowDetail>(queryKeys.workflow(workflowId), (old) =>
+            old?.kind === "drawn" ? { ...old, draft: saved.draft } : old,
+          );
           setState(store.getState().revision === revision ? { status: "saved" } : { status: "pending" });
         })
         .catch(() => undefined);

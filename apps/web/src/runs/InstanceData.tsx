@@ -1,4 +1,4 @@
-import type { InstanceDetail } from "@weft/client";
+import type { FailureDetails, InstanceDetail } from "@weft/client";
 
 function Json({ value, label }: { value: unknown; label: string }) {
   if (value === null || value === undefined) return <p className="muted">—</p>;
@@ -9,21 +9,15 @@ function Json({ value, label }: { value: unknown; label: string }) {
   );
 }
 
-/** The run's error: name and message, then any other fields, and the stack folded away. */
-function ErrorDetail({ error }: { error: { name: string; message: string; stack?: string } & Record<string, unknown> }) {
-  const { name, message, stack, ...rest } = error;
+/** The run's error: name and message, then any other fields (the API keeps stack traces in the server's logs). */
+function ErrorDetail({ error }: { error: FailureDetails }) {
+  const { name, message, ...rest } = error;
   return (
     <div className="error-detail" aria-label="Error">
       <p>
         <strong>{name}</strong>: {message}
       </p>
       {Object.keys(rest).length ? <pre className="json">{JSON.stringify(rest, null, 2)}</pre> : null}
-      {typeof stack === "string" && stack ? (
-        <details>
-          <summary>Stack trace</summary>
-          <pre className="json error-stack">{stack}</pre>
-        </details>
-      ) : null}
     </div>
   );
 }

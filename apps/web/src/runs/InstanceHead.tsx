@@ -12,7 +12,7 @@ function useChildren(history: readonly HistoryEvent[]) {
       history
         .filter((e) => e.type === "SubOrchestrationCreated")
         .map((e) => ({
-          id: String((e as HistoryEvent & { instanceId?: string }).instanceId ?? ""),
+          id: e.instanceId ?? "",
           name: e.name ?? "",
           nodeId: e.tags?.nodeId,
         }))

@@ -1,4 +1,4 @@
-import type { NodeState, NodeStates, WorkflowDefinition } from "@weft/definition";
+import type { NodeState, NodeStates, WorkflowDefinition, WorkflowNode } from "@weft/definition";
 import {
   Background,
   BaseEdge,
@@ -20,7 +20,6 @@ import {
 } from "@xyflow/react";
 import { createContext, memo, useCallback, useContext, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { autoLayout } from "../designer/layout";
-import type { WeftEdge, WeftNode } from "../designer/mapping";
 import { freeLane, lanePath } from "../designer/WeftEdgeView";
 import { glyphOf, kindOf, titleOf } from "../nodes/registry";
 import { RUN_MAP_PADDING, RUN_NODE_HEIGHT, RUN_NODE_WIDTH } from "./run-geometry";
@@ -195,20 +194,22 @@ function useReadableDefinition(
     if (!needsWrap || !size || wrapped?.of === definition) return;
     let cancelled = false;
     const runNodes = toRunNodes(definition, {});
-    const asWeft = runNodes.map((n) => ({
+    const layoutNodes = runNodes.map((n) => ({
       id: n.id,
       ...(n.parentId ? { parentId: n.parentId } : {}),
       measured: { width: RUN_NODE_WIDTH, height: RUN_NODE_HEIGHT },
-    })) as unknown as WeftNode[];
-    const edges = definition.edges.map((e) => ({ id: e.id, source: e.source, target: e.target })) as unknown as WeftEdge[];
-    autoLayout(asWeft, edges, { aspectRatio: (size.width - 2 * PAD) / (size.height - 2 * PAD), mapPadding: RUN_MAP_PADDING })
+    }));
+    autoLayout(layoutNodes, definition.edges, {
+      aspectRatio: (size.width - 2 * PAD) / (size.height - 2 * PAD),
+      mapPadding: RUN_MAP_PADDING,
+    })
       .then((positions) => {
         if (cancelled) return;
         const nodes = definition.nodes.map((n) => {
           const p = positions.get(n.id);
           return p ? { ...n, position: p } : n;
         });
-        setWrapped({ of: definition, definition: { ...definition, nodes } as WorkflowDefinition });
+        setWrapped({ of: definition, definition: { ...definition, nodes } });
       })
       .catch(() => {
         if (!cancelled) setWrapped({ of: definition, definition });
@@ -301,8 +302,8 @@ function FollowFocus({
   return null;
 }
 
-function subtitleOf(node: Record<string, unknown>): string {
-  const type = String(node.type);
+function subtitleOf(node: WorkflowNode): string {
+  const type = node.type;
   const kind = kindOf(type);
   // An unknown type keeps its own name rather than the activity kind's fallback.
   return kind.type === type && kind.runSubtitle ? kind.runSubtitle(node) : titleOf(type);
@@ -310,35 +311,34 @@ function subtitleOf(node: Record<string, unknown>): string {
 
 /** React Flow nodes for a definition: map groups sized around their body, parents first. */
 export function toRunNodes(definition: WorkflowDefinition, states: NodeStates): RunNode[] {
-  const raw = definition.nodes as unknown as Record<string, unknown>[];
-  const children = new Map<string, Record<string, unknown>[]>();
-  for (const node of raw) {
-    if (typeof node.parentId === "string") children.set(node.parentId, [...(children.get(node.parentId) ?? []), node]);
+  const children = new Map<string, WorkflowNode[]>();
+  for (const node of definition.nodes) {
+    if (node.parentId !== undefined) children.set(node.parentId, [...(children.get(node.parentId) ?? []), node]);
   }
-  const size = (node: Record<string, unknown>): { width: number; height: number } => {
-    const body = children.get(String(node.id));
+  const size = (node: WorkflowNode): { width: number; height: number } => {
+    const body = children.get(node.id);
     if (node.type !== "map" || !body?.length) return { width: RUN_NODE_WIDTH, height: RUN_NODE_HEIGHT };
     let width = RUN_NODE_WIDTH;
     let height = RUN_NODE_HEIGHT;
     for (const child of body) {
-      const p = (child.position ?? { x: 0, y: 0 }) as { x: number; y: number };
+      const p = child.position;
       const s = size(child);
       width = Math.max(width, p.x + s.width + RUN_MAP_PADDING.side);
       height = Math.max(height, p.y + s.height + RUN_MAP_PADDING.bottom);
     }
     return { width, height };
   };
-  const nodes = raw.map((node): RunNode => {
-    const id = String(node.id);
+  const nodes = definition.nodes.map((node): RunNode => {
+    const id = node.id;
     const { width, height } = size(node);
-    const retry = node.retry as { maxAttempts?: number } | undefined;
+    const retry = node.type === "activity" || node.type === "subWorkflow" ? node.retry : undefined;
     const flowNode: RunNode = {
       id,
       type: "run",
-      position: (node.position ?? { x: 0, y: 0 }) as { x: number; y: number },
+      position: node.position,
       data: {
-        type: String(node.type),
-        label: typeof node.label === "string" && node.label ? node.label : titleOf(String(node.type)),
+        type: node.type,
+        label: node.label || titleOf(node.type),
         subtitle: subtitleOf(node),
         ...(states[id] ? { state: states[id] } : {}),
         ...(retry?.maxAttempts ? { maxAttempts: retry.maxAttempts } : {}),
@@ -347,7 +347,7 @@ export function toRunNodes(definition: WorkflowDefinition, states: NodeStates): 
       draggable: false,
       connectable: false,
     };
-    if (typeof node.parentId === "string") {
+    if (node.parentId !== undefined) {
       flowNode.parentId = node.parentId;
       flowNode.extent = "parent";
     }
@@ -360,16 +360,17 @@ export function toRunNodes(definition: WorkflowDefinition, states: NodeStates): 
 /** Edges coloured by what happened: taken, active (animated), not taken. */
 export function toRunEdges(definition: WorkflowDefinition, states: NodeStates, terminal: boolean): Edge[] {
   return definition.edges.map((edge) => {
-    const e = edge as unknown as Record<string, unknown>;
     const source = states[edge.source];
     const target = states[edge.target];
     const sourceDone = source?.status === "succeeded" || source?.status === "failed";
     const targetStarted = Boolean(target && target.status !== "idle" && target.status !== "skipped");
     const active = !terminal && Boolean(target && ACTIVE_NODE_STATUSES.has(target.status)) && (sourceDone || source?.status === "waiting");
     const choiceTaken =
-      source?.takenEdge !== undefined ? source.takenEdge === edge.id || (source.takenEdge === "default" && e.default === true) : undefined;
+      source?.takenEdge !== undefined
+        ? source.takenEdge === edge.id || (source.takenEdge === "default" && edge.default === true)
+        : undefined;
     const taken = choiceTaken ?? (sourceDone && targetStarted);
-    const kind = typeof e.kind === "string" ? e.kind : "next";
+    const kind = edge.kind ?? "next";
     const className = [
       "redge",
       `redge-${kind}`,
@@ -382,7 +383,7 @@ export function toRunEdges(definition: WorkflowDefinition, states: NodeStates, t
       target: edge.target,
       animated: active,
       className,
-      ...(typeof e.label === "string" ? { label: e.label, labelBgPadding: [4, 2] as [number, number], labelBgBorderRadius: 4 } : {}),
+      ...(edge.label !== undefined ? { label: edge.label, labelBgPadding: [4, 2] as [number, number], labelBgBorderRadius: 4 } : {}),
       markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16 },
       data: { active, taken },
       focusable: false,

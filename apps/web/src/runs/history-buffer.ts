@@ -1,10 +1,10 @@
 import type { HistoryEvent } from "@weft/client";
 
 /** Appends the events after the last seq already held (a resumed stream may repeat some). */
-export function mergeHistory(old: readonly HistoryEvent[], fresh: readonly HistoryEvent[]): HistoryEvent[] {
-  const last = old.length ? (old[old.length - 1] as HistoryEvent).seq : 0;
+export function mergeHistory(old: HistoryEvent[], fresh: readonly HistoryEvent[]): HistoryEvent[] {
+  const last = lastSeq(old);
   const added = fresh.filter((e) => e.seq > last).sort((a, b) => a.seq - b.seq);
-  if (added.length === 0) return old as HistoryEvent[];
+  if (added.length === 0) return old; // the same array: nothing re-renders
   const out = old.slice();
   let seq = last;
   for (const e of added) {
@@ -18,7 +18,7 @@ export function mergeHistory(old: readonly HistoryEvent[], fresh: readonly Histo
 
 /** The seq of the last event held, 0 for none. */
 export function lastSeq(history: readonly HistoryEvent[] | undefined): number {
-  return history?.length ? (history[history.length - 1] as HistoryEvent).seq : 0;
+  return history?.at(-1)?.seq ?? 0;
 }
 
 export interface HistoryBuffer {

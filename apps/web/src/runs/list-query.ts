@@ -115,7 +115,8 @@ export function applySummary(data: PagedRuns | undefined, summary: InstanceSumma
   if (found) return { ...data, pages };
   if (!matches || pages.length === 0) return data;
   const [first, ...rest] = pages;
-  return { ...data, pages: [{ ...(first as InstancePage), items: [summary, ...(first as InstancePage).items] }, ...rest] };
+  if (!first) return data;
+  return { ...data, pages: [{ ...first, items: [summary, ...first.items] }, ...rest] };
 }
 
 /** Removes a purged instance from the loaded pages. */

@@ -6,7 +6,12 @@ import { buildTimeline } from "./timeline-model";
 const T0 = Date.parse("2026-01-01T00:00:00.000Z");
 const at = (ms: number) => new Date(T0 + ms).toISOString();
 let seq = 0;
-const ev = (ms: number, type: string, extra: Partial<HistoryEvent> = {}): HistoryEvent => ({ seq: ++seq, type, at: at(ms), ...extra });
+const ev = (ms: number, type: HistoryEvent["type"], extra: Partial<HistoryEvent> = {}): HistoryEvent => ({
+  seq: ++seq,
+  type,
+  at: at(ms),
+  ...extra,
+});
 
 describe("buildTimeline", () => {
   it("draws a bar per attempt with the backoff gap between them as its own bar", () => {

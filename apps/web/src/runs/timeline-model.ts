@@ -163,7 +163,7 @@ function taskStarted(index: RowIndex, open: OpenBars, event: HistoryEvent, at: n
   const nodeId = typeof tags.nodeId === "string" ? tags.nodeId : undefined;
   const key = index.rowFor(nodeId ?? `task:${event.name ?? "?"}`, typeof tags.index === "number" ? tags.index : undefined);
   const sub = event.type === "SubOrchestrationCreated";
-  const child = (event as { instanceId?: unknown }).instanceId;
+  const child = event.instanceId;
   const bar = index.push(key, {
     kind: sub ? "sub" : "attempt",
     status: "running",

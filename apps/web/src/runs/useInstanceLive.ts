@@ -17,7 +17,7 @@ function useInstanceHistory(instanceId: string): { history: HistoryEvent[]; conn
   const history = useQuery({
     queryKey: historyKey,
     queryFn: () => queryClient.getQueryData<HistoryEvent[]>(historyKey) ?? [],
-    initialData: [] as HistoryEvent[],
+    initialData: (): HistoryEvent[] => [],
     staleTime: Infinity,
   }).data;
   const [connection, setConnection] = useState<ConnectionState>("connecting");

@@ -40,8 +40,13 @@ export function useNodeStates(
     if (!entry || entry.plan !== plan) {
       if (entry) entry.alive = false;
       const started = history.find((e) => e.type === "ExecutionStarted");
-      const tags = (started?.tags ?? {}) as Record<string, string>;
-      entry = { plan, tracker: new NodeStateTracker(plan, { tags, instanceId }), running: false, latest: history, alive: true };
+      entry = {
+        plan,
+        tracker: new NodeStateTracker(plan, { tags: instanceTags(started?.tags), instanceId }),
+        running: false,
+        latest: history,
+        alive: true,
+      };
       tracker.current = entry;
     }
     const live = entry;
@@ -51,7 +56,7 @@ export function useNodeStates(
     const step = async (): Promise<void> => {
       while (live.alive && live.applied !== live.latest) {
         const events = live.latest;
-        await live.tracker.apply(events as unknown as Parameters<NodeStateTracker["apply"]>[0]);
+        await live.tracker.apply(events);
         live.applied = events;
         if (!live.alive) return;
         setStates(live.tracker.states());
@@ -76,4 +81,11 @@ export function useNodeStates(
     [],
   );
   return { states, trackerError };
+}
+
+/** An instance's tags, as ExecutionStarted carries them: text values only (the version, pinned sub-workflow versions). */
+function instanceTags(tags: HistoryEvent["tags"]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(tags ?? {})) if (typeof value === "string") out[key] = value;
+  return out;
 }

@@ -51,7 +51,7 @@ describe("code-first orchestrators", () => {
     render(
       <Providers client={client} path="/workflows/order-code">
         <CodeWorkflowPage
-          detail={{ id: "order-code", name: "Order (code)", kind: "code", draft: null as never, latestVersion: null, versions: [] }}
+          detail={{ id: "order-code", name: "Order (code)", kind: "code", draft: null, latestVersion: null, versions: [] }}
         />
       </Providers>,
     );
@@ -69,7 +69,7 @@ describe("code-first orchestrators", () => {
     const { client, calls } = fakeClient(() => [202, {}]);
     render(
       <Providers client={client}>
-        <CodeWorkflowPage detail={{ id: "order-code", kind: "code", draft: null as never, latestVersion: null, versions: [] }} />
+        <CodeWorkflowPage detail={{ id: "order-code", kind: "code", name: "order-code", draft: null, latestVersion: null, versions: [] }} />
       </Providers>,
     );
     const input = screen.getByLabelText("Input (JSON)");
@@ -87,7 +87,7 @@ describe("code-first orchestrators", () => {
     const { client } = fakeClient(() => problem(422, "Invalid input", "input does not match the input schema"));
     render(
       <Providers client={client}>
-        <CodeWorkflowPage detail={{ id: "order-code", kind: "code", draft: null as never, latestVersion: null, versions: [] }} />
+        <CodeWorkflowPage detail={{ id: "order-code", kind: "code", name: "order-code", draft: null, latestVersion: null, versions: [] }} />
       </Providers>,
     );
     await userEvent.click(screen.getByRole("button", { name: "Start" }));

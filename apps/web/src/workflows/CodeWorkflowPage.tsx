@@ -13,13 +13,15 @@ export function CodeBadge() {
   );
 }
 
+type CodeWorkflowDetail = Extract<WorkflowDetail, { kind: "code" }>;
+
 /**
  * `/workflows/:id` for a code-first orchestrator from weft.config: there is nothing to draw
  * or publish, so the page says what it is and starts it with a JSON input.
  */
-export function CodeWorkflowPage({ detail, loadedAt }: { detail: WorkflowDetail; loadedAt?: string | undefined }) {
+export function CodeWorkflowPage({ detail, loadedAt }: { detail: CodeWorkflowDetail; loadedAt?: string | undefined }) {
   const run = useStartRun({ workflowId: detail.id });
-  const name = detail.name ?? detail.id;
+  const name = detail.name;
   return (
     <div className="page code-workflow">
       <div className="page-head">
