@@ -10,6 +10,9 @@ const root = fileURLToPath(new URL(".", import.meta.url));
 export const workspaceAliases = [
   { find: /^@weft\/engine\/store-kit$/, replacement: `${root}packages/engine/src/store-kit/index.ts` },
   { find: /^@weft\/engine\/testing$/, replacement: `${root}packages/engine/src/testing/index.ts` },
+  { find: /^@weft\/workflow-store\/testing$/, replacement: `${root}packages/workflow-store/src/testing/index.ts` },
+  { find: /^@weft\/workflow-store$/, replacement: `${root}packages/workflow-store/src/index.ts` },
+  { find: /^@weft\/store-sql-kit$/, replacement: `${root}packages/store-sql-kit/src/index.ts` },
   { find: /^@weft\/engine$/, replacement: `${root}packages/engine/src/index.ts` },
   { find: /^@weft\/store-sqlite$/, replacement: `${root}packages/store-sqlite/src/index.ts` },
   { find: /^@weft\/store-postgres$/, replacement: `${root}packages/store-postgres/src/index.ts` },

@@ -32,3 +32,15 @@ test("an imported JSON round-trips through export unchanged", async ({ page }, t
   expect(JSON.parse(exportedText)).toEqual(definition);
   expect(exportedText).toBe(text);
 });
+
+test("a file that is not a workflow is refused with what is wrong, and nothing is imported", async ({ page }, testInfo) => {
+  const file = testInfo.outputPath("not-a-workflow.json");
+  await import("node:fs").then((fs) => fs.writeFileSync(file, JSON.stringify({ id: "no-name", nodes: [], edges: [] })));
+  await page.goto("/");
+  await page.getByLabel("Import a workflow JSON file").setInputFiles(file);
+  const toast = page.locator(".toast", { hasText: "not-a-workflow.json is not a workflow" });
+  await expect(toast).toBeVisible();
+  await expect(toast).toContainText("name:");
+  await expect(page).toHaveURL(/\/$/);
+  await page.screenshot({ path: testInfo.outputPath("import-refused.png") });
+});

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import pg from "pg";
-import type { Store } from "@weft/engine";
+import type { TaskHubStore } from "@weft/engine";
 import { createSqliteStore } from "@weft/store-sqlite";
 import { createPostgresStore } from "@weft/store-postgres";
 
@@ -23,7 +23,7 @@ export function workerProcesses(variant: Variant): number {
 }
 
 export interface OpenedStore {
-  store: Store;
+  store: TaskHubStore;
   /** Counts instances in a terminal status, straight from the database (no engine code). */
   countTerminal(): Promise<number>;
   /** Counts instances with this status, straight from the database. */
@@ -162,7 +162,7 @@ export const quiet = { onError: (error: unknown, where: string) => process.stder
  * is a Proxy and a performance.now() per call: keep it out of the timed runs.
  */
 export const storeTrace: Record<string, number> = {};
-export function traced(store: Store): Store {
+export function traced(store: TaskHubStore): TaskHubStore {
   if (process.env.BENCH_TRACE !== "1") return store;
   const add = (key: string, by: number) => (storeTrace[key] = (storeTrace[key] ?? 0) + by);
   const itemsOf = (method: string, args: unknown[], result: unknown): number | undefined => {

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createClient, createWorker, type EngineClient, type Store, type Worker } from "@weft/engine";
+import { createClient, createWorker, type EngineClient, type TaskHubStore, type Worker } from "@weft/engine";
 import { createFakeClock, type FakeClock } from "@weft/engine/testing";
 import { createSqliteStore } from "@weft/store-sqlite";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -10,7 +10,7 @@ import { APPROVAL_EVENT, APPROVAL_TIMEOUT_MS, createOrderActivities, type Order,
 const order: Order = { id: "o-1001", customer: "Ada", email: "ada@example.com", items: [{ sku: "video-course", quantity: 1 }] };
 
 let dir: string;
-let store: Store;
+let store: TaskHubStore;
 let clock: FakeClock;
 let worker: Worker;
 let client: EngineClient;

@@ -1,4 +1,5 @@
-import type { EngineClient, Store } from "@weft/engine";
+import type { EngineClient } from "@weft/engine";
+import type { Store } from "@weft/workflow-store";
 import type { Logger } from "pino";
 import type { ServerConfig } from "./config.js";
 import type { Extensions } from "./extensions.js";

@@ -1,13 +1,6 @@
 import { type ActivityDefinition, type ActivityDescription, describeActivities, toActivityFunctions } from "@weft/activities";
-import type {
-  ActivityFunction,
-  ActivityLogger,
-  ActivityTaskInfo,
-  InstanceRecord,
-  Orchestrator,
-  OrchestratorResolver,
-  Store,
-} from "@weft/engine";
+import type { ActivityFunction, ActivityLogger, ActivityTaskInfo, InstanceRecord, Orchestrator, OrchestratorResolver } from "@weft/engine";
+import type { Store } from "@weft/workflow-store";
 import type { Logger } from "pino";
 import type { ActivityIsolation } from "./isolation.js";
 import { assertNoClashWithBuiltIns, type ProjectConfig, uniqueActivities } from "./project-config.js";

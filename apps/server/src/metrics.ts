@@ -1,4 +1,5 @@
-import type { Store, WorkerMetrics } from "@weft/engine";
+import type { Store } from "@weft/workflow-store";
+import type { WorkerMetrics } from "@weft/engine";
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
 
 export interface Metrics {

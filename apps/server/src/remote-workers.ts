@@ -1,6 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import type { ActivityDescription } from "@weft/activities";
-import { type ActivityWorkItem, type FailureDetails, isTerminal, type Store, toIso } from "@weft/engine";
+import { type ActivityWorkItem, type FailureDetails, isTerminal, toIso } from "@weft/engine";
+import { type Store } from "@weft/workflow-store";
 import type { Logger } from "pino";
 import { conflict, HttpProblem } from "./problem.js";
 

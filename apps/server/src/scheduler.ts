@@ -1,4 +1,4 @@
-import type { Store } from "@weft/engine";
+import type { Store } from "@weft/workflow-store";
 import { Cron } from "croner";
 import type { Logger } from "pino";
 import type { WorkflowService } from "./workflows.js";

@@ -1,5 +1,6 @@
 import { redactSecrets, revealSecrets, SECRET_NAME_PATTERN } from "@weft/definition";
-import type { ActivityContext, ActivityFunction, ActivityLogger, Store } from "@weft/engine";
+import type { ActivityContext, ActivityFunction, ActivityLogger } from "@weft/engine";
+import type { Store } from "@weft/workflow-store";
 import type { Logger } from "./logger.js";
 import { badRequest, HttpProblem, notFound } from "./problem.js";
 import { isEncrypted, type SecretCipher, SecretKeyError } from "./secret-crypto.js";

@@ -26,9 +26,8 @@ import {
   type InstanceRecord,
   jsonBytes,
   type OrchestratorResolver,
-  type Store,
-  type WorkflowRecord,
 } from "@weft/engine";
+import { type Store, type WorkflowRecord } from "@weft/workflow-store";
 import { InputChecks, inputLabel } from "./input-checks.js";
 import { timeOrderedId } from "./instance-ids.js";
 import { badRequest, conflict, HttpProblem, notFound, unprocessable } from "./problem.js";

@@ -1,4 +1,4 @@
-import type { NewOutboxEntry } from "@weft/engine";
+import type { NewOutboxEntry } from "@weft/workflow-store";
 import { describe, expect, it } from "vitest";
 import { createStoreOutbox } from "./outbox.js";
 import { builtIns, testContext } from "./test-helpers.js";

@@ -1,4 +1,4 @@
-import type { NewOutboxEntry, Store } from "@weft/engine";
+import type { NewOutboxEntry, Store } from "@weft/workflow-store";
 
 /** Where notify.send and the order demo's emails go (the UI lists it). */
 export interface ActivityOutbox {

@@ -1,4 +1,5 @@
-import type { ActivityContext, ActivityFunction, NewOutboxEntry } from "@weft/engine";
+import type { ActivityContext, ActivityFunction } from "@weft/engine";
+import type { NewOutboxEntry } from "@weft/workflow-store";
 import { createBuiltInActivities } from "./catalog.js";
 import type { BuiltInOptions } from "./catalog.js";
 import { toActivityFunctions } from "./define-activity.js";

@@ -56,18 +56,10 @@ export type {
   NewInstance,
   NewMessage,
   OrchestrationWorkItem,
-  Store,
   TaskHubStore,
-  WorkflowStore,
   StoreNotification,
   TurnCommit,
   TurnOutcome,
-  NewOutboxEntry,
-  OutboxEntry,
-  WorkflowDraft,
-  WorkflowRecord,
-  WorkflowSummary,
-  WorkflowVersion,
 } from "./runtime/store.js";
 export { consoleActivityLogger } from "./runtime/activity.js";
 export type { ActivityContext, ActivityFunction, ActivityLogger, ActivityTaskInfo } from "./runtime/activity.js";

@@ -2,6 +2,7 @@ import type { ActivityResult, ActivityWorkItem, ActivityClaimRequest } from "@we
 import type { PlannedWrite } from "./connection.js";
 import { atMs, nowMs, toActivityWorkItem, type ActivityRow } from "./rows.js";
 import { messageColumns } from "./writes.js";
+import { parseTaskId } from "@weft/store-sql-kit";
 
 /**
  * claimActivities: one statement. The inner SELECTs lock up to `limit`
@@ -154,9 +155,4 @@ export function planCompleteActivities(s: string, results: readonly ActivityResu
       return results.map((_, index) => accepted.has(index));
     },
   };
-}
-
-/** Activity ids are the row ids, as decimal strings. */
-function parseTaskId(id: string): number | undefined {
-  return /^[1-9][0-9]{0,15}$/.test(id) ? Number(id) : undefined;
 }

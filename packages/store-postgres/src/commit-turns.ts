@@ -2,6 +2,7 @@ import type { TurnCommit, TurnOutcome } from "@weft/engine";
 import type { SegmentRow } from "./commit-results.js";
 import { planSegment } from "./commit-segment.js";
 import type { PlannedWrite } from "./connection.js";
+import { parseTaskId } from "@weft/store-sql-kit";
 
 /**
  * commitTurns: the fence and every accepted turn of a batch in one statement of
@@ -75,9 +76,4 @@ function segment(turns: readonly TurnCommit[]): number[][] {
 function rejectedUnasked(turn: TurnCommit): boolean {
   if (turn.local === undefined) return turn.leaseToken === undefined;
   return turn.local.completes.some((task) => parseTaskId(task.id) === undefined);
-}
-
-/** Activity ids are the row ids, as decimal strings. */
-function parseTaskId(id: string): number | undefined {
-  return /^[1-9][0-9]{0,15}$/.test(id) ? Number(id) : undefined;
 }

@@ -9,12 +9,13 @@ import {
   type HistoryEvent,
   type OrchestrationContext,
   type OrchestrationWorkItem,
-  type Store,
   type StoreNotification,
   type TurnCommit,
   type TurnOutcome,
 } from "@weft/engine";
+import { type Store } from "@weft/workflow-store";
 import { describeStoreContract } from "@weft/engine/testing";
+import { describeWorkflowStoreContract } from "@weft/workflow-store/testing";
 import { planClaimActivities } from "./activities.js";
 import { createPostgresStore, SCHEMA_VERSION, type PostgresStore, type PostgresStoreOptions } from "./index.js";
 import { Database, type Statement } from "./connection.js";
@@ -91,11 +92,13 @@ function definePostgresTests(): void {
     await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
   };
 
-  describeStoreContract("postgres", async () => {
+  const freshStore = async () => {
     const schema = freshSchema();
     const store = await createPostgresStore({ connectionString: DATABASE_URL, schema, applicationName: appName() });
     return { store, cleanup: () => dropSchema(schema) };
-  });
+  };
+  describeStoreContract("postgres", freshStore);
+  describeWorkflowStoreContract("postgres", freshStore);
 
   /** A fresh schema for this test, dropped when it finishes (after its stores are closed). */
   function testSchema(): string {

@@ -1,4 +1,5 @@
-import { toIso, type InstanceRecord, type OutboxEntry, type WorkflowRecord, type WorkflowVersion } from "@weft/engine";
+import { toIso, type InstanceRecord } from "@weft/engine";
+import { type OutboxEntry, type WorkflowRecord, type WorkflowVersion } from "@weft/workflow-store";
 import {
   fromJson,
   toInstanceRecord as toRecord,
@@ -7,15 +8,15 @@ import {
   type InstanceRow as SharedInstanceRow,
   type OutboxRow as SharedOutboxRow,
   type WorkflowVersionRow as SharedWorkflowVersionRow,
-} from "@weft/engine/store-kit";
+} from "@weft/store-sql-kit";
 
-export { fromJson, historyEventJson, toActivityWorkItem, toHistoryEvent, toInboxMessage, toJson } from "@weft/engine/store-kit";
-export type { ActivityRow, HistoryRow, InboxRow } from "@weft/engine/store-kit";
+export { fromJson, historyEventJson, toActivityWorkItem, toHistoryEvent, toInboxMessage, toJson } from "@weft/store-sql-kit";
+export type { ActivityRow, HistoryRow, InboxRow } from "@weft/store-sql-kit";
 
 /**
  * Rows as node-postgres returns them (BIGINT parsed to number by the store's type
  * parsers). The mapping to the port's types is shared with the other SQL stores
- * (`@weft/engine/store-kit`); PostgreSQL keeps times as epoch milliseconds.
+ * (`@weft/store-sql-kit`); PostgreSQL keeps times as epoch milliseconds.
  */
 
 export type InstanceRow = SharedInstanceRow<number>;

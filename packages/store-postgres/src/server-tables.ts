@@ -1,13 +1,13 @@
+import { WorkflowNotFoundError } from "@weft/engine";
 import {
-  WorkflowNotFoundError,
   type NewOutboxEntry,
   type OutboxEntry,
   type WorkflowDraft,
   type WorkflowRecord,
   type WorkflowSummary,
   type WorkflowVersion,
-} from "@weft/engine";
-import { lastVersionKey } from "@weft/engine/store-kit";
+} from "@weft/workflow-store";
+import { lastVersionKey } from "@weft/workflow-store";
 import { prepared, type Queryable } from "./connection.js";
 import {
   atMs,

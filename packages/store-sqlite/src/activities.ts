@@ -4,6 +4,7 @@ import { toActivityWorkItem, type ActivityRow } from "./rows.js";
 import type { Statements } from "./statements.js";
 import type { StoreContext } from "./store-context.js";
 import { insertMessage, newLeaseToken } from "./writes.js";
+import { parseTaskId } from "@weft/store-sql-kit";
 
 /**
  * claimActivities, renewActivityLeases and completeActivities: their transactions,
@@ -81,9 +82,4 @@ export function taskHeld(s: Statements, id: string, leaseToken: string, now: num
   if (rowId === undefined) return false;
   const lease = s.activityLease.get(rowId) as { lease_token: string | null; lease_expires_at: number | null } | undefined;
   return lease !== undefined && lease.lease_token === leaseToken && (lease.lease_expires_at ?? 0) > now;
-}
-
-/** Activity ids are the row ids, as decimal strings. */
-function parseTaskId(id: string): number | undefined {
-  return /^[1-9][0-9]{0,15}$/.test(id) ? Number(id) : undefined;
 }

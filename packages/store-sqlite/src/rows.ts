@@ -6,15 +6,16 @@ import {
   type InstanceRow as SharedInstanceRow,
   type OutboxRow as SharedOutboxRow,
   type WorkflowVersionRow as SharedWorkflowVersionRow,
-} from "@weft/engine/store-kit";
-import type { InstanceRecord, OutboxEntry, WorkflowRecord, WorkflowVersion } from "@weft/engine";
+} from "@weft/store-sql-kit";
+import type { InstanceRecord } from "@weft/engine";
+import type { OutboxEntry, WorkflowRecord, WorkflowVersion } from "@weft/workflow-store";
 
-export { fromJson, historyEventJson, toActivityWorkItem, toHistoryEvent, toInboxMessage, toJson } from "@weft/engine/store-kit";
-export type { ActivityRow, HistoryRow, InboxRow } from "@weft/engine/store-kit";
+export { fromJson, historyEventJson, toActivityWorkItem, toHistoryEvent, toInboxMessage, toJson } from "@weft/store-sql-kit";
+export type { ActivityRow, HistoryRow, InboxRow } from "@weft/store-sql-kit";
 
 /**
  * Rows as better-sqlite3 returns them. The mapping to the port's types is shared
- * with the other SQL stores (`@weft/engine/store-kit`); SQLite keeps times as ISO text.
+ * with the other SQL stores (`@weft/store-sql-kit`); SQLite keeps times as ISO text.
  */
 
 export interface InstanceRow extends SharedInstanceRow<string> {

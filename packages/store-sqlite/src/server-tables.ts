@@ -1,14 +1,13 @@
 import type Database from "better-sqlite3";
+import { WorkflowNotFoundError, toIso } from "@weft/engine";
 import {
-  WorkflowNotFoundError,
-  toIso,
   type NewOutboxEntry,
   type OutboxEntry,
   type WorkflowDraft,
   type WorkflowRecord,
   type WorkflowSummary,
   type WorkflowVersion,
-} from "@weft/engine";
+} from "@weft/workflow-store";
 import {
   toJson,
   toOutboxEntry,
@@ -18,7 +17,7 @@ import {
   type WorkflowRow,
   type WorkflowVersionRow,
 } from "./rows.js";
-import { lastVersionKey } from "@weft/engine/store-kit";
+import { lastVersionKey } from "@weft/workflow-store";
 import { prepareServerStatements, type ServerStatements } from "./server-statements.js";
 
 const DEFAULT_OUTBOX_LIMIT = 50;

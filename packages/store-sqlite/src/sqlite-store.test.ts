@@ -7,8 +7,10 @@ import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import Database from "better-sqlite3";
 import { describe, expect, it, onTestFinished } from "vitest";
-import { toIso, type HistoryEvent, type Store, type TurnCommit } from "@weft/engine";
+import { toIso, type HistoryEvent, type TurnCommit } from "@weft/engine";
+import { type Store } from "@weft/workflow-store";
 import { describeStoreContract } from "@weft/engine/testing";
+import { describeWorkflowStoreContract } from "@weft/workflow-store/testing";
 import { createSqliteStore, SCHEMA_VERSION, type SqliteStore, type SqliteStoreOptions } from "./index.js";
 import { MIGRATIONS } from "./schema.js";
 import { claimableTasksSql } from "./statements.js";
@@ -24,6 +26,12 @@ describeStoreContract("sqlite (file)", async () => {
 });
 
 describeStoreContract("sqlite (:memory:)", async () => ({ store: await createSqliteStore({ path: ":memory:" }) }));
+
+describeWorkflowStoreContract("sqlite (file)", async () => {
+  const dir = await tempDir();
+  const store = await createSqliteStore({ path: join(dir, "weft.db") });
+  return { store, cleanup: () => rm(dir, { recursive: true, force: true }) };
+});
 
 // Without the owner lock, orchestration leases are rows of the instances table (with it, in memory).
 describeStoreContract("sqlite (file, without the owner lock)", async () => {

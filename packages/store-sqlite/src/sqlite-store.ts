@@ -19,18 +19,20 @@ import {
   type MessageToEnqueue,
   type NewInstance,
   type NewMessage,
-  type NewOutboxEntry,
   type OrchestrationWorkItem,
-  type OutboxEntry,
-  type Store,
   type StoreNotification,
   type TurnCommit,
   type TurnOutcome,
+} from "@weft/engine";
+import {
+  type NewOutboxEntry,
+  type OutboxEntry,
+  type Store,
   type WorkflowDraft,
   type WorkflowRecord,
   type WorkflowSummary,
   type WorkflowVersion,
-} from "@weft/engine";
+} from "@weft/workflow-store";
 import { Activities } from "./activities.js";
 import { InstanceWrites } from "./instance-writes.js";
 import { InstanceLister } from "./list-query.js";

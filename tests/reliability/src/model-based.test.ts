@@ -1,4 +1,11 @@
-import { createWorker, type HistoryEvent, type InstanceRecord, type OrchestrationContext, type Store, type Worker } from "@weft/engine";
+import {
+  createWorker,
+  type HistoryEvent,
+  type InstanceRecord,
+  type OrchestrationContext,
+  type TaskHubStore,
+  type Worker,
+} from "@weft/engine";
 import { createClient, type EngineClient } from "@weft/engine";
 import { createFakeClock, createMemoryStore, type FakeClock } from "@weft/engine/testing";
 import fc from "fast-check";
@@ -69,7 +76,7 @@ function progress(m: Model): void {
 }
 
 interface Real {
-  store: Store;
+  store: TaskHubStore;
   clock: FakeClock;
   client: EngineClient;
   worker: Worker;
@@ -239,12 +246,12 @@ function newWorker(r: Pick<Real, "store" | "clock">): Worker {
 }
 
 /** Wraps a store so that, when asked, every activity result is delivered twice. */
-function withDuplicateResults(store: Store, flag: { on: boolean; duplicates: number }): Store {
+function withDuplicateResults(store: TaskHubStore, flag: { on: boolean; duplicates: number }): TaskHubStore {
   return new Proxy(store, {
     get(target, key, receiver) {
       const value = Reflect.get(target, key, receiver);
       if (key === "completeActivities") {
-        return async (results: Parameters<Store["completeActivities"]>[0], now: number) => {
+        return async (results: Parameters<TaskHubStore["completeActivities"]>[0], now: number) => {
           const first = await target.completeActivities(results, now);
           if (flag.on) {
             const again = await target.completeActivities(results, now);

@@ -1,5 +1,6 @@
-import { createClient, type Store } from "@weft/engine";
-import { createMemoryStore } from "@weft/engine/testing";
+import { createClient } from "@weft/engine";
+import { type Store } from "@weft/workflow-store";
+import { createMemoryServerStore } from "@weft/workflow-store/testing";
 import { describe, expect, it } from "vitest";
 import { WorkflowService } from "../workflows.js";
 
@@ -23,7 +24,7 @@ function definition(id: string, kib: number) {
 
 /** The store, counting the version reads that compiling a plan needs. */
 function countingStore(): { store: Store; reads: string[] } {
-  const store = createMemoryStore();
+  const store = createMemoryServerStore();
   const reads: string[] = [];
   const read = store.getWorkflowVersion.bind(store);
   store.getWorkflowVersion = (id, version) => {

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { ActivityProcessDiedError, type ActivityContext } from "@weft/engine";
-import { createMemoryStore } from "@weft/engine/testing";
+import { createMemoryServerStore } from "@weft/workflow-store/testing";
 import { describe, expect, it } from "vitest";
 import { createLogger } from "../logger.js";
 import { parseSecretKey, SecretCipher } from "../secret-crypto.js";
@@ -11,7 +11,7 @@ const VALUE = 'Wr4p_Key 5"x/Y+é2';
 
 async function secretStore(): Promise<SecretStore> {
   const cipher = new SecretCipher(parseSecretKey(randomBytes(32).toString("base64"), "test key"), [], "");
-  const secrets = new SecretStore(createMemoryStore(), cipher);
+  const secrets = new SecretStore(createMemoryServerStore(), cipher);
   await secrets.set("k", VALUE);
   return secrets;
 }

@@ -1,4 +1,4 @@
-import type { WorkflowDefinition } from "@weft/definition";
+import type { WorkflowDraft } from "@weft/client";
 import { Dialog } from "../ui/Dialog";
 import { uniqueId } from "./NewWorkflowDialog";
 
@@ -9,10 +9,10 @@ export function ImportConflictDialog({
   takenIds,
   importDraft,
 }: {
-  conflict: WorkflowDefinition | undefined;
-  setConflict(conflict: WorkflowDefinition | undefined): void;
+  conflict: WorkflowDraft | undefined;
+  setConflict(conflict: WorkflowDraft | undefined): void;
   takenIds: ReadonlySet<string>;
-  importDraft: { mutate(definition: WorkflowDefinition): void };
+  importDraft: { mutate(definition: WorkflowDraft): void };
 }) {
   return (
     <Dialog

@@ -1,5 +1,6 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import type { WorkflowDefinition } from "@weft/definition";
+import type { WorkflowDraft } from "@weft/client";
+import { documentFieldsSchema } from "@weft/definition";
 import { useState } from "react";
 import { useNavigate } from "react-router";
 import { queryKeys } from "../api/queries";
@@ -15,9 +16,9 @@ export function useImportWorkflow(takenIds: ReadonlySet<string>) {
   const toast = useToast();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
-  const [conflict, setConflict] = useState<WorkflowDefinition | undefined>(undefined);
+  const [conflict, setConflict] = useState<WorkflowDraft | undefined>(undefined);
   const importDraft = useMutation({
-    mutationFn: (definition: WorkflowDefinition) => client.workflows.saveDraft(definition.id, definition),
+    mutationFn: (definition: WorkflowDraft) => client.workflows.saveDraft(definition.id, definition),
     onSuccess: async (saved) => {
       await queryClient.invalidateQueries({ queryKey: queryKeys.workflows });
       toast.show({ tone: "success", title: `Imported ${saved.draft.name}` });
@@ -33,15 +34,20 @@ export function useImportWorkflow(takenIds: ReadonlySet<string>) {
       toast.error(error, `${file.name} is not JSON`);
       return;
     }
-    const definition = parsed as WorkflowDefinition;
-    if (typeof parsed !== "object" || parsed === null || typeof definition.id !== "string" || !Array.isArray(definition.nodes)) {
+    // The document must hold together (the server checks the same); its nodes may be half done.
+    const checked = documentFieldsSchema.safeParse(parsed);
+    if (!checked.success) {
+      const issue = checked.error.issues[0];
+      const where = issue?.path.length ? `${issue.path.join(".")}: ` : "";
       toast.show({
         tone: "error",
         title: `${file.name} is not a workflow`,
-        description: "A workflow definition has an id, a name, nodes and edges.",
+        description: `A workflow definition has an id, a name, nodes and edges. ${where}${issue?.message ?? ""}`.trim(),
       });
       return;
     }
+    // The file as written, not zod's copy: key order and unknown fields round-trip through export.
+    const definition = parsed as WorkflowDraft; // checked just above
     if (takenIds.has(definition.id)) setConflict(definition);
     else importDraft.mutate(definition);
   };

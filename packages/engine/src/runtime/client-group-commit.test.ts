@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { createMemoryStore } from "../testing/memory-store.js";
 import { createClient } from "./client.js";
-import type { Store } from "./store.js";
+import type { TaskHubStore } from "./store.js";
 
 /** A memory store that counts the write transactions the client asks for. */
 function countingStore() {
   const store = createMemoryStore();
   const calls = { createInstance: 0, createInstances: [] as number[], enqueueMessage: 0, enqueueMessages: [] as number[] };
-  const counters: Partial<Store> = {
+  const counters: Partial<TaskHubStore> = {
     createInstance: (...args) => (calls.createInstance++, store.createInstance(...args)),
     createInstances: (...args) => (calls.createInstances.push(args[0].length), store.createInstances(...args)),
     enqueueMessage: (...args) => (calls.enqueueMessage++, store.enqueueMessage(...args)),
@@ -16,10 +16,10 @@ function countingStore() {
   // The memory store's methods use private fields, so the others are bound to it.
   const counted = new Proxy(store, {
     get: (target, key) => {
-      const value: unknown = counters[key as keyof Store] ?? Reflect.get(target, key);
+      const value: unknown = counters[key as keyof TaskHubStore] ?? Reflect.get(target, key);
       return typeof value === "function" && !(key in counters) ? value.bind(target) : value;
     },
-  }) as Store;
+  }) as TaskHubStore;
   return { store: counted, calls };
 }
 

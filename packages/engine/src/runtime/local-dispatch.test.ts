@@ -5,7 +5,7 @@ import { createFakeClock } from "../testing/fake-clock.js";
 import { createMemoryStore } from "../testing/memory-store.js";
 import { createTestHub, type TestHub } from "../testing/test-hub.js";
 import { createClient } from "./client.js";
-import type { Store } from "./store.js";
+import type { TaskHubStore } from "./store.js";
 import { createWorker } from "./worker.js";
 
 let hub: TestHub | undefined;
@@ -17,7 +17,7 @@ afterEach(async () => {
 });
 
 /** Counts the store calls a run makes. */
-function counting(store: Store): { store: Store; calls: Map<string, number> } {
+function counting(store: TaskHubStore): { store: TaskHubStore; calls: Map<string, number> } {
   const calls = new Map<string, number>();
   const proxy = new Proxy(store, {
     get(target, key, receiver) {

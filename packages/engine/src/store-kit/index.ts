@@ -1,14 +1,2 @@
-export {
-  fromJson,
-  historyEventJson,
-  toActivityWorkItem,
-  toHistoryEvent,
-  toInboxMessage,
-  toInstanceRecord,
-  toJson,
-  toOutboxEntry,
-  toWorkflowVersion,
-} from "./rows.js";
-export type { ActivityRow, HistoryRow, InboxRow, InstanceRow, OutboxRow, TimeColumn, ToIso, WorkflowVersionRow } from "./rows.js";
-export { lastVersionKey } from "./keys.js";
+/** What every store shares of the engine's semantics: how a turn changes an instance's status. The SQL row mapping is `@weft/store-sql-kit`. */
 export { instanceChanged, statusAfterTurn } from "./turn-status.js";

@@ -16,12 +16,11 @@ import type {
   NewInstance,
   NewMessage,
   OrchestrationWorkItem,
-  Store,
+  TaskHubStore,
   StoreNotification,
   TurnCommit,
   TurnOutcome,
 } from "../runtime/store.js";
-import { MemoryServerTables } from "./memory-server-tables.js";
 import { clone, iso } from "./memory-values.js";
 
 interface Lease {
@@ -36,12 +35,12 @@ interface StoredActivity extends Omit<ActivityWorkItem, "leaseToken" | "leaseExp
 }
 
 /**
- * The reference Store: everything in memory, the port's semantics written as
- * plainly as possible (the server's tables in memory-server-tables.ts). The engine's own tests run on it; it runs the contract
- * suite like every other store. Values are cloned through JSON on the way in
- * and out, as a database would.
+ * The reference task hub: everything in memory, the port's semantics written as
+ * plainly as possible. The engine's own tests run on it; it runs the contract suite
+ * like every other store. Values are cloned through JSON on the way in and out, as a
+ * database would. (The server's tables in memory: `@weft/workflow-store/testing`.)
  */
-export class MemoryStore extends MemoryServerTables implements Store {
+export class MemoryStore implements TaskHubStore {
   readonly kind = "memory";
   #instances = new Map<string, InstanceRecord>();
   #history = new Map<string, HistoryEvent[]>();

@@ -7,11 +7,11 @@ import { describeInstances } from "./store-contract/instances.js";
 import { describeLocalDispatch } from "./store-contract/local-dispatch.js";
 import { describeMisc } from "./store-contract/misc.js";
 import { describeOrchestrations } from "./store-contract/orchestrations.js";
-import { describeServerFacts } from "./store-contract/server-facts.js";
-import { describeWorkflows } from "./store-contract/workflows.js";
 
 /**
- * The Store contract suite: every store runs these behaviours unchanged.
+ * The task hub's contract suite: every store runs these behaviours unchanged (the
+ * server's tables have their own, `describeWorkflowStoreContract` in
+ * `@weft/workflow-store/testing`).
  *
  * `factory` is called once per test and must return an empty store (or one no
  * other test writes to: a fresh file, database or schema). The suite closes the
@@ -28,7 +28,7 @@ import { describeWorkflows } from "./store-contract/workflows.js";
  */
 export function describeStoreContract(storeName: string, factory: StoreFactory): void {
   const ctx = createContractContext(factory);
-  describe(`Store contract: ${storeName}`, () => {
+  describe(`Task hub contract: ${storeName}`, () => {
     describeInstances(ctx);
     describeGroupWrites(ctx);
     describeOrchestrations(ctx);
@@ -36,8 +36,6 @@ export function describeStoreContract(storeName: string, factory: StoreFactory):
     describeActivities(ctx);
     describeLocalDispatch(ctx);
     describeMisc(ctx);
-    describeWorkflows(ctx);
-    describeServerFacts(ctx);
   });
 }
 

@@ -2,20 +2,20 @@ import type { Clock } from "../runtime/clock.js";
 import type { HistoryEvent } from "../core/history.js";
 import { createClient, type EngineClient } from "../runtime/client.js";
 import type { InstanceRecord } from "../runtime/instance.js";
-import type { Store } from "../runtime/store.js";
+import type { TaskHubStore } from "../runtime/store.js";
 import { createWorker, type Worker, type WorkerOptions } from "../runtime/worker.js";
 import { createFakeClock, type FakeClock } from "./fake-clock.js";
 import { createMemoryStore } from "./memory-store.js";
 
 export interface TestHubOptions extends Omit<WorkerOptions, "store" | "clock"> {
   /** Default: a fresh memory store. */
-  store?: Store;
+  store?: TaskHubStore;
   /** Default: a fake clock; pass systemClock for real time. */
   clock?: Clock;
 }
 
 export interface TestHub {
-  store: Store;
+  store: TaskHubStore;
   client: EngineClient;
   worker: Worker;
   clock: Clock;

@@ -7,20 +7,24 @@ import type {
   NewInstance,
   NewMessage,
   OrchestrationWorkItem,
-  Store,
+  TaskHubStore,
   TurnCommit,
   TurnOutcome,
 } from "../../runtime/store.js";
 
-/** What each section of the contract suite gets: a way to open a fresh store for the current test. */
-export interface ContractContext {
+/** What each section of a contract suite gets: a way to open a fresh store for the current test. */
+export interface ContractContext<S extends Closeable = TaskHubStore> {
   /** Opens a store from the factory; it is closed (and cleaned up) when the test finishes. */
-  open(): Promise<Store>;
+  open(): Promise<S>;
 }
 
-export type StoreFactory = () => Promise<{ store: Store; cleanup?: () => Promise<void> }>;
+interface Closeable {
+  close(): Promise<void>;
+}
 
-export function createContractContext(factory: StoreFactory): ContractContext {
+export type StoreFactory<S extends Closeable = TaskHubStore> = () => Promise<{ store: S; cleanup?: () => Promise<void> }>;
+
+export function createContractContext<S extends Closeable = TaskHubStore>(factory: StoreFactory<S>): ContractContext<S> {
   return {
     async open() {
       const { store, cleanup } = await factory();
@@ -75,14 +79,14 @@ export function newInstance(overrides: Partial<NewInstance> = {}): NewInstance {
 }
 
 /** Creates an instance and returns what it was created with. */
-export async function start(store: Store, overrides: Partial<NewInstance> = {}, now = T0): Promise<NewInstance> {
+export async function start(store: TaskHubStore, overrides: Partial<NewInstance> = {}, now = T0): Promise<NewInstance> {
   const init = newInstance(overrides);
   await store.createInstance(init, now);
   return init;
 }
 
 export function claimAll(
-  store: Store,
+  store: TaskHubStore,
   now: number,
   options: { limit?: number; leaseMs?: number; maxMessages?: number; owner?: string } = {},
 ): Promise<OrchestrationWorkItem[]> {
@@ -99,7 +103,7 @@ export function claimAll(
  * Claims and returns the work item of one instance; fails the test if it was not
  * claimed. The port claims whatever has work, so the other claims are released.
  */
-export async function claimOne(store: Store, instanceId: string, now = T0, leaseMs = LEASE_MS): Promise<OrchestrationWorkItem> {
+export async function claimOne(store: TaskHubStore, instanceId: string, now = T0, leaseMs = LEASE_MS): Promise<OrchestrationWorkItem> {
   const items = await claimAll(store, now, { leaseMs });
   const item = items.find((candidate) => candidate.instance.instanceId === instanceId);
   for (const other of items) {
@@ -185,14 +189,14 @@ export function committed(outcomes: readonly TurnOutcome[]): boolean[] {
   return outcomes.map((outcome) => outcome.committed);
 }
 
-export async function commitOne(store: Store, turn: TurnCommit, now = T0): Promise<boolean> {
+export async function commitOne(store: TaskHubStore, turn: TurnCommit, now = T0): Promise<boolean> {
   const [outcome] = await store.commitTurns([turn], now);
   return outcome?.committed === true;
 }
 
 /** Creates an instance, runs its first turn (now running) and returns its id. */
 export async function startRunning(
-  store: Store,
+  store: TaskHubStore,
   overrides: Partial<NewInstance> = {},
   patch: Partial<TurnCommit> = {},
   now = T0,
@@ -216,7 +220,7 @@ export function activityTask(instance: NewInstance, overrides: Partial<NewActivi
 }
 
 /** Starts a running instance whose first turn scheduled these activity tasks. */
-export async function scheduleActivities(store: Store, tasks: readonly Partial<NewActivityTask>[], now = T0): Promise<NewInstance> {
+export async function scheduleActivities(store: TaskHubStore, tasks: readonly Partial<NewActivityTask>[], now = T0): Promise<NewInstance> {
   const init = newInstance();
   await store.createInstance(init, now);
   const item = await claimOne(store, init.instanceId, now);
@@ -226,7 +230,7 @@ export async function scheduleActivities(store: Store, tasks: readonly Partial<N
 }
 
 export function claimTasks(
-  store: Store,
+  store: TaskHubStore,
   now: number,
   options: { limit?: number; leaseMs?: number; names?: readonly string[]; owner?: string; suspects?: number } = {},
 ): Promise<ActivityWorkItem[]> {

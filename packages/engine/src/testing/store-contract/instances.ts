@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { toIso } from "../../core/history.js";
 import type { InstanceRecord } from "../../runtime/instance.js";
-import type { Store } from "../../runtime/store.js";
+import type { TaskHubStore } from "../../runtime/store.js";
 import {
   FAR_FUTURE,
   LEASE_MS,
@@ -163,7 +163,7 @@ export function describeInstances(ctx: ContractContext): void {
 
   describe("listInstances", () => {
     /** Instances of one test share a fresh orchestrator name, so the filters see only them. */
-    async function seed(store: Store, count: number, at: (index: number) => number): Promise<{ name: string; created: string[] }> {
+    async function seed(store: TaskHubStore, count: number, at: (index: number) => number): Promise<{ name: string; created: string[] }> {
       const name = freshId("list");
       const created: string[] = [];
       for (let index = 0; index < count; index += 1) {

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { toIso } from "../../core/history.js";
 import type { InstanceRecord, InstanceStatus } from "../../runtime/instance.js";
-import type { ActivityWorkItem, Store, StoreNotification } from "../../runtime/store.js";
+import type { ActivityWorkItem, TaskHubStore, StoreNotification } from "../../runtime/store.js";
 import {
   FAR_FUTURE,
   LEASE_MS,
@@ -35,7 +35,11 @@ const OWNER = "local-worker";
 const activityWork: StoreNotification = { kind: "work-available", queue: "activity" };
 
 /** A running instance (lastSeq 2) whose first turn scheduled `count` tasks, all claimed by OWNER as a worker holds them before it runs them. */
-async function heldTasks(store: Store, count = 1, leaseMs = LEASE_MS): Promise<{ state: InstanceRecord; tasks: ActivityWorkItem[] }> {
+async function heldTasks(
+  store: TaskHubStore,
+  count = 1,
+  leaseMs = LEASE_MS,
+): Promise<{ state: InstanceRecord; tasks: ActivityWorkItem[] }> {
   const init = await scheduleActivities(
     store,
     Array.from({ length: count }, () => ({})),
@@ -45,20 +49,20 @@ async function heldTasks(store: Store, count = 1, leaseMs = LEASE_MS): Promise<{
   return { state: await instance(store, init.instanceId), tasks };
 }
 
-async function instance(store: Store, instanceId: string): Promise<InstanceRecord> {
+async function instance(store: TaskHubStore, instanceId: string): Promise<InstanceRecord> {
   const record = await store.getInstance(instanceId);
   expect(record, `instance ${instanceId} should exist`).toBeDefined();
   return record as InstanceRecord;
 }
 
 /** A rejected local turn wrote nothing: the instance and its history are as before. */
-async function expectUnchanged(store: Store, before: InstanceRecord): Promise<void> {
+async function expectUnchanged(store: TaskHubStore, before: InstanceRecord): Promise<void> {
   expect(await store.getInstance(before.instanceId)).toEqual(before);
   expect((await store.getHistory(before.instanceId)).map((e) => e.seq)).toEqual(Array.from({ length: before.lastSeq }, (_, i) => i + 1));
 }
 
 /** The task is still there and still leased by this token: nobody else claims it, and its holder can still complete it the usual way. */
-async function expectStillHeld(store: Store, task: ActivityWorkItem, now: number): Promise<void> {
+async function expectStillHeld(store: TaskHubStore, task: ActivityWorkItem, now: number): Promise<void> {
   expect((await claimTasks(store, now, { owner: "other-worker" })).map((t) => t.id)).not.toContain(task.id);
   expect(await store.completeActivities([{ id: task.id, leaseToken: task.leaseToken, message: taskCompleted(task) }], now)).toEqual([true]);
 }

@@ -1,11 +1,19 @@
 /**
- * The server's tables of the memory store: workflow drafts and published versions, and
- * the small durable facts (claim-once keys, values, the demo outbox). MemoryStore adds
- * the task hub on top.
+ * The server's tables in memory: workflow drafts and published versions, and the small
+ * durable facts (claim-once keys, values, the demo outbox). `MemoryServerStore` puts them
+ * beside the engine's memory task hub.
  */
-import { WorkflowNotFoundError } from "../core/errors.js";
-import type { NewOutboxEntry, OutboxEntry, WorkflowDraft, WorkflowRecord, WorkflowSummary, WorkflowVersion } from "../runtime/store.js";
-import { clone, iso } from "./memory-values.js";
+import { WorkflowNotFoundError } from "@weft/engine";
+import { clone, iso } from "@weft/engine/testing";
+import type {
+  NewOutboxEntry,
+  OutboxEntry,
+  WorkflowDraft,
+  WorkflowRecord,
+  WorkflowStore,
+  WorkflowSummary,
+  WorkflowVersion,
+} from "../workflow-store.js";
 
 interface StoredWorkflow {
   draft: WorkflowDraft;
@@ -15,7 +23,7 @@ interface StoredWorkflow {
   versions: WorkflowVersion[];
 }
 
-export class MemoryServerTables {
+export class MemoryWorkflowTables implements WorkflowStore {
   #workflows = new Map<string, StoredWorkflow>();
   /** Key → expiresAt. */
   #onceKeys = new Map<string, number>();

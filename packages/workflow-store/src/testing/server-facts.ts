@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { toIso } from "../../core/history.js";
-import type { NewOutboxEntry, OutboxEntry, Store } from "../../runtime/store.js";
-import { SECOND, T0, awkward, freshId, type ContractContext } from "./helpers.js";
+import { toIso } from "@weft/engine";
+import { SECOND, T0, awkward, freshId, type ContractContext } from "@weft/engine/testing";
+import type { NewOutboxEntry, OutboxEntry, WorkflowStore } from "../workflow-store.js";
+import type { WorkflowStoreUnderTest } from "./contract.js";
 
 /** Appends `count` entries (one per second from `from`) and returns them in append order. */
-async function appendMany(store: Store, count: number, entry: Partial<NewOutboxEntry> = {}, from = T0): Promise<OutboxEntry[]> {
+async function appendMany(store: WorkflowStore, count: number, entry: Partial<NewOutboxEntry> = {}, from = T0): Promise<OutboxEntry[]> {
   const appended: OutboxEntry[] = [];
   for (let i = 0; i < count; i += 1) {
     appended.push(await store.appendOutbox({ channel: "email", subject: `message ${i}`, ...entry }, from + i * SECOND));
@@ -14,7 +15,7 @@ async function appendMany(store: Store, count: number, entry: Partial<NewOutboxE
 
 const newestFirst = (entries: readonly OutboxEntry[]): OutboxEntry[] => [...entries].reverse();
 
-export function describeServerFacts(ctx: ContractContext): void {
+export function describeServerFacts(ctx: ContractContext<WorkflowStoreUnderTest>): void {
   describe("claimOnce", () => {
     it("records a key the first time and refuses it while the record has not expired", async () => {
       const store = await ctx.open();

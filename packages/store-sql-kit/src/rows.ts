@@ -1,6 +1,14 @@
-import type { HistoryEvent, NewHistoryEvent, Tags } from "../core/history.js";
-import type { InstanceRecord, InstanceStatus, PendingWait } from "../runtime/instance.js";
-import type { ActivityWorkItem, InboxMessage, OutboxEntry, WorkflowVersion } from "../runtime/store.js";
+import type {
+  ActivityWorkItem,
+  HistoryEvent,
+  InboxMessage,
+  InstanceRecord,
+  InstanceStatus,
+  NewHistoryEvent,
+  PendingWait,
+  Tags,
+} from "@weft/engine";
+import type { OutboxEntry, WorkflowVersion } from "@weft/workflow-store";
 
 /**
  * The row shapes SQL stores share and their mapping to the port's types, so every

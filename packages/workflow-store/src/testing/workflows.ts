@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { toIso } from "../../core/history.js";
-import type { Store, WorkflowDraft, WorkflowRecord } from "../../runtime/store.js";
-import { SECOND, T0, awkward, freshId, type ContractContext } from "./helpers.js";
+import { toIso } from "@weft/engine";
+import { SECOND, T0, awkward, freshId, type ContractContext } from "@weft/engine/testing";
+import type { WorkflowDraft, WorkflowRecord, WorkflowStore } from "../workflow-store.js";
+import type { WorkflowStoreUnderTest } from "./contract.js";
 
 function newDraft(overrides: Partial<WorkflowDraft> = {}): WorkflowDraft {
   return {
@@ -14,13 +15,13 @@ function newDraft(overrides: Partial<WorkflowDraft> = {}): WorkflowDraft {
 }
 
 /** Saves a fresh draft and returns what it was saved with. */
-async function saveDraft(store: Store, overrides: Partial<WorkflowDraft> = {}, now = T0): Promise<WorkflowDraft> {
+async function saveDraft(store: WorkflowStore, overrides: Partial<WorkflowDraft> = {}, now = T0): Promise<WorkflowDraft> {
   const draft = newDraft(overrides);
   await store.saveWorkflowDraft(draft, now);
   return draft;
 }
 
-export function describeWorkflows(ctx: ContractContext): void {
+export function describeWorkflows(ctx: ContractContext<WorkflowStoreUnderTest>): void {
   describe("workflow drafts", () => {
     it("saves a draft and returns it as a record with nothing published", async () => {
       const store = await ctx.open();
