@@ -120,6 +120,7 @@ describe("engine limits keep a hostile workflow from taking the server down", ()
       map10kInFlightSettledMs: result.settledMs,
       map10kInFlightHealthP99Ms: result.healthP99Ms,
       map10kInFlightHealthMaxMs: result.healthMaxMs,
+      map10kInFlightHealthChecks: result.healthChecks,
     });
     expect(result.statuses).toEqual(["completed"]);
     expect(result.settledMs).toBeLessThan(30_000);
