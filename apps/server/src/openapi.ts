@@ -44,6 +44,9 @@ export class RouteTable {
 
   document(version: string): Record<string, unknown> {
     const paths: Record<string, Record<string, unknown>> = {};
+    // Named schemas (`.meta({ id })`, e.g. the recursive Failure) go to components.schemas once.
+    const components: Record<string, unknown> = {};
+    const jsonSchema = (schema: z.ZodType) => toOpenApiSchema(schema, components);
     for (const route of this.routes) {
       const path = route.path.replace(/:([A-Za-z]+)/g, "{$1}");
       const parameters = [
@@ -82,17 +85,31 @@ export class RouteTable {
         description: "Durable workflows drawn as JSON: definitions, instances, history, live streams, approvals.",
       },
       servers: [{ url: "/" }],
-      components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
+      components: { schemas: components, securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
       security: [{ bearer: [] }],
       paths,
     };
   }
 }
 
-function jsonSchema(schema: z.ZodType): unknown {
-  try {
-    return z.toJSONSchema(schema, { io: "input", unrepresentable: "any" });
-  } catch {
-    return {};
-  }
+/**
+ * A zod schema as an OpenAPI 3.1 schema object. zod puts named schemas in `$defs` and refers
+ * to them as `#/$defs/Name`; inside an OpenAPI document `#` is the document, so they move to
+ * `components.schemas` and the references follow.
+ */
+function toOpenApiSchema(schema: z.ZodType, components: Record<string, unknown>): unknown {
+  const { $schema: _dialect, $defs, ...rest } = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" });
+  for (const [name, definition] of Object.entries($defs ?? {})) components[name] ??= withComponentRefs(definition);
+  return withComponentRefs(rest);
+}
+
+function withComponentRefs(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withComponentRefs);
+  if (typeof value !== "object" || value === null) return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([key, inner]) => [
+      key,
+      key === "$ref" && typeof inner === "string" ? inner.replace(/^#\/\$defs\//, "#/components/schemas/") : withComponentRefs(inner),
+    ]),
+  );
 }

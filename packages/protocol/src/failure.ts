@@ -18,12 +18,14 @@ export interface FailureDetails {
   cause?: FailureDetails | undefined;
 }
 
-export const failureSchema: z.ZodType<FailureDetails> = z.object({
-  name: z.string(),
-  message: z.string(),
-  nonRetryable: z.boolean().optional().describe("true: no retry policy retries it"),
-  details: z.unknown().optional(),
-  get cause() {
-    return failureSchema.optional();
-  },
-});
+export const failureSchema: z.ZodType<FailureDetails> = z
+  .object({
+    name: z.string(),
+    message: z.string(),
+    nonRetryable: z.boolean().optional().describe("true: no retry policy retries it"),
+    details: z.unknown().optional(),
+    get cause() {
+      return failureSchema.optional();
+    },
+  })
+  .meta({ id: "Failure" }); // named: the OpenAPI document refers to it, also from its own `cause`

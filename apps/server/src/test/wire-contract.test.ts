@@ -202,6 +202,30 @@ describe("the wire contract", () => {
     await call("DELETE", "/api/workers/activities/contract.remote", undefined, 204);
   });
 
+  it("writes an OpenAPI document whose every reference resolves", async () => {
+    const document = await call("GET", "/api/openapi.json", undefined, 200);
+    const refs: string[] = [];
+    const walk = (value: unknown): void => {
+      if (Array.isArray(value)) value.forEach(walk);
+      else if (typeof value === "object" && value !== null)
+        for (const [key, inner] of Object.entries(value)) {
+          if (key === "$ref") refs.push(String(inner));
+          else walk(inner);
+        }
+    };
+    walk(document.paths);
+    expect(refs).toContain("#/components/schemas/Failure");
+    for (const ref of new Set(refs)) {
+      const target = ref
+        .replace(/^#\//, "")
+        .split("/")
+        .reduce<any>((node, part) => node?.[part], document);
+      expect(target, `${ref} resolves`).toBeDefined();
+    }
+    // The Failure component refers to itself for its cause, inside the components.
+    expect(document.components.schemas.Failure.properties.cause).toEqual({ $ref: "#/components/schemas/Failure" });
+  });
+
   it("documents a schema for every JSON success, and every documented success was reached", () => {
     const missing: string[] = [];
     const undocumented: string[] = [];
