@@ -7,7 +7,7 @@ import { joinObjectExpression, splitObjectExpression, type InputField } from "./
 export function schemaTypeHint(schema: JsonSchema | undefined): string {
   if (!schema) return "any";
   if (schema.type) return Array.isArray(schema.type) ? schema.type.join(" | ") : schema.type;
-  const union = (schema.anyOf ?? schema.oneOf) as JsonSchema[] | undefined;
+  const union = schema.anyOf ?? schema.oneOf;
   if (Array.isArray(union)) return union.map(schemaTypeHint).join(" | ");
   if (schema.enum) return schema.enum.map((v) => JSON.stringify(v)).join(" | ");
   return "any";

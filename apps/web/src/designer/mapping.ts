@@ -1,4 +1,5 @@
 import type { WorkflowDefinition } from "@weft/definition";
+import type { WorkflowDraft } from "@weft/client";
 import type { Edge, Node } from "@xyflow/react";
 import { MAP_PADDING, NODE_HEIGHT, NODE_WIDTH } from "./geometry";
 
@@ -108,13 +109,18 @@ export interface FlowGraph {
   edges: WeftEdge[];
 }
 
-export function definitionToFlow(definition: WorkflowDefinition | Record<string, unknown>): FlowGraph {
-  const doc = definition as Record<string, unknown>;
+/** A document the designer opens: a draft (its nodes may be half done), or a published definition. */
+export type OpenedDocument = WorkflowDraft | WorkflowDefinition | Record<string, unknown>;
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+
+export function definitionToFlow(definition: OpenedDocument): FlowGraph {
   const meta: DocumentMeta = {};
-  for (const [key, value] of Object.entries(doc)) if (key !== "nodes" && key !== "edges" && key !== "version") meta[key] = value;
-  const rawNodes = Array.isArray(doc.nodes) ? (doc.nodes as Record<string, unknown>[]) : [];
-  const rawEdges = Array.isArray(doc.edges) ? (doc.edges as Record<string, unknown>[]) : [];
-  meta.__keys = Object.keys(doc).filter((k) => k !== "version");
+  for (const [key, value] of Object.entries(definition)) if (key !== "nodes" && key !== "edges" && key !== "version") meta[key] = value;
+  // A node or edge that is not even an object cannot be drawn; validation names the document's problems.
+  const rawNodes = Array.isArray(definition.nodes) ? definition.nodes.filter(isRecord) : [];
+  const rawEdges = Array.isArray(definition.edges) ? definition.edges.filter(isRecord) : [];
+  meta.__keys = Object.keys(definition).filter((k) => k !== "version");
   return { meta, nodes: parentsFirst(rawNodes.map(toFlowNode)), edges: rawEdges.map(toFlowEdge) };
 }
 

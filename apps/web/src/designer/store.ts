@@ -1,7 +1,15 @@
 import type { WorkflowDefinition } from "@weft/definition";
 import type { Connection, EdgeChange, NodeChange, XYPosition } from "@xyflow/react";
 import { createStore, type StoreApi } from "zustand/vanilla";
-import { definitionToFlow, flowToDefinition, type DocumentMeta, type FlowGraph, type WeftEdge, type WeftNode } from "./mapping";
+import {
+  definitionToFlow,
+  flowToDefinition,
+  type DocumentMeta,
+  type FlowGraph,
+  type OpenedDocument,
+  type WeftEdge,
+  type WeftNode,
+} from "./mapping";
 import { createCanvasSlice } from "./store-canvas";
 import { createEditsSlice } from "./store-edits";
 import { createHistory } from "./store-history";
@@ -33,7 +41,7 @@ export interface DesignerState extends Snapshot {
   revision: number;
   clipboard: { nodes: WeftNode[]; edges: WeftEdge[] } | null;
 
-  load(definition: WorkflowDefinition | Record<string, unknown>): void;
+  load(definition: OpenedDocument): void;
   toDefinition(): WorkflowDefinition;
   onNodesChange(changes: NodeChange<WeftNode>[]): void;
   onEdgesChange(changes: EdgeChange<WeftEdge>[]): void;
@@ -62,10 +70,7 @@ export type DesignerStore = StoreApi<DesignerState>;
  * The actions come in slices by concern, all changing the document through the history's `edit`,
  * so that every change is one undo step and bumps the revision autosave and validation follow.
  */
-export function createDesignerStore(
-  definition: WorkflowDefinition | Record<string, unknown>,
-  options: { readOnly?: boolean; now?: () => number } = {},
-): DesignerStore {
+export function createDesignerStore(definition: OpenedDocument, options: { readOnly?: boolean; now?: () => number } = {}): DesignerStore {
   const now = options.now ?? (() => Date.now());
   const initial = definitionToFlow(definition);
 
