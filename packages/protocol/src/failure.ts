@@ -1,7 +1,20 @@
+import type { JsonValue } from "@weft/engine";
 import { z } from "zod";
 
-/** A JSON value, as history, tags and payloads carry them. */
-export const jsonValue = z.json();
+/** A JSON value, as history, tags and payloads carry them (named: the OpenAPI document refers to it). */
+export const jsonValue: z.ZodType<JsonValue> = z
+  .union([
+    z.string(),
+    z.number(),
+    z.boolean(),
+    z.null(),
+    z.array(z.lazy(() => jsonValue)),
+    z.record(
+      z.string(),
+      z.lazy(() => jsonValue),
+    ),
+  ])
+  .meta({ id: "JsonValue" });
 
 /** Free-form labels on history events and waits (`nodeId`, `index`, an approval's title and choices …). */
 export const tagsSchema = z.record(z.string(), jsonValue);
