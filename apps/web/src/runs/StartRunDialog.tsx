@@ -26,7 +26,15 @@ export function StartRunDialog({
   const workflows = useQuery({ ...workflowQueries.list(client), enabled: open });
   const published = (workflows.data ?? []).filter((w) => w.latestVersion !== null || w.kind === "code");
   const [workflow, setWorkflow] = useState(initialWorkflow ?? "");
-  const run = useStartRun({ workflowId: workflow, onStarted: () => onOpenChange(false) });
+  // A drawn workflow's latest version: the input is checked against its inputSchema as it is typed,
+  // and that version is the one started (a code-first orchestrator has neither).
+  const latest = published.find((w) => w.id === workflow)?.latestVersion ?? undefined;
+  const definition = useQuery({ ...workflowQueries.version(client, workflow, latest ?? 0), enabled: open && latest !== undefined });
+  const run = useStartRun({
+    workflowId: workflow,
+    ...(latest !== undefined ? { version: latest, schema: definition.data?.inputSchema } : {}),
+    onStarted: () => onOpenChange(false),
+  });
   const { reset } = run;
   const choose = (id: string) => {
     setWorkflow(id);
