@@ -1,19 +1,16 @@
-import type { NodeState, NodeStates, WorkflowDefinition, WorkflowNode } from "@weft/definition";
+import type { NodeState, NodeStates, WorkflowDefinition } from "@weft/definition";
 import {
   Background,
   BaseEdge,
   Controls,
   getSmoothStepPath,
   Handle,
-  MarkerType,
   Position,
   ReactFlow,
   ReactFlowProvider,
   useReactFlow,
   useStore,
-  type Edge,
   type EdgeProps,
-  type Node,
   type NodeChange,
   type NodeProps,
   type ReactFlowState,
@@ -21,19 +18,11 @@ import {
 import { createContext, memo, useCallback, useContext, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { autoLayout } from "../designer/layout";
 import { freeLane, lanePath } from "../designer/WeftEdgeView";
-import { glyphOf, kindOf, titleOf } from "../nodes/registry";
+import { glyphOf, kindOf } from "../nodes/registry";
 import { RUN_MAP_PADDING, RUN_NODE_HEIGHT, RUN_NODE_WIDTH } from "./run-geometry";
-import { ACTIVE_NODE_STATUSES, nodeStatusVar } from "./status";
-
-interface RunNodeData extends Record<string, unknown> {
-  type: string;
-  label: string;
-  subtitle: string;
-  state?: NodeState;
-  maxAttempts?: number;
-}
-
-type RunNode = Node<RunNodeData>;
+import { toRunEdges, toRunNodes, type RunNode } from "./run-graph";
+import { boundsOf, fitZoom, MIN_READABLE_ZOOM, PAD, viewportFor } from "./run-viewport";
+import { nodeStatusVar } from "./status";
 
 /** Extra controls drawn under a node (approval buttons beside a waiting node, retry now). */
 export type NodeExtras = (nodeId: string, state: NodeState | undefined) => ReactNode;
@@ -152,30 +141,6 @@ const RunEdgeView = memo(function RunEdgeView(props: EdgeProps) {
 
 const edgeTypes = { run: RunEdgeView };
 
-/** Below this zoom the labels are unreadable: wrap the drawing into rows, or show part of it. */
-export const MIN_READABLE_ZOOM = 0.8;
-const PAD = 24;
-
-function boundsOf(nodes: readonly RunNode[]): { x: number; y: number; width: number; height: number } {
-  let x1 = Infinity;
-  let y1 = Infinity;
-  let x2 = -Infinity;
-  let y2 = -Infinity;
-  for (const n of nodes) {
-    if (n.parentId) continue;
-    const w = Number(n.style?.width ?? RUN_NODE_WIDTH);
-    const h = Number(n.style?.height ?? RUN_NODE_HEIGHT);
-    x1 = Math.min(x1, n.position.x);
-    y1 = Math.min(y1, n.position.y);
-    x2 = Math.max(x2, n.position.x + w);
-    y2 = Math.max(y2, n.position.y + h);
-  }
-  return Number.isFinite(x1) ? { x: x1, y: y1, width: x2 - x1, height: y2 - y1 } : { x: 0, y: 0, width: 1, height: 1 };
-}
-
-export const fitZoom = (b: { width: number; height: number }, size: { width: number; height: number }) =>
-  Math.min((size.width - 2 * PAD) / b.width, (size.height - 2 * PAD) / b.height, 1);
-
 /**
  * The definition as drawn, or, when it would only fit at an unreadable zoom (a long
  * pipeline), laid out again with the designer's wrapped auto-layout into rows that fit the
@@ -224,48 +189,6 @@ function useReadableDefinition(
   return wrapped?.of === definition ? wrapped.definition : definition;
 }
 
-/** Where a node is on the canvas (a map body's node is placed relative to its map). */
-function absolute(nodes: readonly RunNode[], node: RunNode): { x: number; y: number } {
-  const parent = node.parentId ? nodes.find((n) => n.id === node.parentId) : undefined;
-  if (!parent) return node.position;
-  const p = absolute(nodes, parent);
-  return { x: p.x + node.position.x, y: p.y + node.position.y };
-}
-
-/**
- * The view: everything, when it fits at a readable zoom; otherwise the readable zoom,
- * centred on the step that matters (running, waiting, retrying or failed), or the start.
- */
-export function viewportFor(
-  nodes: readonly RunNode[],
-  size: { width: number; height: number },
-  focus: string | undefined,
-): { x: number; y: number; zoom: number } {
-  const b = boundsOf(nodes);
-  const fit = fitZoom(b, size);
-  if (fit >= MIN_READABLE_ZOOM) {
-    return { x: (size.width - b.width * fit) / 2 - b.x * fit, y: (size.height - b.height * fit) / 2 - b.y * fit, zoom: fit };
-  }
-  const zoom = Math.max(MIN_READABLE_ZOOM, Math.min((size.height - 2 * PAD) / b.height, 1));
-  const target = focus ? nodes.find((n) => n.id === focus) : undefined;
-  const at = target ? absolute(nodes, target) : undefined;
-  const span = (lo: number, hi: number, wanted: number) => Math.min(lo, Math.max(hi, wanted));
-  const x = span(
-    PAD - b.x * zoom,
-    size.width - PAD - (b.x + b.width) * zoom,
-    at ? size.width / 2 - (at.x + RUN_NODE_WIDTH / 2) * zoom : PAD - b.x * zoom,
-  );
-  const y =
-    b.height * zoom <= size.height - 2 * PAD
-      ? (size.height - b.height * zoom) / 2 - b.y * zoom
-      : span(
-          PAD - b.y * zoom,
-          size.height - PAD - (b.y + b.height) * zoom,
-          at ? size.height / 2 - (at.y + RUN_NODE_HEIGHT / 2) * zoom : PAD - b.y * zoom,
-        );
-  return { x, y, zoom };
-}
-
 /** Moves the view to the step that matters when it changes, until the user pans or zooms. */
 function FollowFocus({
   focus,
@@ -300,95 +223,6 @@ function FollowFocus({
     };
   }, []);
   return null;
-}
-
-function subtitleOf(node: WorkflowNode): string {
-  const type = node.type;
-  const kind = kindOf(type);
-  // An unknown type keeps its own name rather than the activity kind's fallback.
-  return kind.type === type && kind.runSubtitle ? kind.runSubtitle(node) : titleOf(type);
-}
-
-/** React Flow nodes for a definition: map groups sized around their body, parents first. */
-export function toRunNodes(definition: WorkflowDefinition, states: NodeStates): RunNode[] {
-  const children = new Map<string, WorkflowNode[]>();
-  for (const node of definition.nodes) {
-    if (node.parentId !== undefined) children.set(node.parentId, [...(children.get(node.parentId) ?? []), node]);
-  }
-  const size = (node: WorkflowNode): { width: number; height: number } => {
-    const body = children.get(node.id);
-    if (node.type !== "map" || !body?.length) return { width: RUN_NODE_WIDTH, height: RUN_NODE_HEIGHT };
-    let width = RUN_NODE_WIDTH;
-    let height = RUN_NODE_HEIGHT;
-    for (const child of body) {
-      const p = child.position;
-      const s = size(child);
-      width = Math.max(width, p.x + s.width + RUN_MAP_PADDING.side);
-      height = Math.max(height, p.y + s.height + RUN_MAP_PADDING.bottom);
-    }
-    return { width, height };
-  };
-  const nodes = definition.nodes.map((node): RunNode => {
-    const id = node.id;
-    const { width, height } = size(node);
-    const retry = node.type === "activity" || node.type === "subWorkflow" ? node.retry : undefined;
-    const flowNode: RunNode = {
-      id,
-      type: "run",
-      position: node.position,
-      data: {
-        type: node.type,
-        label: node.label || titleOf(node.type),
-        subtitle: subtitleOf(node),
-        ...(states[id] ? { state: states[id] } : {}),
-        ...(retry?.maxAttempts ? { maxAttempts: retry.maxAttempts } : {}),
-      },
-      style: { width, height: node.type === "map" ? height : undefined },
-      draggable: false,
-      connectable: false,
-    };
-    if (node.parentId !== undefined) {
-      flowNode.parentId = node.parentId;
-      flowNode.extent = "parent";
-    }
-    return flowNode;
-  });
-  // Parents before children, as React Flow wants.
-  return nodes.sort((a, b) => Number(Boolean(a.parentId)) - Number(Boolean(b.parentId)));
-}
-
-/** Edges coloured by what happened: taken, active (animated), not taken. */
-export function toRunEdges(definition: WorkflowDefinition, states: NodeStates, terminal: boolean): Edge[] {
-  return definition.edges.map((edge) => {
-    const source = states[edge.source];
-    const target = states[edge.target];
-    const sourceDone = source?.status === "succeeded" || source?.status === "failed";
-    const targetStarted = Boolean(target && target.status !== "idle" && target.status !== "skipped");
-    const active = !terminal && Boolean(target && ACTIVE_NODE_STATUSES.has(target.status)) && (sourceDone || source?.status === "waiting");
-    const choiceTaken =
-      source?.takenEdge !== undefined
-        ? source.takenEdge === edge.id || (source.takenEdge === "default" && edge.default === true)
-        : undefined;
-    const taken = choiceTaken ?? (sourceDone && targetStarted);
-    const kind = edge.kind ?? "next";
-    const className = [
-      "redge",
-      `redge-${kind}`,
-      active ? "is-active" : taken ? "is-taken" : terminal || choiceTaken === false ? "is-not-taken" : "",
-    ].join(" ");
-    return {
-      id: edge.id,
-      type: "run",
-      source: edge.source,
-      target: edge.target,
-      animated: active,
-      className,
-      ...(edge.label !== undefined ? { label: edge.label, labelBgPadding: [4, 2] as [number, number], labelBgBorderRadius: 4 } : {}),
-      markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16 },
-      data: { active, taken },
-      focusable: false,
-    };
-  });
 }
 
 const FOCUS_ORDER = ["failed", "retrying", "waiting", "running"];
