@@ -1,6 +1,6 @@
 import { taggedVersion } from "@weft/definition";
 import type { FailureDetails, HistoryEvent, InstanceRecord, PendingWait } from "@weft/engine";
-import type { Approval, InstanceDetail, InstanceSummary, PendingEvent, PendingTimer, PendingActivity } from "@weft/protocol";
+import type { Approval, InstanceDetail, InstanceSummary } from "@weft/protocol";
 
 /**
  * A failure as the API shows it: without its stack trace. History keeps the stack (a
@@ -31,11 +31,7 @@ export function summaryView(instance: InstanceRecord): InstanceSummary {
   };
 }
 
-export interface PendingView {
-  events: PendingEvent[];
-  timers: PendingTimer[];
-  activities: PendingActivity[];
-}
+export type PendingView = InstanceDetail["pending"];
 
 export function detailView(instance: InstanceRecord, history: readonly HistoryEvent[]): InstanceDetail {
   return {

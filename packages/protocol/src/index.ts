@@ -5,9 +5,6 @@ import type {
   historyEventSchema,
   historyQuery,
   instanceDetailSchema,
-  instanceListQuery,
-} from "./instances.js";
-import type {
   instancePageSchema,
   instanceSummarySchema,
   pendingActivitySchema,
@@ -61,7 +58,6 @@ export type BatchStartItem = BatchStartRequest["items"][number];
 export type BatchEventRequest = z.input<typeof batchEventBody>;
 export type EventFilter = NonNullable<BatchEventRequest["filter"]>;
 export type HistoryQuery = z.input<typeof historyQuery>;
-export type InstanceListQueryText = z.input<typeof instanceListQuery>;
 export type OutboxQuery = z.input<typeof outboxQuery>;
 
 export type Accepted = z.infer<typeof acceptedSchema>;

@@ -1,7 +1,7 @@
 import { EVENT_TYPES, type EventType, INSTANCE_STATUSES, type InstanceStatus } from "@weft/engine";
 import { z } from "zod";
 import { failureSchema, jsonValue, tagsSchema } from "./failure.js";
-import { eventNameParam, instanceIdParam, versionField, versionParam, workflowIdParam } from "./ids.js";
+import { instanceIdParam, versionField, versionParam, workflowIdParam } from "./ids.js";
 
 export const instanceStatusSchema = z.enum(INSTANCE_STATUSES as [InstanceStatus, ...InstanceStatus[]]);
 
@@ -166,6 +166,3 @@ export const historyQuery = z.strictObject({
   after: z.coerce.number({ error: "must be a sequence number" }).int().min(0).optional(),
   limit: z.coerce.number({ error: "must be a number" }).int().min(1).max(10_000).optional(),
 });
-
-export const instanceParams = { id: instanceIdParam };
-export const eventParams = { id: instanceIdParam, name: eventNameParam };

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { activityName } from "./ids.js";
-import { jsonSchemaObject } from "./service.js";
+import { activityInfoSchema, jsonSchemaObject } from "./service.js";
 
 /**
  * Remote workers over HTTP: any language serves activities with an HTTP client and JSON
@@ -77,13 +77,8 @@ export const remoteTaskSchema = z.object({
 
 export const registeredSchema = z.object({ registered: z.array(z.string()) });
 
-export const remoteActivitySchema = z.object({
-  name: z.string(),
-  title: z.string(),
-  description: z.string(),
-  category: z.string(),
-  inputSchema: jsonSchemaObject,
-  outputSchema: jsonSchemaObject,
+/** A registration as `GET /api/workers/activities` lists it: the catalog entry, and when it was registered and last polled. */
+export const remoteActivitySchema = activityInfoSchema.omit({ source: true }).extend({
   registeredAt: z.string(),
   lastPollAt: z.string().nullable().describe("The last time a worker polled for this name (this server process's view)"),
 });
