@@ -160,11 +160,18 @@ export class Database {
   }
 
   /**
-   * A write in one round trip: BEGIN, `statements`, COMMIT, sent together. Later
-   * statements see what earlier ones did (each takes a fresh snapshot); if one
-   * fails, PostgreSQL skips the rest and turns the COMMIT into a ROLLBACK, so the
-   * write is all or nothing. `interpret` reads the results (one per statement)
-   * after the commit and records what the write touched.
+   * A write in one round trip. One prepared statement (a turn commit, a batch of starts)
+   * is sent alone and runs as its own transaction — PostgreSQL commits an extended-protocol
+   * statement implicitly at its Sync, with the same WAL flush as a COMMIT. Anything else
+   * goes as BEGIN, `statements`, COMMIT, sent together: later statements see what earlier
+   * ones did (each takes a fresh snapshot); if one fails, PostgreSQL skips the rest and
+   * turns the COMMIT into a ROLLBACK, so the write is all or nothing. `interpret` reads the
+   * results (one per statement) after the commit and records what the write touched.
+   *
+   * Why one statement alone: every query of a pipeline ends in its own Sync, so the server
+   * answers (and Node wakes) once per query. BEGIN + INSERT + COMMIT sent together took
+   * 0.71–1.05 ms a commit on the 2-core test box, the INSERT alone 0.35–0.42 ms, both
+   * flushed to disk (bench/ANALYSIS.md).
    */
   async write<T>(
     operation: string,
@@ -172,27 +179,43 @@ export class Database {
     interpret: (results: pg.QueryResult[], changes: Changes) => T,
     options: WriteOptions = {},
   ): Promise<T> {
+    const alone = statements.length === 1 && statements[0]?.prepared === true && options.durable !== false;
     for (let attempt = 0; ; attempt += 1) {
       const client = await this.#connect(operation);
       const uncork = cork(client);
       let sent: Promise<pg.QueryResult>[];
+      // Results before the statements' own (BEGIN, or the session's switch to generic plans).
+      let lead = 1;
       try {
-        const begin = statements.every((s) => s.prepared) ? `${beginSql(options)}; ${GENERIC_PLANS}` : beginSql(options);
-        sent = [client.query(begin), ...statements.map((s) => client.query(toQuery(s))), client.query("COMMIT")];
+        if (alone) {
+          const setup = genericSessions.has(client) ? [] : [client.query(SESSION_GENERIC_PLANS)];
+          lead = setup.length;
+          sent = [...setup, ...statements.map((s) => client.query(toQuery(s)))];
+        } else {
+          sent = [
+            client.query(beginSql(client, statements, options)),
+            ...statements.map((s) => client.query(toQuery(s))),
+            client.query("COMMIT"),
+          ];
+        }
       } finally {
         uncork();
       }
       const settled = await Promise.allSettled(sent);
+      if (alone && lead === 1 && settled[0]?.status === "fulfilled") genericSessions.add(client);
       const failure = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
       if (failure === undefined) {
         client.release();
         const results = settled.map((s) => (s as PromiseFulfilledResult<pg.QueryResult>).value);
-        const commit = results[results.length - 1];
-        // A failed statement turns COMMIT into ROLLBACK; its own error is reported first,
-        // so this only guards against a statement that failed without reporting.
-        if (commit?.command !== "COMMIT") throw this.wrap(operation, new Error(`the transaction ended in ${commit?.command ?? "nothing"}`));
+        if (!alone) {
+          const commit = results[results.length - 1];
+          // A failed statement turns COMMIT into ROLLBACK; its own error is reported first,
+          // so this only guards against a statement that failed without reporting.
+          if (commit?.command !== "COMMIT")
+            throw this.wrap(operation, new Error(`the transaction ended in ${commit?.command ?? "nothing"}`));
+        }
         const changes = noChanges();
-        const value = interpret(results.slice(1, -1), changes);
+        const value = interpret(results.slice(lead, alone ? undefined : -1), changes);
         this.#afterCommit(changes);
         return value;
       }
@@ -215,7 +238,7 @@ export class Database {
     for (let attempt = 0; ; attempt += 1) {
       const client = await this.#connect(operation);
       const uncork = cork(client);
-      const begin = client.query(beginSql(options)).then(
+      const begin = client.query(beginSql(client, [], options)).then(
         () => undefined,
         (error: unknown) => asError(error),
       );
@@ -254,7 +277,7 @@ export class Database {
       const client = await this.#connect(operation);
       let broken: Error | undefined;
       try {
-        return await fn(client);
+        return await fn(plansForValues(client));
       } catch (error) {
         if (isConnectionError(error)) {
           broken = error as Error;
@@ -304,22 +327,59 @@ export class Database {
 }
 
 /**
- * For a transaction of prepared statements only: plan each with its generic plan from the
+ * Prepared statements (`Statement.prepared`) are planned with their generic plan from the
  * first run. PostgreSQL plans the first five runs of a prepared statement on every
  * connection for their values before it settles on the generic plan — for the commit
  * statement ~3 ms a run instead of ~0.8 ms, and a pool has several connections and the
  * commit several shapes (commit-turns.ts). These statements find rows by their keys: the
- * plan does not depend on the values. Claims (not prepared) keep plans made for theirs.
+ * plan does not depend on the values. Other statements (claims, list queries) keep plans
+ * made for their values.
+ *
+ * Inside BEGIN … COMMIT that is `SET LOCAL`. A prepared statement sent alone (see
+ * Database.write) has no transaction block to set it in, so its connection's session is
+ * switched (once, remembered here) and switched back before a statement that wants plans
+ * for its values runs on it: in BEGIN (`SET LOCAL`, no message of its own) or before an
+ * unprepared query with parameters outside a transaction (see plansForValues).
  */
-const GENERIC_PLANS = "SET LOCAL plan_cache_mode TO force_generic_plan";
+const genericSessions = new WeakSet<PoolClient>();
+const SESSION_GENERIC_PLANS = "SET plan_cache_mode TO force_generic_plan";
+const SESSION_CUSTOM_PLANS = "SET plan_cache_mode TO auto";
 
 /**
- * Lease-only writes need not wait for the WAL flush: a lease lost in a crash only
- * means another worker claims the work again, and fencing rejects the old holder.
- * One simple query, so it costs no extra message pair.
+ * BEGIN, with what the transaction needs set in the same simple query (no extra message):
+ * generic plans for prepared statements only, plans for their values otherwise (undoing a
+ * generic session), and — for lease-only writes — no wait for the WAL flush: a lease lost
+ * in a crash only means another worker claims the work again, and fencing rejects the old
+ * holder.
  */
-function beginSql(options: WriteOptions): string {
-  return options.durable === false ? "BEGIN; SET LOCAL synchronous_commit TO off" : "BEGIN";
+function beginSql(client: PoolClient, statements: readonly Statement[], options: WriteOptions): string {
+  const parts = ["BEGIN"];
+  if (statements.length > 0 && statements.every((s) => s.prepared)) parts.push("SET LOCAL plan_cache_mode TO force_generic_plan");
+  else if (genericSessions.has(client)) parts.push("SET LOCAL plan_cache_mode TO auto");
+  if (options.durable === false) parts.push("SET LOCAL synchronous_commit TO off");
+  return parts.join("; ");
+}
+
+/**
+ * The client for a read or a single autocommit statement: on a session switched to generic
+ * plans, an unprepared query with parameters switches it back first (pipelined, no wait of
+ * its own), so list queries and the like are planned for their values as before.
+ */
+function plansForValues(client: PoolClient): Queryable {
+  return {
+    query(textOrConfig: string | pg.QueryConfig, values?: unknown[]) {
+      const unprepared =
+        typeof textOrConfig === "string"
+          ? values !== undefined && values.length > 0
+          : textOrConfig.name === undefined && (textOrConfig.values?.length ?? 0) > 0;
+      if (unprepared && genericSessions.has(client)) {
+        genericSessions.delete(client);
+        // Its failure (a lost connection) fails the query queued behind it, which reports it.
+        client.query(SESSION_CUSTOM_PLANS).catch(() => undefined);
+      }
+      return typeof textOrConfig === "string" ? client.query(textOrConfig, values) : client.query(textOrConfig);
+    },
+  } as Queryable;
 }
 
 /**

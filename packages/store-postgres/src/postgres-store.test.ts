@@ -21,8 +21,8 @@ import { createPostgresStore, SCHEMA_VERSION, type PostgresStore, type PostgresS
 import { Database, type Statement } from "./connection.js";
 import { channelFor } from "./notifications.js";
 import { MIGRATIONS } from "./schema.js";
+import { DATABASE_URL, describeWithPostgres } from "./test-support/postgres.js";
 
-const DATABASE_URL = process.env.WEFT_TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 /** Every session this file opens carries this prefix in application_name, so checks see only ours. */
 const APP = `weft-test-${randomBytes(3).toString("hex")}`;
 
@@ -32,52 +32,7 @@ const T0 = Date.UTC(2020, 0, 1);
 const committed = (outcomes: readonly TurnOutcome[]): boolean[] => outcomes.map((outcome) => outcome.committed);
 const LEASE_MS = 30_000;
 
-/** Is PostgreSQL there? Asked once, before any test is declared. */
-async function probe(url: string): Promise<string | undefined> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3_000, application_name: `${APP}-probe` });
-  client.on("error", () => undefined);
-  try {
-    await client.connect();
-    await client.query("SELECT 1");
-    return undefined;
-  } catch (error) {
-    return error instanceof Error ? error.message || error.name : String(error);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
-function hostOf(url: string): string {
-  try {
-    const parsed = new URL(url);
-    return `${parsed.hostname}:${parsed.port || "5432"}`;
-  } catch {
-    return url;
-  }
-}
-
-const unreachable = await probe(DATABASE_URL);
-
-if (unreachable !== undefined) {
-  const message = `PostgreSQL is required in CI but ${hostOf(DATABASE_URL)} is not reachable: ${unreachable}`;
-  if (process.env.CI === "true") {
-    describe("PostgreSQL store", () => {
-      it("needs a reachable PostgreSQL in CI", () => {
-        throw new Error(message);
-      });
-    });
-  } else {
-    console.warn(
-      `\n[store-postgres] SKIPPING the PostgreSQL tests: ${hostOf(DATABASE_URL)} is not reachable (${unreachable}).` +
-        `\n[store-postgres] Start PostgreSQL or set WEFT_TEST_DATABASE_URL; with CI=true this fails instead.\n`,
-    );
-    describe.skip("PostgreSQL store (PostgreSQL not reachable)", () => {
-      it("runs the contract suite and the PostgreSQL tests", () => undefined);
-    });
-  }
-} else {
-  definePostgresTests();
-}
+await describeWithPostgres("PostgreSQL store", `${APP}-probe`, definePostgresTests);
 
 function definePostgresTests(): void {
   const admin = new pg.Pool({ connectionString: DATABASE_URL, max: 3, application_name: `${APP}-admin` });
