@@ -11,7 +11,6 @@ import { createApp, type WeftApp } from "./app.js";
 import { ConfigError, type ServerConfig } from "./config.js";
 import { Extensions } from "./extensions.js";
 import { ActivityIsolation } from "./isolation.js";
-import { timeOrderedIds } from "./instance-ids.js";
 import { createLogger, type Logger } from "./logger.js";
 import { createMetrics } from "./metrics.js";
 import { ProjectConfigError, type ProjectConfig } from "./project-config.js";
@@ -85,8 +84,8 @@ export async function createRuntime(config: ServerConfig, options: RuntimeOption
       remoteLeaseMs: config.remoteLeaseMs,
       wrapActivities: (functions) => secrets.wrap(functions),
     });
-    // Instances started together share B-tree pages in the store (see instance-ids.ts).
-    const client = createClient({ store, ids: timeOrderedIds });
+    // Instance ids in creation order (the client's default): instances started together share B-tree pages.
+    const client = createClient({ store });
     const workflows = new WorkflowService({
       store,
       client,

@@ -26,10 +26,10 @@ import {
   type InstanceRecord,
   jsonBytes,
   type OrchestratorResolver,
+  timeOrderedId,
 } from "@weft/engine";
 import { type Store, type WorkflowRecord } from "@weft/workflow-store";
 import { InputChecks, inputLabel } from "./input-checks.js";
-import { timeOrderedId } from "./instance-ids.js";
 import { badRequest, conflict, HttpProblem, notFound, unprocessable } from "./problem.js";
 
 /** Published versions whose compiled plan and input check stay in memory (the recently used ones). */

@@ -17,6 +17,7 @@ export { retryDelayMs, retryPolicyProblem, DEFAULT_BACKOFF_COEFFICIENT, DEFAULT_
 export type { RetryPolicy } from "./core/retry-policy.js";
 export type { Action, ActionKind } from "./core/actions.js";
 export { systemClock, randomIdGenerator } from "./runtime/clock.js";
+export { timeOrderedId, timeOrderedIds } from "./runtime/time-ordered-ids.js";
 export type { Clock, IdGenerator } from "./runtime/clock.js";
 export { createRandom, guidFrom } from "./core/deterministic.js";
 export {

@@ -1,4 +1,5 @@
-import { type Clock, type IdGenerator, randomIdGenerator, systemClock } from "./clock.js";
+import { type Clock, type IdGenerator, systemClock } from "./clock.js";
+import { timeOrderedIds } from "./time-ordered-ids.js";
 import { EngineError, InstanceExistsError, InstanceNotFoundError, InstanceStateError } from "../core/errors.js";
 import { type EventType, type HistoryEvent, toIso } from "../core/history.js";
 import { idProblem } from "../core/names.js";
@@ -10,6 +11,7 @@ import type { CreateOutcome, EnqueueResult, InstancePage, InstanceQuery, Message
 export interface ClientOptions {
   store: TaskHubStore;
   clock?: Clock;
+  /** Instance and execution ids; by default time-ordered (see time-ordered-ids.ts). */
   ids?: IdGenerator;
 }
 
@@ -89,7 +91,7 @@ const ALLOWED_FROM: Record<string, readonly InstanceStatus[]> = {
 export function createClient(options: ClientOptions): EngineClient {
   const { store } = options;
   const clock = options.clock ?? systemClock;
-  const ids = options.ids ?? randomIdGenerator;
+  const ids = options.ids ?? timeOrderedIds;
   // One clock reading per transaction: the instances of a group are created at the same time.
   const starts = createGroupCommit<NewInstance, CreateOutcome>({ commit: (inits) => store.createInstances(inits, clock.now()) });
   const messages = createGroupCommit<MessageToEnqueue, EnqueueResult>({ commit: (batch) => store.enqueueMessages(batch) });
