@@ -1,45 +1,16 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { expect, test } from "@playwright/test";
+import { startCodeProjectServer } from "./code-server";
 import { screenshot } from "./helpers";
 import { expectStatus } from "./runs-helpers";
 
-/**
- * Code-first orchestrators and project activities need a weft.config, so this spec runs its
- * own server (the one `npm start` built) with e2e/fixtures/code-project/weft.config.mjs.
- */
-const root = fileURLToPath(new URL("..", import.meta.url));
-const port = Number(process.env.WEFT_E2E_PORT ?? 8790) + 300;
-const url = `http://127.0.0.1:${port}`;
-let server: ChildProcess | undefined;
+let url = "";
+let stop: (() => void) | undefined;
 
 test.beforeAll(async () => {
-  server = spawn(
-    process.execPath,
-    [join(root, "apps/server/dist/cli.js"), "start", "--config", join(root, "e2e/fixtures/code-project/weft.config.mjs")],
-    {
-      cwd: root,
-      env: {
-        ...process.env,
-        PORT: String(port),
-        HOST: "127.0.0.1",
-        WEFT_DATA_DIR: mkdtempSync(join(tmpdir(), "weft-e2e-code-")),
-        WEFT_WEB_DIR: join(root, "apps/web/dist"),
-        WEFT_API_TOKEN: "",
-        WEFT_DEMO_TIME_SCALE: "0",
-      },
-      stdio: "ignore",
-    },
-  );
-  await expect.poll(async () => (await fetch(`${url}/api/health`).catch(() => undefined))?.ok ?? false, { timeout: 20_000 }).toBe(true);
+  ({ url, stop } = await startCodeProjectServer(300));
 });
 
-test.afterAll(() => {
-  server?.kill("SIGTERM");
-});
+test.afterAll(() => stop?.());
 
 test("a code-first orchestrator is marked as code, starts from its page and runs; project activities are labelled in the palette", async ({
   page,

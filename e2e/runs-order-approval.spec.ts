@@ -40,6 +40,13 @@ test("an order runs its PDF and video side by side, is approved from the inbox a
   await expect(node(page, "email")).toHaveAttribute("data-status", "succeeded");
   await expect(node(page, "notApproved")).toHaveAttribute("data-status", "skipped");
   await expect(page.getByRole("region", { name: "Output" })).toContainText('"approved": true');
+  // Issue 17, bug 3: the taken "Approved" edge is drawn over the "Rejected" one (they leave
+  // the choice by one handle), and the wait's timeout edge is not taken.
+  await expect(page.getByTestId("rf__edge-decide-approved")).toHaveClass(/is-taken/);
+  await expect(page.getByTestId("rf__edge-decide-rejected")).toHaveClass(/is-not-taken/);
+  await expect(page.getByTestId("rf__edge-approve-timeout")).toHaveClass(/is-not-taken/);
+  const drawnOrder = await page.locator(".react-flow__edge").evaluateAll((edges) => edges.map((e) => e.getAttribute("data-testid")));
+  expect(drawnOrder.indexOf("rf__edge-decide-approved")).toBeGreaterThan(drawnOrder.indexOf("rf__edge-decide-rejected"));
   await shoot(page, "instance-completed");
 
   await page.getByRole("link", { name: "Outbox" }).click();
@@ -56,6 +63,11 @@ test("rejecting beside the waiting node takes the other branch", async ({ page, 
   await expect(node(page, "notApproved")).toHaveAttribute("data-status", "succeeded");
   await expect(node(page, "email")).toHaveAttribute("data-status", "skipped");
   await expect(page.getByRole("region", { name: "Output" })).toContainText('"approved": false');
+  // Issue 17, bug 3: "not approved" ran through the choice; the timeout edge to it was not taken.
+  await expect(page.getByTestId("rf__edge-decide-rejected")).toHaveClass(/is-taken/);
+  await expect(page.getByTestId("rf__edge-approve-decide")).toHaveClass(/is-taken/);
+  await expect(page.getByTestId("rf__edge-approve-timeout")).toHaveClass(/is-not-taken/);
+  await shoot(page, "instance-rejected");
   // The runs list shows it, finished.
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Runs" }).click();
   await expect(page.getByTestId(`run-${instanceId}`)).toContainText("completed");

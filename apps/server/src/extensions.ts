@@ -115,11 +115,6 @@ export class Extensions {
     return [...this.#builtInCatalog, ...this.#projectCatalog, ...this.remote.descriptions()];
   }
 
-  /** Every name a drawn workflow may call: in-process and remote. */
-  activityNames(): string[] {
-    return this.catalog().map((a) => a.name);
-  }
-
   servedLocally(name: string): string | undefined {
     if (this.#builtInCatalog.some((a) => a.name === name)) return "a built-in activity";
     const from = this.#projectFrom.get(name);

@@ -91,7 +91,7 @@ export async function createRuntime(config: ServerConfig, options: RuntimeOption
       client,
       maxPayloadBytes: config.maxPayloadBytes,
       maxMapItems: config.maxMapItems,
-      activityNames: () => extensions.activityNames(),
+      activities: () => extensions.catalog(),
       isCodeWorkflow: (id) => extensions.isCodeWorkflow(id),
     });
     const worker = config.worker ? createServerWorker(config, store, { definitions, extensions, secrets, workflows, logger }) : undefined;

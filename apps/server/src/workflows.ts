@@ -19,6 +19,7 @@ import {
   type ValidationCatalog,
   type WorkflowDefinition,
 } from "@weft/definition";
+import { activityCatalog, type CatalogActivity } from "./activity-catalog.js";
 import {
   DEFAULT_LIMITS,
   type EngineClient,
@@ -91,7 +92,7 @@ export interface StartedInstance {
 export class WorkflowService {
   readonly #store: Store;
   readonly #client: EngineClient;
-  readonly #activityNames: () => readonly string[];
+  readonly #activities: () => readonly CatalogActivity[];
   readonly #isCodeWorkflow: (workflowId: string) => boolean;
   /**
    * Compiled plans and input checks of published versions, by `id@version` (versions never
@@ -123,7 +124,8 @@ export class WorkflowService {
   constructor(options: {
     store: Store;
     client: EngineClient;
-    activityNames: () => readonly string[];
+    /** The activities drawn workflows may call, with what their input schemas require. */
+    activities: () => readonly CatalogActivity[];
     maxPayloadBytes?: number;
     /** Items one map node may run over (the interpreter's default when unset). */
     maxMapItems?: number;
@@ -135,7 +137,7 @@ export class WorkflowService {
     this.#maxMapItems = options.maxMapItems;
     this.#store = options.store;
     this.#client = options.client;
-    this.#activityNames = options.activityNames;
+    this.#activities = options.activities;
   }
 
   /**
@@ -154,11 +156,11 @@ export class WorkflowService {
     const workflows: string[] = [];
     for (const id of referenced) {
       if (!(await this.#store.getWorkflow(id))) {
-        return { activities: this.#activityNames(), workflows: (await this.#store.listWorkflows()).map((w) => w.workflowId) };
+        return { ...activityCatalog(this.#activities()), workflows: (await this.#store.listWorkflows()).map((w) => w.workflowId) };
       }
       workflows.push(id);
     }
-    return { activities: this.#activityNames(), workflows };
+    return { ...activityCatalog(this.#activities()), workflows };
   }
 
   async validate(definition: unknown): Promise<Problem[]> {

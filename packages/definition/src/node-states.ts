@@ -21,6 +21,8 @@ export interface NodeState {
   error?: { name: string; message: string };
   /** The edge a choice took last ('default' for its default edge). */
   takenEdge?: string;
+  /** A wait that ended by its timeout (it left by its timeout edge), not by the event. */
+  timedOut?: boolean;
   /** For a map: progress over its items. */
   progress?: { total: number; done: number; failed: number; running: number };
   /** For a node inside a map body, and for the map itself: the state per item index. */
@@ -80,6 +82,20 @@ export class NodeStateTracker {
     if (fresh.length === 0) return;
     this.#lastSeq = fresh[fresh.length - 1]?.seq ?? this.#lastSeq;
     this.#events.push(...fresh);
+    if (fresh.some((e) => e.type === "ExecutionRewound")) {
+      // A rewind takes back failures already observed (and the end of the run): the run is
+      // followed again from its start, replay skipping the events the rewind lists, as the
+      // engine's own replay does.
+      // Replayed up to the last rewind (a whole turn: replay checks that every action the
+      // turns before it produced is recorded); what follows may end mid-turn and is applied.
+      this.#executor = undefined;
+      this.#transitions.length = 0;
+      const split = this.#events.findLastIndex((e) => e.type === "ExecutionRewound") + 1;
+      const executor = this.#executorFor(this.#events);
+      await executor.replay(this.#events.slice(0, split));
+      await executor.apply(this.#events.slice(split), true);
+      return;
+    }
     await this.#executorFor(fresh).apply(fresh, true);
   }
 
@@ -105,9 +121,28 @@ export async function deriveNodeStates(plan: Plan, history: readonly HistoryEven
   return tracker.states();
 }
 
+/**
+ * The events that still count after rewinds: those an ExecutionRewound lists, and an end of
+ * the run before the last rewind (the run went on), are left out.
+ */
+function withoutRewound(events: readonly HistoryEvent[]): readonly HistoryEvent[] {
+  let lastRewind = -1;
+  const skipped = new Set<number>();
+  events.forEach((e, i) => {
+    if (e.type !== "ExecutionRewound") return;
+    lastRewind = i;
+    for (const seq of e.rewound ?? []) skipped.add(seq);
+  });
+  if (lastRewind < 0) return events;
+  return events.filter(
+    (e, i) => !skipped.has(e.seq) && !(i < lastRewind && (e.type === "ExecutionCompleted" || e.type === "ExecutionTerminated")),
+  );
+}
+
 const ACTIVE: ReadonlySet<NodeStatus> = new Set([NodeStatus.Running, NodeStatus.Waiting, NodeStatus.Retrying]);
 
-function foldStates(plan: Plan, transitions: readonly NodeTransition[], events: readonly HistoryEvent[]): NodeStates {
+function foldStates(plan: Plan, transitions: readonly NodeTransition[], history: readonly HistoryEvent[]): NodeStates {
+  const events = withoutRewound(history);
   const terminal = events.some((e) => e.type === "ExecutionCompleted" || e.type === "ExecutionTerminated");
   const states: NodeStates = {};
   for (const id of Object.keys(plan.nodes)) {
@@ -121,8 +156,10 @@ function foldStates(plan: Plan, transitions: readonly NodeTransition[], events: 
       state.startedAt ??= t.at;
       delete state.endedAt;
       delete state.error;
+      delete state.timedOut;
     }
     if (t.detail?.edgeId !== undefined) state.takenEdge = String(t.detail.edgeId);
+    if (t.detail?.timedOut === true) state.timedOut = true;
     if (t.status === NodeStatus.Failed) state.error = t.detail?.error as NodeState["error"];
     if (t.status === NodeStatus.Succeeded || t.status === NodeStatus.Failed || t.status === NodeStatus.Cancelled) state.endedAt = t.at;
     if (typeof t.detail?.items === "number") {

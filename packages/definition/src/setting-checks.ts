@@ -12,6 +12,8 @@ const DEFAULT_FIRST_INTERVAL_MS = 1000;
 export interface KnownNames {
   activities: ReadonlySet<string> | undefined;
   workflows: ReadonlySet<string> | undefined;
+  /** Activity name → the input properties its schema requires (see ValidationCatalog.requiredInputs). */
+  requiredInputs?: ReadonlyMap<string, readonly string[]> | undefined;
 }
 
 export function checkRetry(node: GraphNode, problems: Problem[]): void {

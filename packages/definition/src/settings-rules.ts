@@ -14,6 +14,8 @@ import type { KnownNames } from "./setting-checks.js";
 export interface ValidationCatalog {
   activities?: readonly string[] | ReadonlySet<string>;
   workflows?: readonly string[] | ReadonlySet<string>;
+  /** Activity name → the properties its input schema requires (`required`): an input written as an object must give them. */
+  requiredInputs?: Readonly<Record<string, readonly string[]>>;
 }
 
 export interface ExpressionField {
@@ -28,7 +30,11 @@ export function nodeExpressionFields(raw: Record<string, unknown>): ExpressionFi
 
 export function checkSettings(graph: WorkflowGraph, catalog: ValidationCatalog | undefined): Problem[] {
   const problems: Problem[] = [];
-  const known: KnownNames = { activities: toSet(catalog?.activities), workflows: toSet(catalog?.workflows) };
+  const known: KnownNames = {
+    activities: toSet(catalog?.activities),
+    workflows: toSet(catalog?.workflows),
+    requiredInputs: toRequiredInputs(catalog?.requiredInputs),
+  };
 
   for (const node of graph.nodes) {
     const subject = nodeTitle(node);
@@ -61,6 +67,19 @@ function checkExpression(subject: string, field: string, source: unknown, target
       target,
     ),
   );
+}
+
+function toRequiredInputs(value: unknown): ReadonlyMap<string, readonly string[]> | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  const map = new Map<string, readonly string[]>();
+  for (const [name, keys] of Object.entries(value)) {
+    if (Array.isArray(keys))
+      map.set(
+        name,
+        keys.filter((key): key is string => typeof key === "string"),
+      );
+  }
+  return map;
 }
 
 function toSet(names: unknown): ReadonlySet<string> | undefined {

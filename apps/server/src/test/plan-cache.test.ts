@@ -37,7 +37,7 @@ function countingStore(): { store: Store; reads: string[] } {
 describe("the cache of compiled plans", () => {
   it("compiles a published version once, and keeps plans of a bounded total size: a huge definition does not pin the others' memory", async () => {
     const { store, reads } = countingStore();
-    const workflows = new WorkflowService({ store, client: createClient({ store }), activityNames: () => ["util.echo"] });
+    const workflows = new WorkflowService({ store, client: createClient({ store }), activities: () => [{ name: "util.echo" }] });
     for (const id of ["small", "huge-1", "huge-2", "huge-3"]) {
       await workflows.saveDraft(id, definition(id, id === "small" ? 1 : 900));
       await workflows.publish(id);

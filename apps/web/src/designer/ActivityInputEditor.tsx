@@ -20,17 +20,25 @@ export function schemaTypeHint(schema: JsonSchema | undefined): string {
 export function ActivityInputEditor({
   activity,
   value,
+  receives,
   onChange,
   readOnly,
 }: {
   activity: ActivityInfo | undefined;
   value: string | undefined;
+  /** What the step receives when its input is empty, in words ("the output of 'Save order'"). */
+  receives?: string;
   onChange(value: string | undefined): void;
   readOnly?: boolean;
 }) {
-  const split = splitObjectExpression(value);
   const properties = activity?.inputSchema.properties ?? {};
   const hasProperties = Object.keys(properties).length > 0;
+  // What the Fields view typed last, kept while the node's value is what they make: a field
+  // in the middle of an edit (`"hel` on the way to `"hello"`) does not parse back into
+  // fields, and deriving them from the value alone switched to the JSONata tab mid-word.
+  const [drafts, setDrafts] = useState<InputField[] | undefined>(undefined);
+  const current = drafts !== undefined && joinObjectExpression(drafts) === value ? drafts : undefined;
+  const split = current ?? splitObjectExpression(value);
   const [mode, setMode] = useState<"fields" | "raw">(split !== undefined && hasProperties ? "fields" : "raw");
   const fieldsPossible = split !== undefined;
 
@@ -40,10 +48,27 @@ export function ActivityInputEditor({
     for (const f of split) if (!(f.key in properties)) fields.push(f);
   }
   const required = new Set(activity?.inputSchema.required ?? []);
+  const editField = (key: string, expression: string): void => {
+    const next = fields.map((f) => (f.key === key ? { ...f, expression } : f));
+    setDrafts(next);
+    onChange(joinObjectExpression(next));
+  };
 
   return (
     <fieldset className="input-editor">
       <legend>Input</legend>
+      {value === undefined ? (
+        <p className="field-hint input-received" role="note">
+          {receives ? (
+            <>
+              No input set: this step receives <strong>{receives}</strong> as it is.
+            </>
+          ) : (
+            "No input set, and no step leads here yet: it will receive the output of the step you connect before it."
+          )}
+          {fields.some((f) => required.has(f.key)) ? " Fill the fields to send something else." : ""}
+        </p>
+      ) : null}
       <Tabs.Root value={fieldsPossible ? mode : "raw"} onValueChange={(v) => setMode(v as "fields" | "raw")}>
         <Tabs.List className="tabs" aria-label="Input editing mode">
           <Tabs.Trigger value="fields" className="tab" disabled={!fieldsPossible}>
@@ -77,9 +102,7 @@ export function ActivityInputEditor({
                     {schema?.description ? ` — ${schema.description}` : schema ? "" : " — not in the activity's schema"}
                   </>
                 }
-                onChange={(expression) =>
-                  onChange(joinObjectExpression(fields.map((f) => (f.key === field.key ? { ...f, expression } : f))))
-                }
+                onChange={(expression) => editField(field.key, expression)}
               />
             );
           })}
@@ -96,11 +119,14 @@ export function ActivityInputEditor({
             multiline
             readOnly={readOnly}
             value={value}
-            placeholder="Default: the previous node's output"
+            placeholder={`Empty: ${receives ?? "the previous node's output"}`}
             hint={
               fieldsPossible ? 'JSONata, e.g. { "url": input.url }' : 'Not a plain { "key": expression } object, so it is edited as text.'
             }
-            onChange={(text) => onChange(text === "" ? undefined : text)}
+            onChange={(text) => {
+              setDrafts(undefined);
+              onChange(text === "" ? undefined : text);
+            }}
           />
         </Tabs.Content>
       </Tabs.Root>

@@ -15,7 +15,8 @@ import { useDesigner, useDesignerStore } from "./DesignerStoreContext";
 import { sizeMaps, type WeftEdge, type WeftNode } from "./mapping";
 import { kindOf, NODE_KINDS } from "../nodes/registry";
 import { FIT_PADDING, NODE_HEIGHT, NODE_WIDTH } from "./geometry";
-import { PALETTE_MIME, type PaletteItemData } from "./palette-items";
+import { useCanvasDrop } from "./canvas-drop";
+import { findMapAt } from "./map-drop";
 import { WeftEdgeView } from "./WeftEdgeView";
 import { WeftNodeView } from "./WeftNodeView";
 
@@ -56,36 +57,8 @@ export function Canvas({ label, emptyHint, compact }: CanvasProps) {
   const sizedNodes = useMemo(() => sizeMaps(nodes), [nodes]);
   const markedEdges = useMemo(() => edges.map(markEdge), [edges]);
 
-  const onDragOver = useCallback((event: DragEvent) => {
-    if (event.dataTransfer.types.includes(PALETTE_MIME)) {
-      event.preventDefault();
-      event.dataTransfer.dropEffect = "copy";
-    }
-  }, []);
-
-  const onDrop = useCallback(
-    (event: DragEvent) => {
-      const raw = event.dataTransfer.getData(PALETTE_MIME);
-      if (!raw || readOnly) return;
-      event.preventDefault();
-      const item = JSON.parse(raw) as PaletteItemData;
-      const point = flow.screenToFlowPosition({ x: event.clientX, y: event.clientY });
-      const position = { x: Math.round(point.x - NODE_WIDTH / 2), y: Math.round(point.y - NODE_HEIGHT / 2) };
-      // Dropped on a map: it joins the map's body (positions inside are relative to the map).
-      const map = item.type === "start" ? undefined : findMapAt(flow, store.getState().nodes, point);
-      if (map) {
-        const origin = flow.getInternalNode(map.id)?.internals.positionAbsolute ?? map.position;
-        store.getState().addNode(item.type, {
-          position: { x: position.x - origin.x, y: position.y - origin.y },
-          parentId: map.id,
-          settings: item.settings,
-        });
-      } else {
-        store.getState().addNode(item.type, { position, settings: item.settings });
-      }
-    },
-    [flow, readOnly, store],
-  );
+  const { onDragOver, drop } = useCanvasDrop();
+  const onDrop = useCallback((event: DragEvent) => void drop(event), [drop]);
 
   return (
     <div className="canvas" onDragOver={onDragOver} onDrop={onDrop}>
@@ -155,12 +128,4 @@ export function Canvas({ label, emptyHint, compact }: CanvasProps) {
       {nodes.length === 0 && emptyHint ? <div className="canvas-empty">{emptyHint}</div> : null}
     </div>
   );
-}
-
-function findMapAt(flow: ReturnType<typeof useReactFlow<WeftNode, WeftEdge>>, nodes: readonly WeftNode[], point: { x: number; y: number }) {
-  const maps = sizeMaps(nodes as WeftNode[]).filter((n) => n.type === "map");
-  return maps.find((m) => {
-    const origin = flow.getInternalNode(m.id)?.internals.positionAbsolute ?? m.position;
-    return point.x >= origin.x && point.y >= origin.y && point.x <= origin.x + (m.width ?? 0) && point.y <= origin.y + (m.height ?? 0);
-  });
 }

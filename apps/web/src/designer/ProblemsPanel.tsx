@@ -1,13 +1,28 @@
 import type { Problem } from "@weft/definition";
 import { useReactFlow } from "@xyflow/react";
+import type { DragEvent } from "react";
+import { useCanvasDrop } from "./canvas-drop";
 import { useDesignerStore } from "./DesignerStoreContext";
 import type { WeftEdge, WeftNode } from "./mapping";
 import { NODE_HEIGHT, NODE_WIDTH } from "./geometry";
 
-/** Every problem of the drawing; clicking one selects its node (or edge) and centres it. */
+/** Room between a node dropped on the panel and the panel's top edge. */
+const DROP_GAP = 16;
+
+/**
+ * Every problem of the drawing; clicking one selects its node (or edge) and centres it. Open,
+ * it keeps one height however many problems there are, so the canvas above does not grow and
+ * shrink under the pointer as problems come and go while drawing; a palette item dropped on
+ * it lands on the canvas just above it.
+ */
 export function ProblemsPanel({ problems, open, onToggle }: { problems: readonly Problem[]; open: boolean; onToggle(): void }) {
   const store = useDesignerStore();
   const flow = useReactFlow<WeftNode, WeftEdge>();
+  const { onDragOver, drop } = useCanvasDrop();
+  const onDrop = (event: DragEvent<HTMLElement>) => {
+    const top = event.currentTarget.getBoundingClientRect().top;
+    drop(event, { x: event.clientX, y: top - NODE_HEIGHT / 2 - DROP_GAP });
+  };
   const errors = problems.filter((p) => p.severity === "error").length;
   const warnings = problems.length - errors;
 
@@ -30,7 +45,7 @@ export function ProblemsPanel({ problems, open, onToggle }: { problems: readonly
   };
 
   return (
-    <section className={open ? "problems open" : "problems"} aria-label="Problems">
+    <section className={open ? "problems open" : "problems"} aria-label="Problems" onDragOver={onDragOver} onDrop={onDrop}>
       <button type="button" className="problems-toggle" aria-expanded={open} onClick={onToggle}>
         <span className="problems-title">Problems</span>
         {errors ? (
@@ -48,6 +63,9 @@ export function ProblemsPanel({ problems, open, onToggle }: { problems: readonly
           {open ? "▾" : "▴"}
         </span>
       </button>
+      {open && problems.length === 0 ? (
+        <p className="problems-list problems-none">Nothing to fix. Problems show here as you draw.</p>
+      ) : null}
       {open && problems.length > 0 ? (
         <ul className="problems-list">
           {problems.map((p, i) => (

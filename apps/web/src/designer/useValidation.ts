@@ -14,7 +14,12 @@ export function useValidation(activities: readonly ActivityInfo[] | undefined): 
   const workflows = useQuery(workflowQueries.list(client));
   const catalog = useMemo<ValidationCatalog>(
     () => ({
-      ...(activities ? { activities: activities.map((a) => a.name) } : {}),
+      ...(activities
+        ? {
+            activities: activities.map((a) => a.name),
+            requiredInputs: Object.fromEntries(activities.map((a) => [a.name, a.inputSchema.required ?? []])),
+          }
+        : {}),
       ...(workflows.data ? { workflows: workflows.data.map((w) => w.id) } : {}),
     }),
     [activities, workflows.data],

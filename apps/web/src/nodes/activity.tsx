@@ -1,11 +1,14 @@
 import { ActivityInputEditor } from "../designer/ActivityInputEditor";
+import { useDesigner } from "../designer/DesignerStoreContext";
+import { describeReceivedInput } from "../designer/received-input";
 import { NumberField, SelectField } from "../designer/fields";
 import { formatDuration } from "../ui/format";
 import { str, text, type NodeFormProps, type NodeKind } from "./kind";
 import { RetryEditor } from "./RetryEditor";
 
-function ActivityForm({ settings: s, set, activities, readOnly }: NodeFormProps) {
+function ActivityForm({ node, settings: s, set, activities, readOnly }: NodeFormProps) {
   const activity = activities.find((a) => a.name === s.activity);
+  const receives = useDesigner((state) => describeReceivedInput(node.id, state.nodes, state.edges));
   return (
     <>
       <SelectField
@@ -22,6 +25,7 @@ function ActivityForm({ settings: s, set, activities, readOnly }: NodeFormProps)
         key={String(s.activity)}
         activity={activity}
         value={str(s.input)}
+        receives={receives}
         readOnly={readOnly}
         onChange={(v) => set({ input: v }, "input")}
       />

@@ -32,7 +32,8 @@ export const map: NodeKind = {
   description: "Runs its body once per item of an array, a few at a time.",
   outputs: ["next", "error"],
   input: true,
-  defaults: { items: "[]", maxConcurrency: 10 },
+  // No items yet: the problems panel asks for the list (a placeholder "[]" ran the body for nothing, unnoticed).
+  defaults: { maxConcurrency: 10 },
   subtitle: (s) => `for each of ${String(s.items ?? "?")}`,
   runSubtitle: (s) => `≤ ${String(s.maxConcurrency ?? "∞")} at once`,
   badges: (s) => (typeof s.maxConcurrency === "number" ? [{ text: `≤ ${s.maxConcurrency} at once`, title: "Max concurrency" }] : []),

@@ -297,6 +297,10 @@ export function RunDrawing({
               nodesConnectable={false}
               elementsSelectable={false}
               edgesFocusable={false}
+              // The wheel scrolls the page, as it does everywhere else on it (zooming here
+              // made the drawing a speck on the way down the page); pinch and the buttons zoom.
+              zoomOnScroll={false}
+              preventScrolling={false}
               minZoom={0.1}
               defaultViewport={ready.viewport}
               proOptions={{ hideAttribution: true }}

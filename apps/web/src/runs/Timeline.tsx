@@ -117,7 +117,9 @@ export function Timeline({ model, running, now: fixedNow }: { model: TimelineMod
             setHover(undefined);
           }}
         />
-        {hovered && hover ? <BarTip bar={hovered} x={hover.x} y={hover.y} width={width} now={now} /> : null}
+        {hovered && hover && canvasRef.current ? (
+          <BarTip bar={hovered} x={hover.x} y={hover.y} anchor={canvasRef.current.getBoundingClientRect()} now={now} />
+        ) : null}
       </div>
       <RowSummaries model={model} />
     </div>

@@ -7,6 +7,23 @@ import { createHistoryBuffer, lastSeq, mergeHistory } from "./history-buffer";
 export type ConnectionState = "connecting" | "live" | "reconnecting" | "closed";
 
 const RETRY_MS = [500, 1000, 2000, 5000, 10_000];
+/** After a rewind: how soon to look again while the stream still ends on the old failure. */
+const REVIVE_MS = [100, 250, 500, 1000, 2000];
+/** How long a rewind may take to show in the history before the page stops looking. */
+const REVIVE_FOR_MS = 15_000;
+
+/** The open streams' "follow again" callbacks, by instance id (see followAgain). */
+const revivers = new Map<string, Set<() => void>>();
+
+/**
+ * An ended instance runs again (a rewind was accepted): its stream, closed at the end it
+ * had, is opened again and kept following. The rewind is a message the instance handles
+ * in its next turn, so until that turn is in the history the stream may close again on
+ * the old end; it is then reopened shortly, for up to REVIVE_FOR_MS.
+ */
+export function followAgain(instanceId: string): void {
+  for (const revive of revivers.get(instanceId) ?? []) revive();
+}
 
 export interface InstanceStreamOptions {
   client: WeftClient;
@@ -30,6 +47,9 @@ export function followInstance({ client, queryClient, instanceId, onConnection }
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
   let failures = 0;
   let stopped = false;
+  /** Set by followAgain: until when, and above which seq the rewind's events will be. */
+  let revival: { until: number; fromSeq: number; tries: number } | undefined;
+  const heldSeq = () => Math.max(sub?.lastEventId ?? 0, lastSeq(cachedHistory()));
   let shown: ConnectionState | undefined;
   const show = (state: ConnectionState) => {
     if (shown === state) return;
@@ -46,7 +66,7 @@ export function followInstance({ client, queryClient, instanceId, onConnection }
     }
   };
   const open = () => {
-    const after = Math.max(sub?.lastEventId ?? 0, lastSeq(cachedHistory()));
+    const after = heldSeq();
     show(failures ? "reconnecting" : "connecting");
     const current = client.subscribeInstance(instanceId, {
       lastEventId: after,
@@ -58,6 +78,16 @@ export function followInstance({ client, queryClient, instanceId, onConnection }
       onStatus,
       onClose: () => {
         buffer.flush();
+        if (revival && heldSeq() <= revival.fromSeq && Date.now() < revival.until) {
+          // Closed on the end the rewind takes back: the rewind's turn is not in yet.
+          const delay = REVIVE_MS[Math.min(revival.tries, REVIVE_MS.length - 1)] as number;
+          revival.tries += 1;
+          retryTimer = setTimeout(() => {
+            if (!stopped) open();
+          }, delay);
+          return;
+        }
+        revival = undefined;
         show("closed");
       },
       onError: () => {
@@ -75,6 +105,14 @@ export function followInstance({ client, queryClient, instanceId, onConnection }
     });
     sub = current;
   };
+  const revive = () => {
+    if (stopped) return;
+    revival = { until: Date.now() + REVIVE_FOR_MS, fromSeq: heldSeq(), tries: 0 };
+    if (shown === "closed") open();
+  };
+  const ownRevivers = revivers.get(instanceId) ?? new Set<() => void>();
+  ownRevivers.add(revive);
+  revivers.set(instanceId, ownRevivers);
   const held = lastSeq(cachedHistory());
   client.instances
     .history(instanceId, held ? { after: held } : {})
@@ -90,6 +128,8 @@ export function followInstance({ client, queryClient, instanceId, onConnection }
     });
   return () => {
     stopped = true;
+    ownRevivers.delete(revive);
+    if (ownRevivers.size === 0) revivers.delete(instanceId);
     if (retryTimer) clearTimeout(retryTimer);
     buffer.flush();
     sub?.close();

@@ -71,20 +71,40 @@ export function toRunNodes(definition: WorkflowDefinition, states: NodeStates): 
   return nodes.sort((a, b) => Number(Boolean(a.parentId)) - Number(Boolean(b.parentId)));
 }
 
-/** Edges coloured by what happened: taken, active (animated), not taken. */
+/**
+ * Whether the source left by this kind of edge: a timeout edge when its wait timed out, an
+ * error edge when it failed, a next edge when it succeeded otherwise. (Both edges of a wait
+ * can lead to nodes that ran — the order's "not approved" step is also the rejection's — so
+ * "the source is done and the target ran" alone drew an unfired timeout edge as taken.)
+ */
+function leftBy(kind: string, source: NodeState | undefined): boolean {
+  if (!source) return false;
+  if (kind === "timeout") return source.timedOut === true;
+  if (kind === "error") return source.status === "failed";
+  return source.status === "succeeded" && source.timedOut !== true;
+}
+
+/**
+ * Edges coloured by what happened: taken, active (animated), not taken. Taken and active
+ * edges come last, so they are drawn over the others where edges share a stretch (two
+ * branches leaving one handle).
+ */
 export function toRunEdges(definition: WorkflowDefinition, states: NodeStates, terminal: boolean): Edge[] {
-  return definition.edges.map((edge) => {
+  const edges = definition.edges.map((edge) => {
     const source = states[edge.source];
     const target = states[edge.target];
+    const kind = edge.kind ?? "next";
     const sourceDone = source?.status === "succeeded" || source?.status === "failed";
     const targetStarted = Boolean(target && target.status !== "idle" && target.status !== "skipped");
-    const active = !terminal && Boolean(target && ACTIVE_NODE_STATUSES.has(target.status)) && (sourceDone || source?.status === "waiting");
+    const active =
+      !terminal &&
+      Boolean(target && ACTIVE_NODE_STATUSES.has(target.status)) &&
+      ((sourceDone && leftBy(kind, source)) || source?.status === "waiting");
     const choiceTaken =
       source?.takenEdge !== undefined
         ? source.takenEdge === edge.id || (source.takenEdge === "default" && edge.default === true)
         : undefined;
-    const taken = choiceTaken ?? (sourceDone && targetStarted);
-    const kind = edge.kind ?? "next";
+    const taken = choiceTaken ?? (leftBy(kind, source) && targetStarted);
     const className = [
       "redge",
       `redge-${kind}`,
@@ -103,4 +123,6 @@ export function toRunEdges(definition: WorkflowDefinition, states: NodeStates, t
       focusable: false,
     };
   });
+  const rank = (edge: Edge) => (edge.data?.active ? 2 : edge.data?.taken ? 1 : 0);
+  return edges.sort((a, b) => rank(a) - rank(b));
 }

@@ -154,6 +154,9 @@ class RowIndex {
 interface OpenBars {
   byTask: Map<number, TimelineBar>;
   waits: TimelineBar[];
+  /** The row of every attempt's bar, and the bar each ending event closed (by its seq): a rewind reopens them. */
+  rowOf: Map<TimelineBar, string>;
+  closedBy: Map<number, TimelineBar>;
 }
 
 /** An activity attempt or a sub-workflow starts: an open bar on its node's row. */
@@ -176,6 +179,7 @@ function taskStarted(index: RowIndex, open: OpenBars, event: HistoryEvent, at: n
     ...(typeof child === "string" ? { childInstanceId: child } : {}),
   });
   open.byTask.set(event.taskId, bar);
+  open.rowOf.set(bar, key);
 }
 
 /** An activity attempt or a sub-workflow ends: its bar closes with the result or the error. */
@@ -183,6 +187,7 @@ function taskEnded(open: OpenBars, event: HistoryEvent, at: number): void {
   const bar = event.taskId !== undefined ? open.byTask.get(event.taskId) : undefined;
   if (!bar) return;
   open.byTask.delete(event.taskId as number);
+  open.closedBy.set(event.seq, bar);
   bar.end = at;
   const failed = event.type.endsWith("Failed");
   bar.status = failed ? "failed" : "succeeded";
@@ -238,6 +243,34 @@ function eventRaised(open: OpenBars, event: HistoryEvent, at: number): void {
   bar.end = at;
   bar.status = "succeeded";
   bar.result = event.input;
+}
+
+/**
+ * A rewind takes back failures: each failed attempt it lists stays on its row, marked
+ * rewound, and the attempt runs again (same task, same attempt number) in a new bar from
+ * the rewind on. The run is no longer over.
+ */
+function executionRewound(index: RowIndex, open: OpenBars, event: HistoryEvent, at: number): void {
+  for (const seq of event.rewound ?? []) {
+    const failed = open.closedBy.get(seq);
+    const key = failed ? open.rowOf.get(failed) : undefined;
+    if (!failed || key === undefined || failed.taskId === undefined) continue;
+    const label = failed.label;
+    failed.label = `${label} — rewound`;
+    const again = index.push(key, {
+      kind: failed.kind,
+      status: "running",
+      start: at,
+      end: null,
+      label,
+      ...(failed.attempt !== undefined ? { attempt: failed.attempt } : {}),
+      taskId: failed.taskId,
+      input: failed.input,
+      ...(failed.childInstanceId !== undefined ? { childInstanceId: failed.childInstanceId } : {}),
+    });
+    open.byTask.set(failed.taskId, again);
+    open.rowOf.set(again, key);
+  }
 }
 
 /** Waits without a timeout leave no timer in history: the node states know them. */
@@ -299,7 +332,7 @@ function cancelOpenBars(index: RowIndex, endedAt: number): void {
  */
 export function buildTimeline(history: readonly HistoryEvent[], options: TimelineOptions = {}): TimelineModel {
   const index = new RowIndex(options.labels ?? {}, options.scopes ?? {});
-  const open: OpenBars = { byTask: new Map(), waits: [] };
+  const open: OpenBars = { byTask: new Map(), waits: [], rowOf: new Map(), closedBy: new Map() };
   let first = Number.POSITIVE_INFINITY;
   let last = 0;
   let endedAt: number | undefined;
@@ -329,6 +362,10 @@ export function buildTimeline(history: readonly HistoryEvent[], options: Timelin
         break;
       case "EventRaised":
         eventRaised(open, event, at);
+        break;
+      case "ExecutionRewound":
+        executionRewound(index, open, event, at);
+        endedAt = undefined;
         break;
       default:
         if (TERMINAL_TYPES.has(event.type)) endedAt = at;

@@ -4,6 +4,7 @@ import { useState } from "react";
 import { useNavigate } from "react-router";
 import { queryKeys } from "../api/queries";
 import { useWeftClient } from "../api/WeftClientContext";
+import { followAgain } from "./instance-stream";
 
 export type Action = "terminate" | "suspend" | "resume" | "restart" | "rewind" | "purge" | "retryNow";
 
@@ -68,6 +69,8 @@ export function useInstanceAction(id: string, reason: string, onDone: () => void
         return;
       }
       setNotice(`${LABELS[action]}: accepted.`);
+      // A rewound run goes on: its stream, closed at the failure, follows it again.
+      if (action === "rewind") followAgain(id);
       void queryClient.invalidateQueries({ queryKey: queryKeys.instance(id), exact: true });
     },
   });

@@ -2,6 +2,7 @@ import type { RetryPolicy as EngineRetryPolicy } from "@weft/engine";
 import { z } from "zod";
 import { NodeType } from "../node-types.js";
 import { durationMs, expression, nodeBaseShape, retryPolicySchema, text } from "../schema-parts.js";
+import { checkRequiredInputs } from "../input-checks.js";
 import { checkName, checkRetry } from "../setting-checks.js";
 import type { NodeKind } from "./node-kind.js";
 
@@ -23,6 +24,7 @@ export const activityKind: NodeKind<"activity"> = {
   expressionFields: (raw) => [{ field: "input", source: raw.input }],
   checkSettings(node, known, problems) {
     checkRetry(node, problems);
+    checkRequiredInputs(node, known, problems);
     if (known.activities !== undefined && typeof node.raw.activity === "string" && node.raw.activity.trim() !== "") {
       checkName(node, node.raw.activity, known.activities, "activity", problems);
     }

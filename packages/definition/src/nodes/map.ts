@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { checkMapItems } from "../input-checks.js";
 import { NodeStatus } from "../node-observer.js";
 import { NodeType } from "../node-types.js";
 import { outgoingTargets } from "../plan.js";
@@ -30,6 +31,7 @@ export const mapKind: NodeKind<"map"> = {
   errorEdge: true,
   missingHints: { items: "write an expression that gives the list of items, e.g. input.orders" },
   expressionFields: (raw) => [{ field: "items", source: raw.items }],
+  checkSettings: (node, _known, problems) => checkMapItems(node, problems),
   completePlan(plan, nodes) {
     const body = Object.values(nodes).filter((n) => n.scope === plan.id);
     const targetsInside = new Set<string>();

@@ -1,0 +1,74 @@
+import { expect, test, type APIRequestContext } from "@playwright/test";
+import { createWorkflow, dragFromPalette, freshName, inspector, node, palette, screenshot, waitSaved } from "./helpers";
+
+async function sendInput(request: APIRequestContext, id: string): Promise<string | undefined> {
+  const detail = (await (await request.get(`/api/workflows/${encodeURIComponent(id)}`)).json()) as {
+    draft: { nodes: { id: string; input?: string }[] };
+  };
+  return detail.draft.nodes.find((n) => n.id === "send")?.input;
+}
+
+// Issue 17, bug 1: typing the literal the hint suggests ("text") key by key. The first `"`
+// made the input unparseable as fields, the editor switched to the JSONata tab, focus left
+// the field and the rest of the typing was lost.
+test("a literal typed key by key into an input field stays in the field", async ({ page, request }) => {
+  const id = await createWorkflow(page, freshName("Typing"));
+  await palette(page).getByRole("button", { name: "Start", exact: true }).click();
+  await palette(page)
+    .getByRole("button", { name: /^Send notification \(notify\.send\)$/ })
+    .click();
+  await node(page, "send").click();
+
+  const to = inspector(page).getByLabel("to *");
+  await to.click();
+  await page.keyboard.type('"ops@example.com"', { delay: 15 });
+  await expect(to).toBeFocused();
+  await expect(to).toHaveValue('"ops@example.com"');
+  await expect(inspector(page).getByRole("tab", { name: "Fields" })).toHaveAttribute("aria-selected", "true");
+
+  // The next field too, after a half-typed string in between.
+  const subject = inspector(page).getByLabel("subject *");
+  await subject.click();
+  await page.keyboard.type('"Deploy of " & input.version', { delay: 15 });
+  await expect(subject).toBeFocused();
+  await expect(subject).toHaveValue('"Deploy of " & input.version');
+  await screenshot(page, "inspector-fields-typed");
+
+  await waitSaved(page);
+  await expect.poll(() => sendInput(request, id)).toBe('{ "to": "ops@example.com", "subject": "Deploy of " & input.version }');
+
+  // The JSONata tab shows the whole object; back on Fields, each field has its own part.
+  await inspector(page).getByRole("tab", { name: "JSONata" }).click();
+  await expect(inspector(page).getByLabel("Input expression")).toHaveValue(
+    '{ "to": "ops@example.com", "subject": "Deploy of " & input.version }',
+  );
+  await inspector(page).getByRole("tab", { name: "Fields" }).click();
+  await expect(inspector(page).getByLabel("to *")).toHaveValue('"ops@example.com"');
+});
+
+// Issue 17, items 5 and 6: required inputs left out and a map without items passed as
+// "No problems — ready to publish"; an empty input passed the previous output on unsaid.
+test("the inspector says what an empty input receives, and missing required inputs and map items are problems", async ({ page }) => {
+  await createWorkflow(page, freshName("Required"));
+  await palette(page).getByRole("button", { name: "Start", exact: true }).click();
+  await palette(page)
+    .getByRole("button", { name: /^Send notification \(notify\.send\)$/ })
+    .click();
+  await palette(page).getByRole("button", { name: "End", exact: true }).click();
+  await node(page, "send").click();
+  await expect(inspector(page).getByRole("note")).toHaveText(/No input set: this step receives the run's input as it is/);
+
+  const problems = page.getByRole("region", { name: "Problems" });
+  await inspector(page).getByLabel("to *").fill('"ops@example.com"');
+  await expect(inspector(page).getByRole("note")).toHaveCount(0);
+  await expect(problems.getByRole("button", { name: /its input has no 'subject', 'body', which 'notify\.send' requires/ })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Publish", exact: true })).toBeDisabled();
+  await inspector(page).getByLabel("subject *").fill('"Hello"');
+  await inspector(page).getByLabel("body *").fill('"Hi there"');
+  await expect(problems.getByText("No problems — ready to publish")).toBeVisible();
+
+  // A map fresh from the palette has no list yet: that is a problem until it gets one.
+  await dragFromPalette(page, "Map", { x: 500, y: 420 });
+  await expect(problems.getByRole("button", { name: /Map 'map'.*items/i }).first()).toBeVisible();
+  await screenshot(page, "inspector-required-inputs");
+});
