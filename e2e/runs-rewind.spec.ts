@@ -54,6 +54,10 @@ test("a rewound run is followed live to its end, drawn as it ran, and its timeli
   await expect(node(page, "notify")).toHaveAttribute("data-status", "skipped");
 
   await page.getByRole("button", { name: "Rewind" }).click();
+  // Rewind asks first (issue 17, item 9), naming what runs again.
+  const confirm = page.getByRole("dialog", { name: "Rewind this run?" });
+  await expect(confirm).toContainText("Runs again: Charge card.");
+  await confirm.getByRole("button", { name: "Rewind" }).click();
   // No reload: the page follows the run again and sees it finish.
   await expectStatus(page, "completed");
   const done = await (await request.get(`${url}/api/instances/${encodeURIComponent(instanceId)}`)).json();

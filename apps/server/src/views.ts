@@ -28,7 +28,19 @@ export function summaryView(instance: InstanceRecord): InstanceSummary {
     createdAt: instance.createdAt,
     updatedAt: instance.updatedAt,
     completedAt: instance.completedAt ?? null,
+    waitingFor: instance.pendingWaits.map((wait) => {
+      const approval = wait.tags?.approval as { title?: unknown } | undefined;
+      return typeof approval?.title === "string" ? approval.title : wait.name;
+    }),
+    lastError: instance.status === "failed" && instance.error ? errorLine(instance.error) : null,
   };
+}
+
+const ERROR_LINE_CHARS = 200;
+
+function errorLine(error: { name?: string; message?: string }): string {
+  const line = `${error.name ?? "Error"}: ${error.message ?? ""}`.replace(/\s+/g, " ");
+  return line.length > ERROR_LINE_CHARS ? `${line.slice(0, ERROR_LINE_CHARS - 1)}…` : line;
 }
 
 export type PendingView = InstanceDetail["pending"];
@@ -95,6 +107,33 @@ export function approvalViews(instance: InstanceRecord): Approval[] {
         choices: approval.choices ?? [],
         since: wait.since,
         timeoutAt: wait.timeoutAt ?? null,
+        summary: inputSummary(instance.input),
       };
     });
+}
+
+const SUMMARY_FIELDS = 4;
+const SUMMARY_VALUE_CHARS = 40;
+
+/**
+ * A run's input in one line, for a list of runs that all wait on the same step: the first few
+ * fields with a plain value (text, number, yes/no), each cut short. Nested values are left out.
+ */
+export function inputSummary(input: unknown): string | null {
+  const plain = (value: unknown): string | undefined => {
+    if (typeof value === "string") return value.length > SUMMARY_VALUE_CHARS ? `${value.slice(0, SUMMARY_VALUE_CHARS - 1)}…` : value;
+    if (typeof value === "number" || typeof value === "boolean") return String(value);
+    return undefined;
+  };
+  if (input === null || input === undefined) return null;
+  if (Array.isArray(input)) return `${input.length} item${input.length === 1 ? "" : "s"}`;
+  if (typeof input !== "object") return plain(input) ?? null;
+  const parts: string[] = [];
+  for (const [key, value] of Object.entries(input)) {
+    const text = plain(value);
+    if (text === undefined) continue;
+    parts.push(`${key}: ${text}`);
+    if (parts.length === SUMMARY_FIELDS) break;
+  }
+  return parts.length ? parts.join(" · ") : null;
 }

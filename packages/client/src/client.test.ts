@@ -205,6 +205,8 @@ describe("subscribeInstance", () => {
     version: 1,
     status,
     customStatus: null,
+    waitingFor: [],
+    lastError: null,
     createdAt: "",
     updatedAt: "",
     completedAt: null,

@@ -23,6 +23,9 @@ export interface NodeState {
   takenEdge?: string;
   /** A wait that ended by its timeout (it left by its timeout edge), not by the event. */
   timedOut?: boolean;
+  /** While it waits to retry: when the next attempt starts, and why the last one failed. */
+  retryAt?: string;
+  lastError?: { name: string; message: string };
   /** For a map: progress over its items. */
   progress?: { total: number; done: number; failed: number; running: number };
   /** For a node inside a map body, and for the map itself: the state per item index. */
@@ -188,6 +191,7 @@ function foldStates(plan: Plan, transitions: readonly NodeTransition[], history:
 function applyAttempts(plan: Plan, states: NodeStates, events: readonly HistoryEvent[]): void {
   const backoffOpen = new Map<number, HistoryEvent>();
   const taskTimes = new Map<number, { at: string; node: string; index?: number }>();
+  const taskErrors = new Map<number, { name: string; message: string }>();
   for (const event of events) {
     const tags: Tags | undefined = event.tags;
     const nodeId = typeof tags?.nodeId === "string" ? tags.nodeId : undefined;
@@ -210,6 +214,9 @@ function applyAttempts(plan: Plan, states: NodeStates, events: readonly HistoryE
       const task = taskTimes.get(event.taskId);
       const state = task ? states[task.node] : undefined;
       if (state && task?.index === undefined) state.endedAt = event.at;
+      if (event.type === "TaskFailed" && event.error) {
+        taskErrors.set(event.taskId, { name: String(event.error.name ?? "Error"), message: String(event.error.message ?? "") });
+      }
     }
   }
   for (const timer of backoffOpen.values()) {
@@ -218,7 +225,12 @@ function applyAttempts(plan: Plan, states: NodeStates, events: readonly HistoryE
     if (!state) continue;
     const index = timer.tags?.index;
     if (typeof index === "number" && state.items?.[index]) state.items[index].status = NodeStatus.Retrying;
-    else state.status = NodeStatus.Retrying;
+    else {
+      state.status = NodeStatus.Retrying;
+      if (timer.fireAt) state.retryAt = timer.fireAt;
+      const failed = typeof timer.tags?.backoffFor === "number" ? taskErrors.get(timer.tags.backoffFor) : undefined;
+      if (failed) state.lastError = failed;
+    }
     if (state.items) state.status = aggregate(Object.values(state.items).map((i) => i.status));
   }
 }

@@ -23,6 +23,10 @@ export const instanceSummarySchema = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   completedAt: z.string().nullable(),
+  waitingFor: z
+    .array(z.string())
+    .describe("What it waits for right now: each open wait's approval title, or the event's name (empty when it waits for nothing)"),
+  lastError: z.string().nullable().describe('Why it failed, in one line ("Name: message", cut at 200 characters); null unless it failed'),
 });
 
 export const instancePageSchema = z.object({
@@ -99,6 +103,10 @@ export const approvalSchema = z.object({
   choices: z.array(z.string()),
   since: z.string(),
   timeoutAt: z.string().nullable(),
+  summary: z
+    .string()
+    .nullable()
+    .describe('The run\'s input in one line, to tell the waiting runs apart: its first plain fields, e.g. "orderId: o-17 · customer: Ada"'),
 });
 
 export const startedSchema = z.object({

@@ -81,6 +81,12 @@ describe("instance lifecycle over HTTP", () => {
     const failed = await until(server, id, isTerminal);
     expect(failed.status).toBe("failed");
     expect(failed.error).toMatchObject({ name: "Told", message: "told to fail" });
+    // The runs list says why it failed, in one line (issue 17, item 9).
+    const listed = await server.api(`/api/instances?workflow=waiter&status=failed&limit=100`);
+    expect(listed.body.items.find((i: { instanceId: string }) => i.instanceId === id)).toMatchObject({
+      lastError: "Told: told to fail",
+      waitingFor: [],
+    });
     expect((await server.api(`/api/instances/${id}/rewind`, { method: "POST" })).status).toBe(202);
     // The failure came from the workflow itself, so the rewound run fails again, in a new turn.
     await until(server, id, (d) => d.status === "failed" && d.updatedAt !== failed.updatedAt);

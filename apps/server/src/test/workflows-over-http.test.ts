@@ -84,9 +84,16 @@ describe("the order workflow over HTTP", () => {
       approval: { title: "Approve order" },
     });
     const approvals = await server.api("/api/approvals");
-    expect(
-      approvals.body.some((a: { instanceId: string; choices: string[] }) => a.instanceId === id && a.choices.includes("Approved")),
-    ).toBe(true);
+    const mine = approvals.body.find((a: { instanceId: string }) => a.instanceId === id);
+    expect(mine.choices).toContain("Approved");
+    // The run's input in one line, to tell waiting runs apart (issue 17, item 9).
+    expect(mine.summary).toBe("orderId: o-42 · customer: Ada · email: ada@example.com");
+    // The runs list says what each run waits for.
+    const listed = await server.api(`/api/instances?workflow=order-processing&status=running&limit=100`);
+    expect(listed.body.items.find((i: { instanceId: string }) => i.instanceId === id)).toMatchObject({
+      waitingFor: ["Approve order"],
+      lastError: null,
+    });
     const raised = await server.api(`/api/instances/${id}/events/OrderApprovalResult`, { method: "POST", json: { decision: "Approved" } });
     expect(raised.status).toBe(202);
     const done = await until(server, id, isTerminal);

@@ -4,6 +4,7 @@ import { EmptyState } from "../ui/EmptyState";
 import { useNow } from "../runs/useInstanceEvents";
 import { formatElapsed } from "../runs/status";
 import { ApprovalButtons } from "./ApprovalButtons";
+import { approvalKey, BulkBar, useBulkDecisions } from "./BulkDecisions";
 import { useApprovals } from "./useApprovals";
 import "../runs/runs.css";
 
@@ -12,6 +13,7 @@ export function ApprovalsPage() {
   const approvals = useApprovals();
   const now = useNow(1000);
   const items = approvals.data ?? [];
+  const bulk = useBulkDecisions(items);
   return (
     <div className="page">
       <div className="page-head">
@@ -31,44 +33,65 @@ export function ApprovalsPage() {
           shows up here, live, with one button per choice.
         </EmptyState>
       ) : (
-        <table className="table approvals-table">
-          <thead>
-            <tr>
-              <th>Approval</th>
-              <th>Workflow</th>
-              <th>Instance</th>
-              <th>Waiting since</th>
-              <th>Time left</th>
-              <th>Decision</th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((a) => {
-              const left = a.timeoutAt ? Date.parse(a.timeoutAt) - now : undefined;
-              return (
-                <tr key={`${a.instanceId}/${a.event}/${a.nodeId ?? ""}`} data-testid={`approval-${a.instanceId}`}>
-                  <td>
-                    <strong>{a.title}</strong>
-                    {a.nodeId ? <div className="muted mono small">{a.nodeId}</div> : null}
-                  </td>
-                  <td>{a.workflowId}</td>
-                  <td>
-                    <Link className="mono" to={`/runs/${encodeURIComponent(a.instanceId)}`} title={a.instanceId}>
-                      {a.instanceId.slice(0, 8)}
-                    </Link>
-                  </td>
-                  <td title={a.since}>{timeAgo(a.since, now)}</td>
-                  <td className={left !== undefined && left < 60_000 ? "warn" : ""}>
-                    {left === undefined ? "no timeout" : left <= 0 ? "timing out" : formatElapsed(left)}
-                  </td>
-                  <td>
-                    <ApprovalButtons instanceId={a.instanceId} event={a.event} choices={a.choices} title={a.title} />
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        <>
+          <BulkBar bulk={bulk} />
+          <table className="table approvals-table">
+            <thead>
+              <tr>
+                <th>
+                  <input
+                    type="checkbox"
+                    aria-label="Select every approval"
+                    checked={bulk.allSelected}
+                    onChange={(e) => bulk.selectAll(e.target.checked)}
+                  />
+                </th>
+                <th>Approval</th>
+                <th>Run</th>
+                <th>Workflow</th>
+                <th>Instance</th>
+                <th>Waiting since</th>
+                <th>Time left</th>
+                <th>Decision</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((a) => {
+                const left = a.timeoutAt ? Date.parse(a.timeoutAt) - now : undefined;
+                return (
+                  <tr key={approvalKey(a)} data-testid={`approval-${a.instanceId}`}>
+                    <td>
+                      <input
+                        type="checkbox"
+                        aria-label={`Select ${a.title} for ${a.summary ?? a.instanceId}`}
+                        checked={bulk.selected.has(approvalKey(a))}
+                        onChange={(e) => bulk.select(a, e.target.checked)}
+                      />
+                    </td>
+                    <td>
+                      <strong>{a.title}</strong>
+                      {a.nodeId ? <div className="muted mono small">{a.nodeId}</div> : null}
+                    </td>
+                    <td className="approval-summary">{a.summary ?? <span className="muted">—</span>}</td>
+                    <td>{a.workflowId}</td>
+                    <td>
+                      <Link className="mono" to={`/runs/${encodeURIComponent(a.instanceId)}`} title={a.instanceId}>
+                        {a.instanceId.slice(0, 8)}
+                      </Link>
+                    </td>
+                    <td title={a.since}>{timeAgo(a.since, now)}</td>
+                    <td className={left !== undefined && left < 60_000 ? "warn" : ""}>
+                      {left === undefined ? "no timeout" : left <= 0 ? "timing out" : formatElapsed(left)}
+                    </td>
+                    <td>
+                      <ApprovalButtons instanceId={a.instanceId} event={a.event} choices={a.choices} title={a.title} />
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </>
       )}
     </div>
   );

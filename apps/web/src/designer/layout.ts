@@ -34,14 +34,38 @@ interface ElkNode {
   layoutOptions?: Record<string, string>;
 }
 
+/** The zoom at which a drawing counts as readable without zooming in (labels of ~12 px at 0.75). */
+export const READABLE_ZOOM = 0.75;
+/** Vertical room between two rows of a wrapped drawing (ELK's wrapping adds about this). */
+const ROW_GAP = 60;
+
+/**
+ * How many rows a drawing of `width` × `height` (laid out in one row) should wrap into to be
+ * seen whole in `viewport`: one while that is readable; otherwise the fewest rows that are
+ * (rows as long as the view allows keep the flow left to right), or, when none is, the count
+ * that shows it largest.
+ */
+export function rowsFor(width: number, height: number, viewport: { width: number; height: number }): number {
+  const zoomFor = (rows: number) => Math.min(viewport.width / (width / rows), viewport.height / (rows * height + (rows - 1) * ROW_GAP));
+  if (zoomFor(1) >= READABLE_ZOOM) return 1;
+  let best = 1;
+  for (let rows = 2; rows <= 12; rows++) {
+    if (zoomFor(rows) >= READABLE_ZOOM) return rows;
+    if (zoomFor(rows) > zoomFor(best)) best = rows;
+  }
+  return best;
+}
+
 /**
  * Lays the drawing out left to right with ELK's layered algorithm. A map's body is laid
  * out inside it (positions stay relative to the map); returns every node's new position.
+ * Given the `viewport` it will be seen in, a long drawing wraps into rows (each left to
+ * right), as many as `rowsFor` says.
  */
 export async function autoLayout(
   nodes: readonly LayoutNode[],
   edges: readonly LayoutEdge[],
-  options: { aspectRatio?: number; mapPadding?: { top: number; side: number; bottom: number } } = {},
+  options: { viewport?: { width: number; height: number }; mapPadding?: { top: number; side: number; bottom: number } } = {},
 ): Promise<Map<string, XYPosition>> {
   const mapPadding = options.mapPadding ?? MAP_PADDING;
   const byParent = new Map<string | undefined, LayoutNode[]>();
@@ -74,25 +98,29 @@ export async function autoLayout(
       )
       .map((e) => ({ id: e.id, sources: [e.source], targets: [e.target] }));
 
-  const graph: ElkNode = {
+  const graph = (aspectRatio?: number): ElkNode => ({
     id: "root",
     layoutOptions: {
       ...LAYOUT_OPTIONS,
       "elk.padding": "[top=20,left=20,bottom=20,right=20]",
-      // A long pipeline wraps into rows (each still left to right) to fit the canvas's shape.
-      ...(options.aspectRatio
+      // A long pipeline wraps into rows, each still left to right, about this wide for their height.
+      ...(aspectRatio
         ? {
             "elk.layered.wrapping.strategy": "MULTI_EDGE",
-            "elk.aspectRatio": String(options.aspectRatio),
+            "elk.aspectRatio": String(aspectRatio),
             "elk.layered.wrapping.additionalEdgeSpacing": "24",
           }
         : {}),
     },
     children: (byParent.get(undefined) ?? []).map(build),
     edges: edgesWithin(undefined),
-  };
+  });
   const elk = await loadElk();
-  const result = (await elk.layout(graph)) as ElkNode;
+  let result = (await elk.layout(graph())) as ElkNode;
+  const width = result.width ?? 0;
+  const height = result.height ?? 0;
+  const rows = options.viewport && width > 0 && height > 0 ? rowsFor(width, height, options.viewport) : 1;
+  if (rows > 1) result = (await elk.layout(graph(width / rows / (rows * height + (rows - 1) * ROW_GAP)))) as ElkNode;
   const positions = new Map<string, XYPosition>();
   const collect = (node: ElkNode) => {
     for (const child of node.children ?? []) {

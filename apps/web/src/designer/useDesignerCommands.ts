@@ -4,15 +4,18 @@ import { useCallback, useEffect } from "react";
 import { queryKeys } from "../api/queries";
 import { useWeftClient } from "../api/WeftClientContext";
 import { useToast } from "../ui/toast";
-import { FIT_PADDING } from "./geometry";
+import { FIT_PADDING, NODE_HEIGHT, NODE_WIDTH } from "./geometry";
 import { autoLayout } from "./layout";
 import type { WeftEdge, WeftNode } from "./mapping";
 import type { DesignerStore } from "./store";
 
-/** The canvas's width to height, less the space the minimap and controls take, for the layout to aim at. */
-function canvasAspect(): number | undefined {
+/** Below this zoom a node's label is too small to read: auto-layout does not fit a drawing smaller. */
+const MIN_DESIGNER_ZOOM = 0.5;
+
+/** The canvas's room for the drawing: what fitView leaves inside its padding (FIT_PADDING). */
+function canvasRoom(): { width: number; height: number } | undefined {
   const pane = document.querySelector(".canvas")?.getBoundingClientRect();
-  return pane && pane.height > 250 ? Math.max(0.8, Math.min(3, (pane.width - 100) / (pane.height - 190))) : undefined;
+  return pane && pane.height > 250 ? { width: pane.width - 100, height: pane.height - 190 } : undefined;
 }
 
 function isTyping(target: EventTarget | null): boolean {
@@ -32,10 +35,26 @@ export function useAutoLayout(store: DesignerStore): () => Promise<void> {
         return internal?.measured.width ? { ...n, measured: { width: internal.measured.width, height: internal.measured.height ?? 0 } } : n;
       }),
       s.edges,
-      { aspectRatio: canvasAspect() },
+      { viewport: canvasRoom() },
     );
     store.getState().setPositions(positions);
-    requestAnimationFrame(() => void flow.fitView({ padding: FIT_PADDING, duration: 300, maxZoom: 1.1 }));
+    // Fitted, unless that would make it unreadable: then readable, from the start (top left).
+    requestAnimationFrame(() => {
+      const nodes = flow.getNodes().filter((n) => n.parentId === undefined);
+      const pane = document.querySelector(".canvas")?.getBoundingClientRect();
+      if (!pane || nodes.length === 0) return;
+      const left = Math.min(...nodes.map((n) => n.position.x));
+      const top = Math.min(...nodes.map((n) => n.position.y));
+      const right = Math.max(...nodes.map((n) => n.position.x + (n.measured?.width ?? NODE_WIDTH)));
+      const bottom = Math.max(...nodes.map((n) => n.position.y + (n.measured?.height ?? NODE_HEIGHT)));
+      const fit = Math.min((pane.width - 100) / (right - left), (pane.height - 190) / (bottom - top));
+      if (fit >= MIN_DESIGNER_ZOOM) void flow.fitView({ padding: FIT_PADDING, duration: 300, maxZoom: 1.1 });
+      else
+        void flow.setViewport(
+          { x: 60 - left * MIN_DESIGNER_ZOOM, y: 40 - top * MIN_DESIGNER_ZOOM, zoom: MIN_DESIGNER_ZOOM },
+          { duration: 300 },
+        );
+    });
   }, [flow, store]);
 }
 

@@ -12,6 +12,8 @@ const instance = (status: InstanceDetail["status"]): InstanceDetail => ({
   version: 1,
   status,
   customStatus: null,
+  waitingFor: [],
+  lastError: null,
   createdAt: "2026-03-10T12:00:00.000Z",
   updatedAt: "2026-03-10T12:00:00.000Z",
   completedAt: null,
@@ -49,7 +51,11 @@ describe("InstanceActions", () => {
     expect(screen.getByRole("button", { name: "Purge" })).toHaveProperty("disabled", false);
     expect(screen.getByRole("button", { name: "Terminate" })).toHaveProperty("disabled", true);
     await userEvent.click(screen.getByRole("button", { name: "Rewind" }));
-    expect((await screen.findByRole("alert")).textContent).toContain("Rewind was refused — Conflict: Instance 'i1' is not failed.");
+    // Rewind asks first (issue 17, item 9).
+    const confirm = await screen.findByRole("dialog", { name: "Rewind this run?" });
+    await userEvent.click(within(confirm).getByRole("button", { name: "Rewind" }));
+    // The refusal shows in the dialog, which stays open.
+    expect((await within(confirm).findByRole("alert")).textContent).toContain("Conflict: Instance 'i1' is not failed.");
   });
 
   it("restarts from a chosen step on a chosen published version and opens the new run", async () => {

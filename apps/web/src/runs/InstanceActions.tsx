@@ -20,7 +20,7 @@ export function InstanceActions({
   const id = instance.instanceId;
   const terminal = isTerminalStatus(instance.status);
   const retrying = Object.values(states).filter((s) => s.status === "retrying");
-  const [confirm, setConfirm] = useState<"terminate" | "purge" | undefined>();
+  const [confirm, setConfirm] = useState<Confirmed | undefined>();
   const [reason, setReason] = useState("");
   const [raising, setRaising] = useState(false);
   const [restartFrom, setRestartFrom] = useState(false);
@@ -45,7 +45,7 @@ export function InstanceActions({
         <button type="button" className="btn btn-sm" disabled={instance.version === null} onClick={() => setRestartFrom(true)}>
           Restart from step…
         </button>
-        {button("rewind", instance.status === "failed")}
+        {button("rewind", instance.status === "failed", "btn btn-sm", () => setConfirm("rewind"))}
         {button("purge", terminal, "btn btn-sm btn-danger", () => setConfirm("purge"))}
       </div>
       {act.error ? (
@@ -61,6 +61,9 @@ export function InstanceActions({
       <ConfirmDialog
         confirm={confirm}
         instanceId={id}
+        failedSteps={Object.values(states)
+          .filter((s) => s.status === "failed")
+          .map((s) => definition?.nodes.find((n) => n.id === s.nodeId)?.label || s.nodeId)}
         reason={reason}
         onReason={setReason}
         pending={act.isPending}
@@ -74,10 +77,22 @@ export function InstanceActions({
   );
 }
 
-/** Terminate and purge ask first: terminate with an optional reason, purge showing the id it deletes. */
+type Confirmed = "terminate" | "purge" | "rewind";
+
+const CONFIRM_TEXT: Record<Confirmed, { title: string; description: string }> = {
+  terminate: { title: "Terminate this run?", description: "It stops where it is; running steps are abandoned." },
+  purge: { title: "Purge this run?", description: "The run and its whole history are deleted for good." },
+  rewind: {
+    title: "Rewind this run?",
+    description: "Its failed steps run again, with the same input and idempotency key, and the run goes on from there.",
+  },
+};
+
+/** Terminate, purge and rewind ask first: terminate with an optional reason, purge showing the id it deletes, rewind what runs again. */
 function ConfirmDialog({
   confirm,
   instanceId,
+  failedSteps,
   reason,
   onReason,
   pending,
@@ -85,30 +100,30 @@ function ConfirmDialog({
   onCancel,
   onConfirm,
 }: {
-  confirm: "terminate" | "purge" | undefined;
+  confirm: Confirmed | undefined;
   instanceId: string;
+  /** The labels of the failed steps a rewind runs again. */
+  failedSteps: readonly string[];
   reason: string;
   onReason(reason: string): void;
   pending: boolean;
   error: Error | null;
   onCancel(): void;
-  onConfirm(action: "terminate" | "purge"): void;
+  onConfirm(action: Confirmed): void;
 }) {
   return (
     <Dialog
       open={confirm !== undefined}
       onOpenChange={(open) => !open && onCancel()}
-      title={confirm === "purge" ? "Purge this run?" : "Terminate this run?"}
-      description={
-        confirm === "purge" ? "The run and its whole history are deleted for good." : "It stops where it is; running steps are abandoned."
-      }
+      title={CONFIRM_TEXT[confirm ?? "terminate"].title}
+      description={CONFIRM_TEXT[confirm ?? "terminate"].description}
       footer={
         <>
           <button type="button" className="btn" onClick={onCancel}>
             Cancel
           </button>
           <button type="button" className="btn btn-primary" disabled={pending} onClick={() => confirm && onConfirm(confirm)}>
-            {confirm === "purge" ? "Purge" : "Terminate"}
+            {LABELS[confirm ?? "terminate"]}
           </button>
         </>
       }
@@ -118,6 +133,11 @@ function ConfirmDialog({
           <label htmlFor="terminate-reason">Reason (optional)</label>
           <input id="terminate-reason" value={reason} onChange={(e) => onReason(e.target.value)} />
         </div>
+      ) : confirm === "rewind" ? (
+        <p>
+          {failedSteps.length ? `Runs again: ${failedSteps.join(", ")}.` : "Runs the failed steps again."} Steps that succeeded keep their
+          results and do not run again.
+        </p>
       ) : (
         <p className="mono">{instanceId}</p>
       )}

@@ -1,14 +1,15 @@
 import type { HistoryEvent } from "@weft/client";
 import { isTerminalStatus } from "@weft/client";
 import type { NodeStates, Plan } from "@weft/definition";
-import { useMemo } from "react";
-import { Link, useParams } from "react-router";
+import { useCallback, useMemo } from "react";
+import { Link, useParams, useSearchParams } from "react-router";
 import { HistoryTable } from "./HistoryTable";
 import { InstanceActions } from "./InstanceActions";
 import { InstanceData } from "./InstanceData";
 import { InstanceHead } from "./InstanceHead";
 import { useNodeExtras } from "./node-extras";
 import { RunDrawing } from "./RunDrawing";
+import { StepInspector } from "./StepInspector";
 import { Timeline } from "./Timeline";
 import { buildTimeline } from "./timeline-model";
 import { useNow } from "./useInstanceEvents";
@@ -36,17 +37,28 @@ function DrawingPanel({
   version,
   terminal,
   extras,
+  selected,
+  onSelect,
 }: {
   live: ReturnType<typeof useInstanceLive>;
   version: number | null;
   terminal: boolean;
   extras: ReturnType<typeof useNodeExtras>;
+  selected: string | undefined;
+  onSelect(nodeId: string): void;
 }) {
   return (
     <section className="panel" aria-labelledby="drawing-title">
       <h2 id="drawing-title">Drawing</h2>
       {live.definition ? (
-        <RunDrawing definition={live.definition} states={live.states} terminal={terminal} extras={extras} />
+        <RunDrawing
+          definition={live.definition}
+          states={live.states}
+          terminal={terminal}
+          extras={extras}
+          selected={selected}
+          onSelect={onSelect}
+        />
       ) : version === null ? (
         <p className="muted">
           A code-first orchestrator from <code>weft.config</code>: there is no drawing. Its steps are on the timeline and in the history
@@ -73,6 +85,22 @@ export function InstancePage() {
 
   const timeline = useInstanceTimeline(live.history, live.states, plan);
   const extras = useNodeExtras(instance, terminal, plan);
+  // The step open in the inspector is in the URL (?step=<node id>), so it can be linked.
+  const [search, setSearch] = useSearchParams();
+  const step = search.get("step") ?? undefined;
+  const select = useCallback(
+    (nodeId: string | undefined) =>
+      setSearch(
+        (params) => {
+          const next = new URLSearchParams(params);
+          if (nodeId === undefined) next.delete("step");
+          else next.set("step", nodeId);
+          return next;
+        },
+        { replace: true },
+      ),
+    [setSearch],
+  );
 
   if (live.detail.isError) {
     return (
@@ -103,12 +131,23 @@ export function InstancePage() {
         </div>
       ) : null}
 
-      <DrawingPanel live={live} version={instance.version} terminal={terminal} extras={extras} />
+      <DrawingPanel live={live} version={instance.version} terminal={terminal} extras={extras} selected={step} onSelect={select} />
+      {step ? (
+        <StepInspector
+          instanceId={instance.instanceId}
+          nodeId={step}
+          history={live.history}
+          state={live.states[step]}
+          plan={plan}
+          now={now}
+          onClose={() => select(undefined)}
+        />
+      ) : null}
 
       <section className="panel" aria-labelledby="timeline-title">
         <h2 id="timeline-title">Timeline</h2>
         {timeline.bars.length ? (
-          <Timeline model={timeline} running={!terminal} />
+          <Timeline model={timeline} running={!terminal} onSelectStep={select} />
         ) : (
           <p className="muted">No step has started yet. Bars appear here as steps, retries, timers and waits happen.</p>
         )}

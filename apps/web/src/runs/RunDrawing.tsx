@@ -28,6 +28,8 @@ import { nodeStatusVar } from "./status";
 export type NodeExtras = (nodeId: string, state: NodeState | undefined) => ReactNode;
 
 const ExtrasContext = createContext<NodeExtras | undefined>(undefined);
+/** The step open in the inspector, drawn selected. */
+const SelectedContext = createContext<string | undefined>(undefined);
 
 function statusText(state: NodeState | undefined): string {
   if (!state || state.status === "idle") return "not started";
@@ -36,6 +38,7 @@ function statusText(state: NodeState | undefined): string {
 
 const RunNodeView = memo(function RunNodeView({ id, data }: NodeProps<RunNode>) {
   const extras = useContext(ExtrasContext);
+  const selected = useContext(SelectedContext) === id;
   const state = data.state;
   const status = state?.status ?? "idle";
   const max = state?.maxAttempts ?? data.maxAttempts;
@@ -45,7 +48,7 @@ const RunNodeView = memo(function RunNodeView({ id, data }: NodeProps<RunNode>) 
   const extra = extras?.(id, state);
   return (
     <div
-      className={`rnode rnode-${data.type} ${isMap ? "rnode-map" : ""}`}
+      className={`rnode rnode-${data.type} ${isMap ? "rnode-map" : ""} ${selected ? "is-selected" : ""}`}
       data-testid={`run-node-${id}`}
       data-status={status}
       aria-label={`${data.label}: ${statusText(state)}${attempts ? `, attempt ${attempts}` : ""}${progress ? `, ${progress.done} of ${progress.total} items done` : ""}`}
@@ -88,6 +91,12 @@ const RunNodeView = memo(function RunNodeView({ id, data }: NodeProps<RunNode>) 
       {state?.error && status === "failed" ? (
         <div className="rnode-error" title={state.error.message}>
           {state.error.message}
+        </div>
+      ) : null}
+      {status === "retrying" && state?.lastError ? (
+        <div className="rnode-error rnode-retry" title={`${state.lastError.name}: ${state.lastError.message}`}>
+          {state.retryAt ? <RetryIn at={state.retryAt} /> : null}
+          {state.lastError.message}
         </div>
       ) : null}
       {extra ? <div className="rnode-extra nodrag nopan">{extra}</div> : null}
@@ -165,7 +174,7 @@ function useReadableDefinition(
       measured: { width: RUN_NODE_WIDTH, height: RUN_NODE_HEIGHT },
     }));
     autoLayout(layoutNodes, definition.edges, {
-      aspectRatio: (size.width - 2 * PAD) / (size.height - 2 * PAD),
+      viewport: { width: size.width - 2 * PAD, height: size.height - 2 * PAD },
       mapPadding: RUN_MAP_PADDING,
     })
       .then((positions) => {
@@ -227,16 +236,33 @@ function FollowFocus({
 
 const FOCUS_ORDER = ["failed", "retrying", "waiting", "running"];
 
+/** "retry in 4 s — ", counting down (a node in backoff says when its next attempt starts). */
+function RetryIn({ at }: { at: string }) {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, []);
+  const seconds = Math.max(0, Math.ceil((Date.parse(at) - now) / 1000));
+  return <strong>retry in {seconds} s — </strong>;
+}
+
 export function RunDrawing({
   definition,
   states,
   terminal,
   extras,
+  selected,
+  onSelect,
 }: {
   definition: WorkflowDefinition;
   states: NodeStates;
   terminal: boolean;
   extras?: NodeExtras;
+  /** The step open in the inspector. */
+  selected?: string | undefined;
+  /** A click on a node (not on its buttons) opens it in the inspector. */
+  onSelect?(nodeId: string): void;
 }) {
   const box = useRef<HTMLDivElement>(null);
   const [size, setSize] = useState<{ width: number; height: number } | undefined>();
@@ -283,37 +309,43 @@ export function RunDrawing({
   const ready = shown && size && initial?.of === shown ? initial : undefined;
   return (
     <ExtrasContext.Provider value={extras}>
-      <ReactFlowProvider>
-        <div ref={box} className="run-drawing" aria-label="The workflow drawing with each step's state" role="region">
-          {ready && size ? (
-            <ReactFlow
-              key={ready.of === definition ? "as-saved" : "wrapped"}
-              nodes={nodes}
-              onNodesChange={onNodesChange}
-              edges={edges}
-              nodeTypes={nodeTypes}
-              edgeTypes={edgeTypes}
-              nodesDraggable={false}
-              nodesConnectable={false}
-              elementsSelectable={false}
-              edgesFocusable={false}
-              // The wheel scrolls the page, as it does everywhere else on it (zooming here
-              // made the drawing a speck on the way down the page); pinch and the buttons zoom.
-              zoomOnScroll={false}
-              preventScrolling={false}
-              minZoom={0.1}
-              defaultViewport={ready.viewport}
-              proOptions={{ hideAttribution: true }}
-            >
-              <FollowFocus focus={focus} size={size} nodes={nodes} />
-              <Background gap={20} color="var(--canvas-dots)" />
-              <Controls showInteractive={false} />
-            </ReactFlow>
-          ) : (
-            <p className="muted run-drawing-note">Laying out the drawing…</p>
-          )}
-        </div>
-      </ReactFlowProvider>
+      <SelectedContext.Provider value={selected}>
+        <ReactFlowProvider>
+          <div ref={box} className="run-drawing" aria-label="The workflow drawing with each step's state" role="region">
+            {ready && size ? (
+              <ReactFlow
+                key={ready.of === definition ? "as-saved" : "wrapped"}
+                nodes={nodes}
+                onNodesChange={onNodesChange}
+                edges={edges}
+                nodeTypes={nodeTypes}
+                edgeTypes={edgeTypes}
+                nodesDraggable={false}
+                nodesConnectable={false}
+                elementsSelectable={false}
+                edgesFocusable={false}
+                // The wheel scrolls the page, as it does everywhere else on it (zooming here
+                // made the drawing a speck on the way down the page); pinch and the buttons zoom.
+                zoomOnScroll={false}
+                preventScrolling={false}
+                onNodeClick={(event, node) => {
+                  if ((event.target as Element).closest(".rnode-extra")) return;
+                  onSelect?.(node.id);
+                }}
+                minZoom={0.1}
+                defaultViewport={ready.viewport}
+                proOptions={{ hideAttribution: true }}
+              >
+                <FollowFocus focus={focus} size={size} nodes={nodes} />
+                <Background gap={20} color="var(--canvas-dots)" />
+                <Controls showInteractive={false} />
+              </ReactFlow>
+            ) : (
+              <p className="muted run-drawing-note">Laying out the drawing…</p>
+            )}
+          </div>
+        </ReactFlowProvider>
+      </SelectedContext.Provider>
     </ExtrasContext.Provider>
   );
 }

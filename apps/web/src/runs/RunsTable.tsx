@@ -42,6 +42,7 @@ export function RunsTable({
           <th>Workflow</th>
           <th>Started</th>
           <th>Duration</th>
+          <th>Waiting for / failed with</th>
           <th>Custom status</th>
         </tr>
       </thead>
@@ -77,6 +78,15 @@ export function RunsTable({
               </td>
               <td title={new Date(item.createdAt).toLocaleString()}>{timeAgo(item.createdAt, now)}</td>
               <td>{formatElapsed(end - Date.parse(item.createdAt))}</td>
+              <td className="run-now">
+                {item.lastError ? (
+                  <span className="run-error" title={item.lastError}>
+                    {item.lastError}
+                  </span>
+                ) : item.waitingFor.length ? (
+                  <span title={item.waitingFor.join(", ")}>⏸ {item.waitingFor.join(", ")}</span>
+                ) : null}
+              </td>
               <td className="custom-status" title={shortJson(item.customStatus, 500)}>
                 {shortJson(item.customStatus, 40)}
               </td>

@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
-import { barAt, describeRow, fitView, panView, xToTime, zoomView, type TimeView } from "./timeline-layout";
+import { describeRow, fitView, panView, xToTime, zoomView, type TimeView } from "./timeline-layout";
 import type { TimelineModel } from "./timeline-model";
 import { AXIS_H, LABEL_W, MAX_HEIGHT, paintTimeline, ROW_H } from "./timeline-paint";
+import { type TimelineDrag, useTimelinePointer } from "./timeline-pointer";
 import { BarTip } from "./TimelineTip";
 
 /**
@@ -9,7 +10,18 @@ import { BarTip } from "./TimelineTip";
  * are painted), so 10,000 bars stay smooth. Wheel scrolls rows; Ctrl/⌘+wheel zooms around
  * the pointer; drag or Shift+wheel pans; hover shows a bar's input, result or error.
  */
-export function Timeline({ model, running, now: fixedNow }: { model: TimelineModel; running: boolean; now?: number }) {
+export function Timeline({
+  model,
+  running,
+  now: fixedNow,
+  onSelectStep,
+}: {
+  model: TimelineModel;
+  running: boolean;
+  now?: number;
+  /** A click on a row (not a drag) opens its step in the inspector. */
+  onSelectStep?(nodeId: string): void;
+}) {
   const wrapRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const width = useWidth(wrapRef);
@@ -18,7 +30,7 @@ export function Timeline({ model, running, now: fixedNow }: { model: TimelineMod
   const [view, setView] = useState<TimeView | undefined>();
   const [follow, setFollow] = useState(true);
   const [hover, setHover] = useState<{ bar: number; x: number; y: number } | undefined>();
-  const drag = useRef<{ x: number; view: TimeView; moved: boolean } | undefined>(undefined);
+  const drag = useRef<TimelineDrag | undefined>(undefined);
 
   const height = Math.min(MAX_HEIGHT, AXIS_H + Math.max(3, model.rows.length) * ROW_H + 2);
   const plotW = Math.max(50, width - LABEL_W);
@@ -52,33 +64,21 @@ export function Timeline({ model, running, now: fixedNow }: { model: TimelineMod
 
   useNoPageZoom(canvasRef, maxScroll);
 
-  const onPointerDown = (e: React.PointerEvent) => {
-    drag.current = { x: e.clientX, view: effectiveView, moved: false };
-    (e.target as Element).setPointerCapture?.(e.pointerId);
-  };
-  const onPointerMove = (e: React.PointerEvent) => {
-    const rect = canvasRef.current?.getBoundingClientRect();
-    if (!rect) return;
-    const d = drag.current;
-    if (d && Math.abs(e.clientX - d.x) > 2) {
-      d.moved = true;
+  const { onPointerDown, onPointerMove, onPointerUp } = useTimelinePointer({
+    canvasRef,
+    drag,
+    model,
+    view: effectiveView,
+    plotW,
+    scrollTop,
+    now,
+    setHover,
+    pan: (next) => {
       setFollow(false);
-      setView(panView(d.view, -((e.clientX - d.x) / plotW) * (d.view.to - d.view.from)));
-      setHover(undefined);
-      return;
-    }
-    const px = e.clientX - rect.left;
-    const py = e.clientY - rect.top;
-    if (px < LABEL_W || py < AXIS_H) return setHover(undefined);
-    const row = Math.floor((py - AXIS_H + scrollTop) / ROW_H);
-    const t = xToTime(px - LABEL_W, effectiveView, plotW);
-    const slack = ((effectiveView.to - effectiveView.from) / plotW) * 3;
-    const bar = barAt(model, row, t, now, slack);
-    setHover(bar === undefined ? undefined : { bar, x: px, y: py });
-  };
-  const onPointerUp = () => {
-    drag.current = undefined;
-  };
+      setView(next);
+    },
+    onSelectStep,
+  });
 
   const zoom = (factor: number) => {
     setFollow(false);
@@ -121,7 +121,7 @@ export function Timeline({ model, running, now: fixedNow }: { model: TimelineMod
           <BarTip bar={hovered} x={hover.x} y={hover.y} anchor={canvasRef.current.getBoundingClientRect()} now={now} />
         ) : null}
       </div>
-      <RowSummaries model={model} />
+      <RowSummaries model={model} onSelectStep={onSelectStep} />
     </div>
   );
 }
@@ -220,13 +220,25 @@ function useNoPageZoom(ref: React.RefObject<HTMLCanvasElement | null>, maxScroll
 }
 
 /** The first 300 rows in words, for screen readers (the canvas is one image to them). */
-function RowSummaries({ model }: { model: TimelineModel }) {
+function RowSummaries({ model, onSelectStep }: { model: TimelineModel; onSelectStep?: ((nodeId: string) => void) | undefined }) {
   const rowSummaries = useMemo(() => model.rows.slice(0, 300).map((_, i) => describeRow(model, i)), [model]);
+  // For screen readers and the keyboard: each row's summary, and a button that opens its step.
   return (
-    <ul className="sr-only" aria-label="Timeline rows">
-      {rowSummaries.map((text, i) => (
-        <li key={model.rows[i]?.key ?? i}>{text}</li>
-      ))}
+    <ul className="sr-only timeline-rows" aria-label="Timeline rows">
+      {rowSummaries.map((text, i) => {
+        const row = model.rows[i];
+        return (
+          <li key={row?.key ?? i}>
+            {onSelectStep && row ? (
+              <button type="button" onClick={() => onSelectStep(row.nodeId)}>
+                {text}
+              </button>
+            ) : (
+              text
+            )}
+          </li>
+        );
+      })}
     </ul>
   );
 }

@@ -17,6 +17,8 @@ const summary = (id: string, status: InstanceSummary["status"], workflowId = "or
   version: 1,
   status,
   customStatus: null,
+  waitingFor: [],
+  lastError: null,
   createdAt: "2026-03-10T12:00:00.000Z",
   updatedAt: "2026-03-10T12:00:00.000Z",
   completedAt: null,
