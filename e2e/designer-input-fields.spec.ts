@@ -72,3 +72,27 @@ test("the inspector says what an empty input receives, and missing required inpu
   await expect(problems.getByRole("button", { name: /Map 'map'.*items/i }).first()).toBeVisible();
   await screenshot(page, "inspector-required-inputs");
 });
+
+// Issue 17, item 8: expression fields offer what the step can read.
+test("an expression field offers the paths the step can read: the input and the steps before it", async ({ page }) => {
+  await createWorkflow(page, freshName("Paths"));
+  await palette(page).getByRole("button", { name: "Start", exact: true }).click();
+  await palette(page)
+    .getByRole("button", { name: /^Echo \(util\.echo\)$/ })
+    .click();
+  await palette(page)
+    .getByRole("button", { name: /^Send notification \(notify\.send\)$/ })
+    .click();
+  await node(page, "send").click();
+  const to = inspector(page).getByLabel("to *");
+  const listId = await to.getAttribute("list");
+  expect(listId).toBeTruthy();
+  const offered = await page
+    .locator(`datalist[id="${listId}"] option`)
+    .evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value));
+  expect(offered).toEqual(expect.arrayContaining(["input", "steps.echo"]));
+  expect(offered).not.toContain("steps.send");
+  // Typing narrows the browser's list; choosing one fills the field.
+  await to.fill("steps.echo");
+  await expect(to).toHaveValue("steps.echo");
+});

@@ -78,6 +78,8 @@ test("restart from a step on a fixed version keeps the earlier step's output", a
 
   await page.getByRole("button", { name: "Restart from step…" }).click();
   const dialog = page.getByRole("dialog", { name: "Restart from a step" });
+  // Issue 17, item 9: the latest version is chosen to begin with (a restart usually runs a fix).
+  await expect(dialog.getByLabel("Published version")).toHaveValue("2");
   await dialog.getByLabel("Published version").selectOption("2");
   const step = dialog.getByLabel("Step");
   await expect(step.locator("option", { hasText: "Finish (finish)" })).toHaveCount(1);
@@ -95,6 +97,12 @@ test("restart from a step on a fixed version keeps the earlier step's output", a
   await expect(output).toContainText(`"preparedBy": "${failedId}"`);
   await expect(output).toContainText('"fixed": true');
   await expect(node(page, "finish")).toHaveAttribute("data-status", "succeeded");
+  // Issue 17, item 9: the run links back to the one it was restarted from, and the step it
+  // took over is drawn as reused, not as "not started".
+  await expect(page.getByRole("link", { name: "The run this one was restarted from" })).toHaveText(failedId);
+  await expect(node(page, "prepare")).toHaveAttribute("data-status", "succeeded");
+  await expect(node(page, "prepare")).toContainText("reused");
+  await screenshot(page, "restarted-run");
   // The history starts with the seed task that carries the kept outputs.
   const first = page
     .getByRole("region", { name: "History" })

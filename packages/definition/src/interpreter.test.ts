@@ -746,5 +746,13 @@ describe("restart from a step", () => {
     expect(done.status).toBe("completed");
     expect(done.output).toEqual({ from: { value: 300 }, seen: "yes", join: ["a", "b"] });
     expect(expensiveRuns).toBe(1);
+    // The restarted run's drawing: the step it took over is reused (issue 17, item 9), the rest ran.
+    const states = await deriveNodeStates(plan, await h.client.history(second), {
+      tags: { version: "1", [RESTART_FROM_TAG]: "buggy", [RESTART_OF_TAG]: first },
+      instanceId: second,
+    });
+    expect(states.expensive).toMatchObject({ status: "succeeded", reused: true, runs: 0 });
+    expect(states.buggy).toMatchObject({ status: "succeeded", runs: 1 });
+    expect(states.buggy?.reused).toBeUndefined();
   });
 });

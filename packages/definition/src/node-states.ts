@@ -1,6 +1,6 @@
 import { type HistoryEvent, ReplayExecutor, type Tags } from "@weft/engine";
 import type { Plan } from "./compile.js";
-import { interpret } from "./interpreter.js";
+import { interpret, RESTART_SEED_ACTIVITY } from "./interpreter.js";
 import { NodeStatus, type NodeTransition } from "./node-observer.js";
 
 export interface NodeItemState {
@@ -23,6 +23,11 @@ export interface NodeState {
   takenEdge?: string;
   /** A wait that ended by its timeout (it left by its timeout edge), not by the event. */
   timedOut?: boolean;
+  /**
+   * A step of the run this one was restarted from (restart from a step): its output was
+   * reused, it did not run here. Its status is that run's: succeeded.
+   */
+  reused?: boolean;
   /** While it waits to retry: when the next attempt starts, and why the last one failed. */
   retryAt?: string;
   lastError?: { name: string; message: string };
@@ -178,6 +183,7 @@ function foldStates(plan: Plan, transitions: readonly NodeTransition[], history:
   }
   applyAttempts(plan, states, events);
   applyMapProgress(plan, states);
+  applyReused(states, events);
   if (terminal) {
     for (const state of Object.values(states)) {
       if (ACTIVE.has(state.status)) state.status = NodeStatus.Cancelled;
@@ -232,6 +238,20 @@ function applyAttempts(plan: Plan, states: NodeStates, events: readonly HistoryE
       if (failed) state.lastError = failed;
     }
     if (state.items) state.status = aggregate(Object.values(state.items).map((i) => i.status));
+  }
+}
+
+/** The steps a restarted run took over from the run it was restarted from (the restart seed's outputs). */
+function applyReused(states: NodeStates, events: readonly HistoryEvent[]): void {
+  const seed = events.find((e) => e.type === "TaskScheduled" && e.name === RESTART_SEED_ACTIVITY);
+  if (seed?.taskId === undefined) return;
+  const done = events.find((e) => e.type === "TaskCompleted" && e.taskId === seed.taskId);
+  const steps = (done?.result as { steps?: Record<string, unknown> } | undefined)?.steps;
+  for (const nodeId of Object.keys(steps ?? {})) {
+    const state = states[nodeId];
+    if (!state || (state.status !== NodeStatus.Idle && state.status !== NodeStatus.Skipped) || state.runs > 0) continue;
+    state.status = NodeStatus.Succeeded;
+    state.reused = true;
   }
 }
 

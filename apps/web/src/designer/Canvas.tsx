@@ -62,6 +62,13 @@ export function Canvas({ label, emptyHint, compact }: CanvasProps) {
 
   return (
     <div className="canvas" onDragOver={onDragOver} onDrop={onDrop}>
+      {nodes.length > 0 ? (
+        // The edges come first in the tab order; a keyboard user goes straight to the nodes
+        // (then arrow keys move the selected node, Delete removes it, the inspector edits it).
+        <button type="button" className="skip-link" onClick={focusFirstNode}>
+          Skip to the nodes
+        </button>
+      ) : null}
       <ReactFlow<WeftNode, WeftEdge>
         aria-label={label}
         nodes={sizedNodes}
@@ -128,4 +135,8 @@ export function Canvas({ label, emptyHint, compact }: CanvasProps) {
       {nodes.length === 0 && emptyHint ? <div className="canvas-empty">{emptyHint}</div> : null}
     </div>
   );
+}
+
+function focusFirstNode(): void {
+  document.querySelector<HTMLElement>(".canvas .react-flow__node")?.focus();
 }

@@ -1,6 +1,9 @@
-import { useId, type ReactNode } from "react";
+import { createContext, useContext, useId, type ReactNode } from "react";
 
 /** A labelled text field; `code` for expressions. Every field has an accessible name. */
+/** The id of the `<datalist>` of paths an expression field of the inspected node can read (see NodeForm). */
+export const ExpressionListContext = createContext<string | undefined>(undefined);
+
 export function TextField(props: {
   label: string;
   value: string | undefined;
@@ -14,6 +17,7 @@ export function TextField(props: {
 }) {
   const id = useId();
   const hintId = `${id}-hint`;
+  const suggestions = useContext(ExpressionListContext);
   const common = {
     id,
     value: props.value ?? "",
@@ -30,7 +34,7 @@ export function TextField(props: {
       {props.multiline ? (
         <textarea {...common} rows={3} onChange={(e) => props.onChange(e.target.value)} />
       ) : (
-        <input type="text" {...common} onChange={(e) => props.onChange(e.target.value)} />
+        <input type="text" {...common} list={props.code ? suggestions : undefined} onChange={(e) => props.onChange(e.target.value)} />
       )}
       {props.hint ? (
         <span id={hintId} className="field-hint">

@@ -90,7 +90,7 @@ describe("InstanceActions", () => {
     );
     await userEvent.click(screen.getByRole("button", { name: "Restart from step…" }));
     const dialog = await screen.findByRole("dialog", { name: "Restart from a step" });
-    await within(dialog).findByRole("option", { name: "v2" });
+    await within(dialog).findByRole("option", { name: /^v2/ });
     await userEvent.selectOptions(within(dialog).getByLabelText("Published version"), "2");
     await within(dialog).findByRole("option", { name: "Notify (notify)" });
     await userEvent.selectOptions(within(dialog).getByLabelText("Step"), "notify");

@@ -1,4 +1,5 @@
 import type { HistoryEvent, InstanceDetail } from "@weft/client";
+import { RESTART_FROM_TAG, RESTART_OF_TAG } from "@weft/definition";
 import { useMemo } from "react";
 import { Link } from "react-router";
 import { formatElapsed } from "./status";
@@ -21,6 +22,16 @@ function useChildren(history: readonly HistoryEvent[]) {
   );
 }
 
+/** The run (and step) this one was restarted from, from the tags of its start. */
+function useRestartedFrom(history: readonly HistoryEvent[]) {
+  return useMemo(() => {
+    const tags = history.find((e) => e.type === "ExecutionStarted")?.tags;
+    const of = tags?.[RESTART_OF_TAG];
+    const from = tags?.[RESTART_FROM_TAG];
+    return typeof of === "string" ? { instanceId: of, nodeId: typeof from === "string" ? from : undefined } : undefined;
+  }, [history]);
+}
+
 /** The run's id, status and live-update state; then its facts (workflow, times, custom status, parent, children). */
 export function InstanceHead({
   instance,
@@ -37,6 +48,7 @@ export function InstanceHead({
 }) {
   const instanceId = instance.instanceId;
   const children = useChildren(history);
+  const restartedFrom = useRestartedFrom(history);
   const started = Date.parse(instance.createdAt);
   const ended = instance.completedAt ? Date.parse(instance.completedAt) : terminal ? Date.parse(instance.updatedAt) : now;
   return (
@@ -78,6 +90,26 @@ export function InstanceHead({
             <code>{JSON.stringify(instance.customStatus)}</code>
           )}
         </dd>
+        {restartedFrom ? (
+          <>
+            <dt>Restarted from</dt>
+            <dd>
+              <Link
+                className="mono"
+                to={`/runs/${encodeURIComponent(restartedFrom.instanceId)}`}
+                aria-label="The run this one was restarted from"
+              >
+                {restartedFrom.instanceId}
+              </Link>
+              {restartedFrom.nodeId ? (
+                <span className="muted">
+                  {" "}
+                  at step <code>{restartedFrom.nodeId}</code>; the steps before it reused its outputs
+                </span>
+              ) : null}
+            </dd>
+          </>
+        ) : null}
         {instance.parentInstanceId ? (
           <>
             <dt>Parent</dt>

@@ -12,7 +12,9 @@ export function RestartFromDialog({ instance, onClose }: { instance: InstanceDet
   const navigate = useNavigate();
   const workflow = useQuery(workflowQueries.detail(client, instance.workflowId));
   const versions = (workflow.data?.versions ?? []).map((v) => v.version).sort((a, b) => b - a);
-  const [version, setVersion] = useState<number>(instance.version ?? 1);
+  // The latest published version unless another is chosen: a restart is usually to run a fix.
+  const [chosen, setVersion] = useState<number | undefined>();
+  const version = chosen ?? workflow.data?.latestVersion ?? instance.version ?? 1;
   const [nodeId, setNodeId] = useState("");
   const points = useQuery({
     queryKey: ["instances", instance.instanceId, "restart-points", version],
@@ -64,6 +66,7 @@ export function RestartFromDialog({ instance, onClose }: { instance: InstanceDet
           {(versions.length ? versions : [instance.version ?? 1]).map((v) => (
             <option key={v} value={v}>
               v{v}
+              {v === workflow.data?.latestVersion ? " (latest)" : ""}
               {v === instance.version ? " (this run’s)" : ""}
             </option>
           ))}

@@ -33,6 +33,7 @@ const SelectedContext = createContext<string | undefined>(undefined);
 
 function statusText(state: NodeState | undefined): string {
   if (!state || state.status === "idle") return "not started";
+  if (state.reused) return "reused";
   return state.status;
 }
 
