@@ -74,5 +74,19 @@ test("a published version opens read-only and two versions compare side by side"
   const right = page.getByRole("region", { name: "the draft" });
   await expect(right.getByTestId("node-save")).toHaveClass(/diff-changed/);
   await expect(right.getByTestId("node-save")).toContainText("label");
+  // Issue 17, item 9: the change list says what each setting was and is.
+  const change = page.getByRole("list", { name: "Changes" }).getByRole("listitem").filter({ hasText: "node save changed" });
+  await expect(change).toContainText("label");
+  await expect(change.locator(".before")).toHaveText("Save order");
+  await expect(change.locator(".after")).toHaveText("Store the order");
   await screenshot(page, "compare-versions");
+
+  // …and a published version can be restored as the draft (after asking).
+  await page.goto("/workflows/order-processing?version=1");
+  await page.getByRole("button", { name: "Restore as draft" }).click();
+  const confirm = page.getByRole("dialog", { name: "Restore version 1 as the draft?" });
+  await confirm.getByRole("button", { name: "Restore" }).click();
+  await expect(page).toHaveURL(/\/workflows\/order-processing$/);
+  await expect(node(page, "save")).toContainText("Save order");
+  await expect(page.getByText("read-only")).toHaveCount(0);
 });

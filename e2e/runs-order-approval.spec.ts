@@ -58,6 +58,11 @@ test("rejecting beside the waiting node takes the other branch", async ({ page, 
   const instanceId = await startFromApi(request, "order-slow", { orderId: `R-${Date.now()}`, email: "bo@example.com" });
   await page.goto(`/runs/${instanceId}`);
   await expect(node(page, "approve")).toHaveAttribute("data-status", "waiting", { timeout: 15_000 });
+  // The step inspector (issue 17, item 7) on a waiting step: what it waits for, until when.
+  await node(page, "approve").locator(".rnode-head").click();
+  await expect(page.getByRole("region", { name: "Step Wait for approval" })).toContainText(
+    "Waits for the event OrderApprovalResult, until",
+  );
   await node(page, "approve").getByRole("button", { name: "Rejected" }).click();
   await expectStatus(page, "completed");
   await expect(node(page, "notApproved")).toHaveAttribute("data-status", "succeeded");

@@ -102,6 +102,8 @@ test("restart from a step on a fixed version keeps the earlier step's output", a
   await expect(page.getByRole("link", { name: "The run this one was restarted from" })).toHaveText(failedId);
   await expect(node(page, "prepare")).toHaveAttribute("data-status", "succeeded");
   await expect(node(page, "prepare")).toContainText("reused");
+  await node(page, "prepare").click();
+  await expect(page.getByRole("region", { name: "Step Prepare" })).toContainText("Reused: this run was restarted after this step");
   await screenshot(page, "restarted-run");
   // The history starts with the seed task that carries the kept outputs.
   const first = page

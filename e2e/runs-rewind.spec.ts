@@ -66,6 +66,12 @@ test("a rewound run is followed live to its end, drawn as it ran, and its timeli
   const rows = page.getByRole("list", { name: "Timeline rows" });
   await expect(rows).toContainText(/Charge card: attempt 1 failed, attempt 1 succeeded/);
   await expect(rows).toContainText(/Notify: attempt 1 succeeded/);
+  // The step inspector (issue 17, item 7) on a rewound step: the failure kept, marked, and the attempt that ran again.
+  await node(page, "charge").click();
+  const attempts = page.getByRole("region", { name: "Step Charge card" }).getByRole("list", { name: "Attempts" });
+  await expect(attempts.getByRole("listitem")).toHaveCount(2);
+  await expect(attempts.getByRole("listitem").nth(0)).toContainText("failed — rewound, ran again");
+  await expect(attempts.getByRole("listitem").nth(1)).toContainText("succeeded");
   await shoot(page, "instance-rewound-live");
 
   // The same after a reload, from the stored history.

@@ -137,6 +137,35 @@ function ChangeSummary({ diff }: { diff: Diff }) {
   );
 }
 
+/** A setting's value in the change list: short JSON, "not set" when absent. */
+function shown(value: unknown): string {
+  if (value === undefined) return "not set";
+  const text = typeof value === "string" ? value : JSON.stringify(value);
+  return text.length > 120 ? `${text.slice(0, 119)}…` : text;
+}
+
+/** The settings a change touched, each with its value before and after (moves are said as such). */
+function ChangedValues({ diff }: { diff: ItemDiff }) {
+  const values = (diff.values ?? []).filter((v) => v.key !== "position");
+  return (
+    <>
+      {diff.keys.includes("position") ? " (moved)" : ""}
+      {values.length ? (
+        <dl className="change-values">
+          {values.map((v) => (
+            <div key={v.key}>
+              <dt>{v.key}</dt>
+              <dd>
+                <code className="before">{shown(v.before)}</code> → <code className="after">{shown(v.after)}</code>
+              </dd>
+            </div>
+          ))}
+        </dl>
+      ) : null}
+    </>
+  );
+}
+
 /** Every change by id, below the canvases. */
 function ChangeList({ diff }: { diff: Diff }) {
   return diff.nodes.size === 0 && diff.edges.size === 0 ? (
@@ -146,13 +175,13 @@ function ChangeList({ diff }: { diff: Diff }) {
       {[...diff.nodes].map(([id, d]) => (
         <li key={`n-${id}`} className={`change change-${d.status}`}>
           node <code>{id}</code> {d.status}
-          {d.keys.length ? `: ${d.keys.join(", ")}` : ""}
+          <ChangedValues diff={d} />
         </li>
       ))}
       {[...diff.edges].map(([id, d]) => (
         <li key={`e-${id}`} className={`change change-${d.status}`}>
           edge <code>{id}</code> {d.status}
-          {d.keys.length ? `: ${d.keys.join(", ")}` : ""}
+          <ChangedValues diff={d} />
         </li>
       ))}
     </ul>

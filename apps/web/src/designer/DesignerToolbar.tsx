@@ -2,6 +2,7 @@ import type { UseMutationResult } from "@tanstack/react-query";
 import { Link } from "react-router";
 import { Tooltip } from "../ui/Tooltip";
 import { useDesigner, useDesignerStore } from "./DesignerStoreContext";
+import { RestoreVersion } from "./RestoreVersion";
 import type { SaveState } from "./useAutosave";
 
 export interface DesignerToolbarProps {
@@ -64,9 +65,12 @@ export function DesignerToolbar({
       </div>
       <div className="toolbar-actions">
         {readOnly ? (
-          <Link className="btn" to={base}>
-            Back to the draft
-          </Link>
+          <>
+            <RestoreVersion workflowId={workflowId} version={viewingVersion} />
+            <Link className="btn" to={base}>
+              Back to the draft
+            </Link>
+          </>
         ) : (
           <>
             <button

@@ -6,6 +6,8 @@ export interface ItemDiff {
   status: ChangeStatus;
   /** For a changed node or edge: the settings that differ ("input", "retry", "position" …). */
   keys: string[];
+  /** For a changed node or edge: each differing setting's value before and after (undefined: not set). */
+  values?: { key: string; before: unknown; after: unknown }[];
 }
 
 export interface DefinitionDiff {
@@ -45,7 +47,8 @@ function diffItems(before: readonly Item[], after: readonly Item[]): Map<string,
     if (!previous) result.set(id, { status: "added", keys: [] });
     else {
       const keys = changedKeys(previous, item);
-      if (keys.length) result.set(id, { status: "changed", keys });
+      if (keys.length)
+        result.set(id, { status: "changed", keys, values: keys.map((key) => ({ key, before: previous[key], after: item[key] })) });
     }
   }
   for (const id of old.keys()) if (!now.has(id)) result.set(id, { status: "removed", keys: [] });

@@ -89,7 +89,7 @@ export function StepInspector({
           {label} <span className="muted step-kind">{node ? titleOf(node.type) : "step"}</span>
         </h2>
         <span className="step-status" style={{ ["--state" as string]: `var(${nodeStatusVar(status)})` }}>
-          {status === "idle" ? "not started" : status}
+          {status === "idle" ? "not started" : state?.reused ? "reused" : status}
         </span>
         <button type="button" className="btn btn-sm step-close" onClick={onClose} aria-label="Close the step inspector">
           Close
@@ -139,6 +139,8 @@ export function StepInspector({
             <AttemptCard key={`${attempt.taskId}-${i}`} attempt={attempt} now={now} />
           ))}
         </ol>
+      ) : state?.reused ? (
+        <p className="muted">Reused: this run was restarted after this step, and took its output over from the run it came from.</p>
       ) : node?.type === "activity" || node?.type === "subWorkflow" ? (
         <p className="muted">Not started yet.</p>
       ) : null}
