@@ -96,3 +96,48 @@ test("an expression field offers the paths the step can read: the input and the 
   await to.fill("steps.echo");
   await expect(to).toHaveValue("steps.echo");
 });
+
+// Issue 17, item 8: a live preview of an expression against a chosen past run.
+test("an activity's input previews against the newest past run, live as it is edited", async ({ page, request }) => {
+  const id = `preview-${Date.now().toString(36)}`;
+  const definition = {
+    id,
+    name: `Preview ${id}`,
+    nodes: [
+      { id: "start", type: "start", position: { x: 0, y: 0 } },
+      {
+        id: "save",
+        type: "activity",
+        label: "Save",
+        activity: "util.echo",
+        input: '{ "orderId": input.orderId }',
+        position: { x: 220, y: 0 },
+      },
+      { id: "send", type: "activity", label: "Send", activity: "util.echo", position: { x: 440, y: 0 } },
+      { id: "end", type: "end", position: { x: 660, y: 0 } },
+    ],
+    edges: [
+      { id: "e1", source: "start", target: "save" },
+      { id: "e2", source: "save", target: "send" },
+      { id: "e3", source: "send", target: "end" },
+    ],
+  };
+  expect((await request.put(`/api/workflows/${id}`, { data: definition })).ok()).toBe(true);
+  expect((await request.post(`/api/workflows/${id}/publish`)).status()).toBe(201);
+  const started = await request.post(`/api/workflows/${id}/instances`, { data: { input: { orderId: "o-9" } } });
+  const { instanceId } = (await started.json()) as { instanceId: string };
+  await expect
+    .poll(async () => ((await (await request.get(`/api/instances/${instanceId}`)).json()) as { status: string }).status)
+    .toBe("completed");
+
+  await page.goto(`/workflows/${id}`);
+  await node(page, "send").click();
+  const preview = inspector(page).getByLabel("Preview against a past run");
+  await expect(preview).toContainText("No input set");
+  await inspector(page).getByRole("tab", { name: "JSONata" }).click();
+  await inspector(page).getByLabel("Input expression").fill('steps.save.orderId & "!"');
+  await expect(preview.getByLabel("Preview result")).toHaveText('"o-9!"');
+  await inspector(page).getByLabel("Input expression").fill("$nosuchfunction(1)");
+  await expect(preview.getByRole("alert")).toBeVisible();
+  await screenshot(page, "inspector-expression-preview");
+});

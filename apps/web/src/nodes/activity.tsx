@@ -1,5 +1,6 @@
 import { ActivityInputEditor } from "../designer/ActivityInputEditor";
 import { useDesigner } from "../designer/DesignerStoreContext";
+import { ExpressionPreview } from "../designer/ExpressionPreview";
 import { describeReceivedInput } from "../designer/received-input";
 import { NumberField, SelectField } from "../designer/fields";
 import { formatDuration } from "../ui/format";
@@ -9,6 +10,7 @@ import { RetryEditor } from "./RetryEditor";
 function ActivityForm({ node, settings: s, set, activities, readOnly }: NodeFormProps) {
   const activity = activities.find((a) => a.name === s.activity);
   const receives = useDesigner((state) => describeReceivedInput(node.id, state.nodes, state.edges));
+  const workflowId = useDesigner((state) => (typeof state.meta.id === "string" ? state.meta.id : undefined));
   return (
     <>
       <SelectField
@@ -29,6 +31,7 @@ function ActivityForm({ node, settings: s, set, activities, readOnly }: NodeForm
         readOnly={readOnly}
         onChange={(v) => set({ input: v }, "input")}
       />
+      {workflowId ? <ExpressionPreview workflowId={workflowId} expression={str(s.input)} /> : null}
       <RetryEditor value={s.retry} onChange={(retry) => set({ retry }, "retry")} />
       <NumberField
         label="Timeout per attempt (ms)"
