@@ -81,3 +81,49 @@ describe("node states after a rewind (issue 17, bug 2)", () => {
     expect(live.states()).toEqual(await deriveNodeStates(plan, all));
   });
 });
+
+describe("node states while a step backs off (issue 17, item 7)", () => {
+  it("say when the next attempt starts and why the last one failed, until it runs", async () => {
+    const flaky = {
+      id: "backoff",
+      name: "backoff",
+      nodes: [
+        { id: "start", type: "start", position: { x: 0, y: 0 } },
+        {
+          id: "call",
+          type: "activity",
+          activity: "test.flaky",
+          retry: { maxAttempts: 2, firstIntervalMs: 60_000 },
+          position: { x: 200, y: 0 },
+        },
+        { id: "end", type: "end", position: { x: 400, y: 0 } },
+      ],
+      edges: [
+        { id: "e1", source: "start", target: "call" },
+        { id: "e2", source: "call", target: "end" },
+      ],
+    };
+    const plan = compile(flaky, { version: 1 });
+    hub = createTestHub({
+      activities: {
+        "test.flaky": (_input: unknown, ctx: { attempt: number }) => {
+          if (ctx.attempt === 1) throw new Error("busy");
+          return "ok";
+        },
+      },
+      resolveOrchestrator: (name) => (name === flaky.id ? interpret(plan) : undefined),
+    });
+    const id = await hub.client.start(flaky.id, {}, { tags: { version: "1" } });
+    await hub.until(id, (_instance, history) => history.some((e) => e.type === "TimerCreated" && e.tags?.backoffFor !== undefined));
+    const history = await hub.client.history(id);
+    const timer = history.find((e) => e.type === "TimerCreated");
+    const backingOff = (await deriveNodeStates(plan, history)).call;
+    expect(backingOff).toMatchObject({ status: "retrying", retryAt: timer?.fireAt, lastError: { name: "Error", message: "busy" } });
+
+    hub.advance(60_000);
+    expect((await hub.until(id, (instance) => instance.status === "completed")).status).toBe("completed");
+    const done = (await deriveNodeStates(plan, await hub.client.history(id))).call;
+    expect(done?.status).toBe("succeeded");
+    expect(done?.retryAt).toBeUndefined();
+  });
+});

@@ -81,7 +81,7 @@ export function StepInspector({
   const details = useMemo(() => stepDetails(nodeId, history, { instanceId, state, event }), [nodeId, history, instanceId, state, event]);
   const label = node?.label || nodeId;
   const status = state?.status ?? "idle";
-  const lastError = details.lastError as { name?: string; message?: string } | undefined;
+  const lastError = state?.lastError;
   return (
     <section className="panel step-inspector" aria-label={`Step ${label}`}>
       <div className="step-head">
@@ -102,13 +102,13 @@ export function StepInspector({
         {state && state.runs > 1 ? ` · ran ${state.runs} times` : ""}
         {state?.takenEdge ? ` · took ${state.takenEdge === "default" ? "its default branch" : `edge ${state.takenEdge}`}` : ""}
       </p>
-      {details.retryAt ? (
+      {state?.retryAt ? (
         <div className="step-retry" role="status">
-          Retries at {clock(details.retryAt)} (in {formatElapsed(Math.max(0, Date.parse(details.retryAt) - now))})
+          Retries at {clock(state.retryAt)} (in {formatElapsed(Math.max(0, Date.parse(state.retryAt) - now))})
           {lastError?.message ? (
             <>
               {" "}
-              after <strong>{lastError.name ?? "Error"}</strong>: {lastError.message}
+              after <strong>{lastError.name}</strong>: {lastError.message}
             </>
           ) : null}
         </div>

@@ -31,18 +31,16 @@ export interface StepWait {
 export interface StepDetails {
   nodeId: string;
   attempts: StepAttempt[];
-  /** While the step waits to retry: when, and the error of the attempt that failed. */
-  retryAt?: string;
-  lastError?: unknown;
   wait?: StepWait;
 }
 
 const tagged = (event: HistoryEvent, nodeId: string) => event.tags?.nodeId === nodeId;
 
 /**
- * Everything the history says about one step of a drawn run: each attempt with its input,
- * result or error and idempotency key (a rewound failure kept, marked, beside the attempt that
- * ran again), the retry it waits for, and for a wait the event it got. Pure.
+ * Everything the history says about one step of a drawn run beyond its node state (which has
+ * the retry it waits for): each attempt with its input, result or error and idempotency key (a
+ * rewound failure kept, marked, beside the attempt that ran again), and for a wait the event it
+ * got. Pure.
  *
  */
 export function stepDetails(
@@ -61,7 +59,6 @@ export function stepDetails(
   const attempts: StepAttempt[] = [];
   const byTask = new Map<number, StepAttempt>();
   const endedBy = new Map<number, StepAttempt>();
-  const backoff = new Map<number, HistoryEvent>();
   let wait: StepWait | undefined;
 
   for (const e of history) {
@@ -105,26 +102,13 @@ export function stepDetails(
         attempts.push(again);
         byTask.set(failed.taskId, again);
       }
-    } else if (e.type === "TimerCreated" && tagged(e, nodeId) && e.taskId !== undefined) {
-      if (e.tags?.backoffFor !== undefined) backoff.set(e.taskId, e);
-      else if (e.tags?.timeoutFor !== undefined && event !== undefined) {
-        wait = { event, since: e.at, ...(e.fireAt ? { timeoutAt: e.fireAt } : {}) };
-      }
-    } else if (e.type === "TimerFired" && e.taskId !== undefined) {
-      backoff.delete(e.taskId);
+    } else if (e.type === "TimerCreated" && tagged(e, nodeId) && e.tags?.timeoutFor !== undefined && event !== undefined) {
+      wait = { event, since: e.at, ...(e.fireAt ? { timeoutAt: e.fireAt } : {}) };
     } else if (e.type === "EventRaised" && event !== undefined && e.name === event && state?.startedAt && e.at >= state.startedAt) {
       wait = { ...(wait ?? { event, since: state.startedAt }), receivedAt: e.at, payload: e.input };
     }
   }
 
   if (event !== undefined && !wait && state?.startedAt) wait = { event, since: state.startedAt };
-  const open = [...backoff.values()].at(-1);
-  const failedFor = typeof open?.tags?.backoffFor === "number" ? attempts.find((a) => a.taskId === open.tags?.backoffFor) : undefined;
-  return {
-    nodeId,
-    attempts,
-    ...(open?.fireAt ? { retryAt: open.fireAt } : {}),
-    ...(failedFor?.error !== undefined ? { lastError: failedFor.error } : {}),
-    ...(wait ? { wait } : {}),
-  };
+  return { nodeId, attempts, ...(wait ? { wait } : {}) };
 }

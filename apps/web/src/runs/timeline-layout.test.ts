@@ -1,21 +1,12 @@
 import type { HistoryEvent } from "@weft/client";
 import { describe, expect, it } from "vitest";
+import { at, ev, resetSeq, T0 } from "./history-fixtures";
 import { axisTicks, barAt, describeRow, fitView, panView, timeToX, visibleRows, xToTime, zoomView } from "./timeline-layout";
 import { buildTimeline } from "./timeline-model";
 
-const T0 = Date.parse("2026-01-01T00:00:00.000Z");
-const at = (ms: number) => new Date(T0 + ms).toISOString();
-let seq = 0;
-const ev = (ms: number, type: HistoryEvent["type"], extra: Partial<HistoryEvent> = {}): HistoryEvent => ({
-  seq: ++seq,
-  type,
-  at: at(ms),
-  ...extra,
-});
-
 describe("buildTimeline", () => {
   it("draws a bar per attempt with the backoff gap between them as its own bar", () => {
-    seq = 0;
+    resetSeq();
     const model = buildTimeline(
       [
         ev(0, "ExecutionStarted"),
@@ -42,7 +33,7 @@ describe("buildTimeline", () => {
   });
 
   it("groups a map's items as rows under the map, in item order, with a span bar on the map row", () => {
-    seq = 0;
+    resetSeq();
     const model = buildTimeline(
       [
         ev(0, "TaskScheduled", { taskId: 1, name: "t", tags: { nodeId: "transcode", index: 2 } }),
@@ -77,7 +68,7 @@ describe("buildTimeline", () => {
   });
 
   it("shows a wait until its event arrives, and closes what is open when the run ends", () => {
-    seq = 0;
+    resetSeq();
     const model = buildTimeline([
       ev(0, "TimerCreated", { taskId: 1, fireAt: at(1_800_000), tags: { nodeId: "approve", timeoutFor: "OrderApprovalResult" } }),
       ev(400, "EventRaised", { name: "OrderApprovalResult", input: { decision: "Approved" } }),
@@ -99,7 +90,7 @@ describe("buildTimeline", () => {
   });
 
   it("lays out 10,000 bars in well under a second", () => {
-    seq = 0;
+    resetSeq();
     const events: HistoryEvent[] = [];
     for (let i = 0; i < 5000; i++) {
       events.push(ev(i, "TaskScheduled", { taskId: i + 1, name: "t", tags: { nodeId: "transcode", index: i % 1000 } }));
@@ -137,7 +128,7 @@ describe("timeline view maths", () => {
     expect(visibleRows(0, 100, 24, 3)).toEqual([0, 3]);
   });
   it("finds the bar under the pointer in that row only", () => {
-    seq = 0;
+    resetSeq();
     const model = buildTimeline([
       ev(0, "TaskScheduled", { taskId: 1, name: "a", tags: { nodeId: "a" } }),
       ev(100, "TaskCompleted", { taskId: 1 }),

@@ -1,21 +1,11 @@
-import type { HistoryEvent } from "@weft/client";
 import { describe, expect, it } from "vitest";
+import { ev, resetSeq, T0 } from "./history-fixtures";
 import { describeRow } from "./timeline-layout";
 import { buildTimeline } from "./timeline-model";
 
-const T0 = Date.parse("2026-01-01T00:00:00.000Z");
-const at = (ms: number) => new Date(T0 + ms).toISOString();
-let seq = 0;
-const ev = (ms: number, type: HistoryEvent["type"], extra: Partial<HistoryEvent> = {}): HistoryEvent => ({
-  seq: ++seq,
-  type,
-  at: at(ms),
-  ...extra,
-});
-
 describe("buildTimeline after a rewind (issue 17, bug 2)", () => {
   it("keeps the rewound attempt, marked, and draws the attempt that ran again after it", () => {
-    seq = 0;
+    resetSeq();
     const history = [
       ev(0, "ExecutionStarted"),
       ev(0, "OrchestratorStarted"),
