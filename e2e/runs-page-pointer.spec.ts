@@ -23,7 +23,19 @@ test("the mouse wheel over a run's drawing scrolls the page and leaves the drawi
   const drawing = page.getByRole("region", { name: "The workflow drawing with each step's state" });
   await expect(drawing.locator(".react-flow__node").first()).toBeVisible();
   const viewport = drawing.locator(".react-flow__viewport");
-  const before = await viewport.getAttribute("style");
+  // The view settles first (the finished run's layout and its move to the step that matters).
+  let before: string | null = null;
+  await expect
+    .poll(
+      async () => {
+        const now = await viewport.getAttribute("style");
+        const same = now === before;
+        before = now;
+        return same;
+      },
+      { intervals: [300, 300, 300, 500, 500, 1000] },
+    )
+    .toBe(true);
   const scroller = page.locator(".app-main");
   const scrolledBefore = await scroller.evaluate((el) => el.scrollTop);
   const box = await drawing.boundingBox();
